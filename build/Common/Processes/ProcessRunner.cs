@@ -1,0 +1,106 @@
+using System.Text;
+using CliWrap;
+using CloudAge.Common.Secrets;
+
+namespace CloudAge.Common.Processes;
+
+/// <summary>What a finished process left behind; output is already redacted.</summary>
+public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError, TimeSpan Duration);
+
+/// <summary>A process that exited non-zero: the message carries the command, exit code and output, redacted.</summary>
+public sealed class ProcessException(string commandLine, ProcessResult result)
+    : Exception($"'{commandLine}' exited with code {result.ExitCode}.{Tail("stderr", result.StandardError)}{Tail("stdout", result.StandardOutput)}")
+{
+    public string CommandLine { get; } = commandLine;
+    public ProcessResult Result { get; } = result;
+
+    private static string Tail(string name, string text)
+    {
+        text = text.Trim();
+        if (text.Length == 0)
+            return string.Empty;
+        // The end of the output is where tools say what went wrong; keep the message bounded.
+        if (text.Length > 4000)
+            text = "..." + text[^4000..];
+        return $"{Environment.NewLine}{name}:{Environment.NewLine}{text}";
+    }
+}
+
+/// <summary>A process to run: program, arguments and the environment it adds.</summary>
+public sealed record ProcessSpec(string Program, IReadOnlyList<string> Arguments)
+{
+    public string? WorkingDirectory { get; init; }
+    public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
+    public TimeSpan? Timeout { get; init; }
+    /// <summary>When false, a non-zero exit code is returned rather than thrown.</summary>
+    public bool ThrowOnFailure { get; init; } = true;
+    /// <summary>When false, output lines are captured but not streamed to the log.</summary>
+    public bool StreamOutput { get; init; } = true;
+    public string? StandardInput { get; init; }
+}
+
+/// <summary>
+/// The only way CloudAge starts a process. It echoes the command line with every secret replaced by
+/// <c>***</c>, streams output lines through the same redaction, and returns or throws with the exit code,
+/// stdout and stderr (built on CliWrap).
+/// </summary>
+public sealed class ProcessRunner(SecretMasker masker, Action<string> log)
+{
+    public SecretMasker Masker { get; } = masker;
+
+    public string Format(ProcessSpec spec) =>
+        Masker.Redact(string.Join(' ', new[] { spec.Program }.Concat(spec.Arguments.Select(Quote))));
+
+    public async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken = default)
+    {
+        var commandLine = Format(spec);
+        log($"> {commandLine}");
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        var command = Cli.Wrap(spec.Program)
+            .WithArguments(spec.Arguments)
+            .WithValidation(CommandResultValidation.None)
+            .WithEnvironmentVariables(spec.Environment)
+            .WithStandardOutputPipe(PipeTarget.ToDelegate(line => OnLine(line, stdout)))
+            .WithStandardErrorPipe(PipeTarget.ToDelegate(line => OnLine(line, stderr)));
+        if (spec.WorkingDirectory is not null)
+            command = command.WithWorkingDirectory(spec.WorkingDirectory);
+        if (spec.StandardInput is not null)
+            command = command.WithStandardInputPipe(PipeSource.FromString(spec.StandardInput));
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (spec.Timeout is { } limit)
+            timeout.CancelAfter(limit);
+        CommandResult result;
+        try
+        {
+            result = await command.ExecuteAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && spec.Timeout is not null)
+        {
+            throw new TimeoutException($"'{commandLine}' did not finish within {spec.Timeout}.");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"Could not start '{spec.Program}': {e.Message}. Is it installed and on PATH?", e);
+        }
+
+        var processResult = new ProcessResult(result.ExitCode, Masker.Redact(stdout.ToString()), Masker.Redact(stderr.ToString()), result.RunTime);
+        if (result.ExitCode != 0 && spec.ThrowOnFailure)
+            throw new ProcessException(commandLine, processResult);
+        return processResult;
+
+        void OnLine(string line, StringBuilder sink)
+        {
+            lock (sink)
+                sink.AppendLine(line);
+            if (spec.StreamOutput)
+                log(Masker.Redact(line));
+        }
+    }
+
+    private static string Quote(string argument) =>
+        argument.Length > 0 && !argument.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'' or '$' or '`' or '\\')
+            ? argument
+            : "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}

@@ -1,0 +1,47 @@
+namespace CloudAge.Common.Secrets;
+
+/// <summary>
+/// The one place that knows every secret value of a run (secret parameters, ECR passwords, tokens) and
+/// replaces each with <c>***</c> in any text before it is printed, logged, thrown or written to a file.
+/// </summary>
+public sealed class SecretMasker
+{
+    public const string Mask = "***";
+
+    // Values shorter than this would mask ordinary words ("a", "on") and make logs unreadable.
+    private const int MinimumLength = 4;
+
+    private readonly Lock _gate = new();
+    private string[] _secrets = [];
+
+    public void Add(string? secret)
+    {
+        if (string.IsNullOrEmpty(secret) || secret.Length < MinimumLength)
+            return;
+        lock (_gate)
+        {
+            var variants = new List<string>(_secrets) { secret };
+            // A secret also leaks through its common encodings: base64 (Basic auth, docker config) and URL escaping.
+            variants.Add(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(secret)));
+            variants.Add(Uri.EscapeDataString(secret));
+            // Longest first, so a secret that contains another is masked whole.
+            _secrets = variants.Where(v => v.Length >= MinimumLength).Distinct(StringComparer.Ordinal)
+                .OrderByDescending(v => v.Length).ToArray();
+        }
+    }
+
+    public bool IsEmpty => Volatile.Read(ref _secrets).Length == 0;
+
+    public string Redact(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+            return text ?? string.Empty;
+        var secrets = Volatile.Read(ref _secrets);
+        foreach (var secret in secrets)
+        {
+            if (text.Contains(secret, StringComparison.Ordinal))
+                text = text.Replace(secret, Mask, StringComparison.Ordinal);
+        }
+        return text;
+    }
+}
