@@ -1,0 +1,4 @@
+using CloudAge.App;
+
+var app = ServiceApp.Build(args);
+await app.RunAsync();

@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace CloudAge.App;
+
+/// <summary>Where the one-line-per-request access log goes (stdout in the container, a buffer in tests).</summary>
+public sealed class RequestLog(TextWriter writer)
+{
+    private readonly TextWriter _writer = TextWriter.Synchronized(writer);
+
+    public static RequestLog ToConsole() => new(Console.Out);
+
+    internal void Write(string method, string path, int status, TimeSpan elapsed) =>
+        _writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {method} {path} {status} {elapsed.TotalMilliseconds:0.0}ms"));
+}
+
+/// <summary>Writes one access-log line per request after the response is decided.</summary>
+internal sealed class RequestLogMiddleware(RequestDelegate next, RequestLog log)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        // An exception escaping the pipeline becomes a 500 further out; log it as such, not as the 200 not yet sent.
+        var status = StatusCodes.Status500InternalServerError;
+        try
+        {
+            await next(context);
+            status = context.Response.StatusCode;
+        }
+        finally
+        {
+            // The path only: a query string can carry values that must not reach the log.
+            log.Write(context.Request.Method, context.Request.Path.Value ?? "/", status, Stopwatch.GetElapsedTime(started));
+        }
+    }
+}
