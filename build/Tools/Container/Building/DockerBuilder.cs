@@ -1,0 +1,108 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using CloudAge.Tools.Container.Context;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace CloudAge.Tools.Container.Building;
+
+/// <summary>Builds an image through the engine's build API, streaming its log line by line.</summary>
+public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Action<string> log)
+{
+    public async Task<ImageBuildResult> BuildAsync(ImageBuildRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.References.Count == 0)
+            throw new ArgumentException("An image build needs at least one reference to tag the image with.", nameof(request));
+        await DockerEngine.EnsureRunningAsync(docker, endpoint, cancellationToken).ConfigureAwait(false);
+
+        var parameters = new ImageBuildParameters
+        {
+            Dockerfile = request.Dockerfile.Replace('\\', '/'),
+            Tags = request.References.ToList(),
+            BuildArgs = BuildArguments(request),
+            Labels = Labels(request.Metadata),
+            NoCache = request.NoCache,
+            Remove = true,
+            ForceRemove = true,
+        };
+        var lines = new StringBuilder();
+        string? step = null;
+        string? error = null;
+        var progress = new SyncProgress<JSONMessage>(message =>
+        {
+            if (message.Stream is { } text)
+            {
+                lines.Append(text);
+                FlushLines(lines, line =>
+                {
+                    if (StepLine().IsMatch(line))
+                        step = line;
+                    log(line);
+                });
+            }
+            if (message.Error?.Message is { Length: > 0 } failure)
+                error ??= failure;
+        });
+
+        try
+        {
+            var context = await BuildContext.CreateTarAsync(request.ContextDirectory, request.Dockerfile, cancellationToken).ConfigureAwait(false);
+            await using (context.ConfigureAwait(false))
+                await docker.Images.BuildImageFromDockerfileAsync(parameters, context, null, null, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerApiException e)
+        {
+            error ??= e.ResponseBody is { Length: > 0 } body ? body.Trim() : e.Message;
+        }
+        catch (Exception e) when (DockerEngine.IsUnreachable(e))
+        {
+            throw DockerEngine.Unreachable(endpoint, e);
+        }
+        if (lines.Length > 0)
+            log(lines.ToString());
+        if (error is not null)
+        {
+            var where = step is null ? "" : $" at '{step}'";
+            throw new ContainerException($"The image build failed{where}: {error.Trim()}");
+        }
+
+        var image = await docker.Images.InspectImageAsync(request.References[0], cancellationToken).ConfigureAwait(false);
+        log($"Built {image.ID} as {string.Join(", ", request.References)}");
+        return new ImageBuildResult(image.ID, request.References);
+    }
+
+    internal static Dictionary<string, string> Labels(ImageMetadata metadata) => new()
+    {
+        ["org.opencontainers.image.version"] = metadata.Version,
+        ["org.opencontainers.image.revision"] = metadata.Revision,
+        ["org.opencontainers.image.source"] = metadata.Source,
+        ["org.opencontainers.image.created"] = metadata.Created.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private static Dictionary<string, string> BuildArguments(ImageBuildRequest request)
+    {
+        var arguments = new Dictionary<string, string>(request.BuildArguments)
+        {
+            ["VERSION"] = request.Metadata.Version,
+            ["COMMIT"] = request.Metadata.Revision,
+        };
+        if (request.BaseImage is not null)
+            arguments["BASE_IMAGE"] = request.BaseImage;
+        return arguments;
+    }
+
+    private static void FlushLines(StringBuilder buffer, Action<string> line)
+    {
+        var text = buffer.ToString();
+        var end = text.LastIndexOf('\n');
+        if (end < 0)
+            return;
+        foreach (var complete in text[..end].Split('\n'))
+            line(complete.TrimEnd('\r'));
+        buffer.Remove(0, end + 1);
+    }
+
+    [GeneratedRegex(@"^Step \d+/\d+ :")]
+    private static partial Regex StepLine();
+}

@@ -1,0 +1,28 @@
+namespace CloudAge.Tools.Container.Building;
+
+/// <summary>Where an image's provenance comes from; becomes OCI labels and the VERSION/COMMIT build arguments.</summary>
+/// <param name="Version">The version (for example from <see cref="Tags.ImageTagSet.Version"/>).</param>
+/// <param name="Revision">The full git commit sha.</param>
+/// <param name="Source">The source repository URL.</param>
+/// <param name="Created">When the image was built; pass the commit time for reproducible labels.</param>
+public sealed record ImageMetadata(string Version, string Revision, string Source, DateTimeOffset Created);
+
+/// <summary>What to build: a context directory, the full references to tag it with, and its provenance.</summary>
+/// <param name="ContextDirectory">The build context (its .dockerignore is honoured).</param>
+/// <param name="References">Full references such as <c>registry/repo:tag</c> or <c>repo:tag</c>; at least one.</param>
+/// <param name="Metadata">Provenance labels and build arguments.</param>
+public sealed record ImageBuildRequest(string ContextDirectory, IReadOnlyList<string> References, ImageMetadata Metadata)
+{
+    /// <summary>Dockerfile path relative to the context.</summary>
+    public string Dockerfile { get; init; } = "Dockerfile";
+
+    /// <summary>Passed as the BASE_IMAGE build argument when set; the Dockerfile's default applies otherwise.</summary>
+    public string? BaseImage { get; init; }
+
+    public IReadOnlyDictionary<string, string> BuildArguments { get; init; } = new Dictionary<string, string>();
+
+    public bool NoCache { get; init; }
+}
+
+/// <summary>The built image: its local id (<c>sha256:…</c>) and the references it carries.</summary>
+public sealed record ImageBuildResult(string ImageId, IReadOnlyList<string> References);
