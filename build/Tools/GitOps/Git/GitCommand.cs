@@ -1,0 +1,82 @@
+using System.Text.RegularExpressions;
+using CloudAge.Common.Processes;
+using Polly;
+using Polly.Retry;
+
+namespace CloudAge.Tools.GitOps.Git;
+
+/// <summary>
+/// git in one clone through the ProcessRunner. Network commands (fetch, push) get a timeout and bounded
+/// retries with jittered back-off when git reports a transient transport failure.
+/// </summary>
+internal sealed partial class GitCommand
+{
+    private readonly ProcessRunner _runner;
+    private readonly string _directory;
+    private readonly IReadOnlyDictionary<string, string?> _environment;
+    private readonly TimeSpan _timeout;
+    private readonly ResiliencePipeline _network;
+
+    public GitCommand(ProcessRunner runner, string directory, IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, Action<string> log)
+    {
+        _runner = runner;
+        _directory = directory;
+        _environment = environment;
+        _timeout = timeout;
+        _network = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<TransientGitException>(),
+            MaxRetryAttempts = 3,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromSeconds(1),
+            OnRetry = args =>
+            {
+                log($"git network error, retry {args.AttemptNumber + 1} of 3 in {args.RetryDelay.TotalSeconds:0.0}s");
+                return default;
+            },
+        }).Build();
+    }
+
+    public async Task<string> RunAsync(CancellationToken cancellationToken, params string[] arguments) =>
+        (await _runner.RunAsync(Spec(arguments, throwOnFailure: true), cancellationToken)).StandardOutput.Trim();
+
+    public Task<ProcessResult> TryAsync(CancellationToken cancellationToken, params string[] arguments) =>
+        _runner.RunAsync(Spec(arguments, throwOnFailure: false), cancellationToken);
+
+    /// <summary>Runs a command that talks to the remote; a non-zero exit that is not transient is returned, not thrown.</summary>
+    public async Task<ProcessResult> NetworkAsync(CancellationToken cancellationToken, params string[] arguments)
+    {
+        try
+        {
+            return await _network.ExecuteAsync(async token =>
+            {
+                var result = await _runner.RunAsync(Spec(arguments, throwOnFailure: false), token);
+                if (result.ExitCode != 0 && Transient().IsMatch(result.StandardError))
+                    throw new TransientGitException(result.StandardError);
+                return result;
+            }, cancellationToken);
+        }
+        catch (TransientGitException e)
+        {
+            throw new WriteBackException($"'git {arguments[0]}' could not reach the remote after 4 tries; git said: {e.Message.Trim()}", e);
+        }
+        catch (TimeoutException e)
+        {
+            throw new WriteBackException($"{e.Message} Check that the remote answers and that credentials do not wait for a prompt.", e);
+        }
+    }
+
+    private ProcessSpec Spec(IReadOnlyList<string> arguments, bool throwOnFailure) => new("git", arguments)
+    {
+        WorkingDirectory = _directory,
+        Environment = _environment,
+        Timeout = _timeout,
+        ThrowOnFailure = throwOnFailure,
+    };
+
+    [GeneratedRegex(@"Could not resolve host|Connection (timed out|reset|refused)|early EOF|RPC failed|unexpected disconnect|returned error: 5\d\d|Operation timed out|Failed to connect", RegexOptions.IgnoreCase)]
+    private static partial Regex Transient();
+
+    private sealed class TransientGitException(string message) : Exception(message);
+}

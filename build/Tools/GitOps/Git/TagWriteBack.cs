@@ -1,0 +1,147 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using CloudAge.Common.Processes;
+using CloudAge.Tools.GitOps.Manifests;
+using Polly;
+using Polly.Retry;
+
+namespace CloudAge.Tools.GitOps.Git;
+
+/// <summary>
+/// Writes a new image into the manifests of a clone and pushes it, so that concurrent writers cannot make
+/// it lose an edit: every attempt starts from the remote head and re-runs the edit there, and a rejected
+/// push is never forced; it is retried from a fresh fetch a bounded number of times.
+/// </summary>
+public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> log)
+{
+    public async Task<WriteBackResult> RunAsync(WriteBackRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.MaxAttempts is < 1 or > 20)
+            throw new ArgumentException($"MaxAttempts must be between 1 and 20, not {request.MaxAttempts}.", nameof(request));
+        var git = new GitCommand(runner, request.WorkingDirectory, Environment(request), request.CommandTimeout, log);
+        if (request.DryRun)
+            return await DryRunAsync(git, request, cancellationToken);
+
+        var dirty = await git.RunAsync(cancellationToken, "status", "--porcelain", "--", request.ManifestFolder);
+        if (dirty.Length > 0)
+            throw new WriteBackException($"{request.ManifestFolder}/ in {request.WorkingDirectory} has uncommitted changes; commit or discard them, the write-back would otherwise commit or lose them:\n{dirty}");
+
+        var rejected = 0;
+        var retry = request.MaxAttempts == 1 ? ResiliencePipeline.Empty : new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<PushRejectedException>(),
+            MaxRetryAttempts = request.MaxAttempts - 1,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = request.RetryDelay,
+            OnRetry = args =>
+            {
+                log($"Push rejected: {request.Branch} moved on {request.Remote}. Fetching and replaying the edit (attempt {args.AttemptNumber + 2} of {request.MaxAttempts}).");
+                return default;
+            },
+        }).Build();
+        try
+        {
+            var result = await retry.ExecuteAsync(async token => await AttemptAsync(git, request, token), cancellationToken);
+            return result with { Retries = rejected };
+        }
+        catch (PushRejectedException e)
+        {
+            throw new WriteBackException(
+                $"Pushing to {request.Branch} on {request.Remote} was rejected {request.MaxAttempts} times because the branch kept moving; " +
+                $"nothing was forced. Run the deploy again. Last answer from git:\n{e.Message}", e);
+        }
+
+        async Task<WriteBackResult> AttemptAsync(GitCommand git, WriteBackRequest request, CancellationToken token)
+        {
+            try
+            {
+                return await AttemptOnceAsync(git, request, token);
+            }
+            catch (PushRejectedException)
+            {
+                rejected++;
+                throw;
+            }
+        }
+    }
+
+    private async Task<WriteBackResult> AttemptOnceAsync(GitCommand git, WriteBackRequest request, CancellationToken cancellationToken)
+    {
+        var fetch = await git.NetworkAsync(cancellationToken, "fetch", "--no-tags", request.Remote, "refs/heads/" + request.Branch);
+        if (fetch.ExitCode != 0)
+            throw new WriteBackException($"Could not fetch {request.Branch} from {request.Remote}: {fetch.StandardError.Trim()}");
+        var head = await git.RunAsync(cancellationToken, "rev-parse", "FETCH_HEAD");
+        // Start from the remote head: a commit of an earlier rejected attempt is dropped and the edit is redone.
+        await git.RunAsync(cancellationToken, "checkout", "--quiet", "-B", request.Branch, head);
+
+        var edits = ImageEditor.EditAll(ManifestFiles.Read(request.WorkingDirectory, request.ManifestFolder), request.Image);
+        var changes = edits.SelectMany(e => e.Changes).ToList();
+        if (changes.Count == 0)
+        {
+            log($"{request.Image.Reference} is already deployed on {request.Branch}; nothing to commit.");
+            return new WriteBackResult(WriteBackOutcome.AlreadyDeployed, [], null, 0, [], "");
+        }
+        await RollbackGuard.CheckAsync(git, request, changes, log, cancellationToken);
+
+        ManifestFiles.Write(request.WorkingDirectory, edits);
+        var files = edits.Where(e => e.Changed).Select(e => e.File).ToList();
+        await git.RunAsync(cancellationToken, ["add", "--", .. files]);
+        await git.RunAsync(cancellationToken, [
+            "-c", "user.name=" + request.Identity.Name, "-c", "user.email=" + request.Identity.Email,
+            "commit", "--quiet", "-m", Subject(request.Image), "-m", Body(request.Image, files), "--", .. files]);
+        var commit = await git.RunAsync(cancellationToken, "rev-parse", "HEAD");
+
+        var push = await git.NetworkAsync(cancellationToken, "push", "--porcelain", request.Remote, $"HEAD:refs/heads/{request.Branch}");
+        if (push.ExitCode != 0)
+        {
+            var answer = (push.StandardError + push.StandardOutput).Trim();
+            if (Rejected().IsMatch(answer))
+                throw new PushRejectedException(answer);
+            throw new WriteBackException($"Pushing {commit[..12]} to {request.Branch} on {request.Remote} failed: {answer}\nCheck the token's write permission and branch protection.");
+        }
+        log($"Pushed {commit} to {request.Branch}: {request.Image.Reference} in {string.Join(", ", files)}.");
+        return new WriteBackResult(WriteBackOutcome.Pushed, files, commit, 0, changes, ManifestDiff.Format(edits));
+    }
+
+    private async Task<WriteBackResult> DryRunAsync(GitCommand git, WriteBackRequest request, CancellationToken cancellationToken)
+    {
+        var edits = ImageEditor.EditAll(ManifestFiles.Read(request.WorkingDirectory, request.ManifestFolder), request.Image);
+        var changes = edits.SelectMany(e => e.Changes).ToList();
+        await RollbackGuard.CheckAsync(git, request, changes, log, cancellationToken);
+        var diff = ManifestDiff.Format(edits);
+        log(changes.Count == 0 ? $"Dry run: {request.Image.Reference} is already deployed; nothing would be committed." : $"Dry run: would commit \"{Subject(request.Image)}\":\n{diff}");
+        return new WriteBackResult(WriteBackOutcome.DryRun, edits.Where(e => e.Changed).Select(e => e.File).ToList(), null, 0, changes, diff);
+    }
+
+    private static string Subject(ImageTarget image) => $"Deploy {image.Repository}:{image.Tag} [skip ci]";
+
+    private static string Body(ImageTarget image, IEnumerable<string> files) =>
+        $"Sets the image to {image.Reference} in:\n" + string.Concat(files.Select(f => $"- {f}\n"));
+
+    private Dictionary<string, string?> Environment(WriteBackRequest request)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            // A missing credential must fail, not wait for a prompt nobody answers.
+            ["GIT_TERMINAL_PROMPT"] = "0",
+        };
+        if (request.Token is { Length: > 0 } token)
+        {
+            var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{request.TokenUser}:{token}"));
+            runner.Masker.Add(token);
+            runner.Masker.Add(basic);
+            // Config from the environment (git 2.31+) is neither echoed nor visible in the process list, unlike -c or a URL.
+            environment["GIT_CONFIG_COUNT"] = "1";
+            environment["GIT_CONFIG_KEY_0"] = "http.extraHeader";
+            environment["GIT_CONFIG_VALUE_0"] = "Authorization: Basic " + basic;
+        }
+        return environment;
+    }
+
+    [GeneratedRegex(@"\[rejected\]|non-fast-forward|fetch first|cannot lock ref|failed to update ref|incorrect old value|stale info", RegexOptions.IgnoreCase)]
+    private static partial Regex Rejected();
+
+    private sealed class PushRejectedException(string message) : Exception(message);
+}
