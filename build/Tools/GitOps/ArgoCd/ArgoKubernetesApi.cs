@@ -1,0 +1,94 @@
+using System.Text.Json;
+using CloudAge.Common.Secrets;
+using CloudAge.Tools.GitOps.Kubernetes;
+using k8s;
+using k8s.Models;
+
+namespace CloudAge.Tools.GitOps.ArgoCd;
+
+/// <summary>
+/// Argo CD through the Kubernetes API alone: reads the <c>Application</c> custom resource (argoproj.io/v1alpha1) and
+/// requests a sync by setting its <c>.operation</c>, as the Argo CD API server itself does. For when only a kubeconfig is at hand.
+/// </summary>
+public sealed class ArgoKubernetesApi : IArgoApplicationApi
+{
+    private const string Group = "argoproj.io";
+    private const string Version = "v1alpha1";
+    private const string Plural = "applications";
+
+    private readonly KubernetesCalls _calls;
+    private readonly string _namespace;
+    private readonly string _initiatedBy;
+
+    /// <param name="namespace">Where Argo CD keeps its Application resources.</param>
+    /// <param name="initiatedBy">Recorded as the operation's <c>initiatedBy.username</c>, shown in the Argo CD UI.</param>
+    public ArgoKubernetesApi(IKubernetes client, SecretMasker masker, Action<string> log,
+        string @namespace = "argocd", string initiatedBy = "cloudage-build", RetryOptions? retry = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _calls = new KubernetesCalls(client, masker, log, retry ?? RetryOptions.Default);
+        _namespace = @namespace;
+        _initiatedBy = initiatedBy;
+    }
+
+    public string Endpoint => $"Kubernetes API at {_calls.Server} (Application resources in namespace '{_namespace}')";
+
+    public async Task<ApplicationStatus> GetAsync(string application, bool refresh, CancellationToken cancellationToken = default)
+    {
+        if (refresh)
+        {
+            // The application controller refreshes an Application carrying this annotation and then removes it.
+            var annotation = new { metadata = new { annotations = new Dictionary<string, string> { ["argocd.argoproj.io/refresh"] = "normal" } } };
+            await PatchAsync(application, annotation, "request a refresh of", cancellationToken);
+        }
+        return ApplicationJson.Parse(await ReadAsync(application, cancellationToken));
+    }
+
+    public async Task<SyncRequestOutcome> SyncAsync(string application, string revision, bool prune, CancellationToken cancellationToken = default)
+    {
+        var current = await ReadAsync(application, cancellationToken);
+        if (current.TryGetProperty("operation", out var operation) && operation.ValueKind == JsonValueKind.Object)
+            return SyncRequestOutcome.AnotherOperationInProgress;
+        var patch = new
+        {
+            operation = new
+            {
+                initiatedBy = new { username = _initiatedBy },
+                sync = new { revision, prune },
+            },
+        };
+        // The read and the patch are not atomic; a merge patch carrying resourceVersion makes the API server refuse (409)
+        // when someone else set an operation in between, which is then read as "another operation".
+        var resourceVersion = current.GetProperty("metadata").GetProperty("resourceVersion").GetString();
+        var guarded = new { metadata = new { resourceVersion }, patch.operation };
+        try
+        {
+            await PatchAsync(application, guarded, "request a sync of", cancellationToken);
+        }
+        catch (KubernetesConflictException)
+        {
+            return SyncRequestOutcome.AnotherOperationInProgress;
+        }
+        return SyncRequestOutcome.Accepted;
+    }
+
+    private async Task<JsonElement> ReadAsync(string application, CancellationToken cancellationToken)
+    {
+        var answer = await _calls.RunAsync($"read Application '{application}'",
+            token => _calls.Client.CustomObjects.GetNamespacedCustomObjectAsync(Group, Version, _namespace, Plural, application, token),
+            cancellationToken);
+        return ToJson(answer);
+    }
+
+    private Task<object> PatchAsync(string application, object body, string what, CancellationToken cancellationToken) =>
+        _calls.RunAsync($"{what} Application '{application}'",
+            token => _calls.Client.CustomObjects.PatchNamespacedCustomObjectAsync(
+                new V1Patch(body, V1Patch.PatchType.MergePatch), Group, Version, _namespace, Plural, application, cancellationToken: token),
+            cancellationToken);
+
+    private static JsonElement ToJson(object answer) => answer switch
+    {
+        JsonElement element => element,
+        _ => JsonSerializer.SerializeToElement(answer),
+    };
+}

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CloudAge.Common.Secrets;
+using CloudAge.Tools.GitOps.Kubernetes;
+using Polly;
+
+namespace CloudAge.Tools.GitOps.ArgoCd;
+
+/// <summary>Argo CD over its REST API (<c>/api/v1/applications</c>), authenticated with a bearer token.</summary>
+public sealed class ArgoRestApi : IArgoApplicationApi, IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly SecretMasker _masker;
+    private readonly ResiliencePipeline _pipeline;
+
+    /// <param name="handler">Replaces the default handler (tests); when null, TLS is verified unless <see cref="ArgoServerOptions.Insecure"/>.</param>
+    public ArgoRestApi(ArgoServerOptions options, SecretMasker masker, Action<string> log, HttpMessageHandler? handler = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(masker);
+        masker.Add(options.Token);
+        _masker = masker;
+        Endpoint = $"Argo CD at {options.BaseAddress}";
+        void Log(string line) => log(masker.Redact(line));
+        if (options.Insecure)
+            Log($"Warning: TLS certificate verification is off for {options.BaseAddress} (--argocd-insecure); use it only for a server with a self-signed certificate you trust.");
+        _http = new HttpClient(handler ?? CreateHandler(options.Insecure), disposeHandler: handler is null)
+        {
+            BaseAddress = options.BaseAddress,
+            // Each attempt is bounded by the pipeline's timeout instead.
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Token);
+        _pipeline = RetryPipeline.Create(options.Retry, _ => false, Log, Endpoint);
+    }
+
+    public string Endpoint { get; }
+
+    public async Task<ApplicationStatus> GetAsync(string application, bool refresh, CancellationToken cancellationToken = default)
+    {
+        var path = Path(application) + (refresh ? "?refresh=normal" : "");
+        var body = await SendAsync(application, () => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+        return ApplicationJson.Parse(body!.Value);
+    }
+
+    public async Task<SyncRequestOutcome> SyncAsync(string application, string revision, bool prune, CancellationToken cancellationToken = default)
+    {
+        var payload = new Dictionary<string, object> { ["name"] = application, ["revision"] = revision, ["prune"] = prune };
+        var body = await SendAsync(application, () => new HttpRequestMessage(HttpMethod.Post, Path(application) + "/sync")
+        {
+            Content = JsonContent.Create(payload),
+        }, cancellationToken);
+        return body is null ? SyncRequestOutcome.AnotherOperationInProgress : SyncRequestOutcome.Accepted;
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private static string Path(string application) => "api/v1/applications/" + Uri.EscapeDataString(application);
+
+    /// <returns>The JSON answer, or null when Argo CD refused because another operation is in progress.</returns>
+    private async Task<JsonElement?> SendAsync(string application, Func<HttpRequestMessage> request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _pipeline.ExecuteAsync(async token =>
+            {
+                using var message = request();
+                using var response = await _http.SendAsync(message, token);
+                var text = await response.Content.ReadAsStringAsync(token);
+                if (response.IsSuccessStatusCode)
+                    return JsonDocument.Parse(text).RootElement.Clone();
+                var error = ErrorText(text);
+                if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
+                    throw new TransientFailureException($"HTTP {(int)response.StatusCode} {error}".TrimEnd());
+                if (error.Contains("another operation is already in progress", StringComparison.OrdinalIgnoreCase))
+                    return (JsonElement?)null;
+                throw new ArgoCdException(_masker.Redact(Refusal(application, response.StatusCode, error)));
+            }, cancellationToken);
+        }
+        catch (Exception e) when (RetryPipeline.IsRetryable(e, _ => false))
+        {
+            throw new ArgoCdException(_masker.Redact(
+                $"{Endpoint} kept failing for application '{application}': {RetryPipeline.Describe(e)}. Check that ARGOCD_SERVER points at the Argo CD API server and that it is up."));
+        }
+    }
+
+    private string Refusal(string application, HttpStatusCode status, string error) => status switch
+    {
+        HttpStatusCode.Unauthorized => $"{Endpoint} answered 401 Unauthorized: the token was rejected (expired or revoked). " +
+            "Create one with `argocd account generate-token --account <account>` and pass it as ARGOCD_AUTH_TOKEN.",
+        HttpStatusCode.Forbidden => $"{Endpoint} answered 403 Forbidden for application '{application}' ({error}): the token was rejected or its " +
+            "account may not get and sync this application (Argo CD also answers so for an application that does not exist). " +
+            "Check the name, or create a token for an account with that permission: `argocd account generate-token --account <account>`.",
+        HttpStatusCode.NotFound => $"{Endpoint} has no application '{application}' (404 {error}). Check the application name.",
+        _ => $"{Endpoint} refused the request for application '{application}': HTTP {(int)status} {error}",
+    };
+
+    // Argo CD's gRPC gateway answers errors as {"error": ..., "code": ..., "message": ...}.
+    private static string ErrorText(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            foreach (var key in new[] { "message", "error" })
+            {
+                if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(key, out var value)
+                    && value.ValueKind == JsonValueKind.String)
+                    return value.GetString()!;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return body.Length > 300 ? body[..300] + "..." : body.Trim();
+    }
+
+    internal static SocketsHttpHandler CreateHandler(bool insecure)
+    {
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
+        // Only on the explicit --argocd-insecure, announced with a warning in the constructor.
+#pragma warning disable CA5359
+        if (insecure)
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+#pragma warning restore CA5359
+        return handler;
+    }
+}

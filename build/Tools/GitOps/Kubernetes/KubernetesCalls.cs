@@ -1,0 +1,78 @@
+using System.Net;
+using System.Text.Json;
+using CloudAge.Common.Secrets;
+using k8s;
+using k8s.Autorest;
+using Polly;
+
+namespace CloudAge.Tools.GitOps.Kubernetes;
+
+/// <summary>Runs one Kubernetes API call with a timeout and bounded retries, and turns refusals into clear errors.</summary>
+internal sealed class KubernetesCalls
+{
+    private readonly SecretMasker _masker;
+    private readonly ResiliencePipeline _pipeline;
+
+    public KubernetesCalls(IKubernetes client, SecretMasker masker, Action<string> log, RetryOptions retry)
+    {
+        ArgumentNullException.ThrowIfNull(masker);
+        Client = client;
+        _masker = masker;
+        Server = client.BaseUri?.ToString() ?? "?";
+        _pipeline = RetryPipeline.Create(retry, IsTransient, line => log(masker.Redact(line)), $"Kubernetes API at {Server}");
+    }
+
+    public IKubernetes Client { get; }
+
+    public string Server { get; }
+
+    public async Task<T> RunAsync<T>(string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _pipeline.ExecuteAsync(async token => await call(token), cancellationToken);
+        }
+        catch (HttpOperationException e) when (!IsTransient(e))
+        {
+            var status = e.Response.StatusCode;
+            var message = _masker.Redact($"Could not {what}: the Kubernetes API at {Server} answered {(int)status} {status} ({StatusMessage(e.Response.Content)}). {Advice(status)}".TrimEnd());
+            throw status == HttpStatusCode.Conflict ? new KubernetesConflictException(message) : new KubernetesException(message);
+        }
+        catch (Exception e) when (RetryPipeline.IsRetryable(e, IsTransient))
+        {
+            var answer = e is HttpOperationException h ? $"{(int)h.Response.StatusCode} {StatusMessage(h.Response.Content)}" : RetryPipeline.Describe(e);
+            throw new KubernetesException(_masker.Redact(
+                $"Could not {what}: the Kubernetes API at {Server} kept failing ({answer}). Check that the cluster endpoint is right and reachable."));
+        }
+    }
+
+    private static bool IsTransient(Exception e) =>
+        e is HttpOperationException h && ((int)h.Response.StatusCode >= 500 || h.Response.StatusCode == HttpStatusCode.TooManyRequests);
+
+    private static string Advice(HttpStatusCode status) => status switch
+    {
+        HttpStatusCode.Unauthorized => "The credentials were rejected: refresh the kubeconfig's credentials, or for EKS check that the AWS " +
+            "identity has an access entry (or aws-auth mapping) in the cluster and that its token has not expired.",
+        HttpStatusCode.Forbidden => "The identity is known but lacks RBAC permission for this object: grant it get (and patch) on it.",
+        HttpStatusCode.NotFound => "Check the name and the namespace.",
+        _ => "",
+    };
+
+    // The API server explains itself in a Status object: {"kind":"Status","message":...,"reason":...}.
+    private static string StatusMessage(string? body)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+            return "no body";
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("message", out var m)
+                && m.ValueKind == JsonValueKind.String)
+                return m.GetString()!;
+        }
+        catch (JsonException)
+        {
+        }
+        return body.Length > 300 ? body[..300] + "..." : body.Trim();
+    }
+}

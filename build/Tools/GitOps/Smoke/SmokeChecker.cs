@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+
+namespace CloudAge.Tools.GitOps.Smoke;
+
+/// <summary>
+/// Smoke-checks the deployed service at its load balancer URL, retrying while DNS and the load balancer settle and while
+/// old replicas still answer; one progress line per change of answer.
+/// </summary>
+public sealed class SmokeChecker(Action<string> log, HttpMessageHandler? handler = null) : IDisposable
+{
+    private readonly HttpClient _http = new(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(30) },
+        disposeHandler: handler is null) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+
+    public async Task<SmokeCheckResult> CheckAsync(SmokeCheckRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var clock = Stopwatch.StartNew();
+        string? last = null;
+        var delay = request.RetryInterval;
+        for (var attempt = 1; ; attempt++)
+        {
+            var (ok, version, answer) = await TryOnceAsync(request, cancellationToken);
+            if (answer != last)
+                log($"GET {request.Url} -> {answer}");
+            last = answer;
+            if (ok)
+                return new SmokeCheckResult(request.Url, version, attempt, clock.Elapsed);
+            var remaining = request.Timeout - clock.Elapsed;
+            if (remaining <= TimeSpan.Zero)
+                throw new SmokeCheckException($"GET {request.Url} did not answer as expected within {request.Timeout.TotalSeconds:0} s " +
+                    $"({attempt} attempts); last answer: {answer}. Check the Service's load balancer, its security groups and the pods' logs.");
+            await Task.Delay(Jittered(delay) is var d && d < remaining ? d : remaining, cancellationToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, request.MaxRetryInterval.Ticks));
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<(bool Ok, string? Version, string Answer)> TryOnceAsync(SmokeCheckRequest request, CancellationToken cancellationToken)
+    {
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(request.RequestTimeout);
+        try
+        {
+            using var response = await _http.GetAsync(request.Url, attempt.Token);
+            var body = await response.Content.ReadAsStringAsync(attempt.Token);
+            if (response.StatusCode != HttpStatusCode.OK)
+                return (false, null, $"HTTP {(int)response.StatusCode} {response.StatusCode}");
+            var version = ReportedVersion(body);
+            if (request.ExpectedVersion is null || version is null)
+                return (true, version, version is null ? "HTTP 200" : $"HTTP 200, version {version}");
+            return VersionMatches(version, request.ExpectedVersion)
+                ? (true, version, $"HTTP 200, version {version}")
+                : (false, version, $"HTTP 200, version {version} (waiting for {request.ExpectedVersion})");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (false, null, $"no answer within {request.RequestTimeout.TotalSeconds:0.#} s");
+        }
+        catch (HttpRequestException e)
+        {
+            return (false, null, $"connection failed: {e.Message}");
+        }
+    }
+
+    internal static string? ReportedVersion(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                return null;
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (property.NameEquals("version") || string.Equals(property.Name, "version", StringComparison.OrdinalIgnoreCase))
+                    return property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.GetRawText();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return null;
+    }
+
+    internal static bool VersionMatches(string reported, string expected) =>
+        string.Equals(reported, expected, StringComparison.Ordinal)
+        || (reported.StartsWith(expected + "+", StringComparison.Ordinal) && !expected.Contains('+', StringComparison.Ordinal));
+
+    private static TimeSpan Jittered(TimeSpan delay) => delay * (0.8 + (Random.Shared.NextDouble() * 0.4));
+}
