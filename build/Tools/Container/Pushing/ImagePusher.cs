@@ -1,0 +1,123 @@
+using CloudAge.Common.Secrets;
+using CloudAge.Tools.Container.Building;
+using CloudAge.Tools.Container.Registry;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace CloudAge.Tools.Container.Pushing;
+
+/// <summary>
+/// Pushes a local image to an OCI registry through the engine's push API, every tag, with retries for transient
+/// registry failures, tag-immutability checks before and a digest check in the registry after.
+/// </summary>
+public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClient registry, SecretMasker masker, Action<string> log, RetrySettings? retry = null)
+{
+    private readonly RetrySettings _retry = retry ?? RetrySettings.Default;
+
+    public async Task<PushResult> PushAsync(PushRequest request, IProgress<LayerProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Tags.Count == 0)
+            throw new ArgumentException("A push needs at least one tag.", nameof(request));
+        if (request.Credentials is not null)
+            masker.Add(request.Credentials.Password);
+        await DockerEngine.EnsureRunningAsync(docker, endpoint, cancellationToken).ConfigureAwait(false);
+        await registry.CheckAccessAsync(cancellationToken).ConfigureAwait(false);
+
+        var repository = $"{request.Registry}/{request.Repository}";
+        var local = await InspectAsync(request.Image, cancellationToken).ConfigureAwait(false);
+        var plan = await TagPlan.MakeAsync(request, registry, KnownDigests(local, repository), cancellationToken).ConfigureAwait(false);
+        foreach (var tag in plan.Skipped)
+            log($"Warning: {repository}:{tag} is left as it is: the repository's tags are immutable and '{tag}' already points at another image.");
+        foreach (var tag in plan.AlreadyThere)
+            log($"{repository}:{tag} already points at this image; nothing to push for it.");
+
+        var bytes = new Dictionary<string, long>();
+        foreach (var tag in plan.ToPush)
+            await PushTagAsync(request, repository, tag, local.ID, bytes, progress, cancellationToken).ConfigureAwait(false);
+
+        var digests = KnownDigests(await InspectAsync(local.ID, cancellationToken).ConfigureAwait(false), repository);
+        plan.ThrowOnConflicts(repository, digests);
+        var verified = new List<string>();
+        foreach (var tag in plan.ToPush.Concat(plan.AlreadyThere))
+        {
+            var remote = await registry.GetManifestDigestAsync(request.Repository, tag, cancellationToken).ConfigureAwait(false);
+            if (remote is null || !digests.Contains(remote))
+                throw new ContainerException($"After the push, registry {request.Registry} holds {(remote ?? "nothing")} for {repository}:{tag}, " +
+                    $"but the local image {local.ID} has digest {string.Join(" or ", digests.DefaultIfEmpty("(none)"))} there. Another push may have raced this one; push again.");
+            verified.Add(tag);
+        }
+        var digest = verified.Count > 0
+            ? (await registry.GetManifestDigestAsync(request.Repository, verified[0], cancellationToken).ConfigureAwait(false))!
+            : digests.FirstOrDefault() ?? throw new ContainerException($"No tag of {repository} was pushed or found for image {local.ID}.");
+        var uploaded = bytes.Values.Sum();
+        log($"Pushed {repository}@{digest} as {string.Join(", ", verified)}; {uploaded} bytes uploaded.");
+        return new PushResult(repository, digest, verified, plan.Skipped, uploaded);
+    }
+
+    private async Task PushTagAsync(PushRequest request, string repository, string tag, string imageId,
+        Dictionary<string, long> bytes, IProgress<LayerProgress>? progress, CancellationToken cancellationToken)
+    {
+        await docker.Images.TagImageAsync(imageId, new ImageTagParameters { RepositoryName = repository, Tag = tag }, cancellationToken).ConfigureAwait(false);
+        // The engine sends this as X-Registry-Auth (base64 JSON); it is never logged, as its encoding escapes the masker.
+        var auth = request.Credentials is null ? new AuthConfig()
+            : new AuthConfig { Username = request.Credentials.Username, Password = request.Credentials.Password, ServerAddress = request.Registry };
+        var pipeline = _retry.Pipeline<bool>(o => o.Exception is TransientPushException, line => log(masker.Redact(line)),
+            $"Push of {repository}:{tag}", _retry.AttemptTimeout * 10);
+        log($"Pushing {repository}:{tag}");
+        try
+        {
+            await pipeline.ExecuteAsync(async token =>
+            {
+                var stream = new PushStream(tag, progress, bytes);
+                try
+                {
+                    await docker.Images.PushImageAsync(repository, new ImagePushParameters { Tag = tag }, auth,
+                        new SyncProgress<JSONMessage>(stream.OnMessage), token).ConfigureAwait(false);
+                }
+                catch (DockerApiException e)
+                {
+                    Fail(e.ResponseBody is { Length: > 0 } body ? body.Trim() : e.Message);
+                }
+                if (stream.Error is { } error)
+                    Fail(error);
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TransientPushException or Polly.Timeout.TimeoutRejectedException)
+        {
+            throw new ContainerException(masker.Redact(
+                $"Pushing {repository}:{tag} failed after {_retry.MaxAttempts} tries; registry {request.Registry} answered: {e.Message}"), e);
+        }
+        catch (Exception e) when (DockerEngine.IsUnreachable(e))
+        {
+            throw DockerEngine.Unreachable(endpoint, e);
+        }
+
+        void Fail(string error)
+        {
+            error = masker.Redact(error);
+            if (PushStream.IsTransient(error))
+                throw new TransientPushException(error);
+            throw new ContainerException($"Pushing {repository}:{tag} failed; registry {request.Registry} answered: {error}");
+        }
+    }
+
+    private async Task<ImageInspectResponse> InspectAsync(string image, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await docker.Images.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerImageNotFoundException e)
+        {
+            throw new ContainerException($"The image '{image}' is not in the local Docker engine; build it first (DockerBuild).", e);
+        }
+    }
+
+    private static HashSet<string> KnownDigests(ImageInspectResponse image, string repository) =>
+        (image.RepoDigests ?? []).Where(d => d.StartsWith(repository + "@", StringComparison.Ordinal))
+            .Select(d => d[(repository.Length + 1)..]).ToHashSet(StringComparer.Ordinal);
+
+    private sealed class TransientPushException(string message) : Exception(message);
+}

@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using CloudAge.Common.Secrets;
+using Polly;
+
+namespace CloudAge.Tools.Container.Registry;
+
+/// <summary>
+/// A small OCI distribution client: what the push needs to check before and verify after (manifest digests by tag),
+/// with Basic auth or the Bearer token challenge flow as the registry's <c>WWW-Authenticate</c> demands.
+/// </summary>
+public sealed class RegistryClient : IDisposable
+{
+    // Without every manifest type in Accept, distribution converts to schema 1 and answers another digest.
+    private static readonly string[] ManifestTypes =
+    [
+        "application/vnd.docker.distribution.manifest.v2+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
+        "application/vnd.oci.image.manifest.v1+json",
+        "application/vnd.oci.image.index.v1+json",
+    ];
+
+    private readonly HttpClient _http;
+    private readonly RegistryCredentials? _credentials;
+    private readonly SecretMasker _masker;
+    private readonly Action<string> _log;
+    private readonly RetrySettings _retry;
+    private readonly TokenAuthenticator _tokens;
+    private AuthenticationHeaderValue? _authorization;
+
+    public RegistryClient(string registry, RegistryCredentials? credentials, SecretMasker masker, Action<string> log, RegistryClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(masker);
+        options ??= new RegistryClientOptions();
+        Registry = registry;
+        _credentials = credentials;
+        _masker = masker;
+        _log = log;
+        _retry = options.Retry;
+        if (credentials is not null)
+            masker.Add(credentials.Password);
+        var https = options.UseHttps ?? !IsLoopback(registry);
+        BaseAddress = new Uri($"{(https ? "https" : "http")}://{registry}/");
+        _http = new HttpClient(options.Handler ?? new SocketsHttpHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _tokens = new TokenAuthenticator(_http, credentials, masker);
+    }
+
+    /// <summary>The registry as <c>host[:port]</c>, the way image references name it.</summary>
+    public string Registry { get; }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>The digest the registry holds for <paramref name="reference"/> (a tag or digest), or null when it has none.</summary>
+    public async Task<string?> GetManifestDigestAsync(string repository, string reference, CancellationToken cancellationToken = default)
+    {
+        var uri = new Uri(BaseAddress, $"v2/{repository}/manifests/{reference}");
+        using var response = await SendAsync(() =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Head, uri);
+            foreach (var type in ManifestTypes)
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+            return request;
+        }, $"repository:{repository}:pull", cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return null;
+        await EnsureSuccessAsync(response, $"HEAD {uri}", cancellationToken).ConfigureAwait(false);
+        return response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.First()
+            : throw new ContainerException($"Registry {Registry} answered HEAD {uri} without a Docker-Content-Digest header; it does not look like an OCI distribution registry.");
+    }
+
+    /// <summary>Checks that the registry answers and accepts the credentials (<c>GET /v2/</c>).</summary>
+    public async Task CheckAccessAsync(CancellationToken cancellationToken = default)
+    {
+        var uri = new Uri(BaseAddress, "v2/");
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), null, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, $"GET {uri}", cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, string? scope, CancellationToken cancellationToken)
+    {
+        var response = await SendWithRetriesAsync(create, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.Unauthorized || response.Headers.WwwAuthenticate.Count == 0)
+            return response;
+        var challenge = response.Headers.WwwAuthenticate.First();
+        if (_credentials is null)
+            return response;
+        response.Dispose();
+        _authorization = challenge.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase)
+            ? await _tokens.AuthorizeAsync(challenge, scope, BaseAddress, cancellationToken).ConfigureAwait(false)
+            : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_credentials.Username}:{_credentials.Password}")));
+        return await SendWithRetriesAsync(create, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> SendWithRetriesAsync(Func<HttpRequestMessage> create, CancellationToken cancellationToken)
+    {
+        var pipeline = _retry.Pipeline<HttpResponseMessage>(
+            outcome => outcome.Exception is HttpRequestException || outcome.Result is { } r && RegistryErrors.IsTransient(r.StatusCode),
+            line => _log(_masker.Redact(line)), $"Registry {Registry}", _retry.AttemptTimeout);
+        var target = create().RequestUri;
+        try
+        {
+            return await pipeline.ExecuteAsync(async token =>
+            {
+                using var request = create();
+                request.Headers.Authorization = _authorization;
+                return await _http.SendAsync(request, token).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or Polly.Timeout.TimeoutRejectedException)
+        {
+            throw new ContainerException(_masker.Redact(
+                $"Registry {Registry} did not answer {target} after {_retry.MaxAttempts} tries: {e.GetBaseException().Message}. Check that the registry runs and that the address is right."), e);
+        }
+    }
+
+    private async Task EnsureSuccessAsync(HttpResponseMessage response, string call, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+            return;
+        var answer = _masker.Redact(await RegistryErrors.DescribeAsync(response, cancellationToken).ConfigureAwait(false));
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            throw new ContainerException(_credentials is null
+                ? $"Registry {Registry} refused {call} without credentials ({answer}); pass a username and password for it."
+                : $"Registry {Registry} refused the credentials of user '{_credentials.Username}' for {call} ({answer}); check the username and password.");
+        throw new ContainerException($"Registry {Registry} answered {call} with {answer}.");
+    }
+
+    private static bool IsLoopback(string registry)
+    {
+        var host = registry.StartsWith('[') ? registry[1..registry.IndexOf(']', StringComparison.Ordinal)] : registry.Split(':')[0];
+        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
+    }
+}

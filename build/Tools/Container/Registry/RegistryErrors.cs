@@ -1,0 +1,38 @@
+using System.Net;
+using System.Text.Json;
+
+namespace CloudAge.Tools.Container.Registry;
+
+/// <summary>Turns a registry's answer (<c>{"errors":[{"code","message"}]}</c>) into one readable sentence.</summary>
+internal static class RegistryErrors
+{
+    public static async Task<string> DescribeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var status = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+        var body = response.Content is null ? "" : await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var errors = Parse(body);
+        if (errors.Length > 0)
+            return $"{status}: {errors}";
+        body = body.Trim();
+        return body.Length == 0 ? status : $"{status}: {(body.Length > 300 ? body[..300] + "..." : body)}";
+    }
+
+    public static bool IsTransient(HttpStatusCode status) =>
+        (int)status >= 500 || status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;
+
+    internal static string Parse(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("errors", out var errors) || errors.ValueKind != JsonValueKind.Array)
+                return "";
+            return string.Join("; ", errors.EnumerateArray().Select(e =>
+                $"{(e.TryGetProperty("code", out var code) ? code.ToString() : "ERROR")}: {(e.TryGetProperty("message", out var message) ? message.ToString() : "")}"));
+        }
+        catch (JsonException)
+        {
+            return "";
+        }
+    }
+}
