@@ -1,0 +1,48 @@
+using System.Text.Json;
+
+namespace CloudAge.Tools.Container.Scanning;
+
+/// <summary>Reads Trivy's JSON report (<c>trivy image --format json</c>, schema version 2): <c>Results[].Vulnerabilities[]</c>.</summary>
+public static class TrivyReport
+{
+    public static IReadOnlyList<Finding> Parse(string json)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new ContainerException($"The Trivy report is not JSON ({e.Message}); run trivy with '--format json'.", e);
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("Results", out var results))
+                return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("SchemaVersion", out _)
+                    ? []
+                    : throw new ContainerException("The Trivy report has no 'Results'; it is not a Trivy JSON report (schema version 2).");
+            var findings = new List<Finding>();
+            foreach (var result in results.ValueKind == JsonValueKind.Array ? results.EnumerateArray() : default)
+            {
+                if (!result.TryGetProperty("Vulnerabilities", out var vulnerabilities) || vulnerabilities.ValueKind != JsonValueKind.Array)
+                    continue;
+                foreach (var v in vulnerabilities.EnumerateArray())
+                {
+                    findings.Add(new Finding(
+                        Text(v, "VulnerabilityID") ?? "(no id)",
+                        Text(v, "PkgName") ?? "(unknown package)",
+                        Text(v, "InstalledVersion") ?? "",
+                        Severities.Parse(Text(v, "Severity")),
+                        Text(v, "FixedVersion") is { Length: > 0 } fixedIn ? fixedIn : null,
+                        Text(v, "Title")));
+                }
+            }
+            return findings;
+        }
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}
