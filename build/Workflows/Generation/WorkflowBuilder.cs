@@ -1,0 +1,92 @@
+using CloudAge.Workflows.Yaml;
+
+namespace CloudAge.Workflows.Generation;
+
+/// <summary>Turns one validated workflow's attributes into the node tree that writes its YAML.</summary>
+internal static class WorkflowBuilder
+{
+    public static WorkflowNode Build(GitHubWorkflowAttribute workflow, IReadOnlyList<GitHubWorkflowJobAttribute> jobs, IReadOnlyList<GitHubWorkflowInputAttribute> inputs)
+    {
+        var triggers = new TriggersNode
+        {
+            PushBranches = workflow.OnPushBranches,
+            PushPaths = workflow.OnPushIncludePaths,
+            PushPathsIgnore = workflow.OnPushExcludePaths,
+            PullRequest = workflow.OnPullRequestBranches.Length + workflow.OnPullRequestIncludePaths.Length + workflow.OnPullRequestExcludePaths.Length > 0,
+            PullRequestBranches = workflow.OnPullRequestBranches,
+            PullRequestPaths = workflow.OnPullRequestIncludePaths,
+            PullRequestPathsIgnore = workflow.OnPullRequestExcludePaths,
+            WorkflowDispatch = workflow.OnWorkflowDispatch,
+            Inputs = inputs,
+            WorkflowRunWorkflows = workflow.OnWorkflowRunWorkflows,
+            WorkflowRunBranches = workflow.OnWorkflowRunBranches,
+            Schedules = workflow.OnCronSchedule,
+        };
+        return new WorkflowNode(workflow.Name, triggers, OrderJobs(jobs).Select(job => Job(workflow, job)).ToList())
+        {
+            Permissions = Permissions(workflow),
+            ConcurrencyGroup = workflow.ConcurrencyGroup,
+            ConcurrencyCancelInProgress = workflow.ConcurrencyCancelInProgress,
+        };
+    }
+
+    public static IReadOnlyList<KeyValuePair<string, string>> Permissions(GitHubWorkflowAttribute workflow)
+    {
+        if (workflow.ReadPermissions.Length + workflow.WritePermissions.Length == 0)
+            return [new("contents", "read")];
+        return Enum.GetValues<GitHubTokenScope>()
+            .Where(p => workflow.ReadPermissions.Contains(p) || workflow.WritePermissions.Contains(p))
+            .Select(p => new KeyValuePair<string, string>(Names.PermissionKey(p), workflow.WritePermissions.Contains(p) ? "write" : "read"))
+            .ToList();
+    }
+
+    // Jobs come out by depth in the needs graph, then by id, so the file does not depend on the order
+    // reflection happens to return attributes in.
+    private static IEnumerable<GitHubWorkflowJobAttribute> OrderJobs(IReadOnlyList<GitHubWorkflowJobAttribute> jobs)
+    {
+        var byId = jobs.ToDictionary(j => j.Id, StringComparer.Ordinal);
+        var depths = new Dictionary<string, int>(StringComparer.Ordinal);
+        return jobs.OrderBy(Depth).ThenBy(j => j.Id, StringComparer.Ordinal);
+
+        int Depth(GitHubWorkflowJobAttribute job)
+        {
+            if (!depths.TryGetValue(job.Id, out var depth))
+                depths[job.Id] = depth = job.Needs.Length == 0 ? 0 : 1 + job.Needs.Max(n => Depth(byId[n]));
+            return depth;
+        }
+    }
+
+    private static JobNode Job(GitHubWorkflowAttribute workflow, GitHubWorkflowJobAttribute job)
+    {
+        var gate = job.Needs.Length == 0 ? WorkflowRunGate(workflow) : null;
+        var condition = (gate, job.If) switch
+        {
+            (null, var own) => own,
+            (var g, null) => g,
+            var (g, own) => $"{g} && ({own})",
+        };
+        var targets = string.Join(' ', job.InvokedTargets);
+        return new JobNode(job.Id, targets, workflow.RunsOn, job.TimeoutMinutes > 0 ? job.TimeoutMinutes : workflow.TimeoutMinutes, JobSteps.For(workflow, job))
+        {
+            Needs = job.Needs,
+            If = condition,
+            EnvironmentName = job.EnvironmentName,
+            EnvironmentUrl = job.EnvironmentUrlOutput is null ? null : StepOutput(job.EnvironmentUrlOutput),
+            Outputs = job.Outputs.Select(Mapping.Parse).Select(m => new KeyValuePair<string, string>(m.Target, StepOutput(m.Source))).ToList(),
+        };
+    }
+
+    // workflow_run fires whatever the upstream run concluded; only a success may go on. A manual or
+    // scheduled run of the same workflow has no upstream run and passes.
+    private static string? WorkflowRunGate(GitHubWorkflowAttribute workflow)
+    {
+        if (workflow.OnWorkflowRunWorkflows.Length == 0)
+            return null;
+        var onlyWorkflowRun = !workflow.OnWorkflowDispatch && workflow.OnCronSchedule.Length == 0
+            && workflow.OnPushBranches.Length + workflow.OnPushIncludePaths.Length + workflow.OnPushExcludePaths.Length == 0
+            && workflow.OnPullRequestBranches.Length + workflow.OnPullRequestIncludePaths.Length + workflow.OnPullRequestExcludePaths.Length == 0;
+        return onlyWorkflowRun ? Names.WorkflowRunSuccess : $"(github.event_name != 'workflow_run' || {Names.WorkflowRunSuccess})";
+    }
+
+    private static string StepOutput(string name) => Names.Expression($"steps.{Names.BuildStepId}.outputs.{name}");
+}
