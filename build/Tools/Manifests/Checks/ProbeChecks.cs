@@ -1,0 +1,36 @@
+using CloudAge.Tools.Manifests.Yaml;
+
+namespace CloudAge.Tools.Manifests.Checks;
+
+/// <summary>Probes must exist on every container and target a port the container opens.</summary>
+internal static class ProbeChecks
+{
+    private static readonly string[] ProbeKinds = ["livenessProbe", "readinessProbe", "startupProbe"];
+
+    public static void Run(CheckContext context)
+    {
+        foreach (var workload in context.Workloads)
+        {
+            foreach (var container in workload.Containers)
+            {
+                var name = container.At("name").Text();
+                var file = workload.Document.File;
+                foreach (var required in ProbeKinds[..2].Where(p => container.At(p) is null))
+                {
+                    context.Findings.Add(file, container, RuleIds.ContainerProbes,
+                        $"container {name} in {workload.Document.Describe()} has no {required}; without it Kubernetes cannot tell a hung or unready pod");
+                }
+
+                foreach (var probe in ProbeKinds)
+                {
+                    var port = container.At(probe, "httpGet", "port") ?? container.At(probe, "tcpSocket", "port") ?? container.At(probe, "grpc", "port");
+                    if (port.Text() is { } value && !Ports.Declares(container, value))
+                    {
+                        context.Findings.Add(file, port!, RuleIds.ProbePort,
+                            $"{probe} of container {name} checks port {value}, which the container does not declare in ports");
+                    }
+                }
+            }
+        }
+    }
+}
