@@ -1,0 +1,109 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CloudAge.Common.Secrets;
+
+namespace CloudAge.Tools.Aws.Ecr;
+
+/// <summary>Turns an ECR error answer (JSON <c>__type</c>, the X-Amzn-Errortype header, or an XML/HTML body) into an <see cref="EcrException"/>.</summary>
+internal static partial class EcrErrors
+{
+    public static EcrException FromResponse(string operation, Uri endpoint, HttpResponseMessage response, string body, SecretMasker masker)
+    {
+        var (type, message) = ParseBody(body);
+        if (response.Headers.TryGetValues("X-Amzn-Errortype", out var headerTypes))
+            type ??= headerTypes.FirstOrDefault();
+        type = NormalizeType(type) ?? (response.ReasonPhrase is { Length: > 0 } reason ? reason.Replace(" ", string.Empty, StringComparison.Ordinal) : "HttpError");
+        message = masker.Redact(message ?? Snippet(body));
+        var status = response.StatusCode;
+        var text = $"ECR {operation} at {endpoint} answered HTTP {(int)status} {type}: {message}{Hint(type, status)}";
+        return new EcrException(type, message, operation, endpoint, status, masker.Redact(text));
+    }
+
+    public static EcrException GaveUp(string operation, Uri endpoint, int attempts, Exception last, SecretMasker masker)
+    {
+        if (last is EcrException ecr)
+        {
+            var text = $"ECR {operation} at {endpoint} still failed after {attempts} tries; the last answer was HTTP {(int?)ecr.StatusCode} {ecr.Type}: {ecr.ServiceMessage}";
+            return new EcrException(ecr.Type, ecr.ServiceMessage, operation, endpoint, ecr.StatusCode, masker.Redact(text)) { Attempts = attempts };
+        }
+        var type = last is Polly.Timeout.TimeoutRejectedException ? "Timeout" : "ConnectionFailed";
+        var detail = masker.Redact(Describe(last));
+        var message = $"ECR {operation} at {endpoint} could not be reached after {attempts} tries ({type}: {detail}). " +
+            "Check the network, the region and any ECR endpoint override (VPC endpoint, emulator).";
+        return new EcrException(type, detail, operation, endpoint, null, message) { Attempts = attempts };
+    }
+
+    /// <summary>"aws.protocoltests#ThrottlingException:http://..." becomes "ThrottlingException".</summary>
+    internal static string? NormalizeType(string? type)
+    {
+        if (string.IsNullOrWhiteSpace(type))
+            return null;
+        var colon = type.IndexOf(':', StringComparison.Ordinal);
+        if (colon >= 0)
+            type = type[..colon];
+        var hash = type.IndexOf('#', StringComparison.Ordinal);
+        if (hash >= 0)
+            type = type[(hash + 1)..];
+        return type.Trim();
+    }
+
+    private static (string? Type, string? Message) ParseBody(string body)
+    {
+        var trimmed = body.TrimStart();
+        if (trimmed.StartsWith('{'))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(trimmed);
+                var root = document.RootElement;
+                return (Text(root, "__type") ?? Text(root, "code"), Text(root, "message") ?? Text(root, "Message"));
+            }
+            catch (JsonException)
+            {
+                return (null, null);
+            }
+        }
+        // STS-style XML errors (moto answers signature failures this way).
+        var code = XmlCode().Match(body);
+        var xmlMessage = XmlMessage().Match(body);
+        return (code.Success ? code.Groups[1].Value : null, xmlMessage.Success ? xmlMessage.Groups[1].Value : null);
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    private static string Hint(string type, HttpStatusCode status) => type switch
+    {
+        "UnrecognizedClientException" or "InvalidClientTokenId" or "InvalidSignatureException" or "SignatureDoesNotMatch"
+            or "ExpiredTokenException" or "MissingAuthenticationTokenException" =>
+            ". AWS did not accept the credentials: check which ones are in use (aws sts get-caller-identity), that they are not expired, and the region.",
+        "AccessDeniedException" or "AccessDenied" =>
+            ". The credentials are valid but lack permission: grant the ECR action in the IAM policy of the role or user.",
+        "RepositoryNotFoundException" => ". Create the repository (EnsureRepository) or check its name and the region.",
+        _ when status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => ". Check the AWS credentials and their permissions.",
+        _ => ".",
+    };
+
+    private static string Describe(Exception exception)
+    {
+        var parts = new List<string>();
+        for (var e = exception; e is not null; e = e.InnerException)
+            parts.Add(e.Message);
+        return string.Join(" -> ", parts.Distinct(StringComparer.Ordinal));
+    }
+
+    private static string Snippet(string body)
+    {
+        var text = body.Trim();
+        return text.Length == 0 ? "(empty body)" : text.Length > 300 ? text[..300] + "..." : text;
+    }
+
+    [GeneratedRegex("<Code>([^<]*)</Code>")]
+    private static partial Regex XmlCode();
+
+    [GeneratedRegex("<Message>([^<]*)</Message>")]
+    private static partial Regex XmlMessage();
+}
