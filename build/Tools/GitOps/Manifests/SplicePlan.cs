@@ -8,6 +8,7 @@ internal sealed class SplicePlan(string file, string text, ImageTarget target)
 {
     private readonly SortedDictionary<int, (int End, string Text)> _splices = [];
     private readonly List<ImageChange> _changes = [];
+    private readonly HashSet<int> _editedImages = [];
     private readonly string _newline = text.Contains("\r\n", StringComparison.Ordinal) ? "\r\n" : "\n";
 
     public IReadOnlyList<ImageChange> Changes => _changes;
@@ -78,7 +79,7 @@ internal sealed class SplicePlan(string file, string text, ImageTarget target)
         Matches++;
         var replacement = target.Reference;
         // An alias shared by two pod specs resolves to the same anchored scalar: edit it once.
-        if (image.Value == replacement || _splices.ContainsKey(image.Start))
+        if (image.Value == replacement || !_editedImages.Add(image.Start))
             return;
         if (image.Style is ScalarStyle.Literal or ScalarStyle.Folded)
             throw new ManifestEditException($"{file}:{image.Line}: the image of {target.Repository} is a block scalar (| or >); write it on one line.");

@@ -40,13 +40,13 @@ internal static class YamlTree
         {
             parser.Consume<DocumentStart>();
             var anchors = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
-            documents.Add(ReadNode(parser, anchors, offset));
+            documents.Add(ReadNode(parser, text, anchors, offset));
             parser.Consume<DocumentEnd>();
         }
         return documents;
     }
 
-    private static YamlNode ReadNode(IParser parser, Dictionary<string, YamlNode> anchors, int offset)
+    private static YamlNode ReadNode(IParser parser, string text, Dictionary<string, YamlNode> anchors, int offset)
     {
         YamlNode node;
         AnchorName anchor;
@@ -59,7 +59,7 @@ internal static class YamlTree
         if (parser.TryConsume<Scalar>(out var scalar))
         {
             anchor = scalar.Anchor;
-            node = new YamlScalar(At(scalar.Start), At(scalar.End), Line(scalar.Start), (int)scalar.Start.Column, scalar.Value, scalar.Style);
+            node = new YamlScalar(ValueStart(text, At(scalar.Start), At(scalar.End), offset), At(scalar.End), Line(scalar.Start), (int)scalar.Start.Column, scalar.Value, scalar.Style);
         }
         else if (parser.TryConsume<SequenceStart>(out var sequenceStart))
         {
@@ -67,7 +67,7 @@ internal static class YamlTree
             var items = new List<YamlNode>();
             SequenceEnd? end;
             while (!parser.TryConsume<SequenceEnd>(out end))
-                items.Add(ReadNode(parser, anchors, offset));
+                items.Add(ReadNode(parser, text, anchors, offset));
             node = new YamlSequence(At(sequenceStart.Start), At(end!.End), Line(sequenceStart.Start), items);
         }
         else
@@ -78,8 +78,8 @@ internal static class YamlTree
             MappingEnd? end;
             while (!parser.TryConsume<MappingEnd>(out end))
             {
-                var key = ReadNode(parser, anchors, offset);
-                pairs.Add(new(key, ReadNode(parser, anchors, offset)));
+                var key = ReadNode(parser, text, anchors, offset);
+                pairs.Add(new(key, ReadNode(parser, text, anchors, offset)));
             }
             // The end event of a flow mapping starts at its closing brace: the place to insert a new key.
             node = new YamlMapping(At(mappingStart.Start), At(end!.Start), Line(mappingStart.Start),
@@ -93,4 +93,19 @@ internal static class YamlTree
     }
 
     private static int Line(Mark mark) => (int)mark.Line;
+
+    /// <summary>A scalar's start mark includes its anchor and tag (<c>&amp;app !!str</c>); the value begins after them.</summary>
+    private static int ValueStart(string text, int start, int end, int offset)
+    {
+        var at = start - offset;
+        var stop = end - offset;
+        while (at < stop && text[at] is '&' or '!')
+        {
+            while (at < stop && !char.IsWhiteSpace(text[at]))
+                at++;
+            while (at < stop && char.IsWhiteSpace(text[at]))
+                at++;
+        }
+        return at + offset;
+    }
 }

@@ -1,0 +1,146 @@
+using CloudAge.Tools.GitOps.Manifests;
+using CloudAge.Tools.GitOps.Tests.Fixtures;
+using static CloudAge.Tools.GitOps.Tests.Fixtures.GitManifestCorpus;
+
+namespace CloudAge.Tools.GitOps.Tests.Bump;
+
+public sealed class ImageEditorTests
+{
+    private static readonly ImageTarget Target = new(Repository, Tag, Digest);
+
+    [Theory]
+    [MemberData(nameof(GitManifestCorpus.Names), MemberType = typeof(GitManifestCorpus))]
+    public void Edit_changes_only_the_image_value_byte_for_byte(string name)
+    {
+        var corpusCase = Cases[name];
+
+        var edit = ImageEditor.Edit(corpusCase.File, corpusCase.Text, Target);
+
+        Assert.Equal(corpusCase.Expected(), edit.NewText);
+        Assert.NotEmpty(edit.Changes);
+        Assert.All(edit.Changes, c => Assert.Equal(NewReference, c.NewReference));
+    }
+
+    [Theory]
+    [MemberData(nameof(GitManifestCorpus.Names), MemberType = typeof(GitManifestCorpus))]
+    public void Edit_of_an_already_edited_file_changes_nothing(string name)
+    {
+        var once = ImageEditor.Edit(Cases[name].File, Cases[name].Text, Target).NewText;
+
+        var twice = ImageEditor.Edit(Cases[name].File, once, Target);
+
+        Assert.Empty(twice.Changes);
+        Assert.Equal(once, twice.NewText);
+        Assert.True(twice.Matches > 0);
+    }
+
+    [Fact]
+    public void Edit_reports_file_line_old_and_new_reference()
+    {
+        var corpusCase = Cases["several documents, an initContainer and a CronJob"];
+
+        var edit = ImageEditor.Edit(corpusCase.File, corpusCase.Text, Target);
+
+        Assert.Equal(
+            [
+                new ImageChange("k8s/all.yaml", 14, Repository + ":sha-0000000", NewReference),
+                new ImageChange("k8s/all.yaml", 17, Repository + ":sha-0000000", NewReference),
+                new ImageChange("k8s/all.yaml", 29, Repository + ":sha-1111111", NewReference),
+            ],
+            edit.Changes.OrderBy(c => c.Line));
+    }
+
+    [Fact]
+    public void Edit_an_aliased_image_counts_both_uses_but_changes_the_anchor_once()
+    {
+        var corpusCase = Cases["an anchor is edited, its aliases are not"];
+
+        var edit = ImageEditor.Edit(corpusCase.File, corpusCase.Text, Target);
+
+        Assert.Single(edit.Changes);
+        Assert.Equal(2, edit.Matches);
+    }
+
+    [Theory]
+    [InlineData(ImageReferenceMode.Tag, Repository + ":" + Tag)]
+    [InlineData(ImageReferenceMode.Digest, Repository + "@" + Digest)]
+    [InlineData(ImageReferenceMode.TagAndDigest, Repository + ":" + Tag + "@" + Digest)]
+    public void Edit_writes_the_reference_in_the_chosen_mode(ImageReferenceMode mode, string expected)
+    {
+        var text = $"spec:\n  containers:\n  - image: {Repository}:old # keep\n";
+
+        var edit = ImageEditor.Edit("k8s/d.yaml", text, Target with { Mode = mode });
+
+        Assert.Equal($"spec:\n  containers:\n  - image: {expected} # keep\n", edit.NewText);
+    }
+
+    [Fact]
+    public void Mode_defaults_to_tag_without_a_digest_and_to_tag_at_digest_with_one()
+    {
+        Assert.Equal(ImageReferenceMode.Tag, new ImageTarget(Repository, Tag).EffectiveMode);
+        Assert.Equal(ImageReferenceMode.TagAndDigest, Target.EffectiveMode);
+    }
+
+    [Fact]
+    public void Kustomization_in_tag_mode_sets_new_tag_and_quotes_a_numeric_one()
+    {
+        var text = $"images:\n- name: {Repository}\n  newTag: old\n";
+
+        var edit = ImageEditor.Edit("k8s/kustomization.yaml", text, new ImageTarget(Repository, "1.20"));
+
+        Assert.Equal($"images:\n- name: {Repository}\n  newTag: \"1.20\"\n", edit.NewText);
+    }
+
+    [Fact]
+    public void Kustomization_entry_with_a_digest_refuses_a_tag_only_update()
+    {
+        var text = $"images:\n- name: {Repository}\n  newTag: old\n  digest: sha256:{new string('1', 64)}\n";
+
+        var error = Assert.Throws<ManifestEditException>(() => ImageEditor.Edit("k8s/kustomization.yaml", text, new ImageTarget(Repository, Tag)));
+
+        Assert.Contains("k8s/kustomization.yaml:2", error.Message);
+        Assert.Contains("digest", error.Message);
+    }
+
+    [Fact]
+    public void Two_containers_of_one_pod_from_the_repository_are_an_error_naming_file_and_lines()
+    {
+        var text = $"spec:\n  containers:\n  - name: a\n    image: {Repository}:1\n  - name: b\n    image: {Repository}:2\n";
+
+        var error = Assert.Throws<ManifestEditException>(() => ImageEditor.Edit("k8s/deployment.yaml", text, Target));
+
+        Assert.Contains("k8s/deployment.yaml: lines 4 and 6", error.Message);
+    }
+
+    [Fact]
+    public void No_reference_anywhere_is_an_error_naming_the_files_searched()
+    {
+        var files = new Dictionary<string, string>
+        {
+            ["k8s/deployment.yaml"] = "spec:\n  containers:\n  - image: busybox:1.36\n",
+            ["k8s/service.yaml"] = "kind: Service\n",
+        };
+
+        var error = Assert.Throws<ManifestEditException>(() => ImageEditor.EditAll(files, Target));
+
+        Assert.Contains(Repository, error.Message);
+        Assert.Contains("k8s/deployment.yaml, k8s/service.yaml", error.Message);
+    }
+
+    [Fact]
+    public void An_image_mentioned_only_in_a_comment_or_env_value_is_not_a_match()
+    {
+        var text = $"# was {Repository}:1\nspec:\n  containers:\n  - image: busybox\n    env:\n    - {{name: IMAGE, value: {Repository}:1}}\n";
+
+        var edit = ImageEditor.Edit("k8s/d.yaml", text, Target);
+
+        Assert.Equal(0, edit.Matches);
+        Assert.Equal(text, edit.NewText);
+    }
+
+    [Fact]
+    public void Invalid_tag_is_rejected_before_it_reaches_yaml()
+    {
+        Assert.Throws<ArgumentException>(() => ImageEditor.Edit("k8s/d.yaml", "x: 1", new ImageTarget(Repository, "v1: evil")));
+    }
+}

@@ -1,0 +1,94 @@
+using CloudAge.Common.Processes;
+using CloudAge.Common.Secrets;
+
+namespace CloudAge.Tools.GitOps.Tests.Fixtures;
+
+/// <summary>
+/// A bare remote in a temp folder, seeded with files, and a working clone of it; deleted on dispose.
+/// Uses the real git CLI through the ProcessRunner.
+/// </summary>
+public sealed class GitSandbox : IAsyncDisposable
+{
+    public const string Branch = "main";
+
+    private readonly ProcessRunner _runner = new(new SecretMasker(), _ => { });
+
+    private GitSandbox(string root)
+    {
+        Root = root;
+        Remote = Path.Combine(root, "remote.git");
+        Clone = Path.Combine(root, "clone");
+    }
+
+    public string Root { get; }
+
+    public string Remote { get; }
+
+    public string Clone { get; }
+
+    /// <summary>Creates the remote with one commit per entry of <paramref name="commits"/> (path to bytes as text), then clones it.</summary>
+    public static async Task<GitSandbox> CreateAsync(params IReadOnlyDictionary<string, string>[] commits)
+    {
+        var sandbox = new GitSandbox(Path.Combine(Path.GetTempPath(), "cloudage-gitops-" + Guid.NewGuid().ToString("N")));
+        Directory.CreateDirectory(sandbox.Root);
+        await sandbox.GitAsync(sandbox.Root, "init", "--quiet", "--bare", "-b", Branch, sandbox.Remote);
+        var seed = await sandbox.CloneAsync("seed");
+        foreach (var (files, index) in commits.Select((c, i) => (c, i)))
+        {
+            foreach (var (path, text) in files)
+                WriteFile(seed, path, text);
+            await sandbox.CommitAsync(seed, $"seed {index}");
+        }
+        await sandbox.GitAsync(seed, "push", "--quiet", "origin", "HEAD:refs/heads/" + Branch);
+        await sandbox.GitAsync(sandbox.Root, "clone", "--quiet", sandbox.Remote, sandbox.Clone);
+        return sandbox;
+    }
+
+    public async Task<string> CloneAsync(string name)
+    {
+        var path = Path.Combine(Root, name);
+        await GitAsync(Root, "clone", "--quiet", Remote, path);
+        return path;
+    }
+
+    public async Task CommitAsync(string clone, string message)
+    {
+        await GitAsync(clone, "add", "--all");
+        await GitAsync(clone, "-c", "user.name=Developer", "-c", "user.email=dev@example.com", "commit", "--quiet", "--allow-empty", "-m", message);
+    }
+
+    public Task<string> RemoteHeadAsync() => GitAsync(Remote, "rev-parse", Branch);
+
+    /// <summary>A file of the remote branch byte for byte, read from a fresh clone (process output would be split into lines).</summary>
+    public async Task<string> RemoteFileAsync(string path)
+    {
+        var check = await CloneAsync("check-" + Guid.NewGuid().ToString("N"));
+        return await File.ReadAllTextAsync(Path.Combine(check, path));
+    }
+
+    public async Task<string> GitAsync(string directory, params string[] arguments) =>
+        (await _runner.RunAsync(new ProcessSpec("git", arguments) { WorkingDirectory = directory, StreamOutput = false })).StandardOutput.Trim();
+
+    /// <summary>Installs a pre-push hook in the working clone: it runs after git read the remote's refs and before it sends.</summary>
+    public void InstallPrePushHook(string script)
+    {
+        var path = Path.Combine(Clone, ".git", "hooks", "pre-push");
+        File.WriteAllText(path, "#!/bin/sh\nunset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE\n" + script + "\n");
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    public static void WriteFile(string clone, string path, string text)
+    {
+        var full = Path.Combine(clone, path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        File.WriteAllBytes(full, new System.Text.UTF8Encoding(false).GetBytes(text));
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (Directory.Exists(Root))
+            Directory.Delete(Root, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+}
