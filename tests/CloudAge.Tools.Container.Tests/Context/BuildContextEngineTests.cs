@@ -1,0 +1,32 @@
+using CloudAge.Tests.Shared;
+using CloudAge.Tools.Container.Tests.Fixtures;
+
+namespace CloudAge.Tools.Container.Tests.Context;
+
+/// <summary>Checks the .dockerignore table against the real engine: what a COPY of the whole context sees.</summary>
+public class BuildContextEngineTests
+{
+    [IntegrationFact(Needs.Docker)]
+    public async Task Every_dockerignore_case_matches_what_the_Docker_engine_copies()
+    {
+        await using var docker = new DockerCli();
+        var failures = new List<string>();
+        foreach (var (name, ignore, excluded) in DockerIgnoreCases.Cases)
+        {
+            using var directory = new TempDirectory();
+            DockerIgnoreCases.Write(directory, ignore);
+            var image = docker.Track($"cloudage-test-context:{Guid.NewGuid():N}");
+            await docker.RunAsync("build", "-q", "-t", image, directory.Path);
+
+            var copied = (await docker.ListFilesAsync(image))
+                .Where(f => f.StartsWith("ctx/", StringComparison.Ordinal)).Select(f => f["ctx/".Length..])
+                .Where(f => f is not "Dockerfile" and not ".dockerignore").Order(StringComparer.Ordinal).ToArray();
+
+            var expected = DockerIgnoreCases.ExpectedFiles(excluded);
+            if (!copied.SequenceEqual(expected))
+                failures.Add($"{name}: engine copied [{string.Join(", ", copied)}], table expects [{string.Join(", ", expected)}]");
+        }
+
+        Assert.Empty(failures);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Formats.Tar;
+using CloudAge.Tools.Container.Context;
+using CloudAge.Tools.Container.Tests.Fixtures;
+
+namespace CloudAge.Tools.Container.Tests.Context;
+
+public class BuildContextTests
+{
+    [Theory]
+    [MemberData(nameof(DockerIgnoreCases.Names), MemberType = typeof(DockerIgnoreCases))]
+    public void Context_holds_the_files_Docker_sends(string name)
+    {
+        var (_, ignore, excluded) = DockerIgnoreCases.Get(name);
+        using var directory = new TempDirectory();
+        DockerIgnoreCases.Write(directory, ignore);
+
+        var files = BuildContext.ListEntries(directory.Path).Where(e => !e.EndsWith('/') && e is not "Dockerfile" and not ".dockerignore");
+
+        Assert.Equal(DockerIgnoreCases.ExpectedFiles(excluded), files.Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
+    public void Dockerfile_and_dockerignore_are_sent_even_when_a_pattern_matches_them()
+    {
+        using var directory = new TempDirectory();
+        directory.Write("Dockerfile", "FROM scratch");
+        directory.Write(".dockerignore", "*\n");
+        directory.Write("a.txt");
+
+        var entries = BuildContext.ListEntries(directory.Path);
+
+        Assert.Equal([".dockerignore", "Dockerfile"], entries);
+    }
+
+    [Fact]
+    public void A_lone_exclamation_mark_is_refused_as_Docker_refuses_it()
+    {
+        var error = Assert.Throws<ContainerException>(() => DockerIgnore.Parse("!\n"));
+
+        Assert.Contains("only '!'", error.Message);
+    }
+
+    [Fact]
+    public void An_unclosed_character_class_is_refused_with_the_pattern()
+    {
+        var error = Assert.Throws<ContainerException>(() => DockerIgnore.Parse("[abc\n"));
+
+        Assert.Contains("'[abc'", error.Message);
+    }
+
+    [Theory]
+    [InlineData("a/./b/../c", "a/c")]
+    [InlineData("/x//y/", "/x/y")]
+    [InlineData("./", ".")]
+    [InlineData("../a", "../a")]
+    public void Patterns_are_cleaned_like_Go_paths(string raw, string cleaned) =>
+        Assert.Equal(cleaned, GoPath.Clean(raw));
+
+    [Fact]
+    public async Task Tar_holds_the_listed_entries_with_root_owners_and_content()
+    {
+        using var directory = new TempDirectory();
+        directory.Write("Dockerfile", "FROM scratch");
+        directory.Write("src/app.txt", "hello");
+        directory.Write("skip.log", "no");
+        directory.Write(".dockerignore", "*.log");
+
+        await using var tar = await BuildContext.CreateTarAsync(directory.Path);
+        var entries = new Dictionary<string, TarEntry>();
+        using (var reader = new TarReader(tar, leaveOpen: true))
+        {
+            while (reader.GetNextEntry(copyData: true) is { } entry)
+                entries[entry.Name] = entry;
+        }
+
+        Assert.Equal([".dockerignore", "Dockerfile", "src/", "src/app.txt"], entries.Keys.ToArray());
+        Assert.All(entries.Values, e => Assert.Equal((0, 0), (e.Uid, e.Gid)));
+        Assert.Equal("hello", new StreamReader(entries["src/app.txt"].DataStream!).ReadToEnd());
+    }
+
+    [Fact]
+    public async Task A_missing_context_directory_is_a_clear_error()
+    {
+        var error = await Assert.ThrowsAsync<ContainerException>(() => BuildContext.CreateTarAsync("/nonexistent/" + Guid.NewGuid()));
+
+        Assert.Contains("does not exist", error.Message);
+    }
+}
