@@ -1,0 +1,151 @@
+using System.Text.Json;
+using CloudAge.Common.Processes;
+using CloudAge.Common.Secrets;
+using CloudAge.Tools.Container.Scanning;
+using CloudAge.Tools.Container.Tests.Fixtures;
+
+namespace CloudAge.Tools.Container.Tests.Scanning;
+
+public class ScanningTests
+{
+    private static readonly DateOnly Today = new(2026, 11, 26);
+
+    private static IReadOnlyList<Finding> Report() =>
+        TrivyReport.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "trivy-report.json")));
+
+    [Fact]
+    public void Trivy_report_yields_every_vulnerability_of_every_result()
+    {
+        var findings = Report();
+
+        Assert.Equal(["CVE-2024-45490", "CVE-2023-50495", "CVE-2011-3374", "GHSA-7jgj-8wvc-jh57", "CVE-2099-0001"], findings.Select(f => f.Id));
+        Assert.Equal(new Finding("CVE-2024-45490", "libexpat1", "2.5.0-1", Severity.Critical, "2.5.0-1+deb12u1",
+            "libexpat: Negative Length Parsing Vulnerability in libexpat"), findings[0]);
+        Assert.Null(findings[1].FixedVersion);
+        Assert.Equal(Severity.Unknown, findings[4].Severity);
+    }
+
+    [Fact]
+    public void A_report_that_is_not_Trivy_json_is_a_clear_error()
+    {
+        Assert.Contains("not JSON", Assert.Throws<ContainerException>(() => TrivyReport.Parse("<html>")).Message);
+        Assert.Contains("no 'Results'", Assert.Throws<ContainerException>(() => TrivyReport.Parse("""{"foo":1}""")).Message);
+        Assert.Empty(TrivyReport.Parse("""{"SchemaVersion":2,"ArtifactName":"x"}"""));
+    }
+
+    [Fact]
+    public void Gate_at_HIGH_fails_on_high_and_critical_only()
+    {
+        var gate = ScanGate.Evaluate(Report(), Severities.ParseThreshold("high"), [], Today);
+
+        Assert.False(gate.Passed);
+        Assert.Equal(["CVE-2024-45490", "GHSA-7jgj-8wvc-jh57"], gate.Blocking.Select(f => f.Id));
+        Assert.Contains("2 finding(s) at or above HIGH", gate.Summary);
+    }
+
+    [Fact]
+    public void Gate_passes_when_every_blocking_finding_is_an_accepted_risk()
+    {
+        var risks = AcceptedRisks.Parse("""
+            accepted:
+              - id: CVE-2024-45490
+                reason: expat is only used on trusted configuration files
+                expires: 2026-12-31
+              - id: ghsa-7jgj-8wvc-jh57
+                reason: fixed in the next release
+                expires: 2026-11-26
+            """);
+
+        var gate = ScanGate.Evaluate(Report(), Severity.High, risks, Today);
+
+        Assert.True(gate.Passed, gate.Summary);
+        Assert.Equal(2, gate.Accepted.Count);
+    }
+
+    [Fact]
+    public void An_expired_accepted_risk_fails_the_gate_naming_it()
+    {
+        var risks = AcceptedRisks.Parse("""
+            accepted:
+              - id: CVE-2011-3374
+                reason: apt is not run at runtime
+                expires: 2026-11-25
+            """);
+
+        var gate = ScanGate.Evaluate(Report(), Severity.Critical, risks.Concat([new AcceptedRisk("CVE-2024-45490", "r", new DateOnly(2027, 1, 1))]), Today);
+
+        Assert.False(gate.Passed);
+        Assert.Empty(gate.Blocking);
+        Assert.Contains("CVE-2011-3374 (expired 2026-11-25)", gate.Summary);
+    }
+
+    [Theory]
+    [InlineData("accepted:\n  - id: CVE-1\n    expires: 2027-01-01\n", "'CVE-1' has no 'reason'")]
+    [InlineData("accepted:\n  - id: CVE-1\n    reason: because\n", "'CVE-1' has no 'expires'")]
+    [InlineData("accepted:\n  - id: CVE-1\n    reason: because\n    expires: soon\n", "not a date")]
+    [InlineData("accepted:\n  - reason: because\n", "has no 'id'")]
+    [InlineData("ignore: [CVE-1]\n", "top-level 'accepted:'")]
+    [InlineData("accepted: [\n", "not valid YAML")]
+    public void An_incomplete_accepted_risk_is_an_error(string text, string message) =>
+        Assert.Contains(message, Assert.Throws<ContainerException>(() => AcceptedRisks.Parse(text, ".scan-ignore.yaml")).Message);
+
+    [Fact]
+    public void Accepted_risks_can_be_written_as_json_and_a_missing_file_means_none()
+    {
+        var risks = AcceptedRisks.Parse("""{"accepted":[{"id":"CVE-1","reason":"r","expires":"2027-01-01"}]}""");
+
+        Assert.Equal([new AcceptedRisk("CVE-1", "r", new DateOnly(2027, 1, 1))], risks);
+        Assert.Empty(AcceptedRisks.Load("/nonexistent/" + Guid.NewGuid()));
+    }
+
+    [Theory]
+    [InlineData("bogus")]
+    [InlineData("3")]
+    public void An_unknown_threshold_is_refused(string name) =>
+        Assert.Contains("UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL", Assert.Throws<ArgumentException>(() => Severities.ParseThreshold(name)).Message);
+
+    [Fact]
+    public void Table_lists_most_severe_first_in_aligned_columns()
+    {
+        var table = ScanReport.RenderTable(Report()).Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal("ID                   PACKAGE           INSTALLED  SEVERITY  FIXED IN", table[0]);
+        Assert.Equal("CVE-2024-45490       libexpat1         2.5.0-1    CRITICAL  2.5.0-1+deb12u1", table[1]);
+        Assert.Equal("GHSA-7jgj-8wvc-jh57  System.Text.Json  8.0.0      HIGH      8.0.4", table[2]);
+        Assert.Equal("CVE-2099-0001        Mystery.Package   1.0.0      UNKNOWN   (no fix)", table[^1]);
+        Assert.Equal("No findings." + Environment.NewLine, ScanReport.RenderTable([]));
+    }
+
+    [Fact]
+    public async Task Report_is_written_whole_with_the_verdict_and_leaves_no_temp_file()
+    {
+        using var directory = new TempDirectory();
+        var path = Path.Combine(directory.Path, "artifacts", "scan-report.json");
+        var findings = Report();
+        var gate = ScanGate.Evaluate(findings, Severity.High, [], Today);
+
+        await ScanReport.WriteAsync(path, "repo:tag", "trivy", gate, findings);
+
+        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        Assert.False(json.RootElement.GetProperty("passed").GetBoolean());
+        Assert.Equal("HIGH", json.RootElement.GetProperty("threshold").GetString());
+        Assert.Equal(5, json.RootElement.GetProperty("findings").GetArrayLength());
+        Assert.Equal("CRITICAL", json.RootElement.GetProperty("blocking")[0].GetProperty("severity").GetString());
+        Assert.Equal(["scan-report.json"], Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task Trivy_is_reported_missing_when_it_is_not_installed()
+    {
+        // Trivy is not installed on this machine (ENVIRONMENT.md); where it is, this checks the other branch.
+        var runner = new ProcessRunner(new SecretMasker(), _ => { });
+        var scanner = new TrivyScanner(runner);
+        var installed = await scanner.IsAvailableAsync();
+        if (installed)
+            return;
+
+        var error = await Assert.ThrowsAsync<ContainerException>(() => scanner.ScanAsync("img:tag", Path.Combine(Path.GetTempPath(), Guid.NewGuid() + ".json")));
+
+        Assert.Contains("Trivy is not installed", error.Message);
+    }
+}
