@@ -63,7 +63,7 @@ public sealed class ArgoSyncer(IArgoApplicationApi api, Action<string> log)
             await Task.Delay(request.PollInterval, cancellationToken);
             progress.Report(await api.GetAsync(request.Application, refresh: false, cancellationToken));
         }
-        log($"Argo CD application '{request.Application}': sync to {request.Revision} requested{(request.Prune ? " (with prune)" : "")}.");
+        log($"Argo CD application '{request.Application}': requested a sync to {request.Revision}{(request.Prune ? " with prune" : "")}.");
     }
 
     private static ArgoSyncFailedException Failed(ArgoSyncRequest request, string reason, ApplicationStatus? status)

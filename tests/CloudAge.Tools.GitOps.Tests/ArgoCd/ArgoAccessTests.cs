@@ -1,0 +1,104 @@
+using CloudAge.Common.Secrets;
+using CloudAge.Tools.GitOps.ArgoCd;
+using CloudAge.Tools.GitOps.Tests.Fakes;
+
+namespace CloudAge.Tools.GitOps.Tests.ArgoCd;
+
+/// <summary>Credentials, addresses and refusals, against the in-process Argo CD / Kubernetes API fake.</summary>
+public sealed class ArgoAccessTests
+{
+    [Theory]
+    [InlineData(ArgoTransport.Rest, "argocd account generate-token")]
+    [InlineData(ArgoTransport.Kubernetes, "401 Unauthorized")]
+    public async Task A_rejected_token_fails_at_once_saying_what_to_do_without_showing_it(ArgoTransport transport, string advice)
+    {
+        await using var argo = await ArgoHarness.StartAsync(transport);
+        var sent = argo.Token;
+        argo.Cluster.Token = "the-token-the-server-wants";
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => argo.Syncer.SyncAsync(ArgoHarness.Request()));
+
+        Assert.Contains(advice, failure.Message);
+        Assert.Single(argo.Cluster.Requests);
+        Assert.Contains(sent, argo.Cluster.TokensSeen);
+        foreach (var line in argo.Output.Append(failure.ToString()))
+            Assert.DoesNotContain(sent, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rest_sync_of_an_unknown_application_explains_the_403_Argo_CD_answers()
+    {
+        await using var argo = await ArgoHarness.StartAsync(ArgoTransport.Rest);
+
+        var failure = await Assert.ThrowsAsync<ArgoCdException>(() => argo.Syncer.SyncAsync(new ArgoSyncRequest("nosuchapp", "abc1234")));
+
+        Assert.Contains("403 Forbidden for application 'nosuchapp' (permission denied)", failure.Message);
+        Assert.Contains("does not exist", failure.Message);
+    }
+
+    [Fact]
+    public async Task Kubernetes_sync_records_who_initiated_it_and_refreshes_through_the_annotation()
+    {
+        await using var argo = await ArgoHarness.StartAsync(ArgoTransport.Kubernetes);
+        argo.App.AfterSync.Add(new("Synced", "Healthy", "Succeeded"));
+
+        await argo.Syncer.SyncAsync(ArgoHarness.Request() with { Prune = true });
+
+        Assert.Equal("cloudage-build", argo.App.InitiatedBy);
+        Assert.True(argo.App.RequestedPrune);
+        Assert.Equal(1, argo.App.Refreshes);
+        Assert.Contains(argo.Cluster.Requests, r => r.StartsWith("PATCH /apis/argoproj.io/v1alpha1/namespaces/argocd/applications/cloudage"));
+    }
+
+    [Fact]
+    public async Task Rest_sync_sends_the_revision_and_prune_and_refreshes_with_the_query()
+    {
+        await using var argo = await ArgoHarness.StartAsync(ArgoTransport.Rest);
+        argo.App.AfterSync.Add(new("Synced", "Healthy", "Succeeded"));
+
+        await argo.Syncer.SyncAsync(ArgoHarness.Request() with { Prune = true });
+
+        Assert.True(argo.App.RequestedPrune);
+        Assert.Equal("GET /api/v1/applications/cloudage?refresh=normal", argo.Cluster.Requests.First());
+        Assert.Contains("POST /api/v1/applications/cloudage/sync", argo.Cluster.Requests);
+    }
+
+    [Theory]
+    [InlineData("argocd.example.com", "https://argocd.example.com/")]
+    [InlineData("argocd.example.com:8443", "https://argocd.example.com:8443/")]
+    [InlineData("http://127.0.0.1:8080", "http://127.0.0.1:8080/")]
+    [InlineData("https://tools.example.com/argocd/", "https://tools.example.com/argocd/")]
+    public void Server_is_read_as_the_argocd_CLI_reads_ARGOCD_SERVER(string server, string expected)
+    {
+        Assert.Equal(new Uri(expected), new ArgoServerOptions(server, "secret-token").BaseAddress);
+    }
+
+    [Fact]
+    public void Server_options_never_print_the_token()
+    {
+        var options = new ArgoServerOptions("argocd.example.com", "secret-token-value");
+
+        Assert.DoesNotContain("secret-token-value", options.ToString());
+    }
+
+    [Fact]
+    public void Insecure_accepts_any_certificate_and_warns()
+    {
+        var output = new List<string>();
+        using var api = new ArgoRestApi(new ArgoServerOptions("argocd.example.com", "secret-token") { Insecure = true }, new SecretMasker(), output.Add);
+        using var insecure = ArgoRestApi.CreateHandler(insecure: true);
+        using var verifying = ArgoRestApi.CreateHandler(insecure: false);
+
+        Assert.Single(output, l => l.StartsWith("Warning: TLS certificate verification is off"));
+        Assert.True(insecure.SslOptions.RemoteCertificateValidationCallback!(new object(), null, null, System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors));
+        Assert.Null(verifying.SslOptions.RemoteCertificateValidationCallback);
+    }
+
+    [Fact]
+    public void A_server_that_is_not_an_address_is_a_clear_error()
+    {
+        var failure = Assert.Throws<ArgoCdException>(() => new ArgoServerOptions("ftp://argocd", "secret-token").BaseAddress);
+
+        Assert.Contains("host[:port]", failure.Message);
+    }
+}

@@ -1,0 +1,37 @@
+using k8s.Models;
+
+namespace CloudAge.Tools.GitOps.Tests.Fakes;
+
+/// <summary>Deployment and Service objects as the API server would return them at points of a rollout, for the fake's scripts.</summary>
+internal static class KubernetesObjects
+{
+    public static V1Deployment Deployment(long generation, long observed, int replicas, int updated, int total, int available, string? progressingReason = null) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "cloudage", NamespaceProperty = "cloudage", Generation = generation },
+        Spec = new V1DeploymentSpec { Replicas = replicas, Selector = new V1LabelSelector(), Template = new V1PodTemplateSpec() },
+        Status = new V1DeploymentStatus
+        {
+            ObservedGeneration = observed,
+            UpdatedReplicas = updated,
+            Replicas = total,
+            AvailableReplicas = available,
+            Conditions = progressingReason is null ? null :
+                [new V1DeploymentCondition { Type = "Progressing", Status = "False", Reason = progressingReason, Message = "ReplicaSet \"cloudage-7d9\" has timed out progressing." }],
+        },
+    };
+
+    public static V1Deployment RolledOut() => Deployment(2, 2, 2, 2, 2, 2);
+
+    public static V1Service Service(string? hostname = null, string? ip = null, int port = 80, string type = "LoadBalancer") => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "cloudage", NamespaceProperty = "cloudage" },
+        Spec = new V1ServiceSpec { Type = type, Ports = [new V1ServicePort { Port = port, Protocol = "TCP" }] },
+        Status = new V1ServiceStatus
+        {
+            LoadBalancer = new V1LoadBalancerStatus
+            {
+                Ingress = hostname is null && ip is null ? null : [new V1LoadBalancerIngress { Hostname = hostname, Ip = ip }],
+            },
+        },
+    };
+}

@@ -1,0 +1,62 @@
+using CloudAge.Tools.GitOps.Kubernetes;
+using CloudAge.Tools.GitOps.Tests.Fakes;
+using k8s.Models;
+using static CloudAge.Tools.GitOps.Tests.Fakes.KubernetesObjects;
+
+namespace CloudAge.Tools.GitOps.Tests.Kubernetes;
+
+/// <summary>Load balancer address waits against the in-process Kubernetes API fake, scripted per read.</summary>
+public sealed class LoadBalancerWaitTests
+{
+    [Fact]
+    public async Task The_hostname_is_returned_once_it_appears_after_several_polls()
+    {
+        await using var k8s = await KubernetesHarness.StartAsync();
+        k8s.Cluster.Services["cloudage"] = [Service(), Service(), Service(), Service(hostname: "k8s-cloudage-0123456789.elb.eu-west-1.amazonaws.com")];
+
+        var address = await k8s.Waiter.WaitForLoadBalancerAsync("cloudage", "cloudage", KubernetesHarness.Fast);
+
+        Assert.Equal("k8s-cloudage-0123456789.elb.eu-west-1.amazonaws.com", address.Host);
+        Assert.Equal(new Uri("http://k8s-cloudage-0123456789.elb.eu-west-1.amazonaws.com/"), address.Url);
+        Assert.Equal(4, k8s.Cluster.ReadsOf<V1Service>("cloudage"));
+        Assert.Equal([
+            "Waiting for Service \"cloudage\" to get a load balancer address...",
+            "Service \"cloudage\" has load balancer address http://k8s-cloudage-0123456789.elb.eu-west-1.amazonaws.com/",
+        ], k8s.Output.ToList());
+    }
+
+    [Fact]
+    public async Task An_ip_address_is_accepted_and_a_port_other_than_80_kept_in_the_url()
+    {
+        await using var k8s = await KubernetesHarness.StartAsync();
+        k8s.Cluster.Services["cloudage"] = [Service(ip: "203.0.113.7", port: 8080)];
+
+        var address = await k8s.Waiter.WaitForLoadBalancerAsync("cloudage", "cloudage", KubernetesHarness.Fast);
+
+        Assert.Equal(new Uri("http://203.0.113.7:8080/"), address.Url);
+    }
+
+    [Fact]
+    public async Task A_Service_that_is_not_a_LoadBalancer_fails_at_once()
+    {
+        await using var k8s = await KubernetesHarness.StartAsync();
+        k8s.Cluster.Services["cloudage"] = [Service(type: "ClusterIP")];
+
+        var failure = await Assert.ThrowsAsync<KubernetesException>(() => k8s.Waiter.WaitForLoadBalancerAsync("cloudage", "cloudage", KubernetesHarness.Fast));
+
+        Assert.Contains("is of type ClusterIP and will never get a load balancer address", failure.Message);
+    }
+
+    [Fact]
+    public async Task An_address_that_never_appears_times_out()
+    {
+        await using var k8s = await KubernetesHarness.StartAsync();
+        k8s.Cluster.Services["cloudage"] = [Service()];
+
+        var failure = await Assert.ThrowsAsync<KubernetesException>(() =>
+            k8s.Waiter.WaitForLoadBalancerAsync("cloudage", "cloudage", KubernetesHarness.Fast with { Timeout = TimeSpan.FromSeconds(1) }));
+
+        Assert.Contains("Service cloudage/cloudage did not get a load balancer address within 1 s", failure.Message);
+        Assert.True(k8s.Cluster.ReadsOf<V1Service>("cloudage") > 2);
+    }
+}

@@ -1,0 +1,102 @@
+using CloudAge.Tools.GitOps.Kubernetes;
+using CloudAge.Tools.GitOps.Tests.Fakes;
+using k8s.Models;
+using static CloudAge.Tools.GitOps.Tests.Fakes.KubernetesObjects;
+
+namespace CloudAge.Tools.GitOps.Tests.Kubernetes;
+
+/// <summary>Deployment rollout waits against the in-process Kubernetes API fake, scripted per read (kubectl's rules, FACTS.md 6).</summary>
+public sealed class RolloutWaitTests
+{
+    [Fact]
+    public async Task Rollout_completes_once_every_updated_replica_is_available_with_a_line_per_change()
+    {
+        await using var k8s = await KubernetesHarness.StartAsync();
+        k8s.Cluster.Deployments["cloudage"] = [
+            Deployment(2, 1, 2, 0, 2, 2), Deployment(2, 1, 2, 0, 2, 2),
+            Deployment(2, 2, 2, 1, 3, 2), Deployment(2, 2, 2, 1, 3, 2),
+            Deployment(2, 2, 2, 2, 3, 2),
+            Deployment(2, 2, 2, 2, 2, 1), Deployment(2, 2, 2, 2, 2, 1),
+            RolledOut(),
+        ];
+
+        var result = await k8s.Waiter.WaitForRolloutAsync("cloudage", "cloudage", KubernetesHarness.Fast);
+
+        Assert.Equal(2, result.Replicas);
+        Assert.Equal([
+            "Waiting for deployment spec update to be observed...",
+            "Waiting for deployment \"cloudage\" rollout to finish: 1 out of 2 new replicas have been updated...",
+            "Waiting for deployment \"cloudage\" rollout to finish: 1 old replicas are pending termination...",
+            "Waiting for deployment \"cloudage\" rollout to finish: 1 of 2 updated replicas are available...",
+            "deployment \"cloudage\" successfully rolled out",
+        ], k8s.Output.ToList());
+        Assert.Equal(8, k8s.Cluster.ReadsOf<V1Deployment>("cloudage"));
+        k8s.AssertTokenNeverShown();
+    }
+
+    [Fact]
+    public async Task Rollout_fails_at_once_when_the_progress_deadline_is_exceeded()
+    {
+        await using var k8s = await KubernetesHarness.StartAsync();
+        k8s.Cluster.Deployments["cloudage"] = [Deployment(2, 2, 2, 1, 3, 2), Deployment(2, 2, 2, 1, 3, 2, "ProgressDeadlineExceeded")];
+
+        var failure = await Assert.ThrowsAsync<KubernetesException>(() => k8s.Waiter.WaitForRolloutAsync("cloudage", "cloudage", KubernetesHarness.Fast));
+
+        Assert.Contains("exceeded its progress deadline: ReplicaSet \"cloudage-7d9\" has timed out progressing.", failure.Message);
+        Assert.Equal(2, k8s.Cluster.ReadsOf<V1Deployment>("cloudage"));
+    }
+
+    [Fact]
+    public async Task Rollout_that_never_becomes_available_times_out_with_the_last_state()
+    {
+        await using var k8s = await KubernetesHarness.StartAsync();
+        k8s.Cluster.Deployments["cloudage"] = [Deployment(2, 2, 2, 2, 2, 0)];
+
+        var failure = await Assert.ThrowsAsync<KubernetesException>(() =>
+            k8s.Waiter.WaitForRolloutAsync("cloudage", "cloudage", KubernetesHarness.Fast with { Timeout = TimeSpan.FromSeconds(1) }));
+
+        Assert.Contains("Deployment cloudage/cloudage did not finish rolling out within 1 s", failure.Message);
+        Assert.Contains("0 of 2 updated replicas are available", failure.Message);
+        Assert.Single(k8s.Output);
+    }
+
+    [Fact]
+    public async Task A_rejected_token_fails_at_once_saying_what_to_do_without_showing_it()
+    {
+        await using var k8s = await KubernetesHarness.StartAsync();
+        k8s.Cluster.Deployments["cloudage"] = [RolledOut()];
+        k8s.Cluster.Token = "a-token-for-someone-else";
+
+        var failure = await Assert.ThrowsAsync<KubernetesException>(() => k8s.Waiter.WaitForRolloutAsync("cloudage", "cloudage", KubernetesHarness.Fast));
+
+        Assert.Contains("answered 401 Unauthorized", failure.Message);
+        Assert.Contains("access entry", failure.Message);
+        Assert.Single(k8s.Cluster.Requests);
+        k8s.AssertTokenNeverShown(failure);
+    }
+
+    [Fact]
+    public async Task Server_errors_are_retried_until_the_API_recovers()
+    {
+        await using var k8s = await KubernetesHarness.StartAsync();
+        k8s.Cluster.Deployments["cloudage"] = [RolledOut()];
+        k8s.Cluster.Failures.Enqueue(500);
+        k8s.Cluster.Failures.Enqueue(503);
+
+        await k8s.Waiter.WaitForRolloutAsync("cloudage", "cloudage", KubernetesHarness.Fast);
+
+        Assert.Equal(2, k8s.Output.Count(l => l.Contains("; retry ")));
+        Assert.Equal(3, k8s.Cluster.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_missing_deployment_is_named_in_the_error()
+    {
+        await using var k8s = await KubernetesHarness.StartAsync();
+
+        var failure = await Assert.ThrowsAsync<KubernetesException>(() => k8s.Waiter.WaitForRolloutAsync("cloudage", "nosuch", KubernetesHarness.Fast));
+
+        Assert.Contains("Could not read Deployment cloudage/nosuch", failure.Message);
+        Assert.Contains("404", failure.Message);
+    }
+}
