@@ -1,0 +1,53 @@
+using CloudAge.Tests.Shared;
+using CloudAge.Workflows.Tests.Fixtures;
+
+namespace CloudAge.Workflows.Tests;
+
+public class ActionlintTests
+{
+    [IntegrationFact(Needs.Actionlint)]
+    public async Task CloudAges_generated_workflows_have_no_actionlint_findings()
+    {
+        var files = WorkflowGenerator.Generate(typeof(Build), Build.Surface);
+
+        var findings = await Actionlint.FindingsAsync(files);
+
+        Assert.True(findings.Count == 0, "actionlint findings:\n" + string.Join('\n', findings));
+    }
+
+    [IntegrationFact(Needs.Actionlint)]
+    public async Task Every_attribute_combination_generates_workflows_without_actionlint_findings()
+    {
+        var files = Combinations.All.SelectMany(c => WorkflowGenerator.Generate(c.Value, Combinations.Surface)
+            .Select(f => f with { RelativePath = c.Key + "/" + f.RelativePath })).ToList();
+
+        var findings = await Actionlint.FindingsAsync(files);
+
+        Assert.Equal(4, files.Count);
+        Assert.True(findings.Count == 0, "actionlint findings:\n" + string.Join('\n', findings));
+    }
+
+    [IntegrationFact(Needs.Actionlint)]
+    public async Task Actionlint_reports_broken_workflows_and_only_the_vars_context_gap_is_forgiven()
+    {
+        var broken = new GeneratedFile("broken.yml", """
+            on: push
+            permissions:
+              contents: writ
+            jobs:
+              a:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: echo ${{ steps.missing.outputs.x }}
+                  - run: echo ${{ vars.REGION }}
+            """);
+
+        var all = await Actionlint.LintAsync([broken]);
+        var findings = await Actionlint.FindingsAsync([broken]);
+
+        // When this fails because the vars finding is gone, actionlint learnt the vars context: drop IsVarsContextGap.
+        Assert.Contains(all, Actionlint.IsVarsContextGap);
+        Assert.Contains(findings, f => f.Kind == "permissions" && f.Line == 3);
+        Assert.Contains(findings, f => f.Kind == "expression" && f.Line == 8);
+    }
+}
