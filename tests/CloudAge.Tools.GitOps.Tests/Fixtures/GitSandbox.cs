@@ -51,6 +51,16 @@ public sealed class GitSandbox : IAsyncDisposable
         return path;
     }
 
+    /// <summary>Another writer: a fresh clone commits <paramref name="text"/> to <paramref name="path"/> and pushes; returns the commit.</summary>
+    public async Task<string> PushChangeAsync(string path, string text, string message)
+    {
+        var writer = await CloneAsync("writer-" + Guid.NewGuid().ToString("N"));
+        WriteFile(writer, path, text);
+        await CommitAsync(writer, message);
+        await GitAsync(writer, "push", "--quiet", "origin", "HEAD:refs/heads/" + Branch);
+        return await GitAsync(writer, "rev-parse", "HEAD");
+    }
+
     public async Task CommitAsync(string clone, string message)
     {
         await GitAsync(clone, "add", "--all");

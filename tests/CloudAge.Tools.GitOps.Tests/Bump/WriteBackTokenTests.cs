@@ -1,0 +1,65 @@
+using System.Text;
+using CloudAge.Common.Processes;
+using CloudAge.Common.Secrets;
+using CloudAge.Tools.GitOps.Git;
+using CloudAge.Tools.GitOps.Manifests;
+using CloudAge.Tools.GitOps.Tests.Fixtures;
+using static CloudAge.Tools.GitOps.Tests.Fixtures.GitManifestCorpus;
+
+namespace CloudAge.Tools.GitOps.Tests.Bump;
+
+/// <summary>The git token reaches the server as a header and nowhere else: not the URL, the log or an error.</summary>
+public sealed class WriteBackTokenTests
+{
+    private const string Token = "ghs_TestTokenThatMustNeverBePrinted0123456789";
+    private static readonly string Basic = Convert.ToBase64String(Encoding.UTF8.GetBytes("x-access-token:" + Token));
+
+    private readonly GitLog _log = new();
+
+    private static string Deployment(string tag) =>
+        $"kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n      - name: cloudage\n        image: {Repository}:{tag}\n";
+
+    private TagWriteBack WriteBack() => new(new ProcessRunner(new SecretMasker(), _log.Write), _log.Write);
+
+    [Fact]
+    public async Task Token_is_sent_as_an_authorization_header_and_never_printed()
+    {
+        await using var sandbox = await GitSandbox.CreateAsync(new Dictionary<string, string> { ["k8s/deployment.yaml"] = Deployment("sha-0000000") });
+        using var server = new GitHttpCapture();
+        await sandbox.GitAsync(sandbox.Clone, "remote", "add", "https-host", server.Url);
+        var request = new WriteBackRequest(sandbox.Clone, GitSandbox.Branch, new ImageTarget(Repository, "sha-abc1234"))
+        {
+            Remote = "https-host",
+            Token = Token,
+        };
+
+        var error = await Assert.ThrowsAsync<WriteBackException>(() => WriteBack().RunAsync(request));
+
+        Assert.Contains(server.Requests, r => r.Contains("Authorization: Basic " + Basic, StringComparison.Ordinal));
+        Assert.All(server.Requests, r => Assert.DoesNotContain(Token, r.Split("\r\n")[0]));
+        Assert.Contains("403", error.Message);
+        AssertNoSecret(error.ToString());
+        AssertNoSecret(_log.Text);
+    }
+
+    [Fact]
+    public async Task Successful_push_with_a_token_prints_no_token()
+    {
+        await using var sandbox = await GitSandbox.CreateAsync(new Dictionary<string, string> { ["k8s/deployment.yaml"] = Deployment("sha-0000000") });
+        var request = new WriteBackRequest(sandbox.Clone, GitSandbox.Branch, new ImageTarget(Repository, "sha-abc1234")) { Token = Token };
+
+        var result = await WriteBack().RunAsync(request);
+
+        Assert.Equal(WriteBackOutcome.Pushed, result.Outcome);
+        Assert.NotEmpty(_log.Text);
+        AssertNoSecret(_log.Text);
+        AssertNoSecret(result.ToString());
+        AssertNoSecret(await sandbox.GitAsync(sandbox.Clone, "config", "--list"));
+    }
+
+    private static void AssertNoSecret(string text)
+    {
+        Assert.DoesNotContain(Token, text);
+        Assert.DoesNotContain(Basic, text);
+    }
+}
