@@ -8,8 +8,10 @@ namespace CloudAge.Tools.Manifests;
 /// <summary>Reads every manifest under the given folders and types each document against the schema of its kind.</summary>
 internal static class DocumentLoader
 {
-    public static IReadOnlyList<ManifestDocument> Load(string repositoryRoot, IEnumerable<string> folders, FindingList findings)
+    /// <param name="unreadable">Set when a YAML file could not be parsed, so cross-document rules would see only part of the picture.</param>
+    public static IReadOnlyList<ManifestDocument> Load(string repositoryRoot, IEnumerable<string> folders, FindingList findings, out bool unreadable)
     {
+        unreadable = false;
         var documents = new List<ManifestDocument>();
         foreach (var fullPath in folders.Select(f => Path.Combine(repositoryRoot, f)).Where(Directory.Exists)
                      .SelectMany(f => Directory.EnumerateFiles(f, "*", SearchOption.AllDirectories)).Order(StringComparer.Ordinal))
@@ -17,7 +19,9 @@ internal static class DocumentLoader
             var file = Path.GetRelativePath(repositoryRoot, fullPath).Replace('\\', '/');
             if (Path.GetExtension(fullPath) is ".yaml" or ".yml")
             {
-                documents.AddRange(YamlFileReader.Read(fullPath, file, findings).Select(s => Type(s, findings)).OfType<ManifestDocument>());
+                var sources = YamlFileReader.Read(fullPath, file, findings);
+                unreadable |= sources.Count == 0 && findings.Items[^1].RuleId != RuleIds.FileEmpty;
+                documents.AddRange(sources.Select(s => Type(s, findings)).OfType<ManifestDocument>());
             }
             else if (LooksBinary(fullPath))
             {

@@ -30,13 +30,18 @@ public sealed class ManifestValidator(Action<string>? log = null)
         var configPath = Path.GetFullPath(Path.Combine(root, configFile ?? ConfigFileName));
         var config = ValidationConfig.Load(configPath, Path.GetRelativePath(root, configPath).Replace('\\', '/'), findings);
 
-        var documents = DocumentLoader.Load(root, ManifestFolders, findings);
+        var documents = DocumentLoader.Load(root, ManifestFolders, findings, out var unreadable);
         var context = new CheckContext(root, documents, findings);
-        SelectorChecks.Run(context);
+        if (!unreadable)
+        {
+            // With a file unread, every reference into it would be reported as missing: noise that hides the real error.
+            SelectorChecks.Run(context);
+            ObjectReferenceChecks.Run(context);
+            NamespaceCheck.Run(context);
+            PathChecks.Run(context);
+        }
+
         ProbeChecks.Run(context);
-        ObjectReferenceChecks.Run(context);
-        NamespaceCheck.Run(context);
-        PathChecks.Run(context);
         ContainerPolicyChecks.Run(context);
         RolloutChecks.Run(context);
         SecurityChecks.Run(context);
@@ -48,7 +53,8 @@ public sealed class ManifestValidator(Action<string>? log = null)
             .ToList();
         var suppressed = findings.Items.Count - result.Count;
         log?.Invoke($"Validated {documents.Count} manifests and {IamPolicyFile} in {clock.ElapsedMilliseconds} ms: {result.Count} finding(s)" +
-            (suppressed > 0 ? $", {suppressed} suppressed by {string.Join(", ", config.Disabled.Keys)}" : ""));
+            (suppressed > 0 ? $", {suppressed} suppressed by {string.Join(", ", config.Disabled.Keys)}" : "") +
+            (unreadable ? "; reference checks skipped until every file parses" : ""));
         return result;
     }
 }

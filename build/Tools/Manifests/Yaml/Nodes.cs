@@ -60,13 +60,14 @@ internal static class Nodes
         int.TryParse(node.Text(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     /// <summary>The dotted path to the node that starts at <paramref name="mark"/>, for messages like kubectl's <c>unknown field "spec.foo"</c>.</summary>
+    /// <remarks>Compares line and column, not index: the strict deserializer reads padded text whose indexes differ.</remarks>
     public static string? PathTo(YamlNode root, Mark mark)
     {
         return Walk(root, "");
 
         string? Walk(YamlNode node, string path)
         {
-            if (node.Start.Index == mark.Index)
+            if (SamePlace(node.Start, mark))
             {
                 return path;
             }
@@ -77,7 +78,7 @@ internal static class Nodes
                     foreach (var (key, value) in map.Children)
                     {
                         var childPath = path.Length == 0 ? key.Text() ?? "?" : $"{path}.{key.Text()}";
-                        if (key.Start.Index == mark.Index)
+                        if (SamePlace(key.Start, mark))
                         {
                             return childPath;
                         }
@@ -103,5 +104,7 @@ internal static class Nodes
 
             return null;
         }
+
+        static bool SamePlace(Mark a, Mark b) => a.Line == b.Line && a.Column == b.Column;
     }
 }

@@ -9,6 +9,7 @@ internal static class YamlFileReader
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>The documents of the file; none, and at least one finding, when the file cannot be read as YAML.</summary>
     public static IReadOnlyList<YamlDocumentSource> Read(string fullPath, string file, FindingList findings)
     {
         if (!TryReadText(fullPath, out var text))
@@ -39,7 +40,7 @@ internal static class YamlFileReader
         {
             // YamlDotNet's scanner throws this (without a position) on some unterminated flow collections.
             ReportSyntaxError(file, text, recorder.LastMark,
-                "the YAML ends inside an unfinished construct after this point (an unclosed [, { or quote?)", findings);
+                "a [ or { is not closed or a quote is not ended; parsing stopped after this point", findings);
             return [];
         }
 
