@@ -1,0 +1,38 @@
+using System.Text.RegularExpressions;
+using CloudAge.App.Tests.Fixtures;
+
+namespace CloudAge.App.Tests;
+
+public sealed partial class RequestLogTests
+{
+    [GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (?<method>[A-Z]+) (?<path>\S+) (?<status>\d{3}) \d+\.\dms$")]
+    private static partial Regex LogLine();
+
+    [Fact]
+    public async Task Each_request_writes_one_line_with_method_path_status_and_duration()
+    {
+        await using var app = await InProcessApp.StartAsync();
+
+        (await app.Client.GetAsync("/")).Dispose();
+        (await app.Client.GetAsync("/healthz")).Dispose();
+        (await app.Client.DeleteAsync("/healthz")).Dispose();
+
+        var lines = app.LogLines.Select(line => LogLine().Match(line)).ToArray();
+        Assert.Equal(3, lines.Length);
+        Assert.All(lines, match => Assert.True(match.Success, string.Join('\n', app.LogLines)));
+        Assert.Equal(["GET / 200", "GET /healthz 200", "DELETE /healthz 405"],
+            lines.Select(m => $"{m.Groups["method"]} {m.Groups["path"]} {m.Groups["status"]}"));
+    }
+
+    [Fact]
+    public async Task Log_line_leaves_out_the_query_string()
+    {
+        await using var app = await InProcessApp.StartAsync();
+
+        (await app.Client.GetAsync("/healthz?token=hunter2-secret")).Dispose();
+
+        var line = Assert.Single(app.LogLines);
+        Assert.Contains("GET /healthz 200", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", line, StringComparison.Ordinal);
+    }
+}
