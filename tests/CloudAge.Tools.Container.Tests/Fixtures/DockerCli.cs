@@ -10,7 +10,7 @@ public sealed class DockerCli : IAsyncDisposable
     private readonly ProcessRunner _runner = new(new SecretMasker(), _ => { });
     private readonly List<string> _images = [];
 
-    public static Uri Endpoint => Building.DockerEngine.DefaultEndpoint;
+    public static Uri Endpoint => CloudAge.Tools.Container.Building.DockerEngine.DefaultEndpoint;
 
     public async Task<string> RunAsync(params string[] arguments) =>
         (await _runner.RunAsync(new ProcessSpec("docker", arguments)
@@ -65,7 +65,7 @@ public sealed class DockerCli : IAsyncDisposable
             while (await reader.GetNextEntryAsync() is { } entry)
             {
                 if (entry.EntryType is not TarEntryType.Directory)
-                    files.Add(entry.Name.TrimStart('.', '/'));
+                    files.Add(entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name);
             }
             return files;
         }

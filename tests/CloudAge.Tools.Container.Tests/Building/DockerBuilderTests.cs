@@ -1,0 +1,75 @@
+using CloudAge.Tests.Shared;
+using CloudAge.Tools.Container.Building;
+using CloudAge.Tools.Container.Tests.Fixtures;
+
+namespace CloudAge.Tools.Container.Tests.Building;
+
+public class DockerBuilderTests
+{
+    private static readonly ImageMetadata Metadata = new("1.2.4-dev.3", "0123abcdef456789012345678901234567890abc", "https://example.com/cloudage.git",
+        new DateTimeOffset(2026, 11, 26, 4, 0, 0, TimeSpan.Zero));
+
+    [IntegrationFact(Needs.Docker)]
+    public async Task Build_tags_the_image_with_labels_and_build_arguments_and_streams_the_log()
+    {
+        await using var docker = new DockerCli();
+        var baseImage = await docker.MakeBaseImageAsync();
+        using var context = new TempDirectory();
+        context.Write("Dockerfile", "ARG BASE_IMAGE=mcr.microsoft.com/dotnet/runtime-deps:10.0\nFROM ${BASE_IMAGE}\nARG VERSION\nARG COMMIT\nENV APP_VERSION=${VERSION} APP_COMMIT=${COMMIT}\nCOPY app.txt /app/app.txt\n");
+        context.Write("app.txt", "hello");
+        context.Write("ignored.log", "no");
+        context.Write(".dockerignore", "*.log");
+        var name = $"cloudage-test-build-{Guid.NewGuid():N}";
+        string[] references = [docker.Track($"{name}:1.2.4-dev.3"), docker.Track($"{name}:sha-0123abc")];
+        var log = new Log();
+        using var client = DockerEngine.Connect(DockerCli.Endpoint);
+
+        var result = await new DockerBuilder(client, DockerCli.Endpoint, log.Write).BuildAsync(
+            new ImageBuildRequest(context.Path, references, Metadata) { BaseImage = baseImage });
+
+        var inspect = await docker.RunAsync("image", "inspect", "--format",
+            "{{.Id}}|{{index .Config.Labels \"org.opencontainers.image.revision\"}}|{{index .Config.Labels \"org.opencontainers.image.version\"}}|" +
+            "{{index .Config.Labels \"org.opencontainers.image.source\"}}|{{index .Config.Labels \"org.opencontainers.image.created\"}}|{{json .Config.Env}}", references[1]);
+        var fields = inspect.Split('|');
+        Assert.Equal(result.ImageId, fields[0]);
+        Assert.Equal([Metadata.Revision, Metadata.Version, Metadata.Source, "2026-11-26T04:00:00Z"], fields[1..5]);
+        Assert.Contains("APP_COMMIT=" + Metadata.Revision, fields[5]);
+        Assert.Contains(log.Lines, l => l.StartsWith("Step 1/", StringComparison.Ordinal));
+        var files = await docker.ListFilesAsync(references[0]);
+        Assert.Contains("app/app.txt", files);
+        Assert.DoesNotContain(files, f => f.EndsWith(".log", StringComparison.Ordinal));
+    }
+
+    [IntegrationFact(Needs.Docker)]
+    public async Task A_failing_step_fails_the_build_naming_the_step_and_its_error()
+    {
+        await using var docker = new DockerCli();
+        var baseImage = await docker.MakeBaseImageAsync();
+        using var context = new TempDirectory();
+        context.Write("Dockerfile", $"FROM {baseImage}\nCOPY present.txt /present.txt\nCOPY missing.txt /missing.txt\n");
+        context.Write("present.txt");
+        using var client = DockerEngine.Connect(DockerCli.Endpoint);
+
+        var error = await Assert.ThrowsAsync<ContainerException>(() => new DockerBuilder(client, DockerCli.Endpoint, _ => { }).BuildAsync(
+            new ImageBuildRequest(context.Path, [docker.Track($"cloudage-test-fail-{Guid.NewGuid():N}:x")], Metadata)));
+
+        Assert.Matches(@"at 'Step 3/\d+ : COPY missing.txt /missing.txt'", error.Message);
+        Assert.Contains("missing.txt: file does not exist", error.Message);
+    }
+
+    [Fact]
+    public async Task Without_an_engine_the_error_says_so_and_how_to_start_one()
+    {
+        var endpoint = new Uri($"unix:///tmp/no-docker-{Guid.NewGuid():N}.sock");
+        using var client = DockerEngine.Connect(endpoint);
+        using var context = new TempDirectory();
+        context.Write("Dockerfile", "FROM scratch");
+
+        var error = await Assert.ThrowsAsync<ContainerException>(() => new DockerBuilder(client, endpoint, _ => { }).BuildAsync(
+            new ImageBuildRequest(context.Path, ["x:y"], Metadata)));
+
+        Assert.Contains($"No Docker engine answers at {endpoint}", error.Message);
+        Assert.Contains("sudo systemctl start docker", error.Message);
+        Assert.Contains("DOCKER_HOST", error.Message);
+    }
+}
