@@ -138,4 +138,16 @@ public sealed class WriteBackTests
         Assert.Contains("uncommitted changes", error.Message);
         Assert.Equal(Deployment("sha-0000000", replicas: "5"), await File.ReadAllTextAsync(Path.Combine(sandbox.Clone, DeploymentPath)));
     }
+
+    [Theory]
+    [InlineData("--upload-pack=touch /tmp/x", null)]
+    [InlineData("main", "--exec=x")]
+    public async Task Branch_or_image_commit_that_git_would_read_as_an_option_is_refused(string branch, string? imageCommit)
+    {
+        var request = new WriteBackRequest("/nonexistent", branch, new ImageTarget(Repository, "sha-abc1234")) { ImageCommit = imageCommit };
+
+        await Assert.ThrowsAsync<ArgumentException>(() => WriteBack().RunAsync(request));
+
+        Assert.DoesNotContain("> git", _log.Text);
+    }
 }

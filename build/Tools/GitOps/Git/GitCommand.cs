@@ -11,6 +11,8 @@ namespace CloudAge.Tools.GitOps.Git;
 /// </summary>
 internal sealed partial class GitCommand
 {
+    private const int NetworkRetries = 3;
+
     private readonly ProcessRunner _runner;
     private readonly string _directory;
     private readonly IReadOnlyDictionary<string, string?> _environment;
@@ -26,13 +28,13 @@ internal sealed partial class GitCommand
         _network = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
         {
             ShouldHandle = new PredicateBuilder().Handle<TransientGitException>(),
-            MaxRetryAttempts = 3,
+            MaxRetryAttempts = NetworkRetries,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             Delay = TimeSpan.FromSeconds(1),
             OnRetry = args =>
             {
-                log($"git network error, retry {args.AttemptNumber + 1} of 3 in {args.RetryDelay.TotalSeconds:0.0}s");
+                log($"git network error, retry {args.AttemptNumber + 1} of {NetworkRetries} in {args.RetryDelay.TotalSeconds:0.0}s");
                 return default;
             },
         }).Build();
@@ -59,7 +61,7 @@ internal sealed partial class GitCommand
         }
         catch (TransientGitException e)
         {
-            throw new WriteBackException($"'git {arguments[0]}' could not reach the remote after 4 tries; git said: {e.Message.Trim()}", e);
+            throw new WriteBackException($"'git {arguments[0]}' could not reach the remote after {NetworkRetries + 1} tries; git said: {e.Message.Trim()}", e);
         }
         catch (TimeoutException e)
         {

@@ -17,8 +17,7 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
     public async Task<WriteBackResult> RunAsync(WriteBackRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.MaxAttempts is < 1 or > 20)
-            throw new ArgumentException($"MaxAttempts must be between 1 and 20, not {request.MaxAttempts}.", nameof(request));
+        Validate(request);
         var git = new GitCommand(runner, request.WorkingDirectory, Environment(request), request.CommandTimeout, log);
         if (request.DryRun)
             return await DryRunAsync(git, request, cancellationToken);
@@ -37,6 +36,7 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
             Delay = request.RetryDelay,
             OnRetry = args =>
             {
+                rejected++;
                 log($"Push rejected: {request.Branch} moved on {request.Remote}. Fetching and replaying the edit (attempt {args.AttemptNumber + 2} of {request.MaxAttempts}).");
                 return default;
             },
@@ -52,22 +52,24 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
                 $"Pushing to {request.Branch} on {request.Remote} was rejected {request.MaxAttempts} times because the branch kept moving; " +
                 $"nothing was forced. Run the deploy again. Last answer from git:\n{e.Message}", e);
         }
-
-        async Task<WriteBackResult> AttemptAsync(GitCommand git, WriteBackRequest request, CancellationToken token)
-        {
-            try
-            {
-                return await AttemptOnceAsync(git, request, token);
-            }
-            catch (PushRejectedException)
-            {
-                rejected++;
-                throw;
-            }
-        }
     }
 
-    private async Task<WriteBackResult> AttemptOnceAsync(GitCommand git, WriteBackRequest request, CancellationToken cancellationToken)
+    private static void Validate(WriteBackRequest request)
+    {
+        if (request.MaxAttempts is < 1 or > 20)
+            throw new ArgumentException($"MaxAttempts must be between 1 and 20, not {request.MaxAttempts}.", nameof(request));
+        // These reach git as arguments; a leading '-' would be read as an option.
+        foreach (var (name, value) in new[] { ("branch", request.Branch), ("remote", request.Remote), ("manifest folder", request.ManifestFolder) })
+        {
+            if (string.IsNullOrWhiteSpace(value) || value.StartsWith('-') || value.Any(char.IsWhiteSpace))
+                throw new ArgumentException($"'{value}' is not a usable {name}.", nameof(request));
+        }
+        if (request.ImageCommit is { } commit && !CommitPattern().IsMatch(commit))
+            throw new ArgumentException($"ImageCommit '{commit}' is not a commit hash (7 to 40 lowercase hex digits).", nameof(request));
+        request.Image.Validate();
+    }
+
+    private async Task<WriteBackResult> AttemptAsync(GitCommand git, WriteBackRequest request, CancellationToken cancellationToken)
     {
         var fetch = await git.NetworkAsync(cancellationToken, "fetch", "--no-tags", request.Remote, "refs/heads/" + request.Branch);
         if (fetch.ExitCode != 0)
@@ -139,6 +141,9 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
         }
         return environment;
     }
+
+    [GeneratedRegex("^[0-9a-f]{7,40}$")]
+    private static partial Regex CommitPattern();
 
     [GeneratedRegex(@"\[rejected\]|non-fast-forward|fetch first|cannot lock ref|failed to update ref|incorrect old value|stale info", RegexOptions.IgnoreCase)]
     private static partial Regex Rejected();

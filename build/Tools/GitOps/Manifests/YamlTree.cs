@@ -15,8 +15,6 @@ internal sealed record YamlMapping(int Start, int End, int Line, bool Flow, IRea
 {
     public YamlNode? this[string key] =>
         Pairs.FirstOrDefault(p => p.Key is YamlScalar s && s.Value == key).Value is { } value ? YamlTree.Resolve(value) : null;
-
-    public YamlScalar? KeyOf(string key) => Pairs.Select(p => p.Key).OfType<YamlScalar>().FirstOrDefault(s => s.Value == key);
 }
 
 /// <summary>An alias: it is not edited itself, but lookups see through it to the anchored node.</summary>
