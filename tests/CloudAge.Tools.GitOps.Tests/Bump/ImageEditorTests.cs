@@ -91,6 +91,17 @@ public sealed class ImageEditorTests
         Assert.Equal($"images:\n- name: {Repository}\n  newTag: \"1.20\"\n", edit.NewText);
     }
 
+    [Theory]
+    [InlineData("images:\n- name: {0}\n  newTag:\n  newName: {0}\n", "images:\n- name: {0}\n  newTag: sha-abc1234\n  newName: {0}\n")]
+    [InlineData("images:\n- name: {0}\n  newTag: # set by BumpTag\n", "images:\n- name: {0}\n  newTag: sha-abc1234 # set by BumpTag\n")]
+    [InlineData("images:\n- name: {0}\n  newTag:", "images:\n- name: {0}\n  newTag: sha-abc1234")]
+    public void Kustomization_empty_new_tag_is_filled_in_place(string before, string after)
+    {
+        var edit = ImageEditor.Edit("k8s/kustomization.yaml", string.Format(before, Repository), new ImageTarget(Repository, Tag));
+
+        Assert.Equal(string.Format(after, Repository), edit.NewText);
+    }
+
     [Fact]
     public void Kustomization_entry_with_a_digest_refuses_a_tag_only_update()
     {

@@ -70,17 +70,18 @@ public sealed class WriteBackTests
         Assert.Equal(before, await sandbox.GitAsync(sandbox.Clone, "rev-parse", "HEAD"));
     }
 
-    [Fact]
-    public async Task Rejected_push_is_replayed_on_the_new_head_keeping_the_other_writers_edit()
+    [Theory]
+    [InlineData("post-commit")]
+    [InlineData("pre-push")]
+    public async Task Rejected_push_is_replayed_on_the_new_head_keeping_the_other_writers_edit(string raceHook)
     {
         await using var sandbox = await GitSandbox.CreateAsync(Files((DeploymentPath, Deployment("sha-0000000"))));
-        // Another writer changes another line of the same file; its push lands after our clone read the
-        // remote's refs and before ours is sent, so the remote refuses ours.
+        // Another writer changes another line of the same file; its push lands between our fetch and our push.
         var other = await sandbox.CloneAsync("other");
         GitSandbox.WriteFile(other, DeploymentPath, Deployment("sha-0000000", replicas: "3"));
         await sandbox.CommitAsync(other, "Scale to 3");
         var otherCommit = await sandbox.GitAsync(other, "rev-parse", "HEAD");
-        sandbox.InstallPrePushHook($"[ -f '{sandbox.Root}/raced' ] || {{ touch '{sandbox.Root}/raced'; git -C '{other}' push -q origin HEAD:main; }}");
+        sandbox.InstallHook(raceHook, $"[ -f '{sandbox.Root}/raced' ] || {{ touch '{sandbox.Root}/raced'; git -C '{other}' push -q origin HEAD:main; }}");
 
         var result = await WriteBack().RunAsync(Request(sandbox, "sha-abc1234"));
 
@@ -98,7 +99,7 @@ public sealed class WriteBackTests
     {
         await using var sandbox = await GitSandbox.CreateAsync(Files((DeploymentPath, Deployment("sha-0000000"))));
         var other = await sandbox.CloneAsync("other");
-        sandbox.InstallPrePushHook(
+        sandbox.InstallHook("pre-push",
             $"git -C '{other}' -c user.name=Other -c user.email=o@example.com commit -q --allow-empty -m race && git -C '{other}' push -q origin HEAD:main");
 
         var error = await Assert.ThrowsAsync<WriteBackException>(() => WriteBack().RunAsync(Request(sandbox, "sha-abc1234") with { MaxAttempts = 3 }));

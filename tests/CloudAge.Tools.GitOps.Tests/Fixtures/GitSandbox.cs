@@ -79,10 +79,13 @@ public sealed class GitSandbox : IAsyncDisposable
     public async Task<string> GitAsync(string directory, params string[] arguments) =>
         (await _runner.RunAsync(new ProcessSpec("git", arguments) { WorkingDirectory = directory, StreamOutput = false })).StandardOutput.Trim();
 
-    /// <summary>Installs a pre-push hook in the working clone: it runs after git read the remote's refs and before it sends.</summary>
-    public void InstallPrePushHook(string script)
+    /// <summary>
+    /// Installs a hook in the working clone. post-commit runs before the push starts (git then refuses it
+    /// client-side: fetch first); pre-push runs after git read the remote's refs (the remote refuses the ref update).
+    /// </summary>
+    public void InstallHook(string name, string script)
     {
-        var path = Path.Combine(Clone, ".git", "hooks", "pre-push");
+        var path = Path.Combine(Clone, ".git", "hooks", name);
         File.WriteAllText(path, "#!/bin/sh\nunset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE\n" + script + "\n");
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
