@@ -1,0 +1,174 @@
+using CloudAge.Common.Secrets;
+using CloudAge.Tests.Shared;
+using CloudAge.Tools.Container.Building;
+using CloudAge.Tools.Container.Pushing;
+using CloudAge.Tools.Container.Registry;
+using CloudAge.Tools.Container.Tests.Fixtures;
+
+namespace CloudAge.Tools.Container.Tests.Pushing;
+
+/// <summary>Pushes through the real Docker engine to a real distribution registry with htpasswd auth.</summary>
+public sealed class ImagePusherTests(PushFixture fixture) : IClassFixture<PushFixture>
+{
+    private const Needs Prerequisites = Needs.Docker | Needs.Registry | Needs.Htpasswd;
+
+    private readonly Log _log = new();
+    private readonly List<LayerProgress> _progress = [];
+
+    private async Task<PushResult> PushAsync(string image, string pushTo, string[] tags, RegistryServer registry, string repository,
+        bool immutable = false, string? password = null, string? checkVia = null)
+    {
+        var credentials = new RegistryCredentials(RegistryServer.User, password ?? registry.Password);
+        var masker = new SecretMasker();
+        using var client = new RegistryClient(checkVia ?? pushTo, credentials, masker, _log.Write, new RegistryClientOptions { Retry = PushFixture.FastRetries });
+        using var docker = DockerEngine.Connect(DockerCli.Endpoint);
+        var pusher = new ImagePusher(docker, DockerCli.Endpoint, client, masker, _log.Write, PushFixture.FastRetries);
+        return await pusher.PushAsync(new PushRequest(image, pushTo, repository, tags) { Credentials = credentials, ImmutableTags = immutable },
+            new SyncProgressForTests<LayerProgress>(p => { lock (_progress) _progress.Add(p); }));
+    }
+
+    private void AssertNoSecretIn(string password, params string?[] more)
+    {
+        var everything = string.Join('\n', _log.Lines.Concat(_progress.Select(p => p.ToString())).Concat(more.Select(m => m ?? "")));
+        Assert.DoesNotContain(password, everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(password)), everything, StringComparison.Ordinal);
+    }
+
+    private static string Repository() => "cloudage-" + Guid.NewGuid().ToString("N")[..8];
+
+    [IntegrationFact(Prerequisites)]
+    public async Task Push_puts_every_tag_in_the_registry_with_the_local_digest()
+    {
+        var registry = await fixture.RegistryAsync();
+        var image = await fixture.FreshImageAsync();
+        var repository = Repository();
+
+        var result = await PushAsync(image, registry.Address, ["1.0.0", "sha-0123abc"], registry, repository);
+
+        var repoDigests = await fixture.Docker.RunAsync("image", "inspect", "--format", "{{join .RepoDigests \",\"}}", image);
+        Assert.Equal($"{registry.Address}/{repository}", result.ImageUri);
+        Assert.Equal(["1.0.0", "sha-0123abc"], result.Tags);
+        Assert.Equal(result.Digest, await PushFixture.RegistryDigestAsync(registry, repository, "1.0.0"));
+        Assert.Equal(result.Digest, await PushFixture.RegistryDigestAsync(registry, repository, "sha-0123abc"));
+        Assert.Contains($"{registry.Address}/{repository}@{result.Digest}", repoDigests);
+        Assert.True(result.BytesUploaded > 256 * 1024 / 2, $"uploaded {result.BytesUploaded} bytes");
+        Assert.Contains(_progress, p => p.Status == "Pushing" && p.Total > 0 && p.Current > 0);
+        Assert.Contains(_progress, p => p.Status == "Pushed");
+        AssertNoSecretIn(registry.Password);
+    }
+
+    [IntegrationFact(Prerequisites)]
+    public async Task Pushing_the_same_image_again_uploads_no_layer_bytes()
+    {
+        var registry = await fixture.RegistryAsync();
+        var image = await fixture.FreshImageAsync();
+        var repository = Repository();
+        var first = await PushAsync(image, registry.Address, ["one"], registry, repository);
+        _progress.Clear();
+
+        var again = await PushAsync(image, registry.Address, ["one"], registry, repository);
+        var newTag = await PushAsync(image, registry.Address, ["two"], registry, repository);
+
+        Assert.True(first.BytesUploaded > 0);
+        Assert.Equal((0L, first.Digest), (again.BytesUploaded, again.Digest));
+        Assert.Equal((0L, first.Digest), (newTag.BytesUploaded, newTag.Digest));
+        Assert.Contains(_progress, p => p.Tag == "two" && p.Status == "Layer already exists");
+        Assert.DoesNotContain(_progress, p => p.Status == "Pushing");
+        AssertNoSecretIn(registry.Password);
+    }
+
+    [IntegrationFact(Prerequisites)]
+    public async Task An_immutable_tag_on_another_digest_is_a_clear_error_and_stays_put()
+    {
+        var registry = await fixture.RegistryAsync();
+        var (a, b) = await fixture.ImagesAsync();
+        var repository = Repository();
+        var first = await PushAsync(a, registry.Address, ["1.0.0"], registry, repository);
+
+        var error = await Assert.ThrowsAsync<ContainerException>(() => PushAsync(b, registry.Address, ["1.0.0"], registry, repository, immutable: true));
+
+        Assert.Contains($"Tag {registry.Address}/{repository}:1.0.0 already points at {first.Digest}", error.Message);
+        Assert.Contains("immutable", error.Message);
+        Assert.Equal(first.Digest, await PushFixture.RegistryDigestAsync(registry, repository, "1.0.0"));
+        AssertNoSecretIn(registry.Password, error.Message);
+    }
+
+    [IntegrationFact(Prerequisites)]
+    public async Task On_an_immutable_repository_latest_is_skipped_with_a_warning_and_the_same_digest_is_fine()
+    {
+        var registry = await fixture.RegistryAsync();
+        var (a, b) = await fixture.ImagesAsync();
+        var repository = Repository();
+        var first = await PushAsync(a, registry.Address, ["latest", "sha-aaaaaaa"], registry, repository);
+
+        var same = await PushAsync(a, registry.Address, ["sha-aaaaaaa"], registry, repository, immutable: true);
+        var other = await PushAsync(b, registry.Address, ["latest", "sha-bbbbbbb"], registry, repository, immutable: true);
+
+        Assert.Equal((first.Digest, 0L), (same.Digest, same.BytesUploaded));
+        Assert.Equal(["latest"], other.SkippedTags);
+        Assert.Equal(["sha-bbbbbbb"], other.Tags);
+        Assert.Contains(_log.Lines, l => l.StartsWith("Warning:", StringComparison.Ordinal) && l.Contains(":latest is left as it is", StringComparison.Ordinal));
+        Assert.Equal(first.Digest, await PushFixture.RegistryDigestAsync(registry, repository, "latest"));
+        Assert.Equal(other.Digest, await PushFixture.RegistryDigestAsync(registry, repository, "sha-bbbbbbb"));
+    }
+
+    [IntegrationFact(Prerequisites)]
+    public async Task Wrong_credentials_are_a_clear_error_without_the_password()
+    {
+        var registry = await fixture.RegistryAsync();
+        var (image, _) = await fixture.ImagesAsync();
+        var wrong = "wrong-" + Guid.NewGuid().ToString("N");
+
+        var error = await Assert.ThrowsAsync<ContainerException>(() => PushAsync(image, registry.Address, ["x"], registry, Repository(), password: wrong));
+
+        Assert.Contains($"Registry {registry.Address} refused the credentials of user '{RegistryServer.User}'", error.Message);
+        Assert.Contains("UNAUTHORIZED", error.Message);
+        AssertNoSecretIn(wrong, error.Message, error.ToString());
+    }
+
+    [IntegrationFact(Prerequisites)]
+    public async Task A_registry_that_is_down_fails_after_the_retries_naming_it()
+    {
+        var registry = await fixture.RegistryAsync();
+        var (image, _) = await fixture.ImagesAsync();
+        var down = $"127.0.0.1:{Ports.Free()}";
+
+        var error = await Assert.ThrowsAsync<ContainerException>(() => PushAsync(image, down, ["x"], registry, Repository()));
+
+        Assert.Contains($"Registry {down} did not answer http://{down}/v2/ after 3 tries", error.Message);
+        Assert.Equal(2, _log.Lines.Count(l => l.Contains("retrying in", StringComparison.Ordinal)));
+    }
+
+    [IntegrationFact(Prerequisites)]
+    public async Task Push_retries_when_the_registry_answers_503_and_succeeds_when_it_recovers()
+    {
+        var registry = await fixture.RegistryAsync();
+        var (image, _) = await fixture.ImagesAsync();
+        var repository = Repository();
+        await using var proxy = await FaultProxy.StartAsync(registry.Address, FaultProxy.ManifestPut, failures: 2);
+
+        // The engine pushes through the failing proxy; the checks read the registry directly.
+        var result = await PushAsync(image, proxy.Address, ["1.0.0"], registry, repository, checkVia: registry.Address);
+
+        Assert.Equal(2, proxy.FailuresServed);
+        Assert.Equal(2, _log.Lines.Count(l => l.Contains("Push of", StringComparison.Ordinal) && l.Contains("503", StringComparison.Ordinal) && l.Contains("retrying in", StringComparison.Ordinal)));
+        Assert.Equal(result.Digest, await PushFixture.RegistryDigestAsync(registry, repository, "1.0.0"));
+        AssertNoSecretIn(registry.Password);
+    }
+
+    [IntegrationFact(Prerequisites)]
+    public async Task Registry_checks_retry_503_answers_until_the_registry_recovers()
+    {
+        var registry = await fixture.RegistryAsync();
+        await using var proxy = await FaultProxy.StartAsync(registry.Address, r => r.Method is "GET" or "HEAD", failures: 2);
+        using var client = new RegistryClient(proxy.Address, new RegistryCredentials(RegistryServer.User, registry.Password), new SecretMasker(), _log.Write,
+            new RegistryClientOptions { Retry = PushFixture.FastRetries });
+
+        await client.CheckAccessAsync();
+        var digest = await client.GetManifestDigestAsync("nothing-here", "latest");
+
+        Assert.Null(digest);
+        Assert.Equal(2, proxy.FailuresServed);
+        AssertNoSecretIn(registry.Password);
+    }
+}
