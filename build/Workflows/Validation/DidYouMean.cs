@@ -10,11 +10,14 @@ internal static class DidYouMean
     public static string? Closest(string name, IEnumerable<string> candidates)
     {
         var wanted = Normalize(name);
-        var best = candidates
-            .Select(c => (Candidate: c, Distance: Distance(wanted, Normalize(c))))
+        // A typo (small edit distance) or a shortened name (one contains the other) both count as close.
+        return candidates
+            .Select(c => (Candidate: c, Normalized: Normalize(c), Distance: Distance(wanted, Normalize(c))))
+            .Where(c => c.Distance <= Math.Max(2, wanted.Length / 3)
+                || (wanted.Length >= 3 && (c.Normalized.Contains(wanted, StringComparison.Ordinal) || wanted.Contains(c.Normalized, StringComparison.Ordinal))))
             .OrderBy(c => c.Distance).ThenBy(c => c.Candidate, StringComparer.Ordinal)
+            .Select(c => c.Candidate)
             .FirstOrDefault();
-        return best.Candidate is not null && best.Distance <= Math.Max(2, wanted.Length / 3) ? best.Candidate : null;
     }
 
     public static string Hint(string name, IReadOnlyCollection<string> candidates)
