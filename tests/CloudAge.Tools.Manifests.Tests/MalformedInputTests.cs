@@ -124,4 +124,26 @@ public sealed class MalformedInputTests
             empty.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public void A_deployment_cut_off_anywhere_gives_findings_never_an_exception()
+    {
+        using var repository = new RepositoryCopy();
+        var path = Path.Combine(repository.Root, "k8s", "deployment.yaml");
+        var text = File.ReadAllText(path);
+        var (cuts, reported) = (0, 0);
+
+        for (var length = 1; length < text.Length; length += 61)
+        {
+            File.WriteAllText(path, text[..length]);
+
+            var findings = repository.Validate();
+
+            (cuts, reported) = (cuts + 1, reported + (findings.Count > 0 ? 1 : 0));
+            Assert.All(findings, f => Assert.True(f.Line >= 1 && f.Column >= 1 && f.Message.Length > 0, f.ToString()));
+        }
+
+        // A cut after the last required field leaves a valid, smaller Deployment; most cuts do not.
+        Assert.True(reported > cuts * 3 / 4, $"only {reported} of {cuts} cut-off deployments were reported");
+    }
 }

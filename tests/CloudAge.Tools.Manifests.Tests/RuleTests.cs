@@ -35,6 +35,7 @@ public sealed class RuleTests
         new(RuleIds.KustomizeResources, "k8s/kustomization.yaml", "  - service.yaml", "  - services.yaml", "services.yaml"),
         new(RuleIds.ContainerResources, Deployment, "              memory: 1Gi\n", "", "resources:"),
         new(RuleIds.ContainerProbes, Deployment, "          readinessProbe:", "          startupProbe:", "- name: cloudage"),
+        new(RuleIds.ContainerProbes, Deployment, "          livenessProbe:\n            httpGet:\n              path: /\n              port: 80\n", "          livenessProbe:\n", "livenessProbe:"),
         new(RuleIds.NoLatestTag, Deployment, "cloudage:0.0.0-placeholder", "cloudage:latest", "image:"),
         new(RuleIds.NoLatestTag, Deployment, "cloudage:0.0.0-placeholder", "cloudage", "image:"),
         new(RuleIds.MinReplicas, Deployment, "  replicas: 2", "  replicas: 1", "replicas: 1"),

@@ -1,4 +1,5 @@
 using CloudAge.Tools.Manifests.Yaml;
+using YamlDotNet.RepresentationModel;
 
 namespace CloudAge.Tools.Manifests.Checks;
 
@@ -6,6 +7,7 @@ namespace CloudAge.Tools.Manifests.Checks;
 internal static class ProbeChecks
 {
     private static readonly string[] ProbeKinds = ["livenessProbe", "readinessProbe", "startupProbe"];
+    private static readonly string[] Handlers = ["httpGet", "tcpSocket", "grpc", "exec"];
 
     public static void Run(CheckContext context)
     {
@@ -21,8 +23,15 @@ internal static class ProbeChecks
                         $"container {name} in {workload.Document.Describe()} has no {required}; without it Kubernetes cannot tell a hung or unready pod");
                 }
 
-                foreach (var probe in ProbeKinds)
+                foreach (var probe in ProbeKinds.Where(p => container.At(p) is not null))
                 {
+                    var handlers = Handlers.Count(h => container.At(probe, h) is YamlMappingNode);
+                    if (handlers != 1)
+                    {
+                        context.Findings.Add(file, container.Nearest(probe), RuleIds.ContainerProbes,
+                            $"{probe} of container {name} needs exactly one of {string.Join(", ", Handlers)} (found {handlers}); the API server rejects it otherwise");
+                    }
+
                     var port = container.At(probe, "httpGet", "port") ?? container.At(probe, "tcpSocket", "port") ?? container.At(probe, "grpc", "port");
                     if (port.Text() is { } value && !Ports.Declares(container, value))
                     {

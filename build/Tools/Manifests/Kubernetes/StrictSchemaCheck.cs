@@ -18,6 +18,12 @@ internal static partial class StrictSchemaCheck
             var path = Nodes.PathTo(document.Root, e.Start);
             findings.Add(document.File, e.Start, RuleIds.KubernetesSchema, Describe(e, path, document));
         }
+        catch (Exception e) when (e is FormatException or InvalidCastException or ArgumentException or OverflowException)
+        {
+            // Type converters can throw without YamlDotNet wrapping them; a manifest must never crash Validate.
+            findings.Add(document.File, document.Root, RuleIds.KubernetesSchema,
+                $"a value does not fit its field in {document.ApiVersion} {document.Kind}: {e.Message}");
+        }
     }
 
     private static string Describe(YamlException e, string? path, ManifestDocument document)
