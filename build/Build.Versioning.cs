@@ -1,0 +1,30 @@
+using CloudAge.Engine;
+using CloudAge.Tools.Container.Tags;
+
+namespace CloudAge.Build;
+
+public sealed partial class Build
+{
+    [Parameter("The repository's default branch; only builds of it get the 'latest' tag")]
+    public string DefaultBranch { get; init; } = "main";
+
+    [Parameter("Version baked into the app and its labels (default: from the latest v* git tag, as DockerBuild's tags)")]
+    public string? AppVersionOverride { get; init; }
+
+    GitFacts? _gitFacts;
+
+    /// <summary>HEAD's facts, read once per run from git.</summary>
+    GitFacts Git => _gitFacts ??= ReadGitFacts();
+
+    string CommitSha => Git.HeadSha;
+    string AppVersion => AppVersionOverride ?? ImageTags.Compute(Git).Version;
+
+    GitFacts ReadGitFacts()
+    {
+        var facts = new GitFactsReader(Processes).ReadAsync(RootDirectory, DefaultBranch).GetAwaiter().GetResult();
+        // CI checks out a detached HEAD; GitHub names the branch in GITHUB_REF_NAME.
+        if (facts.Branch is null && EnvironmentVariables.TryGetValue("GITHUB_REF_NAME", out var branch) && branch.Length > 0)
+            facts = facts with { Branch = branch };
+        return facts;
+    }
+}

@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using System.Linq.Expressions;
+using CloudAge.Common.Processes;
+using CloudAge.Common.Secrets;
+using CloudAge.Engine.Execution;
+using CloudAge.Engine.Hosts;
+
+namespace CloudAge.Engine;
+
+/// <summary>
+/// The base of a build class, as NUKE's NukeBuild: <c>class Build : BuildBase { static int Main() => Execute&lt;Build&gt;(x => x.Compile); }</c>.
+/// Everything a run knows lives on the instance, so several builds can run side by side (tests do).
+/// </summary>
+public abstract class BuildBase
+{
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, string>> _outputs = new(StringComparer.Ordinal);
+    private readonly AsyncLocal<string?> _currentTarget = new();
+
+    /// <summary>The repository root: --root, else the nearest folder above the working directory that holds .nuke/.</summary>
+    public AbsolutePath RootDirectory { get; internal set; }
+    public IBuildHost Host { get; internal set; } = new TerminalHost();
+    public bool IsLocalBuild => Host.IsLocal;
+    public bool IsServerBuild => !Host.IsLocal;
+    /// <summary>True under --dry-run: only targets declared with SupportsDryRun run, and they must change nothing.</summary>
+    public bool IsDryRun { get; internal set; }
+    /// <summary>Every secret of the run; add values learnt while running (tokens, passwords) so they are masked too.</summary>
+    public SecretMasker Secrets { get; internal set; } = new();
+    /// <summary>The one process runner: echoes command lines with secrets masked.</summary>
+    public ProcessRunner Processes { get; internal set; } = null!;
+    public IReadOnlyDictionary<string, string> EnvironmentVariables { get; internal set; } = new Dictionary<string, string>();
+
+    /// <summary>Declares a value of the running target (an image tag, a URL): shown in the summary and written to $GITHUB_OUTPUT.</summary>
+    public void SetOutput(string name, string value)
+    {
+        var target = _currentTarget.Value ?? throw new InvalidOperationException("SetOutput can only be called while a target runs.");
+        _outputs.GetOrAdd(target, _ => new(StringComparer.Ordinal))[name] = value;
+    }
+
+    internal string? CurrentTarget
+    {
+        get => _currentTarget.Value;
+        set => _currentTarget.Value = value;
+    }
+
+    internal IReadOnlyDictionary<string, string> OutputsOf(string target) =>
+        _outputs.TryGetValue(target, out var outputs) ? new SortedDictionary<string, string>(outputs, StringComparer.Ordinal) : new Dictionary<string, string>();
+
+    /// <summary>Runs the build with this process's arguments and environment; returns the exit code (0, 1 or 2).</summary>
+    protected static int Execute<T>(params Expression<Func<T, Target>>[] defaultTargets)
+        where T : BuildBase, new() =>
+        BuildRunner.Run<T>(
+            Environment.GetCommandLineArgs().Skip(1).ToArray(),
+            new RunContext(
+                Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                    .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? string.Empty, StringComparer.Ordinal),
+                Console.Out,
+                Directory.GetCurrentDirectory(),
+                !Console.IsOutputRedirected,
+                CancelOnCtrlC: true),
+            defaultTargets.Select(MemberName).ToArray());
+
+    internal static string MemberName<T>(Expression<Func<T, Target>> expression) =>
+        expression.Body is MemberExpression member ? member.Member.Name
+        : throw new ArgumentException("A default target is written as x => x.Compile.", nameof(expression));
+}

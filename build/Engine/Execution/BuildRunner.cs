@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using CloudAge.Common.Processes;
+using CloudAge.Common.Secrets;
+using CloudAge.Engine.Cli;
+using CloudAge.Engine.Hosts;
+using CloudAge.Engine.Output;
+using CloudAge.Engine.Parameters;
+using CloudAge.Engine.Planning;
+
+namespace CloudAge.Engine.Execution;
+
+/// <summary>
+/// The whole pipeline of a run, top-down: parse the command line -> bind parameters -> create targets -> validate
+/// the graph -> plan -> check requirements -> execute -> summary. Exit codes: 0 success, 1 a target failed, 2 bad usage.
+/// </summary>
+public static class BuildRunner
+{
+    public static int Run<T>(string[] args, RunContext context, IReadOnlyList<string> defaultTargets)
+        where T : BuildBase, new() =>
+        Run(new T(), args, context, defaultTargets);
+
+    public static int Run(BuildBase build, string[] args, RunContext context, IReadOnlyList<string> defaultTargets)
+    {
+        var masker = new SecretMasker();
+        var console = new BuildConsole(context.Output, BuildConsole.ShouldColor(context.Environment, context.IsTerminal), masker, Verbosity.Normal);
+        try
+        {
+            var parameters = ParameterDescriptor.For(build.GetType());
+            var options = CommandLineParser.Parse(args, parameters);
+            console = new BuildConsole(context.Output, console.Color, masker, options.Verbosity);
+            var root = new AbsolutePath(options.Root is { } r ? Path.Combine(context.WorkingDirectory, r) : FindRoot(context.WorkingDirectory));
+            IBuildHost host = GitHubActionsHost.Detect(context.Environment) ? new GitHubActionsHost(context.Environment) : new TerminalHost();
+            Prepare(build, root, host, masker, context, options);
+            ParameterBinder.Bind(build, parameters, new ParameterSources(options.ParameterValues, context.Environment, ParameterFiles(root, options.Profiles)), root, masker);
+
+            var targets = TargetFactory.Create(build);
+            foreach (var name in defaultTargets)
+                Planner.Find(targets, name).IsDefault = true;
+            GraphValidator.Validate(targets);
+
+            if (options.WriteSchema)
+            {
+                SchemaWriter.Write(root, targets, parameters);
+                return 0;
+            }
+            if (options.Help)
+            {
+                console.WriteRaw(HelpWriter.Write(targets, parameters));
+                return 0;
+            }
+
+            var plan = Planner.Plan(targets, new PlanRequest(options.Targets, options.Skip));
+            if (options.Plan)
+            {
+                WritePlan(plan, options.PlanFormat, root, console);
+                return 0;
+            }
+            RequirementChecker.Check(plan, parameters, build);
+            if (options.DryRun)
+                DryRunWriter.Write(plan, parameters, build, console);
+            if (!options.NoLogo && !options.DryRun)
+                console.WriteLine($"CloudAge build · {plan.Targets.Count(t => t.Status == TargetStatus.Scheduled)} of {plan.Targets.Count} targets to run · {host.Name}{(options.Parallel ? " · parallel" : string.Empty)}", Style.Dim);
+            if (options.DryRun)
+                MarkDryRun(plan);
+            return Execute(build, plan, options, host, console, context);
+        }
+        catch (UsageException e)
+        {
+            console.WriteLine(e.Message, Style.Error);
+            return 2;
+        }
+    }
+
+    private static void Prepare(BuildBase build, AbsolutePath root, IBuildHost host, SecretMasker masker, RunContext context, BuildOptions options)
+    {
+        build.RootDirectory = root;
+        build.Host = host;
+        build.Secrets = masker;
+        build.IsDryRun = options.DryRun;
+        build.EnvironmentVariables = context.Environment;
+        build.Processes = new ProcessRunner(masker, Log.Information);
+    }
+
+    // Under --dry-run only targets that can preview their work run; the rest are shown as planned and left alone.
+    private static void MarkDryRun(ExecutionPlan plan)
+    {
+        foreach (var entry in plan.Targets.Where(t => t.Status == TargetStatus.Scheduled && !t.Target.SupportsDryRun))
+        {
+            entry.Status = TargetStatus.NotRun;
+            entry.Note = "--dry-run";
+        }
+    }
+
+    private static int Execute(BuildBase build, ExecutionPlan plan, BuildOptions options, IBuildHost host, BuildConsole console, RunContext context)
+    {
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler? onCancel = null;
+        if (context.CancelOnCtrlC)
+        {
+            onCancel = (_, e) =>
+            {
+                // The first Ctrl+C asks targets to stop and lets the summary print; a second one ends the process.
+                if (cancellation.IsCancellationRequested)
+                    return;
+                e.Cancel = true;
+                console.WriteLine("Cancelling: waiting for running targets to stop (Ctrl+C again to kill)...", Style.Warning);
+                cancellation.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
+        }
+        var stopwatch = Stopwatch.StartNew();
+        var executor = new Executor(console, host, new ExecutionSettings(options.Parallel, options.Continue, Environment.ProcessorCount), build);
+        try
+        {
+            executor.RunAsync(plan, cancellation.Token).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            if (onCancel is not null)
+                Console.CancelKeyPress -= onCancel;
+        }
+        stopwatch.Stop();
+
+        var failed = plan.Targets.Where(t => t.Status is TargetStatus.Failed or TargetStatus.Aborted).ToList();
+        var finalLine = failed.Count == 0
+            ? $"Build succeeded on {DateTime.Now:yyyy-MM-dd HH:mm:ss} in {SummaryTable.Seconds(stopwatch.Elapsed)}."
+            : $"Build failed in {SummaryTable.Seconds(stopwatch.Elapsed)}: {string.Join(", ", failed.Select(f => $"'{f.Name}' {(f.Status == TargetStatus.Aborted ? "was cancelled" : "failed")}"))}.";
+        if (options.Verbosity != Verbosity.Quiet || failed.Count > 0)
+        {
+            console.WriteLine();
+            console.WriteRaw(SummaryTable.Text(plan, stopwatch.Elapsed));
+            console.WriteLine();
+        }
+        console.WriteLine(finalLine, failed.Count == 0 ? Style.Success : Style.Error);
+
+        var outputs = plan.Targets.SelectMany(t => t.Outputs).GroupBy(o => o.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+        host.WriteOutputs(outputs, build.Secrets);
+        host.WriteSummary(plan, finalLine, build.Secrets);
+        return failed.Count == 0 ? 0 : 1;
+    }
+
+    private static string FindRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (Directory.Exists(Path.Combine(dir.FullName, ".nuke")))
+                return dir.FullName;
+        }
+        return start;
+    }
+
+    private static List<ParameterFile> ParameterFiles(AbsolutePath root, IReadOnlyList<string> profiles)
+    {
+        var files = new List<ParameterFile>();
+        foreach (var profile in profiles.Reverse())
+        {
+            var path = root / ".nuke" / $"parameters.{profile}.json";
+            if (!File.Exists(path))
+                throw new UsageException($"Profile '{profile}' has no file {path.RelativeTo(root)}. Create it, or drop --profile {profile}.");
+            files.Add(ParameterFile.Load(path));
+        }
+        var main = root / ".nuke" / "parameters.json";
+        if (File.Exists(main))
+            files.Add(ParameterFile.Load(main));
+        return files;
+    }
+
+    private static void WritePlan(ExecutionPlan plan, PlanFormat format, AbsolutePath root, BuildConsole console)
+    {
+        if (format == PlanFormat.Mermaid)
+        {
+            console.WriteRaw(PlanWriter.Mermaid(plan));
+            return;
+        }
+        console.WriteRaw(PlanWriter.Tree(plan));
+        var path = root / ".nuke" / "temp" / "execution-plan.html";
+        AtomicFile.Write(path, PlanWriter.Html(plan));
+        console.WriteLine($"Plan picture: {path.RelativeTo(root)} (open it in a browser; it loads nothing from the network).", Style.Dim);
+    }
+}

@@ -1,0 +1,9 @@
+namespace CloudAge.Engine.Execution;
+
+/// <summary>What a run takes from its process: environment, output, working directory. Tests pass their own.</summary>
+public sealed record RunContext(
+    IReadOnlyDictionary<string, string> Environment,
+    TextWriter Output,
+    string WorkingDirectory,
+    bool IsTerminal = false,
+    bool CancelOnCtrlC = false);

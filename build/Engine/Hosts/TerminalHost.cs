@@ -1,0 +1,18 @@
+using CloudAge.Common.Secrets;
+using CloudAge.Engine.Output;
+using CloudAge.Engine.Planning;
+
+namespace CloudAge.Engine.Hosts;
+
+/// <summary>A laptop or any CI without special support: plain framed logs, the summary on the console only.</summary>
+public sealed class TerminalHost : IBuildHost
+{
+    public string Name => "Terminal";
+    public bool IsLocal => true;
+    public string TargetHeader(string target) => $"── {target} " + new string('─', Math.Max(3, 60 - target.Length));
+    public string? TargetFooter(string target) => null;
+    public string Decorate(LogLevel level, string message) => message;
+    public void ReportFailure(string target, string message, BuildConsole console) { }
+    public void WriteSummary(ExecutionPlan plan, string finalLine, SecretMasker masker) { }
+    public void WriteOutputs(IReadOnlyDictionary<string, string> outputs, SecretMasker masker) { }
+}

@@ -1,0 +1,33 @@
+namespace CloudAge.Engine;
+
+/// <summary>
+/// A build input, bound from the command line (<c>--kebab-name</c>), the environment (exact name, then case- and
+/// separator-insensitive, optionally prefixed <c>NUKE_</c>) and <c>.nuke/parameters[.profile].json</c>, in that precedence.
+/// </summary>
+[AttributeUsage(AttributeTargets.Field | AttributeTargets.Property)]
+public sealed class ParameterAttribute(string? description = null) : Attribute
+{
+    public string? Description { get; } = description;
+    /// <summary>Splits one environment or file value into array items; whitespace when not set.</summary>
+    public char Separator { get; init; }
+}
+
+/// <summary>A parameter whose value is never printed: not in logs, command lines, errors, the summary, --help or --dry-run.</summary>
+[AttributeUsage(AttributeTargets.Field | AttributeTargets.Property)]
+public sealed class SecretAttribute : Attribute;
+
+/// <summary>An absolute file-system path; <c>/</c> joins segments, as in NUKE.</summary>
+public readonly record struct AbsolutePath
+{
+    public AbsolutePath(string value) => Value = System.IO.Path.GetFullPath(value);
+
+    public string Value { get; }
+    public string Name => System.IO.Path.GetFileName(Value);
+    public AbsolutePath Parent => new(System.IO.Path.GetDirectoryName(Value) ?? Value);
+
+    public static AbsolutePath operator /(AbsolutePath left, string right) => new(System.IO.Path.Combine(left.Value, right));
+    public static implicit operator string(AbsolutePath path) => path.Value;
+    public bool Exists() => File.Exists(Value) || Directory.Exists(Value);
+    public string RelativeTo(AbsolutePath root) => System.IO.Path.GetRelativePath(root.Value, Value).Replace('\\', '/');
+    public override string ToString() => Value;
+}

@@ -1,0 +1,67 @@
+using CloudAge.Common.Secrets;
+using CloudAge.Engine.Cli;
+
+namespace CloudAge.Engine.Parameters;
+
+/// <summary>Stage 0: sets every parameter of the build from the command line, then the environment, then the files.</summary>
+public static class ParameterBinder
+{
+    public static void Bind(object build, IReadOnlyList<ParameterDescriptor> parameters, ParameterSources sources, AbsolutePath root, SecretMasker masker)
+    {
+        foreach (var parameter in parameters)
+        {
+            var (values, source) = Lookup(parameter, sources);
+            if (values is null)
+            {
+                masker.Add(parameter.IsSecret ? parameter.GetValue(build)?.ToString() : null);
+                continue;
+            }
+            if (parameter.IsSecret)
+            {
+                foreach (var value in values)
+                    masker.Add(value);
+            }
+            parameter.SetValue(build, ValueConverter.Convert(parameter, values, source, root));
+        }
+    }
+
+    private static (IReadOnlyList<string>? Values, string Source) Lookup(ParameterDescriptor parameter, ParameterSources sources)
+    {
+        if (sources.CommandLine.TryGetValue(parameter.CommandLineName, out var cli))
+            return (cli, $"the command line (--{parameter.CommandLineName})");
+
+        if (sources.Environment.TryGetValue(parameter.Name, out var exact))
+            return ([exact], $"the environment ({parameter.Name})");
+        var key = DidYouMean.Normalize(parameter.Name);
+        foreach (var (name, value) in sources.Environment.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            var normalized = DidYouMean.Normalize(name);
+            if (normalized == key || normalized == "nuke" + key)
+                return ([value], $"the environment ({name})");
+        }
+
+        foreach (var file in sources.Files)
+        {
+            var match = file.Values.FirstOrDefault(v => DidYouMean.Normalize(v.Key) == key);
+            if (match.Value is not null)
+                return (match.Value, $"{Path.GetFileName(file.Path)} (\"{match.Key}\")");
+        }
+        return (null, string.Empty);
+    }
+
+    /// <summary>True when the value counts as given: not null, not empty text, not an empty array.</summary>
+    public static bool HasValue(object? value) => value switch
+    {
+        null => false,
+        string text => text.Length > 0,
+        Array array => array.Length > 0,
+        _ => true,
+    };
+
+    /// <summary>How a value is shown in --dry-run and the like: secrets masked, arrays joined.</summary>
+    public static string Display(ParameterDescriptor parameter, object? value) =>
+        !HasValue(value) ? "(not set)"
+        : parameter.IsSecret ? SecretMasker.Mask
+        : value is Array array ? string.Join(' ', array.Cast<object>())
+        : value!.ToString() ?? string.Empty;
+}

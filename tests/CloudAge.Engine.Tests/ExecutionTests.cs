@@ -1,0 +1,124 @@
+using CloudAge.Engine.Tests.Fixtures;
+
+namespace CloudAge.Engine.Tests;
+
+public sealed class ExecutionTests : IDisposable
+{
+    private readonly BuildHarness _harness = new();
+
+    public void Dispose() => _harness.Dispose();
+
+    [Fact]
+    public void A_failed_target_stops_its_dependents_and_the_rest_but_not_assured_targets()
+    {
+        var build = new FailureBuild();
+
+        var (exitCode, output) = _harness.Run(build, "--no-logo");
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(["Setup", "Cleanup"], build.Ran);
+        Assert.Contains("Target 'Breaks' failed: the registry said no", output);
+        Assert.Matches(@"AfterBreak\s+NotRun\s+–\s+dependency 'Breaks' failed", output);
+        Assert.Matches(@"Independent\s+NotRun\s+–\s+an earlier target failed", output);
+        Assert.Contains("Build failed in", output);
+    }
+
+    [Fact]
+    public void Continue_runs_targets_that_do_not_depend_on_the_failed_one()
+    {
+        var build = new FailureBuild();
+
+        var (exitCode, _) = _harness.Run(build, "--continue");
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(["Setup", "Independent", "Cleanup"], build.Ran);
+    }
+
+    [Fact]
+    public void ProceedAfterFailure_lets_later_targets_run()
+    {
+        var build = new FailureBuild();
+
+        var (exitCode, output) = _harness.Run(build, "TolerantRun");
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(["Later"], build.Ran);
+        Assert.Matches(@"Tolerant\s+Failed\s+[\d.]+ s\s+tolerated", output);
+    }
+
+    [Fact]
+    public void A_false_dynamic_condition_is_evaluated_after_the_dependencies_ran()
+    {
+        var build = new DynamicBuild { Flag = true };
+
+        var (exitCode, output) = _harness.Run(build);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(["Before", "Default"], build.Ran);
+        Assert.Contains("OnlyWhenDynamic: Flag was false", output);
+    }
+
+    [Fact]
+    public void Parallel_runs_independent_targets_at_the_same_time_and_keeps_each_log_together()
+    {
+        var build = new ParallelBuild();
+
+        var (exitCode, output) = _harness.Run(build, "--parallel");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(2, build.MaxConcurrency);
+        Assert.Equal("Third", build.Ran.Last());
+        var lines = output.Split('\n').Where(l => l.Contains(" line ")).Select(l => l.Split(' ')[0]).ToList();
+        var blocks = lines.Where((name, i) => i == 0 || lines[i - 1] != name).ToList();
+        Assert.Equal(3, blocks.Count);
+        var summary = output[output.IndexOf("Target   ", StringComparison.Ordinal)..];
+        Assert.True(summary.IndexOf("First", StringComparison.Ordinal) < summary.IndexOf("Second", StringComparison.Ordinal));
+        Assert.True(summary.IndexOf("Second", StringComparison.Ordinal) < summary.IndexOf("Third", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Without_parallel_targets_run_one_at_a_time_in_plan_order()
+    {
+        var build = new ParallelBuild();
+
+        var (exitCode, _) = _harness.Run(build);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(1, build.MaxConcurrency);
+        Assert.Equal(["First", "Second", "Third"], build.Ran);
+    }
+
+    [Fact]
+    public void Dry_run_shows_the_plan_and_runs_nothing()
+    {
+        var build = new PipelineBuild();
+
+        var (exitCode, output) = _harness.Run(build, ["Compile"], "--dry-run");
+
+        Assert.Equal(0, exitCode);
+        Assert.Empty(build.Ran);
+        Assert.Contains("Dry run: nothing will change.", output);
+        Assert.Matches(@"3\. Compile\s+would run", output);
+    }
+
+    [Fact]
+    public void Bad_usage_exits_with_2_and_runs_nothing()
+    {
+        var build = new PipelineBuild();
+
+        var (exitCode, output) = _harness.Run(build, ["Compile"], "Complie");
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(build.Ran);
+        Assert.Contains("Did you mean 'Compile'?", output);
+    }
+
+    [Fact]
+    public void A_cycle_fails_before_anything_runs()
+    {
+        var (exitCode, output) = _harness.Run(new CycleBuild(), ["A"], []);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("A -> B -> C -> A", output);
+    }
+}

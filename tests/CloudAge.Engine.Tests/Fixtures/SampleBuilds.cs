@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using CloudAge.Engine;
+
+namespace CloudAge.Engine.Tests.Fixtures;
+
+/// <summary>A build whose targets record that they ran; the graph mirrors CloudAge's own shape.</summary>
+public class RecordingBuild : BuildBase
+{
+    public ConcurrentQueue<string> Ran { get; } = new();
+    protected void Record(string name) => Ran.Enqueue(name);
+}
+
+public sealed class PipelineBuild : RecordingBuild
+{
+    public bool PushAllowed { get; set; } = true;
+
+    Target Clean => _ => _.Before(Restore).Executes(() => Record(nameof(Clean)));
+    Target Restore => _ => _.Description("Restores packages").Executes(() => Record(nameof(Restore)));
+    Target Compile => _ => _.Description("Builds the solution").DependsOn(Restore).Executes(() => Record(nameof(Compile)));
+    Target Test => _ => _.DependsOn(Compile).Executes(() => Record(nameof(Test)));
+    Target Publish => _ => _.DependsOn(Compile).After(Test).Executes(() => Record(nameof(Publish)));
+    Target Push => _ => _.DependsOn(Publish).OnlyWhenStatic(() => PushAllowed).Executes(() => Record(nameof(Push)));
+    Target Notify => _ => _.TriggeredBy(Push).Executes(() => Record(nameof(Notify)));
+    Target Lint => _ => _.DependentFor(Compile).Executes(() => Record(nameof(Lint)));
+    Target Everything => _ => _.DependsOn(Test, Push);
+    Target Secret => _ => _.Unlisted().Executes(() => Record(nameof(Secret)));
+}
+
+public sealed class CycleBuild : BuildBase
+{
+    Target A => _ => _.DependsOn(B);
+    Target B => _ => _.DependsOn(C);
+    Target C => _ => _.After(A);
+}
+
+public sealed class SelfBuild : BuildBase
+{
+    Target Loop => _ => _.DependsOn(Loop);
+}
+
+public sealed class FailureBuild : RecordingBuild
+{
+    Target Setup => _ => _.Executes(() => Record(nameof(Setup)));
+    Target Breaks => _ => _.DependsOn(Setup).Executes(() => throw new InvalidOperationException("the registry said no\nsecond line"));
+    Target AfterBreak => _ => _.DependsOn(Breaks).Executes(() => Record(nameof(AfterBreak)));
+    Target Independent => _ => _.After(Breaks).Executes(() => Record(nameof(Independent)));
+    Target Cleanup => _ => _.After(Independent).AssuredAfterFailure().Executes(() => Record(nameof(Cleanup)));
+    Target Tolerant => _ => _.ProceedAfterFailure().Executes(() => throw new InvalidOperationException("tolerated"));
+    Target Later => _ => _.After(Tolerant).Executes(() => Record(nameof(Later)));
+    Target Default => _ => _.DependsOn(Breaks, AfterBreak, Independent, Cleanup);
+    Target TolerantRun => _ => _.DependsOn(Tolerant, Later);
+}
+
+public sealed class ParameterBuild : RecordingBuild
+{
+    [Parameter("Registry host:port")] public string? Registry { get; init; }
+    [Parameter("Image tag to deploy")] public string? ImageTag { get; init; }
+    [Parameter("How many times")] public int Retries { get; init; } = 3;
+    [Parameter("Verify TLS")] public bool Insecure { get; init; }
+    [Parameter("Severity threshold")] public Severity FailOn { get; init; } = Severity.High;
+    [Parameter("Extra tags")] public string[] ExtraTags { get; init; } = [];
+    [Parameter("Tags, comma separated", Separator = ',')] public string[] Labels { get; init; } = [];
+    [Parameter("How long to wait")] public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
+    [Parameter("Argo CD server")] public Uri? Server { get; init; }
+    [Parameter("Output folder")] public AbsolutePath Output { get; init; }
+    [Parameter("Registry password"), Secret] public string? RegistryPassword { get; init; }
+
+    Target Default => _ => _.Executes(() => Record(nameof(Default)));
+    Target Push => _ => _
+        .Requires(() => Registry)
+        .Requires(() => Retries > 0)
+        .Executes(() =>
+        {
+            Log.Information($"pushing with password {RegistryPassword}");
+            Record(nameof(Push));
+        });
+    Target Leak => _ => _.Executes(() => throw new InvalidOperationException($"login failed for password {RegistryPassword}"));
+    Target Run => _ => _.Executes(() => Processes.RunAsync(new("echo", ["--password", RegistryPassword ?? "", "done"])));
+    Target Outputs => _ => _.Executes(() =>
+    {
+        SetOutput("image-tag", ImageTag ?? "none");
+        SetOutput("secret-echo", RegistryPassword ?? "none");
+    });
+}
+
+public enum Severity
+{
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+public sealed class ParallelBuild : RecordingBuild
+{
+    private int _running;
+
+    public int MaxConcurrency { get; private set; }
+
+    private async Task Work(string name, int lines)
+    {
+        var now = Interlocked.Increment(ref _running);
+        lock (Ran) MaxConcurrency = Math.Max(MaxConcurrency, now);
+        for (var i = 0; i < lines; i++)
+        {
+            Log.Information($"{name} line {i}");
+            await Task.Delay(30);
+        }
+        Interlocked.Decrement(ref _running);
+        Record(name);
+    }
+
+    Target First => _ => _.Executes(() => Work(nameof(First), 5));
+    Target Second => _ => _.Executes(() => Work(nameof(Second), 5));
+    Target Third => _ => _.DependsOn(First, Second).Executes(() => Work(nameof(Third), 2));
+    Target Default => _ => _.DependsOn(Third);
+}
+
+public sealed class DynamicBuild : RecordingBuild
+{
+    public bool Flag { get; set; }
+
+    Target Before => _ => _.Executes(() => { Flag = false; Record(nameof(Before)); });
+    Target Guarded => _ => _.DependsOn(Before).OnlyWhenDynamic(() => Flag).Executes(() => Record(nameof(Guarded)));
+    Target Default => _ => _.DependsOn(Guarded).Executes(async ct =>
+    {
+        await Task.Delay(20, ct);
+        Record(nameof(Default));
+    });
+}
