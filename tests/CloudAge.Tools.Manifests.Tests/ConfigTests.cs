@@ -32,6 +32,7 @@ public sealed class ConfigTests
     [InlineData("disable:\n  - rule: validate-config\n    reason: quiet\n", 2)]
     [InlineData("disabled: []\n", 1)]
     [InlineData("disable: [\n", 2)]
+    [InlineData("# rules\ndisable:\n  rule: min-replicas\n", 2)]
     public void A_malformed_config_is_reported_at_its_line(string text, int line)
     {
         using var repository = new RepositoryCopy().Write(Config, text);

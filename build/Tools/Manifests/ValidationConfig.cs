@@ -11,6 +11,8 @@ internal sealed record ValidationConfig(IReadOnlyDictionary<string, string> Disa
 {
     public static readonly ValidationConfig Default = new(new Dictionary<string, string>(), []);
 
+    private static readonly string[] Keys = ["disable", "iamExtraActions"];
+
     public static ValidationConfig Load(string fullPath, string file, FindingList findings)
     {
         if (!File.Exists(fullPath))
@@ -38,9 +40,14 @@ internal sealed record ValidationConfig(IReadOnlyDictionary<string, string> Disa
             return Default;
         }
 
-        foreach (var (key, _) in root.Entries().Where(e => e.Key is not ("disable" or "iamExtraActions")))
+        foreach (var (key, _) in root.Entries().Where(e => !Keys.Contains(e.Key)))
         {
             findings.Add(file, root.KeyOf(key)!, RuleIds.Config, $"unknown key \"{key}\"; the keys are \"disable\" and \"iamExtraActions\"");
+        }
+
+        foreach (var key in Keys.Where(k => root.At(k) is not (null or YamlSequenceNode or YamlScalarNode { Value: null or "" })))
+        {
+            findings.Add(file, root.KeyOf(key)!, RuleIds.Config, $"\"{key}\" must be a list");
         }
 
         return new ValidationConfig(ReadDisabled(root, file, findings), root.At("iamExtraActions").Items().Select(i => i.Text() ?? "").ToList());

@@ -82,7 +82,8 @@ internal static class YamlFileReader
     private static void ReportSyntaxError(string file, string text, Mark at, string message, FindingList findings)
     {
         // YamlDotNet reports a tab in indentation at the start of the enclosing mapping; point at the tab itself.
-        var lines = text.Split('\n');
+        var atTab = at.Index < text.Length && text[(int)at.Index] == '\t';
+        var lines = message.Contains("tab", StringComparison.OrdinalIgnoreCase) || atTab ? text.Split('\n') : [];
         for (var i = 0; i < lines.Length; i++)
         {
             var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
