@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CloudAge.Tests.Shared;
 using CloudAge.Tools.Container.Tests.Fixtures;
 
@@ -10,9 +11,11 @@ public class BuildContextEngineTests
     public async Task Every_dockerignore_case_matches_what_the_Docker_engine_copies()
     {
         await using var docker = new DockerCli();
-        var failures = new List<string>();
-        foreach (var (name, ignore, excluded) in DockerIgnoreCases.Cases)
+        var failures = new ConcurrentBag<string>();
+        // The cases are independent builds; a few at a time keeps the test short without starving a 2-core machine.
+        await Parallel.ForEachAsync(DockerIgnoreCases.Cases, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (@case, _) =>
         {
+            var (name, ignore, excluded) = @case;
             using var directory = new TempDirectory();
             DockerIgnoreCases.Write(directory, ignore);
             var image = docker.Track($"cloudage-test-context:{Guid.NewGuid():N}");
@@ -25,7 +28,7 @@ public class BuildContextEngineTests
             var expected = DockerIgnoreCases.ExpectedFiles(excluded);
             if (!copied.SequenceEqual(expected))
                 failures.Add($"{name}: engine copied [{string.Join(", ", copied)}], table expects [{string.Join(", ", expected)}]");
-        }
+        });
 
         Assert.Empty(failures);
     }
