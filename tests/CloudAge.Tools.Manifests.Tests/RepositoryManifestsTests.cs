@@ -27,6 +27,6 @@ public sealed class RepositoryManifestsTests
 
         new ManifestValidator(lines.Add).Validate(Prerequisites.RepositoryRoot());
 
-        Assert.Matches(@"^Validated 8 manifests and docs/iam-policy.json in \d+ ms: 0 finding\(s\)$", Assert.Single(lines));
+        Assert.Matches(@"^Validated \d+ manifests and docs/iam-policy.json in \d+ ms: 0 finding\(s\)$", Assert.Single(lines));
     }
 }
