@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Side-by-side timing of the raw docker CLI (docker build + docker push) and CloudAge's code path, in one run,
+# against the same local registry and the same kind of context: cold (no build cache, layers new to the registry)
+# and warm (build cache, layers already in the registry), plus what the warm push uploaded.
+#
+# Usage: benchmarks/push-bench.sh [--ours 'COMMAND'] [--raw 'COMMAND'] [--context DIR] [--base-image IMAGE] [--runs N]
+#   COMMAND templates take {context} {registry} {repo} {tag} {nocache} ({nocache} is --no-cache on cold runs, else empty).
+#   --ours defaults to the small entry point benchmarks/push-bench/container-push.cs (DockerBuilder + ImagePusher);
+#          later: --ours './build.sh DockerBuild PushEcr --registry {registry} ...'.
+#   --context defaults to a generated one (local base image + two 8 MiB random files, new content for every cold run,
+#          so no cold run finds its layers already in the registry). A given context is used as is.
+# Needs: a Docker engine, docker-registry (Debian package), dotnet. Everything it starts or makes is removed at exit.
+set -euo pipefail
+
+ours='' raw='' context='' base_image='' runs=1
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --ours) ours="$2"; shift 2 ;;
+    --raw) raw="$2"; shift 2 ;;
+    --context) context="$2"; shift 2 ;;
+    --base-image) base_image="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "Unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+registry_pid=''
+images=()
+cleanup() {
+  [[ -n "$registry_pid" ]] && kill "$registry_pid" 2>/dev/null || true
+  [[ ${#images[@]} -gt 0 ]] && docker rmi -f "${images[@]}" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Both sides use the engine's classic builder, which is what the Engine API builds with (API 1.41).
+export DOCKER_BUILDKIT=0
+
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+registry="127.0.0.1:$port"
+cat >"$work/registry.yml" <<YAML
+version: 0.1
+log: {level: error}
+storage: {filesystem: {rootdirectory: $work/registry}}
+http: {addr: $registry}
+YAML
+docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
+registry_pid=$!
+for _ in $(seq 50); do curl -fsS "http://$registry/v2/" >/dev/null 2>&1 && break; sleep 0.2; done
+
+generated=''
+if [[ -z "$context" ]]; then
+  generated=1
+  context="$work/context"
+  mkdir -p "$context" "$work/base"
+  if [[ -z "$base_image" ]]; then
+    base_image="cloudage-bench-base:$$"
+    echo base >"$work/base/base.txt"
+    tar -C "$work/base" -cf "$work/base.tar" base.txt
+    docker import "$work/base.tar" "$base_image" >/dev/null
+    images+=("$base_image")
+  fi
+  printf 'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nCOPY payload.bin /payload.bin\nCOPY more.bin /more.bin\n' >"$context/Dockerfile"
+fi
+new_content() { [[ -n "$generated" ]] && head -c 8388608 /dev/urandom >"$context/payload.bin" && head -c 8388608 /dev/urandom >"$context/more.bin" || true; }
+
+build_arg=''
+[[ -n "$base_image" ]] && build_arg="--build-arg BASE_IMAGE=$base_image"
+if [[ -z "$raw" ]]; then
+  raw="docker build -q {nocache} $build_arg -t {registry}/{repo}:{tag} {context} && docker push {registry}/{repo}:{tag}"
+fi
+if [[ -z "$ours" ]]; then
+  echo "Building the benchmark entry point (benchmarks/push-bench/container-push.cs)..."
+  dll="$(dotnet build -c Release "$root/benchmarks/push-bench/container-push.cs" 2>&1 | sed -n 's/^ *container-push.cs -> //p' | tail -1)"
+  [[ -f "$dll" ]] || { echo "Could not build benchmarks/push-bench/container-push.cs" >&2; exit 1; }
+  base_option=''
+  [[ -n "$base_image" ]] && base_option="--base-image $base_image"
+  ours="dotnet $dll {context} {registry} {repo} {tag} {nocache} $base_option"
+fi
+
+# Runs a command template; prints "seconds bytes" (bytes: what the run reported uploading, '-' when it cannot tell).
+measure() {
+  local template="$1" repo="$2" tag="$3" nocache="$4" command output start end bytes
+  command="${template//\{context\}/$context}"; command="${command//\{registry\}/$registry}"
+  command="${command//\{repo\}/$repo}"; command="${command//\{tag\}/$tag}"; command="${command//\{nocache\}/$nocache}"
+  start="$(date +%s.%N)"
+  output="$(bash -c "$command" 2>&1)" || { echo "FAILED: $command" >&2; echo "$output" | tail -20 >&2; exit 1; }
+  end="$(date +%s.%N)"
+  images+=("$registry/$repo:$tag")
+  bytes="$(echo "$output" | sed -n 's/^bytes-uploaded=//p' | tail -1)"
+  if [[ -z "$bytes" ]]; then
+    # The CLI prints no byte counts; "Pushed" layers mean uploads, "Layer already exists" means none.
+    bytes="$(echo "$output" | grep -c ': Pushed' || true) layer(s) pushed"
+  fi
+  echo "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }') $bytes"
+}
+
+printf '%-6s %-5s %-5s %10s  %s\n' run side cache seconds uploaded
+declare -A total=()
+for run in $(seq "$runs"); do
+  for side in raw ours; do
+    template="$raw"; [[ "$side" == ours ]] && template="$ours"
+    repo="bench-$side-$run-$$"
+    new_content
+    read -r seconds bytes <<<"$(measure "$template" "$repo" cold --no-cache)"
+    printf '%-6s %-5s %-5s %10s  %s\n' "$run" "$side" cold "$seconds" "$bytes"
+    total[$side-cold]="$(awk -v a="${total[$side-cold]:-0}" -v b="$seconds" 'BEGIN { print a + b }')"
+    # Warm: same context, build cache on, every layer already in the registry (a second push of an unchanged image).
+    read -r seconds bytes <<<"$(measure "$template" "$repo" warm '')"
+    printf '%-6s %-5s %-5s %10s  %s\n' "$run" "$side" warm "$seconds" "$bytes"
+    total[$side-warm]="$(awk -v a="${total[$side-warm]:-0}" -v b="$seconds" 'BEGIN { print a + b }')"
+  done
+done
+for cache in cold warm; do
+  awk -v c="$cache" -v r="${total[raw-$cache]}" -v o="${total[ours-$cache]}" -v n="$runs" \
+    'BEGIN { printf "%s: raw %.2f s, ours %.2f s (mean of %d), ratio ours/raw %.2f\n", c, r / n, o / n, n, (r > 0 ? o / r : 0) }'
+done
