@@ -13,10 +13,12 @@ public sealed class GitHubWorkflowAttribute(string name) : Attribute
 
     public string RunsOn { get; set; } = "ubuntu-latest";
 
+    /// <summary>A push trigger is written when any OnPush* property is set; <c>["**"]</c> means every branch.</summary>
     public string[] OnPushBranches { get; set; } = [];
     public string[] OnPushIncludePaths { get; set; } = [];
     /// <summary>Written as <c>paths-ignore</c>; GitHub forbids combining it with <see cref="OnPushIncludePaths"/>.</summary>
     public string[] OnPushExcludePaths { get; set; } = [];
+    /// <summary>A pull_request trigger is written when any OnPullRequest* property is set.</summary>
     public string[] OnPullRequestBranches { get; set; } = [];
     public string[] OnPullRequestIncludePaths { get; set; } = [];
     public string[] OnPullRequestExcludePaths { get; set; } = [];
