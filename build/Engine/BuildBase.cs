@@ -36,6 +36,13 @@ public abstract class BuildBase
         _outputs.GetOrAdd(target, _ => new(StringComparer.Ordinal))[name] = value;
     }
 
+    /// <summary>Reports a problem in a file of the repository: <c>file:line:column: message</c>, annotated on GitHub Actions.</summary>
+    public void ReportProblem(string file, int line, int column, string message) =>
+        Log.Error(Host.Annotate(file, line, column, message));
+
+    /// <summary>The names of the build's targets, in declaration order (for generators that must check names).</summary>
+    public IReadOnlyList<string> TargetNames => Planning.TargetFactory.TargetProperties(GetType()).Select(p => p.Name).ToList();
+
     internal string? CurrentTarget
     {
         get => _currentTarget.Value;

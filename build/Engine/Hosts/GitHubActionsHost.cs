@@ -21,10 +21,15 @@ public sealed class GitHubActionsHost(IReadOnlyDictionary<string, string> enviro
 
     public string Decorate(LogLevel level, string message) => level switch
     {
+        _ when message.StartsWith("::", StringComparison.Ordinal) => message,
         LogLevel.Warning => $"::warning::{Escape(message)}",
         LogLevel.Error => $"::error::{Escape(message)}",
         _ => message,
     };
+
+    // The location stays in the text for people reading the log; the properties put it on the file in the pull request.
+    public string Annotate(string file, int line, int column, string message) =>
+        $"::error file={file},line={line},col={column}::{Escape($"{file}:{line}:{column}: {message}")}";
 
     public void ReportFailure(string target, string message, BuildConsole console) =>
         console.WriteLine($"::error title=Target '{target}' failed::{Escape(console.Masker.Redact(message))}");

@@ -12,6 +12,7 @@ public sealed class TerminalHost : IBuildHost
     public string TargetHeader(string target) => $"── {target} " + new string('─', Math.Max(3, 60 - target.Length));
     public string? TargetFooter(string target) => null;
     public string Decorate(LogLevel level, string message) => message;
+    public string Annotate(string file, int line, int column, string message) => $"{file}:{line}:{column}: {message}";
     public void ReportFailure(string target, string message, BuildConsole console) { }
     public void WriteSummary(ExecutionPlan plan, string finalLine, SecretMasker masker) { }
     public void WriteOutputs(IReadOnlyDictionary<string, string> outputs, SecretMasker masker) { }
