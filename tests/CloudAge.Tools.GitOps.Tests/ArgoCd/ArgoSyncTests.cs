@@ -109,12 +109,14 @@ public sealed class ArgoSyncTests
         {
             Resources = [new("Deployment", "cloudage", "Progressing", "Waiting for rollout to finish: 0 of 2 updated replicas are available..."), ConfigMap],
         });
+        // Outside the timed sync: a client's first call compiles its serializers, seconds on a loaded 2-core machine.
+        await argo.Api.GetAsync("cloudage", refresh: false);
 
-        var failure = await Assert.ThrowsAsync<ArgoSyncFailedException>(() => argo.Syncer.SyncAsync(ArgoHarness.Request(TimeSpan.FromSeconds(1))));
+        var failure = await Assert.ThrowsAsync<ArgoSyncFailedException>(() => argo.Syncer.SyncAsync(ArgoHarness.Request(TimeSpan.FromSeconds(4))));
 
-        Assert.Contains("timed out after 1 s", failure.Message);
+        Assert.Contains("timed out after 4 s", failure.Message);
         Assert.Contains("Deployment cloudage/cloudage: health Progressing (Waiting for rollout to finish: 0 of 2 updated replicas are available...)", failure.Message);
-        Assert.True(argo.App.Reads > 3, "the syncer gave up without polling");
+        Assert.True(argo.App.ReadsAfterSync >= 2, "the syncer gave up without polling");
     }
 
     [Theory]

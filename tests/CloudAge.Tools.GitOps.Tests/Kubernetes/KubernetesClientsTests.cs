@@ -52,7 +52,7 @@ public sealed class KubernetesClientsTests
     [Fact]
     public void A_missing_kubeconfig_is_a_clear_error()
     {
-        var failure = Assert.Throws<KubernetesException>(() => KubernetesClients.FromKubeconfig("/nonexistent/kubeconfig"));
+        var failure = Assert.Throws<ClusterException>(() => KubernetesClients.FromKubeconfig("/nonexistent/kubeconfig"));
 
         Assert.Contains("'/nonexistent/kubeconfig' does not exist", failure.Message);
     }
@@ -97,7 +97,7 @@ public sealed class KubernetesClientsTests
     [Fact]
     public void Certificate_authority_data_that_is_not_base64_PEM_is_a_clear_error()
     {
-        var failure = Assert.Throws<KubernetesException>(() => KubernetesClients.ParseCertificateAuthority("not base64!"));
+        var failure = Assert.Throws<ClusterException>(() => KubernetesClients.ParseCertificateAuthority("not base64!"));
 
         Assert.Contains("certificateAuthority.data", failure.Message);
     }

@@ -64,11 +64,11 @@ public sealed class SmokeCheckTests
         await using var target = await SmokeTarget.StartAsync((200, SmokeTarget.Version("1.3.9")));
         using var checker = new SmokeChecker(_ => { });
 
-        var failure = await Assert.ThrowsAsync<SmokeCheckException>(() => checker.CheckAsync(Fast(target.Url, "1.4.0") with { Timeout = TimeSpan.FromSeconds(1) }));
+        var failure = await Assert.ThrowsAsync<SmokeCheckException>(() => checker.CheckAsync(Fast(target.Url, "1.4.0") with { Timeout = TimeSpan.FromSeconds(2) }));
 
-        Assert.Contains("did not answer as expected within 1 s", failure.Message);
+        Assert.Contains("did not answer as expected within 2 s", failure.Message);
         Assert.Contains("version 1.3.9 (waiting for 1.4.0)", failure.Message);
-        Assert.True(target.Requests > 3);
+        Assert.True(target.Requests >= 2);
     }
 
     [Fact]

@@ -65,7 +65,7 @@ public sealed class ArgoKubernetesApi : IArgoApplicationApi
         {
             await PatchAsync(application, guarded, "request a sync of", cancellationToken);
         }
-        catch (KubernetesConflictException)
+        catch (ClusterConflictException)
         {
             return SyncRequestOutcome.AnotherOperationInProgress;
         }

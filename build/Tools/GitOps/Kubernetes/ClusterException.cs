@@ -2,7 +2,7 @@ namespace CloudAge.Tools.GitOps.Kubernetes;
 
 /// <summary>The Kubernetes API refused or kept failing, or a rollout/load balancer wait ended badly. The message says
 /// which object, what the API answered and what to do; it never carries a credential.</summary>
-public class KubernetesException(string message) : Exception(message);
+public class ClusterException(string message) : Exception(message);
 
 /// <summary>409 Conflict: the object changed between read and write.</summary>
-internal sealed class KubernetesConflictException(string message) : KubernetesException(message);
+internal sealed class ClusterConflictException(string message) : ClusterException(message);

@@ -36,12 +36,12 @@ internal sealed class KubernetesCalls
         {
             var status = e.Response.StatusCode;
             var message = _masker.Redact($"Could not {what}: the Kubernetes API at {Server} answered {(int)status} {status} ({StatusMessage(e.Response.Content)}). {Advice(status)}".TrimEnd());
-            throw status == HttpStatusCode.Conflict ? new KubernetesConflictException(message) : new KubernetesException(message);
+            throw status == HttpStatusCode.Conflict ? new ClusterConflictException(message) : new ClusterException(message);
         }
         catch (Exception e) when (RetryPipeline.IsRetryable(e, IsTransient))
         {
             var answer = e is HttpOperationException h ? $"{(int)h.Response.StatusCode} {StatusMessage(h.Response.Content)}" : RetryPipeline.Describe(e);
-            throw new KubernetesException(_masker.Redact(
+            throw new ClusterException(_masker.Redact(
                 $"Could not {what}: the Kubernetes API at {Server} kept failing ({answer}). Check that the cluster endpoint is right and reachable."));
         }
     }

@@ -16,14 +16,14 @@ public static class KubernetesClients
     public static IKubernetes FromKubeconfig(string? kubeconfigPath, string? context = null)
     {
         if (kubeconfigPath is not null && !File.Exists(kubeconfigPath))
-            throw new KubernetesException($"The kubeconfig '{kubeconfigPath}' does not exist; give the path of an existing kubeconfig file.");
+            throw new ClusterException($"The kubeconfig '{kubeconfigPath}' does not exist; give the path of an existing kubeconfig file.");
         try
         {
             return new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfigPath, context));
         }
         catch (k8s.Exceptions.KubeConfigException e)
         {
-            throw new KubernetesException($"The kubeconfig '{kubeconfigPath ?? "~/.kube/config"}' cannot be used: {e.Message}");
+            throw new ClusterException($"The kubeconfig '{kubeconfigPath ?? "~/.kube/config"}' cannot be used: {e.Message}");
         }
     }
 
@@ -31,7 +31,7 @@ public static class KubernetesClients
     public static IKubernetes InCluster()
     {
         if (!KubernetesClientConfiguration.IsInCluster())
-            throw new KubernetesException("Not running inside a Kubernetes pod (no service account token or KUBERNETES_SERVICE_HOST); give a kubeconfig or an EKS cluster instead.");
+            throw new ClusterException("Not running inside a Kubernetes pod (no service account token or KUBERNETES_SERVICE_HOST); give a kubeconfig or an EKS cluster instead.");
         return new k8s.Kubernetes(KubernetesClientConfiguration.InClusterConfig());
     }
 
@@ -63,10 +63,10 @@ public static class KubernetesClients
         }
         catch (Exception e) when (e is FormatException or System.Security.Cryptography.CryptographicException)
         {
-            throw new KubernetesException($"The cluster's certificate authority data is not base64 of PEM certificates ({e.Message}); pass it as EKS reports it (certificateAuthority.data).");
+            throw new ClusterException($"The cluster's certificate authority data is not base64 of PEM certificates ({e.Message}); pass it as EKS reports it (certificateAuthority.data).");
         }
         if (certificates.Count == 0)
-            throw new KubernetesException("The cluster's certificate authority data holds no certificate; pass it as EKS reports it (certificateAuthority.data).");
+            throw new ClusterException("The cluster's certificate authority data holds no certificate; pass it as EKS reports it (certificateAuthority.data).");
         return certificates;
     }
 }

@@ -36,7 +36,7 @@ public sealed class KubernetesWaiter(IKubernetes client, SecretMasker masker, Ac
                 t => _calls.Client.AppsV1.ReadNamespacedDeploymentAsync(deployment, @namespace, cancellationToken: t), token);
             var state = RolloutRules.Evaluate(read);
             if (state.Failure is not null)
-                throw new KubernetesException($"Deployment {@namespace}/{deployment} exceeded its progress deadline: {state.Failure}. " +
+                throw new ClusterException($"Deployment {@namespace}/{deployment} exceeded its progress deadline: {state.Failure}. " +
                     "Look at its pods (`kubectl describe deployment`, `kubectl get events`) for why new replicas do not become available.");
             return (state.Line, state.Done ? read : null);
         }, cancellationToken);
@@ -51,7 +51,7 @@ public sealed class KubernetesWaiter(IKubernetes client, SecretMasker masker, Ac
             var read = await _calls.RunAsync($"read Service {@namespace}/{service}",
                 t => _calls.Client.CoreV1.ReadNamespacedServiceAsync(service, @namespace, cancellationToken: t), token);
             if (read.Spec?.Type != "LoadBalancer")
-                throw new KubernetesException($"Service {@namespace}/{service} is of type {read.Spec?.Type ?? "ClusterIP"} and will never get a load balancer address; make it type LoadBalancer.");
+                throw new ClusterException($"Service {@namespace}/{service} is of type {read.Spec?.Type ?? "ClusterIP"} and will never get a load balancer address; make it type LoadBalancer.");
             var ingress = read.Status?.LoadBalancer?.Ingress?.FirstOrDefault(i => !string.IsNullOrEmpty(i.Hostname) || !string.IsNullOrEmpty(i.Ip));
             if (ingress is null)
                 return ($"Waiting for Service \"{service}\" to get a load balancer address...", (LoadBalancerAddress?)null);
@@ -82,7 +82,7 @@ public sealed class KubernetesWaiter(IKubernetes client, SecretMasker masker, Ac
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new KubernetesException($"{subject} did not {goal} within {options.Timeout.TotalSeconds:0} s (last: {last ?? "no answer"}).");
+            throw new ClusterException($"{subject} did not {goal} within {options.Timeout.TotalSeconds:0} s (last: {last ?? "no answer"}).");
         }
     }
 }

@@ -21,7 +21,7 @@ internal sealed class RefreshingTokenProvider(
             {
                 var token = await provider(cancellationToken);
                 if (string.IsNullOrWhiteSpace(token))
-                    throw new KubernetesException("The cluster token provider returned an empty token; check the AWS credentials and the EKS cluster name.");
+                    throw new ClusterException("The cluster token provider returned an empty token; check the AWS credentials and the EKS cluster name.");
                 masker.Add(token);
                 _token = token;
                 _expires = time.GetUtcNow() + lifetime;
