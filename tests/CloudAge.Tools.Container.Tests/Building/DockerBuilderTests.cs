@@ -6,7 +6,7 @@ namespace CloudAge.Tools.Container.Tests.Building;
 
 public class DockerBuilderTests
 {
-    private static readonly ImageMetadata Metadata = new("1.2.4-dev.3", "0123abcdef456789012345678901234567890abc", "https://example.com/cloudage.git",
+    private static readonly ImageMetadata Metadata = new("1.2.4-dev.3", "0123abcdef456789012345678901234567890abc", "https://example.com/cloud\"age$HOME.git",
         new DateTimeOffset(2026, 11, 26, 4, 0, 0, TimeSpan.Zero));
 
     [IntegrationFact(Needs.Docker)]

@@ -21,7 +21,6 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
             Dockerfile = request.Dockerfile.Replace('\\', '/'),
             Tags = request.References.ToList(),
             BuildArgs = BuildArguments(request),
-            Labels = Labels(request.Metadata),
             NoCache = request.NoCache,
             Remove = true,
             ForceRemove = true,
@@ -47,7 +46,7 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
 
         try
         {
-            var context = await BuildContext.CreateTarAsync(request.ContextDirectory, request.Dockerfile, cancellationToken).ConfigureAwait(false);
+            var context = await BuildContext.CreateTarAsync(request.ContextDirectory, request.Dockerfile, LabelInstruction(request.Metadata), cancellationToken).ConfigureAwait(false);
             await using (context.ConfigureAwait(false))
                 await docker.Images.BuildImageFromDockerfileAsync(parameters, context, null, null, progress, cancellationToken).ConfigureAwait(false);
         }
@@ -71,6 +70,16 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
         log($"Built {image.ID} as {string.Join(", ", request.References)}");
         return new ImageBuildResult(image.ID, request.References);
     }
+
+    // The engine turns each API label into its own LABEL step, each committing an intermediate container (about 0.3 s
+    // apiece); one LABEL line appended to the Dockerfile sent in the context does the same in one step. The quoting
+    // assumes the default escape character; a Dockerfile with '# escape=`' would need backticks instead.
+    internal static string LabelInstruction(ImageMetadata metadata) =>
+        "LABEL " + string.Join(' ', Labels(metadata).Select(l => $"{Quote(l.Key)}={Quote(l.Value)}"));
+
+    // LABEL values undergo variable expansion and unquoting; escape what would change them.
+    private static string Quote(string value) =>
+        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("$", "\\$", StringComparison.Ordinal) + "\"";
 
     internal static Dictionary<string, string> Labels(ImageMetadata metadata) => new()
     {

@@ -23,7 +23,11 @@ public static class BuildContext
     /// Writes the context as a tar into a temporary file that is deleted when the returned stream is closed,
     /// so large contexts do not sit in memory. Owners are 0:0 as the Docker CLI sends them, which keeps the engine's cache stable across machines.
     /// </summary>
-    public static async Task<Stream> CreateTarAsync(string contextDirectory, string dockerfile = "Dockerfile", CancellationToken cancellationToken = default)
+    public static Task<Stream> CreateTarAsync(string contextDirectory, string dockerfile = "Dockerfile", CancellationToken cancellationToken = default) =>
+        CreateTarAsync(contextDirectory, dockerfile, null, cancellationToken);
+
+    /// <param name="dockerfileSuffix">Instructions appended to the Dockerfile in the tar only (the file on disk is left alone).</param>
+    internal static async Task<Stream> CreateTarAsync(string contextDirectory, string dockerfile, string? dockerfileSuffix, CancellationToken cancellationToken)
     {
         var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920,
             FileOptions.DeleteOnClose | FileOptions.Asynchronous);
@@ -33,8 +37,12 @@ public static class BuildContext
             Walk(contextDirectory, dockerfile, (relative, info) => found.Add((relative, info)));
             await using (var writer = new TarWriter(file, TarEntryFormat.Pax, leaveOpen: true))
             {
+                var dockerfileName = dockerfile.Replace('\\', '/');
                 foreach (var (relative, info) in found)
-                    await WriteEntryAsync(writer, relative, info, cancellationToken).ConfigureAwait(false);
+                {
+                    var suffix = relative == dockerfileName ? dockerfileSuffix : null;
+                    await WriteEntryAsync(writer, relative, info, suffix, cancellationToken).ConfigureAwait(false);
+                }
             }
             file.Position = 0;
             return file;
@@ -76,7 +84,7 @@ public static class BuildContext
         }
     }
 
-    private static async Task WriteEntryAsync(TarWriter writer, string relative, FileSystemInfo info, CancellationToken cancellationToken)
+    private static async Task WriteEntryAsync(TarWriter writer, string relative, FileSystemInfo info, string? suffix, CancellationToken cancellationToken)
     {
         PaxTarEntry entry;
         if (info.LinkTarget is { } target)
@@ -95,7 +103,9 @@ public static class BuildContext
             await writer.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
             return;
         }
-        var data = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous);
+        Stream data = suffix is null
+            ? new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous)
+            : new MemoryStream(System.Text.Encoding.UTF8.GetBytes((await File.ReadAllTextAsync(info.FullName, cancellationToken).ConfigureAwait(false)).TrimEnd() + "\n" + suffix + "\n"));
         await using (data.ConfigureAwait(false))
         {
             entry.DataStream = data;
