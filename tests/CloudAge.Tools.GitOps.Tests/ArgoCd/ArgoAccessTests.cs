@@ -1,6 +1,7 @@
 using CloudAge.Common.Secrets;
 using CloudAge.Tools.GitOps.ArgoCd;
 using CloudAge.Tools.GitOps.Tests.Fakes;
+using Microsoft.AspNetCore.Http;
 
 namespace CloudAge.Tools.GitOps.Tests.ArgoCd;
 
@@ -61,6 +62,17 @@ public sealed class ArgoAccessTests
         Assert.True(argo.App.RequestedPrune);
         Assert.Equal("GET /api/v1/applications/cloudage?refresh=normal", argo.Cluster.Requests.First());
         Assert.Contains("POST /api/v1/applications/cloudage/sync", argo.Cluster.Requests);
+    }
+
+    [Fact]
+    public async Task A_server_that_answers_a_web_page_instead_of_JSON_is_a_clear_error()
+    {
+        await using var page = await FakeHttpServer.StartAsync(context => context.Response.WriteAsync("<html>Sign in</html>"));
+        using var api = new ArgoRestApi(new ArgoServerOptions(page.BaseAddress.ToString(), "secret-token"), new SecretMasker(), _ => { });
+
+        var failure = await Assert.ThrowsAsync<ArgoCdException>(() => api.GetAsync("cloudage", refresh: true));
+
+        Assert.Contains("not JSON (<html>Sign in</html>)", failure.Message);
     }
 
     [Theory]

@@ -70,7 +70,7 @@ public sealed class ArgoRestApi : IArgoApplicationApi, IDisposable
                 using var response = await _http.SendAsync(message, token);
                 var text = await response.Content.ReadAsStringAsync(token);
                 if (response.IsSuccessStatusCode)
-                    return JsonDocument.Parse(text).RootElement.Clone();
+                    return Json(text);
                 var error = ErrorText(text);
                 if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
                     throw new TransientFailureException($"HTTP {(int)response.StatusCode} {error}".TrimEnd());
@@ -96,6 +96,20 @@ public sealed class ArgoRestApi : IArgoApplicationApi, IDisposable
         HttpStatusCode.NotFound => $"{Endpoint} has no application '{application}' (404 {error}). Check the application name.",
         _ => $"{Endpoint} refused the request for application '{application}': HTTP {(int)status} {error}",
     };
+
+    private JsonElement Json(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            throw new ArgoCdException(_masker.Redact($"{Endpoint} answered with something that is not JSON ({ErrorText(text)}); " +
+                "ARGOCD_SERVER must name the Argo CD API server itself, not a login page or proxy in front of it."));
+        }
+    }
 
     // Argo CD's gRPC gateway answers errors as {"error": ..., "code": ..., "message": ...}.
     private static string ErrorText(string body)
