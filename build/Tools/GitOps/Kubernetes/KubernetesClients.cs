@@ -11,7 +11,7 @@ public sealed record ClusterEndpoint(Uri Server, string? CertificateAuthorityDat
 /// <summary>Builds a KubernetesClient from a kubeconfig, from the in-cluster service account, or from an endpoint and a token provider (EKS).</summary>
 public static class KubernetesClients
 {
-    /// <param name="kubeconfigPath">A kubeconfig file; null means $KUBECONFIG's default location (~/.kube/config) as kubectl uses it.</param>
+    /// <param name="kubeconfigPath">A kubeconfig file; null means ~/.kube/config (the caller passes $KUBECONFIG when set: tools read no environment).</param>
     /// <param name="context">A context in it; null means its current-context.</param>
     public static IKubernetes FromKubeconfig(string? kubeconfigPath, string? context = null)
     {
