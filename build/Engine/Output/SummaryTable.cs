@@ -19,16 +19,19 @@ public static class SummaryTable
             Math.Max("Status".Length, rows.Select(r => r.Status.ToString().Length).DefaultIfEmpty().Max()),
             Math.Max("Duration".Length, rows.Select(r => r.Duration.Length).Append(Seconds(total).Length).Max()),
         };
+        var lines = rows.Select(row => Row(row.Target, row.Status.ToString(), row.Duration, Shorten(row.Note))).ToList();
+        var header = Row("Target", "Status", "Duration", "Note");
+        var totalLine = Row("Total", string.Empty, Seconds(total), string.Empty);
+        var width = lines.Append(header).Append(totalLine).Max(l => l.Length);
         var text = new StringBuilder();
-        var rule = new string('═', widths.Sum() + 6 + Math.Min(60, rows.Select(r => r.Note.Length).DefaultIfEmpty().Max() + 2));
-        text.AppendLine(rule);
-        text.AppendLine(Row("Target", "Status", "Duration", "Note"));
-        text.AppendLine(new string('─', rule.Length));
-        foreach (var row in rows)
-            text.AppendLine(Row(row.Target, row.Status.ToString(), row.Duration, Shorten(row.Note)));
-        text.AppendLine(new string('─', rule.Length));
-        text.AppendLine(Row("Total", string.Empty, Seconds(total), string.Empty));
-        text.AppendLine(rule);
+        text.AppendLine(new string('═', width));
+        text.AppendLine(header);
+        text.AppendLine(new string('─', width));
+        foreach (var line in lines)
+            text.AppendLine(line);
+        text.AppendLine(new string('─', width));
+        text.AppendLine(totalLine);
+        text.AppendLine(new string('═', width));
         return text.ToString();
 
         string Row(string target, string status, string duration, string note) =>

@@ -1,0 +1,61 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using CloudAge.Common.Secrets;
+using CloudAge.Tools.Aws.Credentials;
+using CloudAge.Tools.Aws.Signing;
+
+namespace CloudAge.Tools.Aws.Eks;
+
+/// <summary>Where an EKS cluster's API server is and the CA that signs its certificate.</summary>
+public sealed record EksCluster(string Name, Uri Endpoint, string CertificateAuthorityData);
+
+/// <summary>
+/// EKS DescribeCluster (<c>GET /clusters/{name}</c>, REST-JSON, SigV4 service <c>eks</c>), written by hand because
+/// AWSSDK.EKS is not served. Only the endpoint and CA are read: what a kubeconfig for the cluster needs.
+/// </summary>
+public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? handler = null)
+{
+    public async Task<EksCluster> DescribeAsync(AwsSession session, string clusterName, Uri? endpoint = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var baseUri = endpoint ?? new Uri($"https://eks.{session.Region}.amazonaws.com/");
+        var uri = new Uri(baseUri, "clusters/" + Uri.EscapeDataString(clusterName));
+        using var http = handler is null ? new HttpClient { Timeout = TimeSpan.FromSeconds(30) } : new HttpClient(handler, disposeHandler: false) { Timeout = TimeSpan.FromSeconds(30) };
+        var keys = await CredentialKeys.GetAsync(session.Credentials, masker).ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            await SigV4RequestSigner.SignAsync(request, keys, session.Region, "eks", DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                if (attempt < 3)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(attempt * 2), cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                throw new AwsCredentialsException($"EKS DescribeCluster at {baseUri} did not answer after {attempt} tries: {masker.Redact(e.Message)}", e);
+            }
+            using (response)
+            {
+                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                if ((int)response.StatusCode >= 500 && attempt < 3)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(attempt * 2), cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                if (!response.IsSuccessStatusCode)
+                    throw new AwsCredentialsException($"EKS DescribeCluster for '{clusterName}' at {baseUri} answered {(int)response.StatusCode}: {masker.Redact(body)}. Check the cluster name and region, and that the credentials may call eks:DescribeCluster.");
+                using var document = JsonDocument.Parse(body);
+                var cluster = document.RootElement.GetProperty("cluster");
+                return new EksCluster(clusterName, new Uri(cluster.GetProperty("endpoint").GetString()!),
+                    cluster.GetProperty("certificateAuthority").GetProperty("data").GetString()!);
+            }
+        }
+    }
+}
