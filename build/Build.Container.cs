@@ -64,7 +64,8 @@ public sealed partial class Build
     string ShaTag => ImageTagSet.Tags.First(t => t.StartsWith("sha-", StringComparison.Ordinal));
     string LocalImage => $"{EcrRepository}:{ShaTag}";
     Uri DockerEndpoint => DockerHost ?? DockerEngine.DefaultEndpoint;
-    bool PushesToEcr => Registry is null || EcrRegistryHost.IsEcr(Registry);
+    // An ECR API endpoint override (emulator, VPC endpoint) means ECR even when the registry host is given explicitly.
+    bool PushesToEcr => Registry is null || EcrRegistryHost.IsEcr(Registry) || EcrEndpoint is not null;
     PushResult? _pushed;
 
     Target DockerBuild => _ => _
