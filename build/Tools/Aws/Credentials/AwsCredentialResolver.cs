@@ -34,7 +34,7 @@ public sealed class AwsCredentialResolver(SecretMasker masker, Action<string> lo
         catch (AmazonServiceException e)
         {
             throw new AwsCredentialsException(masker.Redact(
-                $"AWS credentials were found ({Describe(credentials: null, profileName)}) but could not be used: {e.Message}. " +
+                $"AWS credentials were found but AWS refused them: {e.Message}. " +
                 "For web identity check AWS_ROLE_ARN, the token file and the role's trust policy; for a profile run 'aws sts get-caller-identity' to see what fails."));
         }
 
@@ -62,9 +62,8 @@ public sealed class AwsCredentialResolver(SecretMasker masker, Action<string> lo
         "aws-actions/configure-aws-credentials with role-to-assume before this step. " +
         $"The AWS SDK said: {detail}";
 
-    private static string Describe(AWSCredentials? credentials, string profileName) => credentials?.GetType().Name switch
+    private static string Describe(AWSCredentials credentials, string profileName) => credentials.GetType().Name switch
     {
-        null => "the default chain",
         "EnvironmentVariablesAWSCredentials" => "environment variables",
         "AssumeRoleWithWebIdentityCredentials" => $"web identity (role {((AssumeRoleWithWebIdentityCredentials)credentials).RoleArn})",
         "ECSTaskCredentials" or "GenericContainerCredentials" => "container credentials",

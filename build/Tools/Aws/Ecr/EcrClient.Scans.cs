@@ -37,7 +37,7 @@ public sealed partial class EcrClient
     }
 
     /// <summary>
-    /// Polls until the scan is COMPLETE and returns its findings. A scan that has not started yet (scan on push
+    /// Polls until the scan is COMPLETE (or ACTIVE, for enhanced scanning) and returns its findings. A scan that has not started yet (scan on push
     /// just queued, ScanNotFoundException) counts as pending. FAILED and the other end states throw an
     /// <see cref="EcrException"/>; running past <paramref name="timeout"/> throws a <see cref="TimeoutException"/>.
     /// </summary>
@@ -60,7 +60,7 @@ public sealed partial class EcrClient
             }
             if (status.IsComplete)
                 return findings!;
-            if (!status.IsInProgress && status.Status is not ("ACTIVE" or "UNKNOWN"))
+            if (!status.IsInProgress && status.Status != "UNKNOWN")
                 throw new EcrException(status.Status, status.Description ?? string.Empty, "DescribeImageScanFindings", Endpoint, null,
                     $"ECR scan of {repository}@{image} ended with {status.Status}: {status.Description ?? "no description"}. " +
                     "Check the image's platform and the repository's scanning configuration, or scan with another scanner.");

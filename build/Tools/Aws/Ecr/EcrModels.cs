@@ -28,7 +28,8 @@ public sealed record EcrImage(string Digest, IReadOnlyList<string> Tags, long Si
 /// </summary>
 public sealed record EcrScanStatus(string Status, string? Description)
 {
-    public bool IsComplete => Status == "COMPLETE";
+    /// <summary>COMPLETE for basic scanning; ACTIVE is how enhanced (continuous) scanning reports findings ready.</summary>
+    public bool IsComplete => Status is "COMPLETE" or "ACTIVE";
 
     public bool IsInProgress => Status is "IN_PROGRESS" or "PENDING";
 }
