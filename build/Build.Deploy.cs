@@ -41,16 +41,16 @@ public sealed partial class Build
     public string? GitToken { get; init; }
 
     [Parameter("Argo CD API server, host[:port] or URL (the argocd CLI's ARGOCD_SERVER); without it, the Kubernetes API is used")]
-    public string? ArgoCdServer { get; init; }
+    public string? ArgocdServer { get; init; }
 
     [Parameter("Argo CD token (the argocd CLI's ARGOCD_AUTH_TOKEN)"), Secret]
-    public string? ArgoCdAuthToken { get; init; }
+    public string? ArgocdAuthToken { get; init; }
 
     [Parameter("Accept any TLS certificate from the Argo CD server")]
-    public bool ArgoCdInsecure { get; init; }
+    public bool ArgocdInsecure { get; init; }
 
     [Parameter("Name of the Argo CD Application")]
-    public string ArgoCdApplication { get; init; } = "cloudage-app";
+    public string ArgocdApplication { get; init; } = "cloudage-app";
 
     [Parameter("How long ArgoSync waits for Synced and Healthy")]
     public TimeSpan SyncTimeout { get; init; } = TimeSpan.FromMinutes(10);
@@ -102,13 +102,13 @@ public sealed partial class Build
     Target ArgoSync => _ => _
         .Description("Refreshes and syncs the Argo CD Application to the bumped revision, then waits for Synced and Healthy")
         .DependsOn(BumpTag)
-        .Requires(() => ArgoCdServer is null || ArgoCdAuthToken != null)
+        .Requires(() => ArgocdServer is null || ArgocdAuthToken != null)
         .Executes(async cancellationToken =>
         {
             var revision = _deployedRevision ?? (await Processes.RunAsync(new("git", ["rev-parse", "HEAD"]) { WorkingDirectory = RootDirectory, StreamOutput = false }, cancellationToken)).StandardOutput.Trim();
-            using var rest = ArgoCdServer is null ? null : new ArgoRestApi(new ArgoServerOptions(ArgoCdServer, ArgoCdAuthToken!) { Insecure = ArgoCdInsecure }, Secrets, Log.Information);
+            using var rest = ArgocdServer is null ? null : new ArgoRestApi(new ArgoServerOptions(ArgocdServer, ArgocdAuthToken!) { Insecure = ArgocdInsecure }, Secrets, Log.Information);
             IArgoApplicationApi api = rest is not null ? rest : new ArgoKubernetesApi(await ConnectCluster(cancellationToken), Secrets, Log.Information);
-            var result = await new ArgoSyncer(api, Log.Information).SyncAsync(new ArgoSyncRequest(ArgoCdApplication, revision) { Timeout = SyncTimeout }, cancellationToken);
+            var result = await new ArgoSyncer(api, Log.Information).SyncAsync(new ArgoSyncRequest(ArgocdApplication, revision) { Timeout = SyncTimeout }, cancellationToken);
             Log.Information($"{result.Application} is Synced at {result.Revision[..Math.Min(12, result.Revision.Length)]} and Healthy after {result.Elapsed.TotalSeconds:0} s.");
         });
 
