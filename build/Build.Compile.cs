@@ -67,7 +67,7 @@ public sealed partial class Build
     void DotNet(params string[] arguments) => DotNetAsync(arguments).GetAwaiter().GetResult();
 
     Task<ProcessResult> DotNetAsync(params string[] arguments) =>
-        Processes.RunAsync(new ProcessSpec("dotnet", [.. arguments, "--nologo"])
+        Processes.RunAsync(new ProcessSpec("dotnet", [arguments[0], "--nologo", .. arguments[1..]])
         {
             WorkingDirectory = RootDirectory,
             Environment = new Dictionary<string, string?> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" },
