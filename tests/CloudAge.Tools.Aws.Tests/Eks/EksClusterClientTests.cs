@@ -1,0 +1,54 @@
+using System.Text;
+using CloudAge.Common.Secrets;
+using CloudAge.Tests.Shared;
+using CloudAge.Tools.Aws.Credentials;
+using CloudAge.Tools.Aws.Eks;
+using CloudAge.Tools.Aws.Signing;
+using CloudAge.Tools.Aws.Tests.Fixtures;
+
+namespace CloudAge.Tools.Aws.Tests.Eks;
+
+/// <summary>EKS DescribeCluster against the real moto server, which implements the EKS REST API.</summary>
+[Collection(MotoServerGroup.Name)]
+public sealed class EksClusterClientTests(MotoServer moto)
+{
+    private static async Task CreateClusterAsync(Uri endpoint, string name)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint, "/clusters"))
+        {
+            Content = new StringContent($$$"""{"name":"{{{name}}}","roleArn":"arn:aws:iam::123456789012:role/eks","resourcesVpcConfig":{"subnetIds":[]}}""", Encoding.UTF8, "application/json"),
+        };
+        var keys = await MotoServer.Session().Credentials.GetCredentialsAsync();
+        await SigV4RequestSigner.SignAsync(request, keys, MotoServer.Region, "eks", DateTimeOffset.UtcNow);
+        using var response = await http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public async Task DescribeCluster_returns_the_endpoint_and_certificate_authority_of_the_cluster()
+    {
+        var endpoint = await moto.ResetAsync();
+        await CreateClusterAsync(endpoint, "cloudage-test");
+
+        var cluster = await new EksClusterClient(new SecretMasker()).DescribeAsync(MotoServer.Session(), "cloudage-test", endpoint);
+
+        Assert.Equal("cloudage-test", cluster.Name);
+        Assert.Equal(Uri.UriSchemeHttps, cluster.Endpoint.Scheme);
+        Assert.False(string.IsNullOrEmpty(cluster.CertificateAuthorityData));
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public async Task An_unknown_cluster_is_a_clear_error_that_names_the_cluster_and_keeps_the_secret_out()
+    {
+        var endpoint = await moto.ResetAsync();
+        const string secret = "eks-describe-secret-0123456789abcdef";
+
+        var error = await Assert.ThrowsAsync<AwsCredentialsException>(() =>
+            new EksClusterClient(new SecretMasker()).DescribeAsync(MotoServer.Session(secret), "no-such-cluster", endpoint));
+
+        Assert.Contains("'no-such-cluster'", error.Message);
+        Assert.Contains("answered 404", error.Message);
+        Assert.DoesNotContain(secret, error.Message);
+    }
+}
