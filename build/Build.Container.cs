@@ -41,6 +41,9 @@ public sealed partial class Build
     [Parameter("Extra image tags besides sha-<7 hex>, the version and latest")]
     public string[] ExtraTags { get; init; } = [];
 
+    [Parameter("Build the image without the engine's layer cache")]
+    public bool NoCache { get; init; }
+
     [Parameter("Docker engine endpoint (default: unix:///var/run/docker.sock)")]
     public Uri? DockerHost { get; init; }
 
@@ -79,6 +82,7 @@ public sealed partial class Build
             var request = new ImageBuildRequest(ArtifactsDirectory / "publish" / "app", ImageTagSet.Tags.Select(t => $"{EcrRepository}:{t}").ToList(), metadata)
             {
                 BaseImage = BaseImage,
+                NoCache = NoCache,
             };
             var result = await new DockerBuilder(docker, DockerEndpoint, Log.Information).BuildAsync(request, cancellationToken);
             Log.Information($"Built {result.ImageId[..19]} as {string.Join(", ", result.References)}");
