@@ -123,8 +123,8 @@ public sealed partial class Build
             await waiter.WaitForRolloutAsync(KubernetesNamespace, "cloudage", wait, cancellationToken);
             var address = await waiter.WaitForLoadBalancerAsync(KubernetesNamespace, "cloudage", wait, cancellationToken);
             using var smoke = new SmokeChecker(Log.Information);
-            var expected = Commit is null || Commit.StartsWith(CommitSha[..7], StringComparison.OrdinalIgnoreCase) ? AppVersion : null;
-            var checkResult = await smoke.CheckAsync(new SmokeCheckRequest(address.Url) { ExpectedVersion = expected }, cancellationToken);
+            // The app reports the commit it was built from; that is what was just deployed (the version is derived from it).
+            var checkResult = await smoke.CheckAsync(new SmokeCheckRequest(address.Url) { ExpectedCommit = Commit ?? DeployTag.Replace("sha-", "", StringComparison.Ordinal) }, cancellationToken);
             Log.Information($"CloudAge answers at {checkResult.Url} (version {checkResult.Version ?? "not reported"}).");
             SetOutput("app-url", checkResult.Url.ToString());
         });

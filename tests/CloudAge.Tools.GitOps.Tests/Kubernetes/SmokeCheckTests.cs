@@ -42,9 +42,24 @@ public sealed class SmokeCheckTests
         Assert.Equal("1.4.0+4f2c9e1", result.Version);
         Assert.Equal([
             $"GET {target.Url} -> HTTP 503 ServiceUnavailable",
-            $"GET {target.Url} -> HTTP 200, version 1.3.9 (waiting for 1.4.0)",
-            $"GET {target.Url} -> HTTP 200, version 1.4.0+4f2c9e1",
+            $"GET {target.Url} -> HTTP 200, version 1.3.9, commit abc1234 (waiting for version 1.4.0)",
+            $"GET {target.Url} -> HTTP 200, version 1.4.0+4f2c9e1, commit abc1234",
         ], output);
+    }
+
+    [Fact]
+    public async Task It_waits_until_the_answer_reports_the_deployed_commit()
+    {
+        await using var target = await SmokeTarget.StartAsync(
+            (200, """{"service":"cloudage","version":"1.4.0","commit":"0ld0ld0ld0ld"}"""),
+            (200, """{"service":"cloudage","version":"1.4.0","commit":"4f2c9e1d2b3a"}"""));
+        var output = new List<string>();
+        using var checker = new SmokeChecker(output.Add);
+
+        var result = await checker.CheckAsync(Fast(target.Url, null) with { ExpectedCommit = "4f2c9e1d2b3a5c6d7e8f90112233445566778899" });
+
+        Assert.Equal(2, result.Attempts);
+        Assert.Contains(output, line => line.EndsWith("commit 0ld0ld0ld0ld (waiting for commit 4f2c9e1d2b3a5c6d7e8f90112233445566778899)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -67,7 +82,7 @@ public sealed class SmokeCheckTests
         var failure = await Assert.ThrowsAsync<SmokeCheckException>(() => checker.CheckAsync(Fast(target.Url, "1.4.0") with { Timeout = TimeSpan.FromSeconds(2) }));
 
         Assert.Contains("did not answer as expected within 2 s", failure.Message);
-        Assert.Contains("version 1.3.9 (waiting for 1.4.0)", failure.Message);
+        Assert.Contains("version 1.3.9, commit abc1234 (waiting for version 1.4.0)", failure.Message);
         Assert.True(target.Requests >= 2);
     }
 

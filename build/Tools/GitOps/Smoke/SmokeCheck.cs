@@ -6,6 +6,9 @@ public sealed record SmokeCheckRequest(Uri Url)
     /// <summary>Null skips the version check. A reported <c>1.2.3+abc</c> matches an expected <c>1.2.3</c> (build metadata is ignored).</summary>
     public string? ExpectedVersion { get; init; }
 
+    /// <summary>Null skips the commit check; otherwise a reported <c>commit</c> must name it (short or full sha).</summary>
+    public string? ExpectedCommit { get; init; }
+
     /// <summary>For all attempts together: a new load balancer's DNS name can take minutes to resolve and pass health checks.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
 

@@ -48,12 +48,14 @@ public sealed class SmokeChecker(Action<string> log, HttpMessageHandler? handler
             var body = await response.Content.ReadAsStringAsync(attempt.Token);
             if (response.StatusCode != HttpStatusCode.OK)
                 return (false, null, $"HTTP {(int)response.StatusCode} {response.StatusCode}");
-            var version = ReportedVersion(body);
-            if (request.ExpectedVersion is null || version is null)
-                return (true, version, version is null ? "HTTP 200" : $"HTTP 200, version {version}");
-            return VersionMatches(version, request.ExpectedVersion)
-                ? (true, version, $"HTTP 200, version {version}")
-                : (false, version, $"HTTP 200, version {version} (waiting for {request.ExpectedVersion})");
+            var version = Reported(body, "version");
+            var commit = Reported(body, "commit");
+            var answer = "HTTP 200" + (version is null ? string.Empty : $", version {version}") + (commit is null ? string.Empty : $", commit {commit}");
+            if (request.ExpectedVersion is not null && version is not null && !VersionMatches(version, request.ExpectedVersion))
+                return (false, version, $"{answer} (waiting for version {request.ExpectedVersion})");
+            if (request.ExpectedCommit is not null && commit is not null && !CommitMatches(commit, request.ExpectedCommit))
+                return (false, version, $"{answer} (waiting for commit {request.ExpectedCommit})");
+            return (true, version, answer);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -65,7 +67,9 @@ public sealed class SmokeChecker(Action<string> log, HttpMessageHandler? handler
         }
     }
 
-    internal static string? ReportedVersion(string body)
+    internal static string? ReportedVersion(string body) => Reported(body, "version");
+
+    private static string? Reported(string body, string name)
     {
         try
         {
@@ -74,7 +78,7 @@ public sealed class SmokeChecker(Action<string> log, HttpMessageHandler? handler
                 return null;
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                if (property.NameEquals("version") || string.Equals(property.Name, "version", StringComparison.OrdinalIgnoreCase))
+                if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
                     return property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.GetRawText();
             }
         }
@@ -87,6 +91,11 @@ public sealed class SmokeChecker(Action<string> log, HttpMessageHandler? handler
     internal static bool VersionMatches(string reported, string expected) =>
         string.Equals(reported, expected, StringComparison.Ordinal)
         || (reported.StartsWith(expected + "+", StringComparison.Ordinal) && !expected.Contains('+', StringComparison.Ordinal));
+
+    // A short sha and the full one name the same commit.
+    internal static bool CommitMatches(string reported, string expected) =>
+        reported.Length >= 7 && expected.Length >= 7
+        && (reported.StartsWith(expected, StringComparison.OrdinalIgnoreCase) || expected.StartsWith(reported, StringComparison.OrdinalIgnoreCase));
 
     private static TimeSpan Jittered(TimeSpan delay) => delay * (0.8 + (Random.Shared.NextDouble() * 0.4));
 }
