@@ -89,6 +89,22 @@ public sealed class ExecutionTests : IDisposable
     }
 
     [Fact]
+    public void Cancelling_stops_an_awaited_target_and_reports_it_aborted()
+    {
+        var build = new SlowBuild();
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        _harness.Cancellation = cancellation.Token;
+
+        var (exitCode, output) = _harness.Run(build, ["After"], "--no-logo");
+
+        Assert.Equal(1, exitCode);
+        Assert.Empty(build.Ran);
+        Assert.Matches(@"Wait\s+Aborted\s+[\d.]+ s\s+cancelled \(Ctrl\+C\)", output);
+        Assert.Matches(@"After\s+NotRun", output);
+        Assert.Contains("'Wait' was cancelled", output);
+    }
+
+    [Fact]
     public void Dry_run_shows_the_plan_and_runs_nothing()
     {
         var build = new PipelineBuild();

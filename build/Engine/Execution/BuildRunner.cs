@@ -93,7 +93,7 @@ public static class BuildRunner
 
     private static int Execute(BuildBase build, ExecutionPlan plan, BuildOptions options, IBuildHost host, BuildConsole console, RunContext context)
     {
-        using var cancellation = new CancellationTokenSource();
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
         ConsoleCancelEventHandler? onCancel = null;
         if (context.CancelOnCtrlC)
         {

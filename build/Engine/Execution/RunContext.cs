@@ -6,4 +6,5 @@ public sealed record RunContext(
     TextWriter Output,
     string WorkingDirectory,
     bool IsTerminal = false,
-    bool CancelOnCtrlC = false);
+    bool CancelOnCtrlC = false,
+    CancellationToken Cancellation = default);

@@ -17,10 +17,12 @@ public sealed class BuildHarness : IDisposable
 
     public (int ExitCode, string Output) Run(BuildBase build, params string[] args) => Run(build, ["Default"], args);
 
+    public CancellationToken Cancellation { get; set; }
+
     public (int ExitCode, string Output) Run(BuildBase build, string[] defaults, params string[] args)
     {
         var output = new StringWriter();
-        var exitCode = BuildRunner.Run(build, args, new RunContext(Environment, output, Root), defaults);
+        var exitCode = BuildRunner.Run(build, args, new RunContext(Environment, output, Root, Cancellation: Cancellation), defaults);
         return (exitCode, output.ToString());
     }
 

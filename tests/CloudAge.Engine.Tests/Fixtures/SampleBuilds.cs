@@ -128,3 +128,13 @@ public sealed class DynamicBuild : RecordingBuild
         Record(nameof(Default));
     });
 }
+
+public sealed class SlowBuild : RecordingBuild
+{
+    Target Wait => _ => _.Executes(async cancellationToken =>
+    {
+        await Task.Delay(TimeSpan.FromMinutes(5), cancellationToken);
+        Record(nameof(Wait));
+    });
+    Target After => _ => _.DependsOn(Wait).Executes(() => Record(nameof(After)));
+}
