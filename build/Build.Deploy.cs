@@ -69,6 +69,9 @@ public sealed partial class Build
 
     string? _deployedRevision;
 
+    // Checked before BumpTag pushes anything: a sync that cannot authenticate must not follow a pushed tag bump.
+    bool ArgocdAuthTokenIsSetWhenArgocdServerIs => ArgocdServer is null || ArgocdAuthToken is { Length: > 0 };
+
     string DeployTag => ImageTag ?? $"sha-{(Commit ?? CommitSha)[..7]}";
 
     Target BumpTag => _ => _
@@ -102,7 +105,7 @@ public sealed partial class Build
     Target ArgoSync => _ => _
         .Description("Refreshes and syncs the Argo CD Application to the bumped revision, then waits for Synced and Healthy")
         .DependsOn(BumpTag)
-        .Requires(() => ArgocdServer is null || ArgocdAuthToken != null)
+        .Requires(() => ArgocdAuthTokenIsSetWhenArgocdServerIs)
         .Executes(async cancellationToken =>
         {
             var revision = _deployedRevision ?? (await Processes.RunAsync(new("git", ["rev-parse", "HEAD"]) { WorkingDirectory = RootDirectory, StreamOutput = false }, cancellationToken)).StandardOutput.Trim();
