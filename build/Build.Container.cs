@@ -193,12 +193,12 @@ public sealed partial class Build
         return (registry, new RegistryCredentials(authorization.UserName, authorization.Password), repository.TagMutability == EcrTagMutability.Immutable);
     }
 
-    async Task<EcrClient> ConnectEcr(CancellationToken cancellationToken)
-    {
-        var session = await new AwsCredentialResolver(Secrets, Log.Information, name => EnvironmentVariables.GetValueOrDefault(name))
-            .ResolveAsync(AwsRegion, cancellationToken);
-        return new EcrClient(session, Secrets, Log.Information, new EcrClientOptions { Endpoint = EcrEndpoint });
-    }
+    async Task<EcrClient> ConnectEcr(CancellationToken cancellationToken) =>
+        new(await ResolveAws(cancellationToken), Secrets, Log.Information, new EcrClientOptions { Endpoint = EcrEndpoint });
+
+    /// <summary>AWS credentials and region as AWS tools find them; the keys are added to the secrets on the way.</summary>
+    Task<AwsSession> ResolveAws(CancellationToken cancellationToken) =>
+        new AwsCredentialResolver(Secrets, Log.Information, name => EnvironmentVariables.GetValueOrDefault(name)).ResolveAsync(AwsRegion, cancellationToken);
 
     string SourceUrl => EnvironmentVariables.TryGetValue("GITHUB_REPOSITORY", out var repository)
         ? $"{EnvironmentVariables.GetValueOrDefault("GITHUB_SERVER_URL", "https://github.com")}/{repository}"

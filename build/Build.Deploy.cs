@@ -1,6 +1,5 @@
 using System.Text.Json;
 using CloudAge.Engine;
-using CloudAge.Tools.Aws.Credentials;
 using CloudAge.Tools.Aws.Eks;
 using CloudAge.Tools.GitOps.ArgoCd;
 using CloudAge.Tools.GitOps.Git;
@@ -170,7 +169,7 @@ public sealed partial class Build
                 ? KubernetesClients.InCluster()
                 : KubernetesClients.FromKubeconfig(Kubeconfig);
         }
-        var session = await new AwsCredentialResolver(Secrets, Log.Information, name => EnvironmentVariables.GetValueOrDefault(name)).ResolveAsync(AwsRegion, cancellationToken);
+        var session = await ResolveAws(cancellationToken);
         var cluster = await new EksClusterClient(Secrets).DescribeAsync(session, EksClusterName, cancellationToken: cancellationToken);
         var tokens = new EksTokenGenerator(Secrets);
         return KubernetesClients.FromEndpoint(new ClusterEndpoint(cluster.Endpoint, cluster.CertificateAuthorityData),
