@@ -150,7 +150,12 @@ public sealed partial class Build
             await Gate("ecr", _pushed.Reference(_pushed.Tags[0]), findings, cancellationToken);
         });
 
-    ScannerChoice EffectiveScanner()
+    ScannerChoice? _scanner;
+
+    // Decided once per run: Scan (before push) and ScanEcr (after push) both ask.
+    ScannerChoice EffectiveScanner() => _scanner ??= ChooseScanner();
+
+    ScannerChoice ChooseScanner()
     {
         if (Scanner != ScannerChoice.Auto)
             return Scanner;

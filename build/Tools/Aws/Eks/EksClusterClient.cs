@@ -3,6 +3,8 @@ using System.Text.Json;
 using CloudAge.Common.Secrets;
 using CloudAge.Tools.Aws.Credentials;
 using CloudAge.Tools.Aws.Signing;
+using Polly;
+using Polly.Retry;
 
 namespace CloudAge.Tools.Aws.Eks;
 
@@ -15,6 +17,10 @@ public sealed record EksCluster(string Name, Uri Endpoint, string CertificateAut
 /// </summary>
 public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? handler = null)
 {
+    private const int MaxAttempts = 3;
+
+    private sealed class TransientAnswer(string message) : Exception(message);
+
     public async Task<EksCluster> DescribeAsync(AwsSession session, string clusterName, Uri? endpoint = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -22,40 +28,42 @@ public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? ha
         var uri = new Uri(baseUri, "clusters/" + Uri.EscapeDataString(clusterName));
         using var http = handler is null ? new HttpClient { Timeout = TimeSpan.FromSeconds(30) } : new HttpClient(handler, disposeHandler: false) { Timeout = TimeSpan.FromSeconds(30) };
         var keys = await CredentialKeys.GetAsync(session.Credentials, masker).ConfigureAwait(false);
-        for (var attempt = 1; ; attempt++)
+        var pipeline = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            await SigV4RequestSigner.SignAsync(request, keys, session.Region, "eks", DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
-            HttpResponseMessage response;
-            try
-            {
-                response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                if (attempt < 3)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(attempt * 2), cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-                throw new AwsCredentialsException($"EKS DescribeCluster at {baseUri} did not answer after {attempt} tries: {masker.Redact(e.Message)}", e);
-            }
-            using (response)
-            {
-                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                if ((int)response.StatusCode >= 500 && attempt < 3)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(attempt * 2), cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-                if (!response.IsSuccessStatusCode)
-                    throw new AwsCredentialsException($"EKS DescribeCluster for '{clusterName}' at {baseUri} answered {(int)response.StatusCode}: {masker.Redact(body)}. Check the cluster name and region, and that the credentials may call eks:DescribeCluster.");
-                using var document = JsonDocument.Parse(body);
-                var cluster = document.RootElement.GetProperty("cluster");
-                return new EksCluster(clusterName, new Uri(cluster.GetProperty("endpoint").GetString()!),
-                    cluster.GetProperty("certificateAuthority").GetProperty("data").GetString()!);
-            }
+            ShouldHandle = new PredicateBuilder().Handle<TransientAnswer>().Handle<HttpRequestException>()
+                .Handle<TaskCanceledException>(_ => !cancellationToken.IsCancellationRequested),
+            MaxRetryAttempts = MaxAttempts - 1,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromSeconds(2),
+        }).Build();
+
+        string body;
+        try
+        {
+            body = await pipeline.ExecuteAsync(async token => await DescribeOnceAsync(http, uri, keys, session.Region, clusterName, baseUri, token), cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is TransientAnswer or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new AwsCredentialsException($"EKS DescribeCluster at {baseUri} failed after {MaxAttempts} tries: {masker.Redact(e.Message)}", e);
+        }
+        using var document = JsonDocument.Parse(body);
+        var cluster = document.RootElement.GetProperty("cluster");
+        return new EksCluster(clusterName, new Uri(cluster.GetProperty("endpoint").GetString()!),
+            cluster.GetProperty("certificateAuthority").GetProperty("data").GetString()!);
+    }
+
+    private async Task<string> DescribeOnceAsync(HttpClient http, Uri uri, Amazon.Runtime.ImmutableCredentials keys, string region, string clusterName, Uri baseUri, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        await SigV4RequestSigner.SignAsync(request, keys, region, "eks", DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if ((int)response.StatusCode >= 500)
+            throw new TransientAnswer($"answered {(int)response.StatusCode}: {body}");
+        if (!response.IsSuccessStatusCode)
+            throw new AwsCredentialsException($"EKS DescribeCluster for '{clusterName}' at {baseUri} answered {(int)response.StatusCode}: {masker.Redact(body)}. Check the cluster name and region, and that the credentials may call eks:DescribeCluster.");
+        return body;
     }
 }
