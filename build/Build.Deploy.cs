@@ -102,7 +102,7 @@ public sealed partial class Build
         });
 
     Target ArgoSync => _ => _
-        .Description("Refreshes and syncs the Argo CD Application to the bumped revision, then waits for Synced and Healthy")
+        .Description("Refreshes the Argo CD Application, lets auto-sync deploy the bump (or syncs a manual app to it), waits for Synced and Healthy")
         .DependsOn(BumpTag)
         .Requires(() => ArgocdAuthTokenIsSetWhenArgocdServerIs)
         .Executes(async cancellationToken =>
@@ -110,7 +110,10 @@ public sealed partial class Build
             var revision = _deployedRevision ?? (await Processes.RunAsync(new("git", ["rev-parse", "HEAD"]) { WorkingDirectory = RootDirectory, StreamOutput = false }, cancellationToken)).StandardOutput.Trim();
             using var rest = ArgocdServer is null ? null : new ArgoRestApi(new ArgoServerOptions(ArgocdServer, ArgocdAuthToken!) { Insecure = ArgocdInsecure }, Secrets, Log.Information);
             IArgoApplicationApi api = rest is not null ? rest : new ArgoKubernetesApi(await ConnectCluster(cancellationToken), Secrets, Log.Information);
-            var result = await new ArgoSyncer(api, Log.Information).SyncAsync(new ArgoSyncRequest(ArgocdApplication, revision) { Timeout = SyncTimeout }, cancellationToken);
+            // Under auto-sync, Argo CD may land on a later commit of the branch that contains ours: git orders them.
+            var ancestry = new GitAncestry(Processes, RootDirectory, DefaultBranch, Log.Information);
+            var result = await new ArgoSyncer(api, Log.Information).SyncAsync(
+                new ArgoSyncRequest(ArgocdApplication, revision) { Timeout = SyncTimeout, Contains = ancestry.ContainsAsync }, cancellationToken);
             Log.Information($"{result.Application} is Synced at {result.Revision[..Math.Min(12, result.Revision.Length)]} and Healthy after {result.Elapsed.TotalSeconds:0} s.");
         });
 
