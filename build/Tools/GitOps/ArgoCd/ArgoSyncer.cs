@@ -87,7 +87,8 @@ public sealed class ArgoSyncer(IArgoApplicationApi api, Action<string> log)
                     started = true;
                     log($"Argo CD application '{request.Application}': {(automated ? "the controller's auto-sync" : "an operation")} is deploying {Short(request.Revision)}; waiting for it.");
                 }
-                else if (!started && !inFlight && (!automated || clock.Elapsed >= request.AutoSyncGrace))
+                // A busy Argo CD refuses; that is a wait, not a failure (the request is repeated on the next poll).
+                else if (!started && (!automated || clock.Elapsed >= request.AutoSyncGrace))
                 {
                     if (automated)
                         log($"Argo CD application '{request.Application}': no auto-sync started within {request.AutoSyncGrace.TotalSeconds:0} s; requesting a sync of {status.TargetRevision}.");
@@ -102,11 +103,6 @@ public sealed class ArgoSyncer(IArgoApplicationApi api, Action<string> log)
                         waitingLogged = true;
                         log($"Argo CD application '{request.Application}': another operation is in progress; waiting for it to finish before syncing.");
                     }
-                }
-                else if (!started && inFlight && !waitingLogged)
-                {
-                    waitingLogged = true;
-                    log($"Argo CD application '{request.Application}': another operation is in progress; waiting for it to finish before syncing.");
                 }
 
                 await Task.Delay(request.PollInterval, deadline.Token);
