@@ -63,7 +63,7 @@ public sealed partial class Build
     [Parameter("Namespace of the CloudAge Deployment and Service")]
     public string KubernetesNamespace { get; init; } = "cloudage";
 
-    [Parameter("How long GetUrl waits for the rollout, and then for the load balancer")]
+    [Parameter("How long GetUrl waits in all: the rollout, the load balancer and the smoke check")]
     public TimeSpan RolloutTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     string? _deployedRevision;
@@ -124,12 +124,12 @@ public sealed partial class Build
         {
             var cluster = await ConnectCluster(cancellationToken);
             var waiter = new KubernetesWaiter(cluster, Secrets, Log.Information);
-            var wait = new WaitOptions { Timeout = RolloutTimeout };
-            await waiter.WaitForRolloutAsync(KubernetesNamespace, "cloudage", wait, cancellationToken);
-            var address = await waiter.WaitForLoadBalancerAsync(KubernetesNamespace, "cloudage", wait, cancellationToken);
             using var smoke = new SmokeChecker(Log.Information);
-            // The app reports the commit it was built from; that is what was just deployed (the version is derived from it).
-            var checkResult = await smoke.CheckAsync(new SmokeCheckRequest(address.Url) { ExpectedCommit = Commit ?? DeployTag.Replace("sha-", "", StringComparison.Ordinal) }, cancellationToken);
+            // The commit of the image being deployed: --commit, else the sha- tag of --image-tag, else the tag of the image the
+            // live Deployment runs. Never HEAD: after a Deploy from a laptop HEAD is the bot's tag-bump commit.
+            var expected = Commit ?? ImageCommit.FromTag(ImageTag);
+            var checkResult = await new AppUrlWaiter(waiter, smoke, Log.Information).WaitAsync(
+                new AppUrlRequest(KubernetesNamespace, "cloudage", "cloudage") { ExpectedCommit = expected, Timeout = RolloutTimeout }, cancellationToken);
             Log.Information($"CloudAge answers at {checkResult.Url} (version {checkResult.Version ?? "not reported"}).");
             SetOutput("app-url", checkResult.Url.ToString());
         });

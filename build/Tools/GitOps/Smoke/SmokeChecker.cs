@@ -21,7 +21,9 @@ public sealed class SmokeChecker(Action<string> log, HttpMessageHandler? handler
         var delay = request.RetryInterval;
         for (var attempt = 1; ; attempt++)
         {
-            var (ok, version, answer) = await TryOnceAsync(request, cancellationToken);
+            // No attempt outlives the overall timeout (the build's --rollout-timeout): cap it by what is left.
+            var left = request.Timeout - clock.Elapsed;
+            var (ok, version, answer) = await TryOnceAsync(request, left < request.RequestTimeout ? (left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1)) : request.RequestTimeout, cancellationToken);
             if (answer != last)
                 log($"GET {request.Url} -> {answer}");
             last = answer;
@@ -38,10 +40,10 @@ public sealed class SmokeChecker(Action<string> log, HttpMessageHandler? handler
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<(bool Ok, string? Version, string Answer)> TryOnceAsync(SmokeCheckRequest request, CancellationToken cancellationToken)
+    private async Task<(bool Ok, string? Version, string Answer)> TryOnceAsync(SmokeCheckRequest request, TimeSpan requestTimeout, CancellationToken cancellationToken)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attempt.CancelAfter(request.RequestTimeout);
+        attempt.CancelAfter(requestTimeout);
         try
         {
             using var response = await _http.GetAsync(request.Url, attempt.Token);
@@ -59,7 +61,7 @@ public sealed class SmokeChecker(Action<string> log, HttpMessageHandler? handler
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (false, null, $"no answer within {request.RequestTimeout.TotalSeconds:0.#} s");
+            return (false, null, $"no answer within {requestTimeout.TotalSeconds:0.#} s");
         }
         catch (HttpRequestException e)
         {
