@@ -78,7 +78,7 @@ public sealed partial class Build
         .SupportsDryRun()
         .Executes(async cancellationToken =>
         {
-            var target = new ImageTarget(await ManifestImageRepository(cancellationToken), DeployTag, DeployDigest()) { Mode = ImageReference };
+            var target = new ImageTarget(ManifestImageRepository(), DeployTag, DeployDigest()) { Mode = ImageReference };
             if (GitToken is { Length: > 0 })
                 Secrets.Add(GitToken);
             var request = new WriteBackRequest(RootDirectory, DefaultBranch, target)
@@ -150,18 +150,15 @@ public sealed partial class Build
         return tags.Contains(DeployTag) ? image.RootElement.GetProperty("digest").GetString() : null;
     }
 
-    async Task<string> ManifestImageRepository(CancellationToken cancellationToken)
+    string ManifestImageRepository()
     {
         if (ImageRepository is not null)
             return ImageRepository;
         if (Registry is not null)
             return $"{Registry}/{EcrRepository}";
-        // The manifests already name the repository (the user set the account and region once); find it there.
-        var deployment = await File.ReadAllTextAsync(RootDirectory / "k8s" / "deployment.yaml", cancellationToken);
-        var line = deployment.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("image:", StringComparison.Ordinal) && l.Contains("/" + EcrRepository, StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"k8s/deployment.yaml names no image of repository '{EcrRepository}'; pass --image-repository <registry>/{EcrRepository}.");
-        var reference = line["image:".Length..].Trim().Trim('"', '\'');
-        return reference[..reference.IndexOf(':', reference.IndexOf('/', StringComparison.Ordinal))];
+        // The manifests already name the repository (the user set the account and region once): parse them and take the
+        // image of the container named cloudage (else the one image of the ECR repository).
+        return ImageEditor.FindRepository(ManifestFiles.Read(RootDirectory, "k8s"), "cloudage", EcrRepository);
     }
 
     async Task<IKubernetes> ConnectCluster(CancellationToken cancellationToken)
