@@ -78,7 +78,10 @@ public sealed partial class Build
         {
             using var docker = DockerEngine.Connect(DockerEndpoint);
             await DockerEngine.EnsureRunningAsync(docker, DockerEndpoint, cancellationToken);
-            var metadata = new ImageMetadata(AppVersion, CommitSha, SourceUrl, DateTimeOffset.UtcNow);
+            // Created from the commit (SOURCE_DATE_EPOCH convention), not the clock: a rebuild of the same commit with the layer
+            // cache gives the same digest, so a re-run against an IMMUTABLE repository is "already pushed", not a conflict.
+            var created = await SourceDateEpoch.ResolveAsync(Processes, RootDirectory, EnvironmentVariables.GetValueOrDefault("SOURCE_DATE_EPOCH"), cancellationToken);
+            var metadata = new ImageMetadata(AppVersion, CommitSha, SourceUrl, created);
             var request = new ImageBuildRequest(ArtifactsDirectory / "publish" / "app", ImageTagSet.Tags.Select(t => $"{EcrRepository}:{t}").ToList(), metadata)
             {
                 BaseImage = BaseImage,

@@ -1,5 +1,8 @@
 using System.Text.Json;
+using CloudAge.Build.Support;
 using CloudAge.Engine;
+using CloudAge.Tools.Aws.Ecr;
+using CloudAge.Tools.Container.Registry;
 using CloudAge.Tools.Aws.Eks;
 using CloudAge.Tools.GitOps.ArgoCd;
 using CloudAge.Tools.GitOps.Git;
@@ -78,7 +81,8 @@ public sealed partial class Build
         .SupportsDryRun()
         .Executes(async cancellationToken =>
         {
-            var target = new ImageTarget(ManifestImageRepository(), DeployTag, DeployDigest()) { Mode = ImageReference };
+            var repository = ManifestImageRepository();
+            var target = new ImageTarget(repository, DeployTag, await DeployDigest(repository, cancellationToken)) { Mode = ImageReference };
             if (GitToken is { Length: > 0 })
                 Secrets.Add(GitToken);
             var request = new WriteBackRequest(RootDirectory, DefaultBranch, target)
@@ -138,16 +142,27 @@ public sealed partial class Build
         .Description("BumpTag -> ArgoSync -> GetUrl for the image built from --commit (or HEAD)")
         .DependsOn(BumpTag, ArgoSync, GetUrl);
 
-    string? DeployDigest()
+    /// <summary>The digest to pin: --image-digest, else artifacts/image.json when it describes this tag, else the registry's answer
+    /// (a fresh CI runner has no artifacts). A tag the registry does not have is refused before anything is committed.</summary>
+    async Task<string?> DeployDigest(string repository, CancellationToken cancellationToken)
     {
         if (ImageDigest is not null)
             return ImageDigest;
         var file = ArtifactsDirectory / "image.json";
-        if (!File.Exists(file))
+        if (File.Exists(file))
+        {
+            using var image = JsonDocument.Parse(await File.ReadAllTextAsync(file, cancellationToken));
+            var tags = image.RootElement.GetProperty("tags").EnumerateArray().Select(t => t.GetString());
+            if (tags.Contains(DeployTag))
+                return image.RootElement.GetProperty("digest").GetString();
+        }
+        if (ImageReference == ImageReferenceMode.Tag)
             return null;
-        using var image = JsonDocument.Parse(File.ReadAllText(file));
-        var tags = image.RootElement.GetProperty("tags").EnumerateArray().Select(t => t.GetString());
-        return tags.Contains(DeployTag) ? image.RootElement.GetProperty("digest").GetString() : null;
+        var host = repository.Split('/')[0];
+        var lookup = new ImageDigestLookup(ConnectEcr,
+            registry => new RegistryClient(registry, RegistryUsername is null ? null : new RegistryCredentials(RegistryUsername, RegistryPassword ?? ""), Secrets, Log.Information),
+            Log.Information);
+        return await lookup.ResolveAsync(repository, DeployTag, EcrRegistryHost.IsEcr(host) || EcrEndpoint is not null, IsDryRun, cancellationToken);
     }
 
     string ManifestImageRepository()
