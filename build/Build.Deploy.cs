@@ -94,7 +94,8 @@ public sealed partial class Build
                 DryRun = IsDryRun,
             };
             var result = await new TagWriteBack(Processes, Log.Information).RunAsync(request, cancellationToken);
-            _deployedRevision = result.CommitSha;
+            // Already deployed: the remote head that holds the image is what Argo CD must be at.
+            _deployedRevision = result.CommitSha ?? result.RemoteHead;
             Log.Information(result.Outcome switch
             {
                 WriteBackOutcome.Pushed => $"Pushed {result.CommitSha} deploying {target.Reference} after {result.Retries} retr{(result.Retries == 1 ? "y" : "ies")}.",
@@ -111,7 +112,13 @@ public sealed partial class Build
         .Requires(() => ArgocdAuthTokenIsSetWhenArgocdServerIs)
         .Executes(async cancellationToken =>
         {
-            var revision = _deployedRevision ?? (await Processes.RunAsync(new("git", ["rev-parse", "HEAD"]) { WorkingDirectory = RootDirectory, StreamOutput = false }, cancellationToken)).StandardOutput.Trim();
+            // Without BumpTag in this run: the head of the deployed branch on the remote, never the checkout's HEAD (on a
+            // laptop that may be a feature branch Argo CD never sees).
+            var revision = _deployedRevision ?? (await Processes.RunAsync(new("git", ["ls-remote", "--exit-code", "origin", "refs/heads/" + DefaultBranch])
+            {
+                WorkingDirectory = RootDirectory,
+                StreamOutput = false,
+            }, cancellationToken)).StandardOutput.Split('\t')[0].Trim();
             using var rest = ArgocdServer is null ? null : new ArgoRestApi(new ArgoServerOptions(ArgocdServer, ArgocdAuthToken!) { Insecure = ArgocdInsecure }, Secrets, Log.Information);
             IArgoApplicationApi api = rest is not null ? rest : new ArgoKubernetesApi(await ConnectCluster(cancellationToken), Secrets, Log.Information);
             // Under auto-sync, Argo CD may land on a later commit of the branch that contains ours: git orders them.

@@ -65,6 +65,8 @@ public sealed class WriteBackTests
 
         Assert.Equal(WriteBackOutcome.AlreadyDeployed, result.Outcome);
         Assert.Null(result.CommitSha);
+        // What ArgoSync then waits for: the remote head that already deploys the image.
+        Assert.Equal(before, result.RemoteHead);
         Assert.Empty(result.ChangedFiles);
         Assert.Equal(before, await sandbox.RemoteHeadAsync());
         Assert.Equal(before, await sandbox.GitAsync(sandbox.Clone, "rev-parse", "HEAD"));

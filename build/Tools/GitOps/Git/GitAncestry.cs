@@ -16,7 +16,15 @@ public sealed class GitAncestry(ProcessRunner runner, string workingDirectory, s
         if (!await KnownAsync(git, candidate, cancellationToken) && !_fetched)
         {
             _fetched = true;
-            await git.NetworkAsync(cancellationToken, "fetch", "--no-tags", "--quiet", remote, "refs/heads/" + branch);
+            try
+            {
+                await git.NetworkAsync(cancellationToken, "fetch", "--no-tags", "--quiet", remote, "refs/heads/" + branch);
+            }
+            catch (WriteBackException e)
+            {
+                // Unordered means "not yet ours": ArgoSync keeps waiting and says what it last saw.
+                log($"warning: could not fetch {branch} from {remote} to order commit {candidate[..Math.Min(12, candidate.Length)]}: {e.Message}");
+            }
         }
         if (!await KnownAsync(git, candidate, cancellationToken) || !await KnownAsync(git, commit, cancellationToken))
             return false;

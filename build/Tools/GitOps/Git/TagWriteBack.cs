@@ -79,7 +79,7 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
         try
         {
             var tree = new GitCommand(runner, worktree, Environment(request), request.CommandTimeout, log);
-            return await EditCommitPushAsync(git, tree, worktree, request, cancellationToken);
+            return await EditCommitPushAsync(git, tree, worktree, request, cancellationToken) with { RemoteHead = head };
         }
         finally
         {
