@@ -124,7 +124,7 @@ public sealed class WriteBackTests
 
         Assert.Equal(WriteBackOutcome.DryRun, result.Outcome);
         Assert.Contains($"-        image: {Repository}:sha-0000000\n+        image: {Repository}:1.4.2", _log.Text);
-        Assert.Equal(result.Diff.TrimEnd('\n'), _log.Text[(_log.Text.IndexOf("--- a/", StringComparison.Ordinal))..].TrimEnd('\n'));
+        Assert.Contains(result.Diff.TrimEnd('\n'), _log.Text);
         Assert.Equal(Deployment("sha-0000000"), await File.ReadAllTextAsync(Path.Combine(sandbox.Clone, DeploymentPath)));
         Assert.Equal(localBefore, await sandbox.GitAsync(sandbox.Clone, "rev-parse", "HEAD"));
         Assert.Equal(remoteBefore, await sandbox.RemoteHeadAsync());
@@ -165,6 +165,23 @@ public sealed class WriteBackTests
         // The unpushed commit never reached the remote, and no temporary worktree is left registered.
         Assert.NotEqual("0", await sandbox.GitAsync(clone, "rev-list", "--count", $"{result.CommitSha}..{unpushed}"));
         Assert.Equal(1, (await sandbox.GitAsync(clone, "worktree", "list", "--porcelain")).Split('\n').Count(l => l.StartsWith("worktree ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Dry_run_on_a_feature_branch_shows_the_change_against_the_remote_branch_not_the_checkout()
+    {
+        await using var sandbox = await GitSandbox.CreateAsync(Files((DeploymentPath, Deployment("sha-0000000"))));
+        await sandbox.GitAsync(sandbox.Clone, "checkout", "--quiet", "-b", "feature");
+        GitSandbox.WriteFile(sandbox.Clone, DeploymentPath, Deployment("sha-1111111"));
+        await sandbox.CommitAsync(sandbox.Clone, "feature deploys something else");
+
+        var result = await WriteBack().RunAsync(Request(sandbox, "1.4.2") with { DryRun = true });
+
+        Assert.Contains($"-        image: {Repository}:sha-0000000\n+        image: {Repository}:1.4.2", result.Diff);
+        Assert.Equal(await sandbox.RemoteHeadAsync(), result.RemoteHead);
+        Assert.Equal(Deployment("sha-1111111"), await File.ReadAllTextAsync(Path.Combine(sandbox.Clone, DeploymentPath)));
+        Assert.Equal("", await sandbox.GitAsync(sandbox.Clone, "status", "--porcelain"));
+        Assert.Equal(1, (await sandbox.GitAsync(sandbox.Clone, "worktree", "list", "--porcelain")).Split('\n').Count(l => l.StartsWith("worktree ", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -141,9 +141,41 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
         await git.TryAsync(CancellationToken.None, "worktree", "prune");
     }
 
+    /// <summary>The change BumpTag would commit: computed, like the real run, on the remote branch's head (in a temporary
+    /// worktree that is removed again); only when the remote cannot be fetched, on the working tree, with a warning.
+    /// No file of the checkout, no branch and nothing on the remote changes.</summary>
     private async Task<WriteBackResult> DryRunAsync(GitCommand git, WriteBackRequest request, CancellationToken cancellationToken)
     {
-        var edits = ImageEditor.EditAll(ManifestFiles.Read(request.WorkingDirectory, request.ManifestFolder), request.Image);
+        string? head = null;
+        try
+        {
+            var fetch = await git.NetworkAsync(cancellationToken, "fetch", "--no-tags", request.Remote, "refs/heads/" + request.Branch);
+            if (fetch.ExitCode == 0)
+                head = await git.RunAsync(cancellationToken, "rev-parse", "FETCH_HEAD^{commit}");
+            else
+                log($"warning: could not fetch {request.Branch} from {request.Remote} ({fetch.StandardError.Trim()}); the dry run compares with the working tree instead.");
+        }
+        catch (WriteBackException e)
+        {
+            log($"warning: {e.Message}; the dry run compares with the working tree instead.");
+        }
+        if (head is null)
+            return await DryRunInAsync(git, request.WorkingDirectory, request, cancellationToken);
+        var worktree = Path.Combine(Path.GetTempPath(), "cloudage-bumptag-" + Guid.NewGuid().ToString("N")[..12]);
+        await git.RunAsync(cancellationToken, "worktree", "add", "--quiet", "--detach", worktree, head);
+        try
+        {
+            return await DryRunInAsync(git, worktree, request, cancellationToken) with { RemoteHead = head };
+        }
+        finally
+        {
+            await RemoveWorktreeAsync(git, worktree);
+        }
+    }
+
+    private async Task<WriteBackResult> DryRunInAsync(GitCommand git, string directory, WriteBackRequest request, CancellationToken cancellationToken)
+    {
+        var edits = ImageEditor.EditAll(ManifestFiles.Read(directory, request.ManifestFolder), request.Image);
         var changes = edits.SelectMany(e => e.Changes).ToList();
         await RollbackGuard.CheckAsync(git, request, changes, log, cancellationToken);
         var diff = ManifestDiff.Format(edits);
