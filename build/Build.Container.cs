@@ -8,7 +8,7 @@ using CloudAge.Tools.Container.Building;
 using CloudAge.Tools.Container.Pushing;
 using CloudAge.Tools.Container.Registry;
 using CloudAge.Tools.Container.Scanning;
-using CloudAge.Tools.Container.Tags;
+using CloudAge.Tools.Git;
 
 namespace CloudAge.Build;
 
@@ -146,7 +146,7 @@ public sealed partial class Build
                 Log.Information("ECR already scanned this image in the last 24 hours (or scan-on-push did); reading those findings.");
             }
             var scan = await ecr.WaitForScanAsync(EcrRepository, image, ScanTimeout, status => Log.Information($"ECR scan: {status.Status}"), cancellationToken);
-            var findings = scan.Findings.Select(f => new Finding(f.Name, f.PackageName ?? "?", f.PackageVersion ?? "?", Severities.Parse(f.Severity), f.FixedInVersion, f.Description)).ToList();
+            var findings = scan.Findings.Select(f => new VulnerabilityFinding(f.Name, f.PackageName ?? "?", f.PackageVersion ?? "?", VulnerabilitySeverities.Parse(f.Severity), f.FixedInVersion, f.Description)).ToList();
             await Gate("ecr", _pushed.Reference(_pushed.Tags[0]), findings, cancellationToken);
         });
 
@@ -171,10 +171,10 @@ public sealed partial class Build
         throw new InvalidOperationException("No vulnerability scanner is available: install Trivy (https://trivy.dev), push to ECR (scan on push), or pass --scanner none or --scan-optional to go on without a scan.");
     }
 
-    async Task Gate(string scanner, string image, IReadOnlyList<Finding> findings, CancellationToken cancellationToken)
+    async Task Gate(string scanner, string image, IReadOnlyList<VulnerabilityFinding> findings, CancellationToken cancellationToken)
     {
         var risks = AcceptedRisks.Load(RootDirectory / AcceptedRisksFile);
-        var gate = ScanGate.Evaluate(findings, Severities.ParseThreshold(FailOn), risks, DateOnly.FromDateTime(DateTime.UtcNow));
+        var gate = ScanGate.Evaluate(findings, VulnerabilitySeverities.ParseThreshold(FailOn), risks, DateOnly.FromDateTime(DateTime.UtcNow));
         if (findings.Count > 0)
             Log.Information(ScanReport.RenderTable(findings));
         await ScanReport.WriteAsync(ArtifactsDirectory / "scan" / $"{scanner}-report.json", image, scanner, gate, findings, cancellationToken);

@@ -4,7 +4,7 @@ using CloudAge.Tools.Aws.Eks;
 using CloudAge.Tools.GitOps.ArgoCd;
 using CloudAge.Tools.GitOps.Git;
 using CloudAge.Tools.GitOps.Kubernetes;
-using CloudAge.Tools.GitOps.Manifests;
+using CloudAge.Tools.GitOps.ImageBump;
 using CloudAge.Tools.GitOps.Smoke;
 using k8s;
 

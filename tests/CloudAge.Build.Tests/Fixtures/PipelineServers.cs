@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 
 namespace CloudAge.Build.Tests.Fixtures;
 

@@ -1,5 +1,5 @@
 using CloudAge.Common.Secrets;
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 using CloudAge.Tools.Container.Building;
 using CloudAge.Tools.Container.Pushing;
 using CloudAge.Tools.Container.Registry;

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using CloudAge.Common.Processes;
-using CloudAge.Tools.GitOps.Manifests;
+using CloudAge.Tools.GitOps.ImageBump;
 using Polly;
 using Polly.Retry;
 
