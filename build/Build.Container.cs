@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CloudAge.Build.Support;
+using CloudAge.Common.IO;
 using CloudAge.Engine;
-using CloudAge.Engine.Output;
 using CloudAge.Tools.Aws.Credentials;
 using CloudAge.Tools.Aws.Ecr;
 using CloudAge.Tools.Container.Building;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CloudAge.Common.IO;
 
 namespace CloudAge.Tools.Container.Scanning;
 
@@ -45,17 +46,6 @@ public static class ScanReport
             expiredRisks = gate.ExpiredRisks,
             findings,
         };
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = full + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(report, Json), cancellationToken).ConfigureAwait(false);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        await AtomicFile.WriteAsync(path, JsonSerializer.Serialize(report, Json), cancellationToken).ConfigureAwait(false);
     }
 }

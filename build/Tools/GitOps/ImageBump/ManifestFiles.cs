@@ -1,4 +1,5 @@
 using System.Text;
+using CloudAge.Common.IO;
 
 namespace CloudAge.Tools.GitOps.ImageBump;
 
@@ -24,17 +25,7 @@ public static class ManifestFiles
         ArgumentNullException.ThrowIfNull(edits);
         foreach (var edit in edits.Where(e => e.Changed))
         {
-            var path = Path.Combine(root, edit.File);
-            var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-            try
-            {
-                File.WriteAllBytes(temporary, Utf8.GetBytes(edit.NewText));
-                File.Move(temporary, path, overwrite: true);
-            }
-            finally
-            {
-                File.Delete(temporary);
-            }
+            AtomicFile.WriteBytes(Path.Combine(root, edit.File), Utf8.GetBytes(edit.NewText));
         }
     }
 }
