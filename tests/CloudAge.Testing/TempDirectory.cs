@@ -7,13 +7,17 @@ public sealed class TempDirectory : IDisposable
 
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "cloudage-test-" + Guid.NewGuid().ToString("N")[..12]);
 
+    public string PathOf(string relative) => System.IO.Path.Combine(Path, relative);
+
     public string Write(string relative, string content = "x")
     {
-        var full = System.IO.Path.Combine(Path, relative);
+        var full = PathOf(relative);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         File.WriteAllText(full, content);
         return full;
     }
+
+    public string Read(string relative) => File.ReadAllText(PathOf(relative));
 
     public void Dispose()
     {

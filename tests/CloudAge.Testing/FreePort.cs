@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace CloudAge.Tools.Container.Tests.Fixtures;
+namespace CloudAge.Testing;
 
-public static class Ports
+public static class FreePort
 {
     /// <summary>A loopback port nothing listens on right now.</summary>
-    public static int Free()
+    public static int Next()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
