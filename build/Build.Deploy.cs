@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CloudAge.Build.Support;
 using CloudAge.Engine;
 using CloudAge.Tools.Aws.Ecr;
@@ -6,8 +5,8 @@ using CloudAge.Tools.Aws.Eks;
 using CloudAge.Tools.Container.Registry;
 using CloudAge.Tools.GitOps.ArgoCd;
 using CloudAge.Tools.GitOps.Git;
+using CloudAge.Tools.GitOps.ImageBump;
 using CloudAge.Tools.GitOps.Kubernetes;
-using CloudAge.Tools.GitOps.Manifests;
 using CloudAge.Tools.GitOps.Smoke;
 using k8s;
 
@@ -155,14 +154,9 @@ public sealed partial class Build
     {
         if (ImageDigest is not null)
             return ImageDigest;
-        var file = ArtifactsDirectory / "image.json";
-        if (File.Exists(file))
-        {
-            using var image = JsonDocument.Parse(await File.ReadAllTextAsync(file, cancellationToken));
-            var tags = image.RootElement.GetProperty("tags").EnumerateArray().Select(t => t.GetString());
-            if (tags.Contains(DeployTag))
-                return image.RootElement.GetProperty("digest").GetString();
-        }
+        var image = ImageArtifact.Read(ImageArtifactFile);
+        if (image is not null && image.Tags.Contains(DeployTag))
+            return image.Digest;
         if (ImageReference == ImageReferenceMode.Tag)
             return null;
         var host = repository.Split('/')[0];

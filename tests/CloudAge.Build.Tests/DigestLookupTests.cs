@@ -7,7 +7,7 @@ using System.Text.Json;
 using CloudAge.Build.Support;
 using CloudAge.Build.Tests.Fixtures;
 using CloudAge.Common.Secrets;
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 using CloudAge.Tools.Aws.Credentials;
 using CloudAge.Tools.Aws.Ecr;
 using CloudAge.Tools.Aws.Signing;
@@ -89,7 +89,7 @@ public sealed class DigestLookupTests(PipelineServers servers) : IClassFixture<P
         listener.Stop();
         var reference = $"127.0.0.1:{port}/cloudage";
         var lookup = new ImageDigestLookup(_ => throw new InvalidOperationException("no ECR here"),
-            host => new RegistryClient(host, null, new SecretMasker(), _log.Add, new RegistryClientOptions { Retry = new CloudAge.Tools.Container.RetrySettings { MaxAttempts = 1 } }),
+            host => new RegistryClient(host, null, new SecretMasker(), _log.Add, new RegistryClientOptions { Retry = new CloudAge.Common.Resilience.RetryPolicy { MaxAttempts = 1 } }),
             _log.Add);
 
         var dryRun = await lookup.ResolveAsync(reference, "sha-abc1234", ecr: false, dryRun: true, default);

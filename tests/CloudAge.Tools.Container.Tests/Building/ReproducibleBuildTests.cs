@@ -1,6 +1,6 @@
 using CloudAge.Common.Processes;
 using CloudAge.Common.Secrets;
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 using CloudAge.Tools.Container.Building;
 using CloudAge.Tools.Container.Pushing;
 using CloudAge.Tools.Container.Registry;
