@@ -115,7 +115,7 @@ public sealed class MalformedInputTests
         var empty = Directory.CreateTempSubdirectory("cloudage-empty-");
         try
         {
-            var finding = Assert.Single(new ManifestValidator().Validate(empty.FullName));
+            var finding = Assert.Single(RepositoryOptions.Validator().Validate(empty.FullName));
 
             Assert.Equal(RuleIds.IamJson, finding.RuleId);
         }

@@ -1,3 +1,4 @@
+using CloudAge.Tools.Manifests.Files;
 using CloudAge.Tools.Manifests.Kubernetes;
 using CloudAge.Tools.Manifests.Schemas;
 using CloudAge.Tools.Manifests.Yaml;
@@ -9,15 +10,13 @@ namespace CloudAge.Tools.Manifests;
 internal static class DocumentLoader
 {
     /// <param name="unreadable">Set when a YAML file could not be parsed, so cross-document rules would see only part of the picture.</param>
-    public static IReadOnlyList<ManifestDocument> Load(string repositoryRoot, IEnumerable<string> folders, FindingList findings, out bool unreadable)
+    public static IReadOnlyList<ManifestDocument> Load(RepositoryFiles files, IEnumerable<string> folders, FindingList findings, out bool unreadable)
     {
         unreadable = false;
         var documents = new List<ManifestDocument>();
-        foreach (var fullPath in folders.Select(f => Path.Combine(repositoryRoot, f)).Where(Directory.Exists)
-                     .SelectMany(f => Directory.EnumerateFiles(f, "*", SearchOption.AllDirectories)).Order(StringComparer.Ordinal))
+        foreach (var (fullPath, file) in files.Walk(folders))
         {
-            var file = Path.GetRelativePath(repositoryRoot, fullPath).Replace('\\', '/');
-            if (Path.GetExtension(fullPath) is ".yaml" or ".yml")
+            if (Path.GetExtension(file) is ".yaml" or ".yml")
             {
                 var sources = YamlFileReader.Read(fullPath, file, findings);
                 unreadable |= sources.Count == 0 && findings.Items[^1].RuleId != RuleIds.FileEmpty;

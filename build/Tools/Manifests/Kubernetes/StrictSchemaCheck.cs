@@ -11,12 +11,13 @@ internal static partial class StrictSchemaCheck
     {
         try
         {
-            deserialize(source.PaddedText);
+            deserialize(source.Text);
         }
         catch (YamlException e)
         {
-            var path = Nodes.PathTo(document.Root, e.Start);
-            findings.Add(document.File, e.Start, RuleIds.KubernetesSchema, Describe(e, path, document));
+            var at = source.InFile(e.Start);
+            var path = Nodes.PathTo(document.Root, at);
+            findings.Add(document.File, at, RuleIds.KubernetesSchema, Describe(e, path, document));
         }
         catch (Exception e) when (e is FormatException or InvalidCastException or ArgumentException or OverflowException)
         {

@@ -4,7 +4,11 @@ using YamlDotNet.RepresentationModel;
 namespace CloudAge.Tools.Manifests.Yaml;
 
 /// <summary>
-/// One parsed document and its text, padded with the lines and columns before it so that any position the
-/// strict deserializer reports is already a position in the original file.
+/// One parsed document and its own text, which starts at <paramref name="Start"/> in the file (padded with the
+/// columns before it on its first line). <see cref="InFile"/> turns a position in the text into one in the file.
 /// </summary>
-internal sealed record YamlDocumentSource(string File, YamlNode Root, string PaddedText, Mark Start);
+internal sealed record YamlDocumentSource(string File, YamlNode Root, string Text, Mark Start)
+{
+    public Mark InFile(Mark inText) =>
+        new(inText.Index + Start.Index - (Start.Column - 1), inText.Line + Start.Line - 1, inText.Column);
+}

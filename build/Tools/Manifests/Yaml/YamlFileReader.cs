@@ -25,6 +25,11 @@ internal static class YamlFileReader
         {
             stream.Load(recorder);
         }
+        catch (ExcessiveAliasingException e)
+        {
+            findings.Add(file, e.Start, RuleIds.YamlAliasLimit, $"{e.Message}; write the values out instead of nesting aliases");
+            return [];
+        }
         catch (YamlException e) when (e.Message.StartsWith("Duplicate key", StringComparison.Ordinal))
         {
             findings.Add(file, e.Start, RuleIds.YamlDuplicateKey,
@@ -54,9 +59,11 @@ internal static class YamlFileReader
         for (var i = 0; i < stream.Documents.Count; i++)
         {
             var (start, end) = recorder.Documents[i];
-            var slice = text[(int)start.Index..(int)end.Index];
-            var padded = new string('\n', (int)start.Line - 1) + new string(' ', (int)start.Column - 1) + slice;
-            documents.Add(new YamlDocumentSource(file, stream.Documents[i].RootNode, padded, start));
+            // Only the columns before the document are padded (so its first line keeps its indentation); the lines
+            // before it are added back to positions by the reader. Padding lines made memory grow with the square
+            // of the number of documents in a file.
+            var documentText = new string(' ', (int)start.Column - 1) + text[(int)start.Index..(int)end.Index];
+            documents.Add(new YamlDocumentSource(file, stream.Documents[i].RootNode, documentText, start));
         }
 
         return documents;
