@@ -207,7 +207,7 @@ internal static class PodSecurityChecks
 
             if (!context.At("capabilities", "drop").Items().Any(d => d.Text() == "ALL"))
             {
-                Report((YamlNode?)context.At("capabilities") ?? at, RuleIds.PssCapabilities, $"does not drop ALL capabilities from {who} (capabilities.drop: [ALL])");
+                Report(context.KeyOf("capabilities") ?? at, RuleIds.PssCapabilities, $"does not drop ALL capabilities from {who} (capabilities.drop: [ALL])");
             }
         }
 
