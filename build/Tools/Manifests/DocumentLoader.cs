@@ -66,7 +66,7 @@ internal static class DocumentLoader
         }
         else if (KubernetesTypes.TryGetStrictDeserializer(apiVersion, kind, out var deserialize))
         {
-            StrictSchemaCheck.Run(document, source, deserialize, findings);
+            StrictSchemaCheck.Run(document, deserialize, findings);
         }
         else
         {

@@ -7,17 +7,17 @@ namespace CloudAge.Tools.Manifests.Kubernetes;
 /// <summary>Strict typing of one document against its KubernetesClient model: the errors kubectl --dry-run gives.</summary>
 internal static partial class StrictSchemaCheck
 {
-    public static void Run(ManifestDocument document, YamlDocumentSource source, Func<string, object> deserialize, FindingList findings)
+    public static void Run(ManifestDocument document, Func<IParser, object?> deserialize, FindingList findings)
     {
         try
         {
-            deserialize(source.Text);
+            // The events carry the file's own marks, so an error's position is already a position in the file.
+            deserialize(new NodeEventParser(document.Root));
         }
         catch (YamlException e)
         {
-            var at = source.InFile(e.Start);
-            var path = Nodes.PathTo(document.Root, at);
-            findings.Add(document.File, at, RuleIds.KubernetesSchema, Describe(e, path, document));
+            var path = Nodes.PathTo(document.Root, e.Start);
+            findings.Add(document.File, e.Start, RuleIds.KubernetesSchema, Describe(e, path, document));
         }
         catch (Exception e) when (e is FormatException or InvalidCastException or ArgumentException or OverflowException)
         {

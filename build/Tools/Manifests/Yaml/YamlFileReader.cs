@@ -58,12 +58,7 @@ internal static class YamlFileReader
         var documents = new List<YamlDocumentSource>(stream.Documents.Count);
         for (var i = 0; i < stream.Documents.Count; i++)
         {
-            var (start, end) = recorder.Documents[i];
-            // Only the columns before the document are padded (so its first line keeps its indentation); the lines
-            // before it are added back to positions by the reader. Padding lines made memory grow with the square
-            // of the number of documents in a file.
-            var documentText = new string(' ', (int)start.Column - 1) + text[(int)start.Index..(int)end.Index];
-            documents.Add(new YamlDocumentSource(file, stream.Documents[i].RootNode, documentText, start));
+            documents.Add(new YamlDocumentSource(file, stream.Documents[i].RootNode, recorder.Documents[i].Start));
         }
 
         return documents;
