@@ -20,7 +20,7 @@ internal static class DocumentLoader
             {
                 var sources = YamlFileReader.Read(fullPath, file, findings);
                 unreadable |= sources.Count == 0 && findings.Items[^1].RuleId != RuleIds.FileEmpty;
-                documents.AddRange(sources.Select(s => Type(s, findings)).OfType<ManifestDocument>());
+                documents.AddRange(TypeAll(sources, findings));
             }
             else if (LooksBinary(fullPath))
             {
@@ -29,6 +29,30 @@ internal static class DocumentLoader
         }
 
         return documents;
+    }
+
+    /// <summary>
+    /// Types a file's documents, on every core when there are many: strict typing (reflection over the models) is
+    /// about half of Validate's time, and each document is typed on its own. Findings keep the documents' order.
+    /// </summary>
+    private static IEnumerable<ManifestDocument> TypeAll(IReadOnlyList<YamlDocumentSource> sources, FindingList findings)
+    {
+        if (sources.Count < 64)
+        {
+            return sources.Select(s => Type(s, findings)).OfType<ManifestDocument>().ToList();
+        }
+
+        var typed = sources.AsParallel().AsOrdered().Select(s =>
+        {
+            var local = new FindingList();
+            return (Document: Type(s, local), local);
+        }).ToList();
+        foreach (var (_, local) in typed)
+        {
+            findings.AddRange(local);
+        }
+
+        return typed.Select(t => t.Document).OfType<ManifestDocument>();
     }
 
     private static ManifestDocument? Type(YamlDocumentSource source, FindingList findings)
