@@ -1,0 +1,25 @@
+using CloudAge.Tests.Shared;
+using CloudAge.Tools.Manifests;
+
+namespace CloudAge.Build.Tests;
+
+/// <summary>The build, not the validator, knows this repository: its folders, its policy and the AWS actions its app calls.</summary>
+public sealed class ValidateOptionsTests
+{
+    [Fact]
+    public void The_repository_passes_Validate_with_the_options_the_build_passes()
+    {
+        var findings = new ManifestValidator(Build.ValidationOptions).Validate(Prerequisites.RepositoryRoot());
+
+        Assert.Empty(findings.Select(f => f.ToString()));
+    }
+
+    [Fact]
+    public void Every_action_the_build_allows_is_granted_by_the_policy_and_nothing_else()
+    {
+        var policy = File.ReadAllText(Path.Combine(Prerequisites.RepositoryRoot(), Build.ValidationOptions.IamPolicyFile!));
+        var granted = System.Text.RegularExpressions.Regex.Matches(policy, "\"([a-z0-9]+:[A-Za-z]+)\"").Select(m => m.Groups[1].Value).ToHashSet();
+
+        Assert.Equal(Build.ValidationOptions.AllowedIamActions.Order(StringComparer.Ordinal), granted.Order(StringComparer.Ordinal));
+    }
+}
