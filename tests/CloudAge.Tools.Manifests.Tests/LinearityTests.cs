@@ -58,4 +58,4 @@ public sealed class LinearityTests
 }
 
 [CollectionDefinition(nameof(LinearityTests), DisableParallelization = true)]
-public sealed class LinearityCollection;
+public sealed class RunsAlone;
