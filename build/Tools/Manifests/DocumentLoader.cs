@@ -18,9 +18,29 @@ internal static class DocumentLoader
         {
             if (Path.GetExtension(file) is ".yaml" or ".yml")
             {
-                var sources = YamlFileReader.Read(fullPath, file, findings);
-                unreadable |= sources.Count == 0 && findings.Items[^1].RuleId != RuleIds.FileEmpty;
-                documents.AddRange(TypeAll(sources, findings));
+                // Each document is typed on the thread pool while the parser goes on with the next one: parsing and
+                // typing cost about the same, so on two cores this halves the time of a large file.
+                var typing = new List<Task<(ManifestDocument? Document, FindingList Findings)>>();
+                var read = YamlFileReader.Read(fullPath, file, findings, source => typing.Add(Task.Run(() =>
+                {
+                    var local = new FindingList();
+                    return (Type(source, local), local);
+                })));
+                foreach (var task in typing)
+                {
+                    var (document, local) = task.GetAwaiter().GetResult();
+                    if (read && document is not null)
+                    {
+                        documents.Add(document);
+                    }
+
+                    if (read)
+                    {
+                        findings.AddRange(local);
+                    }
+                }
+
+                unreadable |= !read && findings.Items[^1].RuleId != RuleIds.FileEmpty;
             }
             else if (LooksBinary(fullPath))
             {
@@ -29,30 +49,6 @@ internal static class DocumentLoader
         }
 
         return documents;
-    }
-
-    /// <summary>
-    /// Types a file's documents, on every core when there are many: strict typing (reflection over the models) is
-    /// about half of Validate's time, and each document is typed on its own. Findings keep the documents' order.
-    /// </summary>
-    private static IEnumerable<ManifestDocument> TypeAll(IReadOnlyList<YamlDocumentSource> sources, FindingList findings)
-    {
-        if (sources.Count < 64)
-        {
-            return sources.Select(s => Type(s, findings)).OfType<ManifestDocument>().ToList();
-        }
-
-        var typed = sources.AsParallel().AsOrdered().Select(s =>
-        {
-            var local = new FindingList();
-            return (Document: Type(s, local), local);
-        }).ToList();
-        foreach (var (_, local) in typed)
-        {
-            findings.AddRange(local);
-        }
-
-        return typed.Select(t => t.Document).OfType<ManifestDocument>();
     }
 
     private static ManifestDocument? Type(YamlDocumentSource source, FindingList findings)

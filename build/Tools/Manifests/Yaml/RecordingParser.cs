@@ -4,8 +4,9 @@ using YamlDotNet.Core.Events;
 namespace CloudAge.Tools.Manifests.Yaml;
 
 /// <summary>
-/// Remembers where each document starts and ends while YamlStream consumes the events: the representation
-/// model gives mappings no usable end mark, and the strict deserializer needs each document's own text.
+/// Remembers where each document starts and ends while YamlStream consumes the events (the representation
+/// model's root node does not start where its document does), and the last position reached, for errors that
+/// come without one.
 /// It also keeps the alias budget, so a document whose aliases would explode stops here, before anything expands it.
 /// </summary>
 internal sealed class RecordingParser(IParser inner) : IParser
