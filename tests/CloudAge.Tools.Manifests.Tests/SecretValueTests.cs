@@ -33,6 +33,15 @@ public sealed class SecretValueTests
     }
 
     [Fact]
+    public void An_env_value_that_refers_to_another_variable_is_not_a_literal()
+    {
+        using var repository = new RepositoryCopy().Replace("k8s/deployment.yaml", "              value: \"http://+:80\"\n",
+            "              value: \"http://+:80\"\n            - name: DB_PASSWORD\n              value: \"$(ASPNETCORE_URLS)\"\n");
+
+        Assert.Empty(repository.Validate().Select(f => f.ToString()));
+    }
+
+    [Fact]
     public void An_env_value_from_a_secret_reference_is_not_a_literal()
     {
         using var repository = new RepositoryCopy().Replace("k8s/deployment.yaml", "              value: \"http://+:80\"\n",

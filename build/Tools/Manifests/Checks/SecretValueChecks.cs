@@ -56,7 +56,7 @@ internal static partial class SecretValueChecks
     /// <summary>Why the value looks like a secret, or null. Never includes the value.</summary>
     internal static string? Problem(string name, string? value)
     {
-        if (string.IsNullOrWhiteSpace(value))
+        if (string.IsNullOrWhiteSpace(value) || EnvReference().IsMatch(value))
         {
             return null;
         }
@@ -102,6 +102,10 @@ internal static partial class SecretValueChecks
     // GitHub (ghp_, gho_, ghu_, ghs_, ghr_, github_pat_), Slack (xox?-), Stripe live keys, Google API keys, JWTs.
     [GeneratedRegex(@"\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}|xox[abposr]-[A-Za-z0-9-]{10,}|sk_live_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{35}|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})")]
     private static partial Regex KnownToken();
+
+    // $(OTHER_VAR): Kubernetes expands it from another variable, so the value is not written here.
+    [GeneratedRegex(@"^\$\([A-Za-z_][A-Za-z0-9_]*\)$")]
+    private static partial Regex EnvReference();
 
     // Words of SCREAMING_SNAKE, kebab, dotted and camelCase names: dbPassword -> db, Password.
     [GeneratedRegex("[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")]

@@ -30,6 +30,19 @@ internal static partial class FileKinds
 
     public static FileKind Of(string path)
     {
+        try
+        {
+            return FromKernel(path);
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            // A C library without statx (glibc before 2.28): the type is then all .NET can tell, FIFOs included as files.
+            return Fallback(path);
+        }
+    }
+
+    private static FileKind FromKernel(string path)
+    {
         if (OperatingSystem.IsLinux())
         {
             // struct statx: stx_mode (u16) is at byte 28 on every architecture.
