@@ -6,6 +6,9 @@ namespace CloudAge.Tools.Manifests.Yaml;
 /// <summary>The parse stopped because aliases would expand a document far beyond its own size (a "billion laughs" document).</summary>
 internal sealed class ExcessiveAliasingException(Mark start, Mark end, string message) : YamlException(start, end, message);
 
+/// <summary>The parse stopped because collections nest deeper than any manifest does; every later step recurses over depth.</summary>
+internal sealed class TooDeepException(Mark start, Mark end, string message) : YamlException(start, end, message);
+
 /// <summary>
 /// Counts, per document and without expanding anything, how many nodes a reader that expands aliases would
 /// produce, and stops the parse when aliases produce most of them. The rule and its thresholds are go-yaml's
@@ -17,6 +20,10 @@ internal sealed class AliasBudget
 {
     private const long RangeLow = 400_000;
     private const long RangeHigh = 4_000_000;
+
+    /// <summary>go-yaml stops at 10,000 levels; 1,000 keeps the recursive steps after parsing (representation model,
+    /// deserializer, rules) well inside a thread pool thread's stack, and no manifest comes near it.</summary>
+    public const int MaxDepth = 1_000;
 
     private readonly Dictionary<string, long> anchorSizes = new(StringComparer.Ordinal);
     private readonly Stack<(string? Anchor, long DecodedBefore)> open = new();
@@ -54,12 +61,10 @@ internal sealed class AliasBudget
 
                 break;
             case MappingStart mapping:
-                open.Push((mapping.Anchor.IsEmpty ? null : mapping.Anchor.Value, decoded));
-                decoded++;
+                Open(mapping, mapping.Anchor);
                 break;
             case SequenceStart sequence:
-                open.Push((sequence.Anchor.IsEmpty ? null : sequence.Anchor.Value, decoded));
-                decoded++;
+                Open(sequence, sequence.Anchor);
                 break;
             case MappingEnd or SequenceEnd when open.Count > 0:
                 var (anchor, before) = open.Pop();
@@ -70,6 +75,17 @@ internal sealed class AliasBudget
 
                 break;
         }
+    }
+
+    private void Open(ParsingEvent start, AnchorName anchor)
+    {
+        if (open.Count >= MaxDepth)
+        {
+            throw new TooDeepException(start.Start, start.End, $"collections nest more than {MaxDepth} levels deep here; no manifest needs that, and the parse stops");
+        }
+
+        open.Push((anchor.IsEmpty ? null : anchor.Value, decoded));
+        decoded++;
     }
 
     private static double AllowedRatio(long decodeCount) => decodeCount switch

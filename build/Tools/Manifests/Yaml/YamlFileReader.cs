@@ -48,6 +48,11 @@ internal static class YamlFileReader
             findings.Add(file, e.Start, RuleIds.YamlAliasLimit, $"{e.Message}; write the values out instead of nesting aliases");
             return false;
         }
+        catch (TooDeepException e)
+        {
+            findings.Add(file, e.Start, RuleIds.YamlSyntax, e.Message);
+            return false;
+        }
         catch (YamlException e) when (e.Message.StartsWith("Duplicate key", StringComparison.Ordinal))
         {
             findings.Add(file, e.Start, RuleIds.YamlDuplicateKey,
