@@ -1,4 +1,4 @@
-#:project ../build/Tools/Manifests/CloudAge.Tools.Manifests.csproj
+#:project ../build/Tools/Validation/CloudAge.Tools.Validation.csproj
 #:property PublishAot=false
 
 // Times ManifestValidator. Two modes (validate-bench.sh drives them):
@@ -9,7 +9,7 @@
 //                                  parsing the same files, nothing else), printing elapsed time and peak memory.
 using System.Diagnostics;
 using System.Text;
-using CloudAge.Tools.Manifests;
+using CloudAge.Tools.Validation;
 using YamlDotNet.RepresentationModel;
 
 var inv = System.Globalization.CultureInfo.InvariantCulture;

@@ -1,5 +1,5 @@
-using CloudAge.Tests.Shared;
-using CloudAge.Tools.Manifests;
+using CloudAge.Testing;
+using CloudAge.Tools.Validation;
 
 namespace CloudAge.Build.Tests;
 
