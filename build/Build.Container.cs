@@ -72,22 +72,10 @@ public sealed partial class Build
     PushResult? _pushed;
 
     Target DockerBuild => _ => _
-        .Description("Builds the CloudAge image from artifacts/publish/app through the Docker engine API, tagged sha-<7 hex>, version, latest")
+        .Description("Builds the CloudAge image per platform (--platforms) from artifacts/publish/<rid> through the Docker engine API, tagged sha-<7 hex>, version, latest")
         .DependsOn(Publish)
-        .Executes(async cancellationToken =>
-        {
-            using var docker = DockerEngine.Connect(DockerEndpoint);
-            await DockerEngine.EnsureRunningAsync(docker, DockerEndpoint, cancellationToken);
-            var metadata = new ImageMetadata(AppVersion, CommitSha, SourceUrl, DateTimeOffset.UtcNow);
-            var request = new ImageBuildRequest(ArtifactsDirectory / "publish" / "app", ImageTagSet.Tags.Select(t => $"{EcrRepository}:{t}").ToList(), metadata)
-            {
-                BaseImage = BaseImage,
-                NoCache = NoCache,
-            };
-            var result = await new DockerBuilder(docker, DockerEndpoint, Log.Information).BuildAsync(request, cancellationToken);
-            Log.Information($"Built {result.ImageId[..19]} as {string.Join(", ", result.References)}");
-            SetOutput("image-id", result.ImageId);
-        });
+        .Requires(() => PlatformsAreValid)
+        .Executes(BuildPlatformImages);
 
     Target Scan => _ => _
         .Description("Vulnerability gate before push: Trivy's findings at or above --fail-on fail the build; report in artifacts/scan")
@@ -101,33 +89,10 @@ public sealed partial class Build
         });
 
     Target PushEcr => _ => _
-        .Description("Ensures the ECR repository, logs in, pushes every tag with retries, verifies the digest; writes artifacts/image.json")
+        .Description("Ensures the ECR repository, logs in, pushes every platform and an OCI index under every tag, attaches SBOM and provenance; writes artifacts/image.json")
         .DependsOn(Scan)
-        .Executes(async cancellationToken =>
-        {
-            var (registry, credentials, immutable) = await RegistryLogin(cancellationToken);
-            using var registryClient = new RegistryClient(registry, credentials, Secrets, Log.Information);
-            using var docker = DockerEngine.Connect(DockerEndpoint);
-            var pusher = new ImagePusher(docker, DockerEndpoint, registryClient, Secrets, Log.Information);
-            var request = new PushRequest(LocalImage, registry, EcrRepository, ImageTagSet.Tags) { Credentials = credentials, ImmutableTags = immutable };
-            var result = await PushProgress.Run(IsLocalBuild && EnvironmentVariables.ContainsKey("TERM"), progress => pusher.PushAsync(request, progress, cancellationToken));
-            _pushed = result;
-            Log.Information($"Pushed {result.ImageUri}@{result.Digest} as {string.Join(", ", result.Tags)}; {result.BytesUploaded} layer bytes uploaded.");
-            var image = new
-            {
-                imageUri = result.ImageUri,
-                digest = result.Digest,
-                tags = result.Tags,
-                skippedTags = result.SkippedTags,
-                commit = CommitSha,
-                version = ImageTagSet.Version,
-            };
-            AtomicFile.Write(ArtifactsDirectory / "image.json", JsonSerializer.Serialize(image, JsonOptions) + "\n");
-            SetOutput("image-uri", result.ImageUri);
-            SetOutput("image-digest", result.Digest);
-            SetOutput("image-tag", ShaTag);
-            SetOutput("image-tags", string.Join(' ', result.Tags));
-        });
+        .Requires(() => PlatformsAreValid)
+        .Executes(PushImage);
 
     Target ScanEcr => _ => _
         .Description("Vulnerability gate after push: ECR's scan findings at or above --fail-on fail the build")
@@ -136,18 +101,23 @@ public sealed partial class Build
         .Executes(async cancellationToken =>
         {
             using var ecr = await ConnectEcr(cancellationToken);
-            var image = EcrImageId.ByDigest(_pushed!.Digest);
-            try
+            // ECR scans image manifests, not indexes: each platform's manifest is scanned and gated.
+            var findings = new List<Finding>();
+            foreach (var digest in _pushedPlatforms?.Select(p => p.Digest) ?? [_pushed!.Digest])
             {
-                await ecr.StartImageScanAsync(EcrRepository, image, cancellationToken);
+                var image = EcrImageId.ByDigest(digest);
+                try
+                {
+                    await ecr.StartImageScanAsync(EcrRepository, image, cancellationToken);
+                }
+                catch (EcrException e) when (e.Type is "LimitExceededException")
+                {
+                    Log.Information("ECR already scanned this image in the last 24 hours (or scan-on-push did); reading those findings.");
+                }
+                var scan = await ecr.WaitForScanAsync(EcrRepository, image, ScanTimeout, status => Log.Information($"ECR scan of {digest[..19]}: {status.Status}"), cancellationToken);
+                findings.AddRange(scan.Findings.Select(f => new Finding(f.Name, f.PackageName ?? "?", f.PackageVersion ?? "?", Severities.Parse(f.Severity), f.FixedInVersion, f.Description)));
             }
-            catch (EcrException e) when (e.Type is "LimitExceededException")
-            {
-                Log.Information("ECR already scanned this image in the last 24 hours (or scan-on-push did); reading those findings.");
-            }
-            var scan = await ecr.WaitForScanAsync(EcrRepository, image, ScanTimeout, status => Log.Information($"ECR scan: {status.Status}"), cancellationToken);
-            var findings = scan.Findings.Select(f => new Finding(f.Name, f.PackageName ?? "?", f.PackageVersion ?? "?", Severities.Parse(f.Severity), f.FixedInVersion, f.Description)).ToList();
-            await Gate("ecr", _pushed.Reference(_pushed.Tags[0]), findings, cancellationToken);
+            await Gate("ecr", _pushed!.Reference(_pushed.Tags[0]), findings.DistinctBy(f => (f.Id, f.Package, f.InstalledVersion)).ToList(), cancellationToken);
         });
 
     ScannerChoice? _scanner;
