@@ -22,14 +22,22 @@ public sealed partial class Build
         .DependentFor(PushEcr)
         .Executes(async () =>
         {
-            await DotNetAsync("tool", "restore");
+            await DotNetTool("tool", "restore");
             var raw = ArtifactsDirectory / "sbom" / "raw";
             // -dpr: Restore has just restored; -dhc keeps the package hashes out of a second network round.
-            await DotNetAsync("CycloneDX", RootDirectory / "app" / "CloudAge.App.csproj", "-o", raw, "-fn", "bom.json", "-F", "Json",
+            await DotNetTool("CycloneDX", RootDirectory / "app" / "CloudAge.App.csproj", "-o", raw, "-fn", "bom.json", "-F", "Json",
                 "-sn", "cloudage", "-sv", AppVersion, "-dpr");
             Directory.CreateDirectory(SbomFile.Parent);
             File.Copy(raw / "bom.json", SbomFile, overwrite: true);
             Log.Information($"SBOM: {Tools.Container.Attestations.Sbom.ComponentCount(File.ReadAllBytes(SbomFile))} components in {SbomFile.RelativeTo(RootDirectory)}");
+        });
+
+    // 'dotnet tool' and local tools take no --nologo, which DotNetAsync adds.
+    Task<CloudAge.Common.Processes.ProcessResult> DotNetTool(params string[] arguments) =>
+        Processes.RunAsync(new CloudAge.Common.Processes.ProcessSpec("dotnet", arguments)
+        {
+            WorkingDirectory = RootDirectory,
+            Environment = new Dictionary<string, string?> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" },
         });
 
     /// <summary>The platform manifests of the last push (one when a single platform was pushed).</summary>
