@@ -5,6 +5,7 @@ using CloudAge.Tests.Shared;
 using CloudAge.Tools.Container.Attestations;
 using CloudAge.Tools.Container.Building;
 using CloudAge.Tools.Container.Oci;
+using CloudAge.Tools.Container.Tests.Attestations;
 using CloudAge.Tools.Container.Pushing;
 using CloudAge.Tools.Container.Registry;
 using CloudAge.Tools.Container.Tests.Fixtures;

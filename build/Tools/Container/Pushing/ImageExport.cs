@@ -3,7 +3,6 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
 using CloudAge.Tools.Container.Oci;
-using Docker.DotNet;
 
 namespace CloudAge.Tools.Container.Pushing;
 
@@ -27,7 +26,7 @@ internal sealed class ImageExport : IDisposable
 
     public IReadOnlyList<ExportedLayer> Layers { get; }
 
-    public static async Task<ImageExport> SaveAsync(IDockerClient docker, string imageId, CancellationToken cancellationToken)
+    public static async Task<ImageExport> SaveAsync(Uri endpoint, string imageId, CancellationToken cancellationToken)
     {
         var directory = Directory.CreateTempSubdirectory("cloudage-export-").FullName;
         try
@@ -35,7 +34,11 @@ internal sealed class ImageExport : IDisposable
             var files = new Dictionary<string, ExportedLayer>(StringComparer.Ordinal);
             var links = new Dictionary<string, string>(StringComparer.Ordinal);
             var blobs = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-            await using (var stream = await docker.Images.SaveImageAsync(imageId, cancellationToken).ConfigureAwait(false))
+            using var engine = EngineHttp.Create(endpoint);
+            using var response = await engine.GetAsync(new Uri(EngineHttp.BaseAddress(endpoint), $"images/{Uri.EscapeDataString(imageId)}/get"), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+                throw new ContainerException($"The Docker engine at {endpoint} answered HTTP {(int)response.StatusCode} to exporting image {imageId}: {(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)).Trim()}");
+            await using (var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false))
             {
                 using var reader = new TarReader(stream);
                 while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
@@ -96,6 +99,41 @@ internal sealed class ImageExport : IDisposable
     }
 
     private sealed record SaveManifest(string Config, List<string> Layers);
+}
+
+/// <summary>
+/// Plain HTTP to the engine for the image export: Docker.DotNet's chunked stream reader ends the export early
+/// (EndOfStreamException in ChunkedReadStream on multi-megabyte exports), .NET's own HTTP stack reads it whole.
+/// </summary>
+internal static class EngineHttp
+{
+    public static HttpClient Create(Uri endpoint)
+    {
+        var handler = new SocketsHttpHandler();
+        if (endpoint.Scheme == "unix")
+        {
+            handler.ConnectCallback = async (_, cancellationToken) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(endpoint.LocalPath), cancellationToken).ConfigureAwait(false);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+        return new HttpClient(handler) { Timeout = TimeSpan.FromMinutes(10) };
+    }
+
+    /// <summary>API 1.41, the version of the engine 20.10 the rest of the code speaks too.</summary>
+    public static Uri BaseAddress(Uri endpoint) => endpoint.Scheme == "unix"
+        ? new Uri("http://docker/v1.41/")
+        : new Uri($"{(endpoint.Scheme is "https" ? "https" : "http")}://{endpoint.Authority}/v1.41/");
 }
 
 /// <summary>One uncompressed layer: its diff id (sha256 of the tar) and where it lies.</summary>

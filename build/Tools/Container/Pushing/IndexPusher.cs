@@ -82,7 +82,7 @@ public sealed class IndexPusher(IDockerClient docker, Uri endpoint, RegistryClie
             return (OciDescriptor.Of(OciMediaTypes.ImageManifest, remembered) with { Platform = platform }, local.ID);
         }
 
-        using var export = await ImageExport.SaveAsync(docker, local.ID, cancellationToken).ConfigureAwait(false);
+        using var export = await ImageExport.SaveAsync(endpoint, local.ID, cancellationToken).ConfigureAwait(false);
         var config = OciDescriptor.Of(OciMediaTypes.ImageConfig, export.Config);
         if (config.Digest != local.ID)
             throw new ContainerException($"The engine exported image {local.ID} with a config whose digest is {config.Digest}; the export is damaged. Try again.");
