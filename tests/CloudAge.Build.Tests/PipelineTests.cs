@@ -21,7 +21,7 @@ public sealed class PipelineTests(PipelineServers servers) : IClassFixture<Pipel
         ProcessHelper.Run("bash", string.Join(' ', "build.sh", "DockerBuild", "PushEcr", "--skip", "Restore", "Compile", "--no-logo",
             "--registry", $"127.0.0.1:{servers.RegistryPort}", "--ecr-endpoint", $"http://127.0.0.1:{servers.MotoPort}",
             "--aws-region", "us-east-1", "--ecr-repository", repository, "--scanner", "none",
-            "--base-image", "cloudage-local/runtime-deps:10.0"), Root, Environment(), timeoutSeconds: 900);
+            "--base-image", "cloudage-local/runtime-deps-e2e:10.0"), Root, Environment(), timeoutSeconds: 900);
 
     private static Dictionary<string, string> Environment() => new()
     {
@@ -35,9 +35,9 @@ public sealed class PipelineTests(PipelineServers servers) : IClassFixture<Pipel
     [IntegrationFact(Needs.Docker | Needs.Registry | Needs.Htpasswd | Needs.Moto)]
     public async Task PushEcr_pushes_both_platforms_as_one_index_with_sbom_and_provenance_and_a_second_push_uploads_nothing()
     {
-        var made = ProcessHelper.Run("bash", "scripts/make-local-base-image.sh cloudage-local/runtime-deps:10.0", Root);
+        var made = ProcessHelper.Run("bash", "scripts/make-local-base-image.sh cloudage-local/runtime-deps-e2e:10.0", Root);
         Assert.True(made.ExitCode == 0, made.Output);
-        Assert.Contains("cloudage-local/runtime-deps:10.0-arm64", made.Output);
+        Assert.Contains("cloudage-local/runtime-deps-e2e:10.0-arm64", made.Output);
         var repository = "cloudage-e2e-" + Guid.NewGuid().ToString("N")[..8];
 
         var first = BuildSh(repository);
