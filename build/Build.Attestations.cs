@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CloudAge.Build.Support;
 using CloudAge.Engine;
-using CloudAge.Engine.Output;
+using CloudAge.Common.IO;
 using CloudAge.Tools.Container;
 using CloudAge.Tools.Container.Attestations;
 using CloudAge.Tools.Container.Building;
@@ -75,24 +75,16 @@ public sealed partial class Build
             subject = pushed!.Index;
             _pushedPlatforms = pushed.Platforms;
         }
-        _pushed = result;
         foreach (var platform in _pushedPlatforms)
             Log.Information($"  {platform.Platform}: {result.ImageUri}@{platform.Digest}");
         Log.Information($"Pushed {result.ImageUri}@{result.Digest} as {string.Join(", ", result.Tags)}; {result.BytesUploaded} layer bytes uploaded.");
 
         await Attach(registryClient, result, subject, cancellationToken);
 
-        var image = new
+        new ImageArtifact(result.ImageUri, result.Digest, result.Tags, result.SkippedTags, CommitSha, ImageTagSet.Version)
         {
-            imageUri = result.ImageUri,
-            digest = result.Digest,
-            tags = result.Tags,
-            skippedTags = result.SkippedTags,
-            commit = CommitSha,
-            version = ImageTagSet.Version,
-            platforms = _pushedPlatforms.Select(p => new { platform = p.Platform.ToString(), digest = p.Digest }).ToList(),
-        };
-        AtomicFile.Write(ArtifactsDirectory / "image.json", JsonSerializer.Serialize(image, JsonOptions) + "\n");
+            Platforms = _pushedPlatforms.Select(p => new ImagePlatform(p.Platform.ToString(), p.Digest)).ToList(),
+        }.Write(ImageArtifactFile);
         SetOutput("image-uri", result.ImageUri);
         SetOutput("image-digest", result.Digest);
         SetOutput("image-tag", ShaTag);
