@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using CloudAge.Testing;
 using CloudAge.Tools.Container.Building;
 
 namespace CloudAge.Tools.Container.Tests.Fixtures;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using CloudAge.Common.Secrets;
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 using CloudAge.Tools.Container.Building;
 using CloudAge.Tools.Container.Oci;
 using CloudAge.Tools.Container.Pushing;

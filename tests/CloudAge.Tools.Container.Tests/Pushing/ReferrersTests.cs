@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using CloudAge.Common.Secrets;
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 using CloudAge.Tools.Container.Attestations;
 using CloudAge.Tools.Container.Building;
 using CloudAge.Tools.Container.Oci;
