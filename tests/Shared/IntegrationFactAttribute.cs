@@ -92,7 +92,8 @@ public static class Prerequisites
             using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardError = true, RedirectStandardOutput = true });
             if (process is null)
                 return false;
-            process.WaitForExit(20_000);
+            // Importing moto takes seconds, and many on a loaded machine; a short wait would read as "not installed".
+            process.WaitForExit(90_000);
             return process.HasExited && process.ExitCode == 0;
         }
         catch (System.ComponentModel.Win32Exception)
