@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using CloudAge.Build.Tests.Fixtures;
-using CloudAge.Tests.Shared;
 
 namespace CloudAge.Build.Tests;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using CloudAge.Build.Tests.Fixtures;
-using CloudAge.Tests.Shared;
 
 namespace CloudAge.Build.Tests;
 

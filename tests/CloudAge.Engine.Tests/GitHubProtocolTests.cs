@@ -1,6 +1,5 @@
 using CloudAge.Engine.Hosts;
 using CloudAge.Engine.Tests.Fixtures;
-using CloudAge.Tests.Shared;
 
 namespace CloudAge.Engine.Tests;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using CloudAge.Tests.Shared;
 using CloudAge.Workflows.Tests.Fixtures;
 using YamlDotNet.RepresentationModel;
 

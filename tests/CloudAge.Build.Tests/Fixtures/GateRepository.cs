@@ -9,9 +9,11 @@ namespace CloudAge.Build.Tests.Fixtures;
 /// </summary>
 public sealed class GateRepository : IDisposable
 {
+    private readonly TempDirectory _directory = new();
+
     public GateRepository(string source)
     {
-        Root = Directory.CreateTempSubdirectory("cloudage-gate-").FullName;
+        Root = _directory.Path;
         foreach (var folder in new[] { "k8s", "argocd", Path.Combine(".github", "workflows") })
             CopyDirectory(Path.Combine(source, folder), Path.Combine(Root, folder));
         Directory.CreateDirectory(Path.Combine(Root, "docs"));
@@ -65,5 +67,5 @@ public sealed class GateRepository : IDisposable
             CopyDirectory(directory, Path.Combine(to, Path.GetFileName(directory)));
     }
 
-    public void Dispose() => Directory.Delete(Root, recursive: true);
+    public void Dispose() => _directory.Dispose();
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace CloudAge.Build.Tests.Fixtures;
@@ -12,11 +11,7 @@ public sealed class LoopbackServer : IDisposable
 
     public LoopbackServer(HttpStatusCode status, string contentType, string body)
     {
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        Port = FreePort.Next();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _loop = Task.Run(async () =>
