@@ -39,10 +39,17 @@ public sealed class GateTests(PipelineServers servers) : IClassFixture<PipelineS
         Assert.Contains("PushEcr", laptop);
     }
 
-    // The build program itself, as build.sh runs it after compiling it (the test project carries the same _build.dll), in its
-    // own process with its own environment: the real Docker engine, registry and moto.
+    // The build program itself, as build.sh runs it after compiling it, in its own process and environment: the real Docker
+    // engine, registry and moto. Its own output folder (built with this test project, same configuration), not the test's
+    // bin, whose assembly versions are the test project's.
+    private static string BuildProgram()
+    {
+        var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        return Path.Combine(Root, "build", "bin", framework.Parent!.Name, framework.Name, "_build.dll");
+    }
+
     private (int ExitCode, string Output) RunCi(GateRepository repository, string imageRepository, string summary) =>
-        ProcessHelper.Run("dotnet", string.Join(' ', Path.Combine(AppContext.BaseDirectory, "_build.dll"),
+        ProcessHelper.Run("dotnet", string.Join(' ', BuildProgram(),
             "Test", "Validate", "PushEcr", "--root", repository.Root, "--no-logo",
             // Restore, Compile, Test and Publish of the real solution are the test run's own job; the image context is prepared here.
             "--skip", "Restore", "Compile", "Test", "Publish",
