@@ -90,6 +90,8 @@ public sealed partial class Build
         SetOutput("image-tag", ShaTag);
         SetOutput("image-tags", string.Join(' ', result.Tags));
         SetOutput("image-platforms", string.Join(' ', _pushedPlatforms.Select(p => p.Platform.ToString())));
+        if (EffectiveScanner() == ScannerChoice.None)
+            SetOutput("scan-result", Scanner == ScannerChoice.None ? "not scanned (--scanner none)" : "not scanned (no scanner available, --scan-optional)");
     }
 
     /// <summary>Compressed-layer digests and manifests of earlier pushes, so a re-push of an unchanged image sends nothing (kept across Clean).</summary>

@@ -27,6 +27,9 @@ public sealed partial class Build
     Target DockerBuild => _ => _
         .Description("Builds the CloudAge image per platform (--platforms) from artifacts/publish/<rid> through the Docker engine API, tagged sha-<7 hex>, version, latest")
         .DependsOn(Publish)
+        // Ordering, not a dependency: `./build.sh Test Validate PushEcr` (CI) gates the image on tests and manifests,
+        // while a plain `./build.sh PushEcr` schedules neither and stays as quick as before.
+        .After(Test, Validate)
         .Requires(() => PlatformsAreValid)
         .Executes(BuildPlatformImages);
 

@@ -91,6 +91,8 @@ public sealed partial class Build
             Log.Information(ScanReport.RenderTable(findings));
         await ScanReport.WriteAsync(ArtifactsDirectory / "scan" / $"{scanner}-report.json", image, scanner, gate, findings, cancellationToken);
         Log.Information(gate.Summary);
+        // Shown in the step summary next to the image and its digest.
+        SetOutput("scan-result", $"{scanner}: {gate.Summary}");
         if (!gate.Passed)
             throw new InvalidOperationException(gate.Summary + $" Fix or upgrade the packages, or accept a finding with a reason and an expiry in {AcceptedRisksFile}.");
     }

@@ -37,8 +37,9 @@ public abstract class BuildBase
     }
 
     /// <summary>Reports a problem in a file of the repository: <c>file:line:column: message</c>, annotated on GitHub Actions.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Build code calls it as a member, like SetOutput.")]
     public void ReportProblem(string file, int line, int column, string message) =>
-        Log.Error(Host.Annotate(file, line, column, message));
+        Log.Problem(file, line, column, message);
 
     /// <summary>The names of the build's targets, in declaration order (for generators that must check names).</summary>
     public IReadOnlyList<string> TargetNames => Planning.TargetFactory.TargetProperties(GetType()).Select(p => p.Name).ToList();

@@ -12,7 +12,7 @@ public class DriftTests
     {
         using var repo = new TempDirectory();
         WorkflowFiles.Write(repo.Path, Generated, _ => { });
-        repo.Write(BuildAndPush, repo.Read(BuildAndPush).Replace("timeout-minutes: 30", "timeout-minutes: 90", StringComparison.Ordinal));
+        repo.Write(BuildAndPush, repo.Read(BuildAndPush).Replace("timeout-minutes: 45", "timeout-minutes: 90", StringComparison.Ordinal));
 
         var drift = WorkflowDrift.Check(repo.Path, Generated);
         var written = WorkflowFiles.Write(repo.Path, Generated, _ => { });
@@ -20,7 +20,7 @@ public class DriftTests
 
         var finding = Assert.Single(drift);
         Assert.Equal((BuildAndPush, DriftKind.Modified), (finding.RelativePath, finding.Kind));
-        Assert.Contains("-    timeout-minutes: 90\n+    timeout-minutes: 30\n", finding.Diff);
+        Assert.Contains("-    timeout-minutes: 90\n+    timeout-minutes: 45\n", finding.Diff);
         Assert.StartsWith($"--- {BuildAndPush} (committed)\n+++ {BuildAndPush} (generated)\n@@ -", finding.Diff);
         Assert.Contains("Run ./build.sh GenerateWorkflows and commit the result", WorkflowDrift.Describe(drift));
         Assert.Equal([BuildAndPush], written);
@@ -34,7 +34,7 @@ public class DriftTests
 
         var drift = WorkflowDrift.Check(repo.Path, Generated);
 
-        Assert.Equal([DriftKind.Missing, DriftKind.Missing], drift.Select(d => d.Kind));
+        Assert.Equal([DriftKind.Missing, DriftKind.Missing, DriftKind.Missing], drift.Select(d => d.Kind));
         Assert.Contains("+name: deploy\n", drift[1].Diff);
     }
 

@@ -7,6 +7,7 @@ public class GeneratorSnapshotTests
     [Theory]
     [InlineData("build-and-push")]
     [InlineData("deploy")]
+    [InlineData("pull-request")]
     public void Generated_workflow_matches_its_snapshot(string workflow)
     {
         var files = WorkflowGenerator.Generate(typeof(Build), Build.Surface);
@@ -20,7 +21,7 @@ public class GeneratorSnapshotTests
     {
         var files = WorkflowGenerator.Generate(typeof(Build), Build.Surface);
 
-        Assert.Equal([".github/workflows/build-and-push.yml", ".github/workflows/deploy.yml"], files.Select(f => f.RelativePath));
+        Assert.Equal([".github/workflows/build-and-push.yml", ".github/workflows/deploy.yml", ".github/workflows/pull-request.yml"], files.Select(f => f.RelativePath));
     }
 
     [Fact]

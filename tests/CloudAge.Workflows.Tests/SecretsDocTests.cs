@@ -17,7 +17,7 @@ public partial class SecretsDocTests
         var extra = documented.Select(SecretsDoc.Describe).Except(referenced.Select(SecretsDoc.Describe)).ToList();
         Assert.True(missing.Count + extra.Count == 0,
             $"docs/github-secrets.md is out of date.\nAdd rows for: {string.Join("; ", missing)}\nRemove or fix rows for: {string.Join("; ", extra)}");
-        Assert.Equal(documented.Count, documented.Select(d => d.Name).Distinct().Count());
+        Assert.Equal(documented.Count, documented.Select(d => (d.Name, d.Where)).Distinct().Count());
     }
 
     [Fact]
@@ -26,7 +26,7 @@ public partial class SecretsDocTests
         var referenced = WorkflowGenerator.ReferencedSecretsAndVariables(Combinations.All["multi-job"]);
 
         Assert.Equal(
-            ["AWS_ROLE_ARN (secret; ci)", "ECR_REPOSITORY (variable; ci)", "REGION (variable; ci)", "SLACK_WEBHOOK_URL (secret; ci)"],
+            ["AWS_ROLE_ARN (secret; repository; ci)", "ECR_REPOSITORY (variable; repository; ci)", "REGION (variable; repository; ci)", "SLACK_WEBHOOK_URL (secret; repository; ci)"],
             referenced.Select(SecretsDoc.Describe));
     }
 
@@ -37,7 +37,7 @@ public partial class SecretsDocTests
         var yaml = string.Concat(WorkflowGenerator.Generate(definitions, Build.Surface).Select(f => f.Content));
 
         var inYaml = ContextReference().Matches(yaml).Select(m => m.Groups[2].Value + (m.Groups[1].Value == "secrets" ? " (secret)" : " (variable)")).Distinct().Order();
-        var referenced = WorkflowGenerator.ReferencedSecretsAndVariables(definitions).Select(r => r.Name + (r.Kind == ReferenceKind.Secret ? " (secret)" : " (variable)")).Order();
+        var referenced = WorkflowGenerator.ReferencedSecretsAndVariables(definitions).Select(r => r.Name + (r.Kind == ReferenceKind.Secret ? " (secret)" : " (variable)")).Distinct().Order();
 
         Assert.Equal(referenced, inYaml);
     }
