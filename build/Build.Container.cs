@@ -23,7 +23,7 @@ public sealed partial class Build
     [Parameter("AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile)")]
     public string? AwsRegion { get; init; }
 
-    [Parameter("ECR API endpoint override, for VPC endpoints and emulators (e.g. http://127.0.0.1:5001)")]
+    [Parameter("Alias of --aws-endpoint (ECR API endpoint override; kept for existing scripts)")]
     public Uri? EcrEndpoint { get; init; }
 
     [Parameter("Tag mutability of a repository PushEcr creates; on IMMUTABLE an existing tag must keep its digest")]
@@ -68,7 +68,7 @@ public sealed partial class Build
     string LocalImage => $"{EcrRepository}:{ShaTag}";
     Uri DockerEndpoint => DockerHost ?? DockerEngine.DefaultEndpoint;
     // An ECR API endpoint override (emulator, VPC endpoint) means ECR even when the registry host is given explicitly.
-    bool PushesToEcr => Registry is null || EcrRegistryHost.IsEcr(Registry) || EcrEndpoint is not null;
+    bool PushesToEcr => Registry is null || EcrRegistryHost.IsEcr(Registry) || AwsApiEndpoint is not null;
     PushResult? _pushed;
 
     Target DockerBuild => _ => _
@@ -199,7 +199,7 @@ public sealed partial class Build
     }
 
     async Task<EcrClient> ConnectEcr(CancellationToken cancellationToken) =>
-        new(await ResolveAws(cancellationToken), Secrets, Log.Information, new EcrClientOptions { Endpoint = EcrEndpoint });
+        new(await ResolveAws(cancellationToken), Secrets, Log.Information, new EcrClientOptions { Endpoint = AwsApiEndpoint });
 
     /// <summary>AWS credentials and region as AWS tools find them; the keys are added to the secrets on the way.</summary>
     Task<AwsSession> ResolveAws(CancellationToken cancellationToken) =>
