@@ -39,6 +39,9 @@ public sealed class ManifestValidator(Action<string>? log = null)
             ObjectReferenceChecks.Run(context);
             NamespaceCheck.Run(context);
             PathChecks.Run(context);
+            AvailabilityChecks.Run(context);
+            NetworkPolicyCheck.Run(context);
+            ArgoCdProjectChecks.Run(context);
         }
 
         ProbeChecks.Run(context);
