@@ -1,4 +1,4 @@
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 using CloudAge.Tools.Aws.CloudFormation;
 using CloudAge.Tools.Aws.Tests.Fixtures;
 

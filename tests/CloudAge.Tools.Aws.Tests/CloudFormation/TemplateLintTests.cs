@@ -1,6 +1,6 @@
 using CloudAge.Common.Processes;
 using CloudAge.Common.Secrets;
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 
 namespace CloudAge.Tools.Aws.Tests.CloudFormation;
 
