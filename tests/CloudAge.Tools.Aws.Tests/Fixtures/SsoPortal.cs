@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using CloudAge.Testing;
 
 namespace CloudAge.Tools.Aws.Tests.Fixtures;
 
@@ -23,7 +23,7 @@ public sealed class SsoPortal : IDisposable
     public SsoPortal(string acceptedToken)
     {
         _token = acceptedToken;
-        var port = FreePort();
+        var port = FreePort.Next();
         Endpoint = new Uri($"http://127.0.0.1:{port}/");
         _listener.Prefixes.Add(Endpoint.ToString());
         _listener.Start();
@@ -78,12 +78,5 @@ public sealed class SsoPortal : IDisposable
         _listener.Stop();
         _listener.Close();
         _serving.Wait(TimeSpan.FromSeconds(5));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
