@@ -9,11 +9,11 @@ public sealed partial class Build
     [Parameter("AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile)")]
     public string? AwsRegion { get; init; }
 
-    [Parameter("ECR API endpoint override, for VPC endpoints and emulators (e.g. http://127.0.0.1:5001)")]
+    [Parameter("Alias of --aws-endpoint (ECR API endpoint override; kept for existing scripts)")]
     public Uri? EcrEndpoint { get; init; }
 
     async Task<EcrClient> ConnectEcr(CancellationToken cancellationToken) =>
-        new(await ResolveAws(cancellationToken), Secrets, Log.Information, new EcrClientOptions { Endpoint = EcrEndpoint });
+        new(await ResolveAws(cancellationToken), Secrets, Log.Information, new EcrClientOptions { Endpoint = AwsApiEndpoint });
 
     /// <summary>AWS credentials and region as AWS tools find them; the keys are added to the secrets on the way.</summary>
     Task<AwsSession> ResolveAws(CancellationToken cancellationToken) =>

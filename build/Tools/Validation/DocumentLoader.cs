@@ -80,6 +80,10 @@ internal static class DocumentLoader
         {
             SchemaCheck.Run(document, ArgoCdApplicationSchema.Application, RuleIds.ArgoCdSchema, findings);
         }
+        else if (apiVersion == ArgoCdApplicationSchema.ApiVersion && kind == ArgoCdAppProjectSchema.Kind)
+        {
+            SchemaCheck.Run(document, ArgoCdAppProjectSchema.AppProject, RuleIds.ArgoCdSchema, findings);
+        }
         else if (apiVersion == KustomizationSchema.ApiVersion && kind == KustomizationSchema.Kind)
         {
             SchemaCheck.Run(document, KustomizationSchema.Kustomization, RuleIds.KustomizeSchema, findings);

@@ -36,6 +36,9 @@ public sealed class ManifestValidator(ValidationOptions options, Action<string>?
             ObjectReferenceChecks.Run(context);
             NamespaceCheck.Run(context);
             PathChecks.Run(context);
+            AvailabilityChecks.Run(context);
+            NetworkPolicyCheck.Run(context);
+            ArgoCdProjectChecks.Run(context);
         }
 
         ProbeChecks.Run(context);

@@ -33,6 +33,14 @@ public static class RuleIds
     public const string MinReplicas = "min-replicas";
     public const string MaxUnavailableZero = "max-unavailable-zero";
     public const string IrsaRoleArn = "irsa-role-arn";
+    public const string PodDisruptionBudget = "pdb-covers-workload";
+    public const string TopologySpread = "topology-spread";
+    public const string Autoscaler = "hpa-valid";
+    public const string AutoscalerIgnoredByArgoCd = "hpa-replicas-ignored-by-argocd";
+    public const string NetworkPolicy = "network-policy";
+    public const string NamespacePodSecurity = "namespace-pod-security";
+    public const string ArgoCdProject = "argocd-project";
+    public const string LivenessHealthz = "liveness-healthz";
     public const string SecretPlaceholders = "secret-placeholders";
     public const string ConfigMapSecrets = "configmap-no-secrets";
     public const string EnvSecrets = "env-no-secrets";
@@ -92,7 +100,15 @@ public static class RuleIds
         [NoLatestTag] = "an image has no tag or the tag latest",
         [MinReplicas] = "a Deployment or StatefulSet runs fewer than 2 replicas",
         [MaxUnavailableZero] = "a Deployment's rolling update may take pods away (maxUnavailable is not 0)",
-        [IrsaRoleArn] = "a ServiceAccount's eks.amazonaws.com/role-arn is missing or not an IAM role ARN",
+        [IrsaRoleArn] = "a ServiceAccount's eks.amazonaws.com/role-arn is not an IAM role ARN (aws, aws-cn, aws-us-gov); none at all is the Pod Identity path",
+        [PodDisruptionBudget] = "a Deployment with 2+ replicas has no PodDisruptionBudget, or one that blocks every eviction",
+        [TopologySpread] = "a Deployment with 2+ replicas does not spread its pods across zones and nodes",
+        [Autoscaler] = "a HorizontalPodAutoscaler targets no Deployment here, scales below 2 replicas or not on CPU",
+        [AutoscalerIgnoredByArgoCd] = "an autoscaled Deployment's spec.replicas is not ignored by its Argo CD Application (ignoreDifferences + RespectIgnoreDifferences=true)",
+        [NetworkPolicy] = "pods without a NetworkPolicy, or one that opens more than port 80 in or misses DNS, 443 or the Pod Identity agent out",
+        [NamespacePodSecurity] = "a Namespace is not labelled pod-security.kubernetes.io/enforce: restricted",
+        [ArgoCdProject] = "an Application runs in project default, or its AppProject does not limit repositories, destinations and kinds",
+        [LivenessHealthz] = "a liveness probe does not ask /healthz",
         [SecretPlaceholders] = "a committed Secret holds a value that is not a placeholder",
         [ConfigMapSecrets] = "a ConfigMap value looks like a secret (access key, private key, token, or a password-named key)",
         [EnvSecrets] = "a literal container env value looks like a secret",

@@ -13,7 +13,7 @@ public sealed class AwsEnvironment : IDisposable
         "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION",
         "AWS_DEFAULT_REGION", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN",
         "AWS_ROLE_SESSION_NAME", "AWS_ENDPOINT_URL_STS", "AWS_EC2_METADATA_DISABLED", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SSO",
     ];
 
     /// <summary>The key of profile <c>ci</c> in the profile files every test sees.</summary>
@@ -39,11 +39,38 @@ public sealed class AwsEnvironment : IDisposable
 
     public string Directory { get; }
 
+    /// <summary>Two IAM Identity Center profiles as `aws configure sso` writes them, one session each (so one token cache file each).</summary>
+    private const string SsoProfiles = """
+
+        [profile sso-dev]
+        sso_session = cloudage-valid
+        sso_account_id = 123456789012
+        sso_role_name = Deployer
+        region = us-east-1
+
+        [sso-session cloudage-valid]
+        sso_start_url = https://cloudage-test.awsapps.com/start
+        sso_region = us-east-1
+        sso_registration_scopes = sso:account:access
+
+        [profile sso-expired]
+        sso_session = cloudage-expired
+        sso_account_id = 123456789012
+        sso_role_name = Deployer
+        region = us-east-1
+
+        [sso-session cloudage-expired]
+        sso_start_url = https://cloudage-test.awsapps.com/start
+        sso_region = us-east-1
+        sso_registration_scopes = sso:account:access
+
+        """;
+
     private static string CreateProfiles()
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("cloudage-aws-").FullName;
         File.WriteAllText(Path.Combine(directory, "credentials"), $"[ci]\naws_access_key_id = AKIAPROFILE000000001\naws_secret_access_key = {ProfileSecret}\n");
-        File.WriteAllText(Path.Combine(directory, "config"), "[profile ci]\nregion = ap-southeast-2\n");
+        File.WriteAllText(Path.Combine(directory, "config"), "[profile ci]\nregion = ap-southeast-2\n" + SsoProfiles);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => System.IO.Directory.Delete(directory, recursive: true);
         return directory;
     }

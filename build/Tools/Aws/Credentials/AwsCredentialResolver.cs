@@ -27,6 +27,12 @@ public sealed class AwsCredentialResolver(SecretMasker masker, Action<string> lo
             // Refreshing credentials (web identity, instance roles) fetch their keys here: fail now, not mid-push.
             await CredentialKeys.GetAsync(credentials, masker).ConfigureAwait(false);
         }
+        catch (AmazonClientException e) when (IsSsoProfile(profileName))
+        {
+            throw new AwsCredentialsException(masker.Redact(
+                $"The AWS SSO session of profile '{profileName}' has expired or was never started: run 'aws sso login --profile {profileName}', then rerun. " +
+                $"The AWS SDK said: {e.Message}"));
+        }
         catch (AmazonClientException e)
         {
             throw new AwsCredentialsException(NoCredentialsMessage(profileName, masker.Redact(e.Message)));
@@ -54,6 +60,12 @@ public sealed class AwsCredentialResolver(SecretMasker masker, Action<string> lo
             "Pass the region parameter (for example us-east-1), export AWS_REGION, or add 'region = ...' to the profile in ~/.aws/config.");
     }
 
+    // An IAM Identity Center profile (sso_session or the legacy sso_start_url): AWSSDK.Core resolves it through
+    // AWSSDK.SSO and AWSSDK.SSOOIDC, which this project references so they load at run time.
+    private static bool IsSsoProfile(string profileName) =>
+        new CredentialProfileStoreChain().TryGetProfile(profileName, out var profile)
+        && (!string.IsNullOrEmpty(profile.Options.SsoSession) || !string.IsNullOrEmpty(profile.Options.SsoStartUrl));
+
     private static string NoCredentialsMessage(string profileName, string detail) =>
         "No AWS credentials found. Tried, in order: environment variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN); " +
         "web identity (AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN); " +
@@ -66,6 +78,7 @@ public sealed class AwsCredentialResolver(SecretMasker masker, Action<string> lo
     {
         "EnvironmentVariablesAWSCredentials" => "environment variables",
         "AssumeRoleWithWebIdentityCredentials" => $"web identity (role {((AssumeRoleWithWebIdentityCredentials)credentials).RoleArn})",
+        "SSOAWSCredentials" => $"SSO profile '{profileName}'",
         "ECSTaskCredentials" or "GenericContainerCredentials" => "container credentials",
         "DefaultInstanceProfileAWSCredentials" or "InstanceProfileAWSCredentials" => "EC2 instance metadata",
         _ => $"profile '{profileName}'",

@@ -39,6 +39,12 @@ public static class AwsEndpoints
     /// <summary>The regional STS endpoint, as <c>aws eks get-token</c> uses it.</summary>
     public static Uri Sts(string region) => new($"https://sts.{region}.{DnsSuffix(region)}/");
 
+    /// <summary>The regional CloudFormation endpoint.</summary>
+    public static Uri CloudFormation(string region) => new($"https://cloudformation.{region}.{DnsSuffix(region)}/");
+
+    /// <summary>The regional EKS endpoint.</summary>
+    public static Uri Eks(string region) => new($"https://eks.{region}.{DnsSuffix(region)}/");
+
     private static string DnsSuffix(string region) =>
         region.StartsWith("cn-", StringComparison.Ordinal) ? "amazonaws.com.cn" : "amazonaws.com";
 }

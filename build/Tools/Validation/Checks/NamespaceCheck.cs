@@ -28,7 +28,8 @@ internal static class NamespaceCheck
         }
 
         var source = application is null ? "the Namespace manifest" : $"Argo CD Application {application.Name}'s destination";
-        foreach (var document in context.Documents.Where(d => d.Kind != ArgoCdApplicationSchema.Kind))
+        // Applications and AppProjects live in Argo CD's own namespace, not the one they deploy to.
+        foreach (var document in context.Documents.Where(d => d.Kind is not (ArgoCdApplicationSchema.Kind or ArgoCdAppProjectSchema.Kind)))
         {
             if (document.Kind == "Namespace" && document.Name != expected)
             {

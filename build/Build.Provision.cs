@@ -1,0 +1,81 @@
+using CloudAge.Engine;
+using CloudAge.Engine.Cli;
+using CloudAge.Tools.Aws.CloudFormation;
+
+namespace CloudAge.Build;
+
+public sealed partial class Build
+{
+    [Parameter("AWS API endpoint override for every AWS client (ECR, EKS, STS, CloudFormation): VPC endpoints, emulators (e.g. http://127.0.0.1:5000)")]
+    public Uri? AwsEndpoint { get; init; }
+
+    [Parameter("CloudFormation stack Provision creates or updates")]
+    public string StackName { get; init; } = "cloudage";
+
+    [Parameter("CloudFormation template Provision deploys")]
+    public string StackTemplate { get; init; } = "infra/cloudage.yaml";
+
+    [Parameter("Stack parameter values as Key=Value (e.g. GitHubOwner=your-org); they win over the parameters file")]
+    public string[] StackParameters { get; init; } = [];
+
+    [Parameter("JSON file of stack parameter values, as the AWS CLI takes them (used when it exists)")]
+    public string StackParametersFile { get; init; } = "infra/parameters.json";
+
+    [Parameter("How long Provision waits for the stack to settle")]
+    public TimeSpan ProvisionTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    // --ecr-endpoint predates --aws-endpoint and stays as its alias.
+    Uri? AwsApiEndpoint => AwsEndpoint ?? EcrEndpoint;
+
+    Target Provision => _ => _
+        .Description("Creates or updates the AWS resources of infra/ (CloudFormation change set); --dry-run prints the change set only")
+        .SupportsDryRun()
+        .Requires(() => StackInputsAreValid())
+        .Executes(async cancellationToken =>
+        {
+            var (template, parameters) = _stackInputs!.Value;
+            var session = await ResolveAws(cancellationToken);
+            using var client = new CloudFormationClient(session, Secrets, Log.Information, new CloudFormationClientOptions { Endpoint = AwsApiEndpoint });
+            var deployment = new StackDeployment(StackName, template, parameters) { DryRun = IsDryRun, Timeout = ProvisionTimeout };
+            var result = await new StackDeployer(client, Log.Information).DeployAsync(deployment, cancellationToken);
+            foreach (var (key, value) in result.Stack?.Outputs ?? new Dictionary<string, string>())
+                Log.Information($"  {key} = {value}");
+            SetOutput("stack-outcome", result.Outcome.ToString());
+        });
+
+    (string Template, Dictionary<string, string> Parameters)? _stackInputs;
+
+    // Runs with the requirements, before any target: bad input is a usage error (exit 2), not a failed deployment.
+    bool StackInputsAreValid()
+    {
+        if (AwsEndpoint is not null && EcrEndpoint is not null && AwsEndpoint != EcrEndpoint)
+            throw new UsageException($"--aws-endpoint ({AwsEndpoint}) and its alias --ecr-endpoint ({EcrEndpoint}) differ; pass one of them, e.g. --aws-endpoint http://127.0.0.1:5000.");
+        var templatePath = RootDirectory / StackTemplate;
+        if (!File.Exists(templatePath))
+            throw new UsageException($"--stack-template {StackTemplate}: no such file; pass the template's path relative to the repository, e.g. --stack-template infra/cloudage.yaml.");
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        var file = RootDirectory / StackParametersFile;
+        if (File.Exists(file))
+        {
+            try
+            {
+                parameters = StackParameterInput.ParseFile(File.ReadAllText(file));
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"--stack-parameters-file {StackParametersFile}: {e.Message}; write e.g. {{\"Parameters\": {{\"GitHubOwner\": \"your-org\"}}}}.");
+            }
+        }
+        try
+        {
+            foreach (var (key, value) in StackParameterInput.ParsePairs(StackParameters))
+                parameters[key] = value;
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"--stack-parameters: {e.Message}; pass Key=Value pairs, e.g. --stack-parameters GitHubOwner=your-org GitHubRepo=cloudage.");
+        }
+        _stackInputs = (File.ReadAllText(templatePath), parameters);
+        return true;
+    }
+}

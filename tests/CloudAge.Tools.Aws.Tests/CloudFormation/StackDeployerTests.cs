@@ -1,0 +1,215 @@
+using CloudAge.Testing;
+using CloudAge.Tools.Aws.CloudFormation;
+using CloudAge.Tools.Aws.Tests.Fixtures;
+
+namespace CloudAge.Tools.Aws.Tests.CloudFormation;
+
+/// <summary>Provision's deployment flow with infra/cloudage.yaml against moto's real CloudFormation, DynamoDB, S3, ECR and IAM.</summary>
+[Collection(MotoServerGroup.Name)]
+public sealed class StackDeployerTests(MotoServer moto) : IAsyncLifetime
+{
+    private static readonly string Template = File.ReadAllText(Path.Combine(Prerequisites.RepositoryRoot(), "infra", "cloudage.yaml"));
+    private readonly LogCapture _log = new();
+    private readonly string _stack = "cloudage-" + Guid.NewGuid().ToString("N")[..8];
+    private Uri _endpoint = null!;
+
+    public async Task InitializeAsync() => _endpoint = await moto.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private CloudFormationClient Client(HttpMessageHandler? handler = null) =>
+        new(MotoServer.Session(), _log.Masker, _log.Log, new CloudFormationClientOptions { Endpoint = _endpoint, MaxAttempts = 2, FirstRetryDelay = TimeSpan.FromMilliseconds(50) }, handler);
+
+    private static StackDeployment Deployment(string stack, string template, Dictionary<string, string> parameters, bool dryRun = false) =>
+        new(stack, template, parameters) { DryRun = dryRun, PollInterval = TimeSpan.FromMilliseconds(200), Timeout = TimeSpan.FromMinutes(2) };
+
+    private static Dictionary<string, string> Owner => new() { ["GitHubOwner"] = "acme", ["BucketName"] = "cloudage-assets-test" };
+
+    [IntegrationFact(Needs.Moto)]
+    public async Task Provision_creates_the_stack_and_every_resource_with_its_settings()
+    {
+        using var client = Client();
+
+        var result = await new StackDeployer(client, _log.Log).DeployAsync(Deployment(_stack, Template, Owner));
+
+        Assert.Equal(DeploymentOutcome.Created, result.Outcome);
+        Assert.Equal("CREATE_COMPLETE", result.Stack!.Status);
+        Assert.Contains(result.ChangeSet!.Changes, c => c is { Action: "Add", LogicalId: "AssignmentsTable", ResourceType: "AWS::DynamoDB::Table" });
+        Assert.Contains(_log.Lines, l => l.Contains("Add      AssignmentsTable", StringComparison.Ordinal));
+        Assert.Contains(_log.Lines, l => l.Contains("CREATE_COMPLETE", StringComparison.Ordinal));
+
+        // moto models these settings through CloudFormation; versioning, the public access block, the bucket policy, the
+        // lifecycle policy and point-in-time recovery it accepts but does not apply, so cfn-lint is their check.
+        var found = await MotoInspector.QueryAsync(_endpoint, """
+            table = ddb.describe_table(TableName="cloudage-assignments")["Table"]
+            encryption = s3.get_bucket_encryption(Bucket="cloudage-assets-test")["ServerSideEncryptionConfiguration"]
+            repo = ecr.describe_repositories(repositoryNames=["cloudage"])["repositories"][0]
+            roles = [r["RoleName"] for r in iam.list_roles()["Roles"]]
+            policies = [p["PolicyName"] for p in iam.list_policies(Scope="Local")["Policies"]]
+            out(dict(billing=table["BillingModeSummary"]["BillingMode"], sse=encryption["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"],
+                     mutability=repo["imageTagMutability"], roles=roles, policies=policies))
+            """);
+        Assert.Equal("PAY_PER_REQUEST", found.GetProperty("billing").GetString());
+        Assert.Equal("AES256", found.GetProperty("sse").GetString());
+        Assert.Equal("IMMUTABLE", found.GetProperty("mutability").GetString());
+        Assert.Equal(2, found.GetProperty("policies").GetArrayLength());
+        var roles = found.GetProperty("roles").EnumerateArray().Select(r => r.GetString()).ToList();
+        Assert.Contains($"{_stack}-pod-role", roles);
+        Assert.Contains($"{_stack}-github-push", roles);
+        Assert.Contains($"{_stack}-github-deploy", roles);
+        Assert.Contains($"{_stack}-aws-load-balancer-controller", roles);
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public async Task The_GitHub_roles_trust_main_for_push_and_the_production_environment_for_deploy()
+    {
+        using var client = Client();
+        await new StackDeployer(client, _log.Log).DeployAsync(Deployment(_stack, Template, Owner));
+
+        var trust = await MotoInspector.QueryAsync(_endpoint, $$"""
+            doc = lambda n: json.dumps(iam.get_role(RoleName="{{_stack}}-" + n)["Role"]["AssumeRolePolicyDocument"])
+            out(dict(push=doc("github-push"), deploy=doc("github-deploy"), pod=doc("pod-role")))
+            """);
+
+        Assert.Contains("repo:acme/cloudage:ref:refs/heads/main", trust.GetProperty("push").GetString());
+        Assert.DoesNotContain("environment:production", trust.GetProperty("push").GetString());
+        Assert.Contains("repo:acme/cloudage:environment:production", trust.GetProperty("deploy").GetString());
+        Assert.Contains("oidc-provider/token.actions.githubusercontent.com", trust.GetProperty("deploy").GetString());
+        Assert.Contains("pods.eks.amazonaws.com", trust.GetProperty("pod").GetString());
+        Assert.Contains("sts:TagSession", trust.GetProperty("pod").GetString());
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public async Task With_a_cluster_issuer_the_pod_role_trusts_its_service_account_on_sub_and_aud()
+    {
+        using var client = Client();
+        var parameters = Owner;
+        parameters["ClusterOidcIssuer"] = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+        await new StackDeployer(client, _log.Log).DeployAsync(Deployment(_stack, Template, parameters));
+
+        var trust = await MotoInspector.QueryAsync(_endpoint, $$"""
+            out(json.dumps(iam.get_role(RoleName="{{_stack}}-pod-role")["Role"]["AssumeRolePolicyDocument"]))
+            """);
+
+        var text = trust.GetString()!;
+        Assert.Contains("\"oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub\": \"system:serviceaccount:cloudage:cloudage-sa\"", text);
+        Assert.Contains("\"oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud\": \"sts.amazonaws.com\"", text);
+        Assert.Contains("pods.eks.amazonaws.com", text);
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public async Task A_second_run_with_nothing_changed_says_no_changes_and_changes_nothing()
+    {
+        using var client = Client();
+        var deployer = new StackDeployer(client, _log.Log);
+        await deployer.DeployAsync(Deployment(_stack, Template, Owner));
+        var eventsBefore = await client.DescribeStackEventsAsync(_stack);
+
+        // No parameters at all: like `aws cloudformation deploy`, an update keeps the stack's values.
+        var second = await deployer.DeployAsync(Deployment(_stack, Template, []));
+
+        Assert.Equal(DeploymentOutcome.NoChanges, second.Outcome);
+        Assert.Contains(_log.Lines, l => l.Contains("no changes", StringComparison.Ordinal));
+        var eventsAfter = await client.DescribeStackEventsAsync(_stack);
+        Assert.Equal(eventsBefore.Select(e => e.EventId), eventsAfter.Select(e => e.EventId));
+        Assert.Equal("CREATE_COMPLETE", (await client.DescribeStackAsync(_stack))!.Status);
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public async Task Dry_run_prints_the_change_set_and_creates_nothing()
+    {
+        using var client = Client();
+
+        var result = await new StackDeployer(client, _log.Log).DeployAsync(Deployment(_stack, Template, Owner, dryRun: true));
+
+        Assert.Equal(DeploymentOutcome.DryRun, result.Outcome);
+        Assert.Contains(_log.Lines, l => l.Contains("Add      Repository", StringComparison.Ordinal));
+        Assert.Null(await client.DescribeStackAsync(_stack));
+        var left = await MotoInspector.QueryAsync(_endpoint, """
+            out(dict(tables=ddb.list_tables()["TableNames"], repos=[r["repositoryName"] for r in ecr.describe_repositories()["repositories"]]))
+            """);
+        Assert.Empty(left.GetProperty("tables").EnumerateArray());
+        Assert.Empty(left.GetProperty("repos").EnumerateArray());
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public async Task Dry_run_of_an_update_leaves_the_stack_as_it_was()
+    {
+        using var client = Client();
+        var deployer = new StackDeployer(client, _log.Log);
+        await deployer.DeployAsync(Deployment(_stack, Template, Owner));
+
+        var result = await deployer.DeployAsync(Deployment(_stack, Template, new() { ["KeepShaImages"] = "5" }, dryRun: true));
+
+        Assert.Equal(DeploymentOutcome.DryRun, result.Outcome);
+        var stack = await client.DescribeStackAsync(_stack);
+        Assert.Equal("30", stack!.Parameters["KeepShaImages"]);
+        Assert.Equal("CREATE_COMPLETE", stack.Status);
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public async Task A_template_moto_refuses_to_run_fails_with_CloudFormations_reason()
+    {
+        using var client = Client();
+        // GetAtt on a resource moto does not model: its ExecuteChangeSet answers ValidationError.
+        const string broken = """
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              Provider:
+                Type: AWS::IAM::OIDCProvider
+                Properties: { Url: "https://token.actions.githubusercontent.com", ClientIdList: [sts.amazonaws.com] }
+              Role:
+                Type: AWS::IAM::Role
+                Properties:
+                  AssumeRolePolicyDocument:
+                    Version: "2012-10-17"
+                    Statement: [{ Effect: Allow, Principal: { Federated: !GetAtt Provider.Arn }, Action: sts:AssumeRoleWithWebIdentity }]
+            """;
+
+        var e = await Assert.ThrowsAsync<StackDeploymentException>(() => new StackDeployer(client, _log.Log).DeployAsync(Deployment(_stack, broken, [])));
+
+        Assert.Contains($"refused to run change set", e.Message);
+        Assert.Contains("references undefined resource Provider", e.Message);
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public async Task A_stack_that_rolls_back_fails_with_its_failed_events()
+    {
+        const string reason = "Resource handler returned message: \"cloudage-assets-test already exists\" (HandlerErrorCode: AlreadyExists)";
+        using var script = new RollbackScript(_stack, "AssetsBucket", reason);
+        using var client = Client(script);
+
+        var e = await Assert.ThrowsAsync<StackDeploymentException>(() => new StackDeployer(client, _log.Log).DeployAsync(Deployment(_stack, Template, Owner)));
+
+        var failed = Assert.Single(e.FailedEvents);
+        Assert.Equal(("AssetsBucket", "CREATE_FAILED", reason), (failed.LogicalId, failed.Status, failed.StatusReason));
+        Assert.Contains("ROLLBACK_COMPLETE", e.Message);
+        Assert.Contains("AssetsBucket (AWS::S3::Bucket) CREATE_FAILED: " + reason, e.Message);
+        Assert.Contains($"aws cloudformation delete-stack --stack-name {_stack}", e.Message);
+        Assert.Contains(_log.Lines, l => l.Contains("ROLLBACK_IN_PROGRESS", StringComparison.Ordinal));
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public async Task A_missing_required_parameter_is_named_before_anything_is_created()
+    {
+        using var client = Client();
+
+        var e = await Assert.ThrowsAsync<StackDeploymentException>(() => new StackDeployer(client, _log.Log).DeployAsync(Deployment(_stack, Template, [])));
+
+        Assert.Contains("--stack-parameters GitHubOwner=<value>", e.Message);
+        Assert.Null(await client.DescribeStackAsync(_stack));
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public async Task An_unknown_parameter_is_refused_with_the_declared_ones()
+    {
+        using var client = Client();
+        var parameters = Owner;
+        parameters["GithubOwner"] = "typo";
+
+        var e = await Assert.ThrowsAsync<StackDeploymentException>(() => new StackDeployer(client, _log.Log).DeployAsync(Deployment(_stack, Template, parameters)));
+
+        Assert.Contains("no parameter GithubOwner", e.Message);
+        Assert.Contains("GitHubOwner", e.Message.Split("declares")[1]);
+    }
+}

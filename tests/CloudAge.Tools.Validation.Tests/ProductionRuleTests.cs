@@ -1,0 +1,117 @@
+using CloudAge.Tools.Validation.Tests.Fixtures;
+
+namespace CloudAge.Tools.Validation.Tests;
+
+/// <summary>The production rules (disruption budget, spread, autoscaler, network policy, Pod Security, Argo CD project), each with a broken copy.</summary>
+public sealed class ProductionRuleTests
+{
+    private const string Deployment = "k8s/deployment.yaml";
+    private const string Budget = "k8s/poddisruptionbudget.yaml";
+    private const string Autoscaler = "k8s/horizontalpodautoscaler.yaml";
+    private const string Policy = "k8s/networkpolicy.yaml";
+    private const string Application = "argocd/application.yaml";
+    private const string Project = "argocd/appproject.yaml";
+
+    public static TheoryData<BrokenManifest> BrokenManifests() =>
+    [
+        new(RuleIds.PodDisruptionBudget, Budget, "minAvailable: 1", "minAvailable: 2", "minAvailable: 2"),
+        new(RuleIds.PodDisruptionBudget, Budget, "minAvailable: 1", "minAvailable: 0", "minAvailable: 0"),
+        new(RuleIds.TopologySpread, Deployment, "topologyKey: topology.kubernetes.io/zone", "topologyKey: topology.kubernetes.io/region", "topologySpreadConstraints:"),
+        new(RuleIds.TopologySpread, Deployment, "topologyKey: kubernetes.io/hostname", "topologyKey: node.kubernetes.io/instance-type", "topologySpreadConstraints:"),
+        new(RuleIds.Autoscaler, Autoscaler, "minReplicas: 2", "minReplicas: 1", "minReplicas"),
+        new(RuleIds.Autoscaler, Autoscaler, "maxReplicas: 6", "maxReplicas: 2", "maxReplicas"),
+        new(RuleIds.Autoscaler, Autoscaler, "name: cpu", "name: memory", "metrics:"),
+        new(RuleIds.Autoscaler, Autoscaler, "    name: cloudage\n  minReplicas", "    name: cloudage-web\n  minReplicas", "name: cloudage-web"),
+        new(RuleIds.AutoscalerIgnoredByArgoCd, Application, "      - RespectIgnoreDifferences=true\n", "", "syncOptions:"),
+        new(RuleIds.AutoscalerIgnoredByArgoCd, Application, "        - /spec/replicas", "        - /spec/template", "ignoreDifferences:"),
+        new(RuleIds.NetworkPolicy, Policy, "        - port: 80\n          protocol: TCP\n  egress", "        - port: 8080\n          protocol: TCP\n  egress", "port: 8080"),
+        new(RuleIds.NetworkPolicy, Policy, "    - ports:\n        - port: 80\n          protocol: TCP\n  egress", "    - from: []\n  egress", "- from: []"),
+        new(RuleIds.NetworkPolicy, Policy, "cidr: 169.254.170.23/32", "cidr: 169.254.169.254/32", "egress:"),
+        new(RuleIds.NetworkPolicy, Policy, "        - port: 443", "        - port: 8443", "egress:"),
+        new(RuleIds.NetworkPolicy, Policy, "    - Egress\n", "", "policyTypes"),
+        new(RuleIds.NamespacePodSecurity, "k8s/namespace.yaml", "enforce: restricted", "enforce: baseline", "enforce: baseline"),
+        new(RuleIds.ArgoCdProject, Application, "  project: cloudage", "  project: default", "project: default"),
+        new(RuleIds.ArgoCdProject, Application, "  project: cloudage", "  project: team", "project: team"),
+        new(RuleIds.ArgoCdProject, Project, "    - https://github.com/your-org/cloudage.git", "    - \"*\"", "sourceRepos"),
+        new(RuleIds.ArgoCdProject, Project, "      namespace: cloudage", "      namespace: \"*\"", "destinations"),
+        new(RuleIds.ArgoCdProject, Project, "    - group: policy\n      kind: PodDisruptionBudget\n", "", "namespaceResourceWhitelist"),
+        new(RuleIds.ArgoCdProject, Project, "    - group: apps\n      kind: Deployment", "    - group: \"*\"\n      kind: \"*\"", "namespaceResourceWhitelist"),
+        new(RuleIds.ArgoCdSchema, Project, "  sourceRepos:", "  sourceRepo:", "sourceRepo:"),
+        new(RuleIds.LivenessHealthz, Deployment, "path: /healthz", "path: /live", "path: /live"),
+    ];
+
+    [Theory]
+    [MemberData(nameof(BrokenManifests))]
+    public void A_broken_production_manifest_is_reported_with_its_file_line_and_rule(BrokenManifest broken)
+    {
+        using var repository = new RepositoryCopy().Replace(broken.File, broken.Find, broken.Replacement);
+        var expectedLine = repository.LineOf(broken.File, broken.LineMarker);
+
+        var findings = repository.Validate();
+
+        Assert.Contains(findings, f => f.File == broken.File && f.RuleId == broken.Rule && f.Line == expectedLine);
+    }
+
+    [Fact]
+    public void A_deployment_no_budget_selects_is_reported_at_its_replicas()
+    {
+        using var repository = new RepositoryCopy().Replace(Budget, "      app.kubernetes.io/name: cloudage", "      app.kubernetes.io/name: cloudage-old");
+
+        var findings = repository.Validate();
+
+        Assert.Contains(findings, f => f.File == Deployment && f.RuleId == RuleIds.PodDisruptionBudget && f.Line == repository.LineOf(Deployment, "  replicas: 2"));
+    }
+
+    [Fact]
+    public void Pods_no_network_policy_selects_are_reported_at_their_labels()
+    {
+        using var repository = new RepositoryCopy().Replace(Policy, "      app.kubernetes.io/name: cloudage\n  policyTypes", "      app.kubernetes.io/name: other\n  policyTypes");
+
+        var findings = repository.Validate();
+
+        Assert.Contains(findings, f => f.File == Deployment && f.RuleId == RuleIds.NetworkPolicy && f.Line == repository.LineOf(Deployment, "      labels:"));
+    }
+
+    [Fact]
+    public void Without_an_autoscaler_the_application_need_not_ignore_replicas()
+    {
+        using var repository = new RepositoryCopy()
+            .Replace("k8s/kustomization.yaml", "  - horizontalpodautoscaler.yaml\n", "")
+            .Replace(Application, "        - /spec/replicas", "        - /spec/template");
+        File.Delete(Path.Combine(repository.Root, Autoscaler));
+
+        var findings = repository.Validate();
+
+        Assert.DoesNotContain(findings, f => f.RuleId == RuleIds.AutoscalerIgnoredByArgoCd);
+        Assert.Empty(findings);
+    }
+
+    [Theory]
+    [InlineData("arn:aws-cn:iam::123456789012:role/cloudage-pod-role")]
+    [InlineData("arn:aws-us-gov:iam::123456789012:role/cloudage-pod-role")]
+    public void Role_arns_of_the_china_and_govcloud_partitions_are_accepted(string arn)
+    {
+        using var repository = new RepositoryCopy().Replace("k8s/serviceaccount.yaml", "arn:aws:iam::123456789012:role/cloudage-pod-role", arn);
+
+        Assert.Empty(repository.Validate());
+    }
+
+    [Theory]
+    [InlineData("arn:aws-mars:iam::123456789012:role/cloudage-pod-role")]
+    [InlineData("arn:aws:iam::123456789012:policy/cloudage")]
+    public void Role_arns_of_unknown_partitions_or_other_resources_are_refused(string arn)
+    {
+        using var repository = new RepositoryCopy().Replace("k8s/serviceaccount.yaml", "arn:aws:iam::123456789012:role/cloudage-pod-role", arn);
+
+        Assert.Contains(repository.Validate(), f => f.RuleId == RuleIds.IrsaRoleArn);
+    }
+
+    [Fact]
+    public void A_service_account_without_the_irsa_annotation_is_accepted_for_pod_identity()
+    {
+        using var repository = new RepositoryCopy().Replace("k8s/serviceaccount.yaml",
+            "  annotations:\n    # PLACEHOLDER: 123456789012 is your AWS account id, cloudage-pod-role the role eksctl creates\n    eks.amazonaws.com/role-arn: \"arn:aws:iam::123456789012:role/cloudage-pod-role\"\n", "");
+
+        Assert.Empty(repository.Validate());
+    }
+}
