@@ -4,6 +4,7 @@ using CloudAge.Engine;
 using CloudAge.Engine.Output;
 using CloudAge.Tools.Aws.Credentials;
 using CloudAge.Tools.Aws.Ecr;
+using CloudAge.Tools.Aws.Regions;
 using CloudAge.Tools.Container.Building;
 using CloudAge.Tools.Container.Pushing;
 using CloudAge.Tools.Container.Registry;
@@ -15,15 +16,19 @@ namespace CloudAge.Build;
 public sealed partial class Build
 {
     [Parameter("Registry as host[:port]; default: the ECR registry of the AWS account (from GetAuthorizationToken)")]
+    [Pattern(@"(\[[0-9A-Fa-f:]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:\d{1,5})?", "a registry host[:port] without scheme or path, such as 123456789012.dkr.ecr.us-east-1.amazonaws.com or localhost:5000")]
     public string? Registry { get; init; }
 
     [Parameter("Repository name in the registry")]
+    [Pattern(@"(?=.{2,256}$)([a-z0-9]+([._-][a-z0-9]+)*/)*[a-z0-9]+([._-][a-z0-9]+)*", "a repository name in lower case, such as cloudage or team/cloudage")]
     public string EcrRepository { get; init; } = "cloudage";
 
     [Parameter("AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile)")]
+    [Pattern(AwsRegions.Pattern, AwsRegions.Expected)]
     public string? AwsRegion { get; init; }
 
     [Parameter("ECR API endpoint override, for VPC endpoints and emulators (e.g. http://127.0.0.1:5001)")]
+    [UriSchemes("https://api.ecr.us-east-1.amazonaws.com", "https", "http")]
     public Uri? EcrEndpoint { get; init; }
 
     [Parameter("Tag mutability of a repository PushEcr creates; on IMMUTABLE an existing tag must keep its digest")]
@@ -45,12 +50,14 @@ public sealed partial class Build
     public bool NoCache { get; init; }
 
     [Parameter("Docker engine endpoint (default: unix:///var/run/docker.sock)")]
+    [UriSchemes("unix:///var/run/docker.sock", "unix", "tcp", "npipe", "http", "https")]
     public Uri? DockerHost { get; init; }
 
     [Parameter("Vulnerability scanner: auto (Trivy if installed, else ECR's scan after push), trivy, ecr or none")]
     public ScannerChoice Scanner { get; init; } = ScannerChoice.Auto;
 
     [Parameter("Fail the scan gate on findings of this severity or higher: LOW, MEDIUM, HIGH or CRITICAL")]
+    [Pattern("(?i:low|medium|high|critical)", "one of LOW, MEDIUM, HIGH or CRITICAL, such as HIGH")]
     public string FailOn { get; init; } = "HIGH";
 
     [Parameter("Skip the scan (with a warning) when the chosen scanner is not available, instead of failing")]

@@ -19,6 +19,9 @@ public sealed record RetrySettings
     /// <summary>Limit for one try (one HTTP request; one whole image push through the engine is given ten times this).</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>A push try that reports no progress (no message from the engine) for this long is stalled and given up.</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     internal ResiliencePipeline<T> Pipeline<T>(Func<Outcome<T>, bool> isTransient, Action<string> log, string what, TimeSpan attemptTimeout) =>
         new ResiliencePipelineBuilder<T>()
             .AddRetry(new RetryStrategyOptions<T>

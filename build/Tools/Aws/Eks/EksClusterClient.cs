@@ -26,11 +26,11 @@ public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? ha
         ArgumentNullException.ThrowIfNull(session);
         var baseUri = endpoint ?? new Uri($"https://eks.{session.Region}.amazonaws.com/");
         var uri = new Uri(baseUri, "clusters/" + Uri.EscapeDataString(clusterName));
-        using var http = handler is null ? new HttpClient { Timeout = TimeSpan.FromSeconds(30) } : new HttpClient(handler, disposeHandler: false) { Timeout = TimeSpan.FromSeconds(30) };
+        using var http = new HttpClient(handler ?? CloudAge.Common.Net.SafeHttp.CreateHandler(), disposeHandler: handler is null) { Timeout = TimeSpan.FromSeconds(30) };
         var keys = await CredentialKeys.GetAsync(session.Credentials, masker).ConfigureAwait(false);
         var pipeline = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<TransientAnswer>().Handle<HttpRequestException>()
+            ShouldHandle = new PredicateBuilder().Handle<TransientAnswer>().Handle<HttpRequestException>(e => !CloudAge.Common.Net.SafeHttp.IsTlsFailure(e))
                 .Handle<TaskCanceledException>(_ => !cancellationToken.IsCancellationRequested),
             MaxRetryAttempts = MaxAttempts - 1,
             BackoffType = DelayBackoffType.Exponential,

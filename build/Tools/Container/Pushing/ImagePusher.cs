@@ -70,14 +70,34 @@ public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClie
             await pipeline.ExecuteAsync(async token =>
             {
                 var stream = new PushStream(tag, progress, bytes);
+                // The engine reports every layer's progress while it uploads; silence for StallTimeout means the registry
+                // stopped taking bytes, and the try is cut there instead of waiting for the whole attempt's timeout.
+                using var stall = CancellationTokenSource.CreateLinkedTokenSource(token);
+                stall.CancelAfter(_retry.StallTimeout);
+                void OnMessage(JSONMessage message)
+                {
+                    stream.OnMessage(message);
+                    try
+                    {
+                        stall.CancelAfter(_retry.StallTimeout);
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // A late message after the try ended.
+                    }
+                }
                 try
                 {
                     await docker.Images.PushImageAsync(repository, new ImagePushParameters { Tag = tag }, auth,
-                        new SyncProgress<JSONMessage>(stream.OnMessage), token).ConfigureAwait(false);
+                        new SyncProgress<JSONMessage>(OnMessage), stall.Token).ConfigureAwait(false);
                 }
                 catch (DockerApiException e)
                 {
                     Fail(e.ResponseBody is { Length: > 0 } body ? body.Trim() : e.Message);
+                }
+                catch (OperationCanceledException) when (stall.IsCancellationRequested && !token.IsCancellationRequested)
+                {
+                    throw new TransientPushException($"the upload stalled: no progress for {_retry.StallTimeout.TotalSeconds:0} s");
                 }
                 if (stream.Error is { } error)
                     Fail(error);
@@ -86,8 +106,9 @@ public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClie
         }
         catch (Exception e) when (e is TransientPushException or Polly.Timeout.TimeoutRejectedException)
         {
-            throw new ContainerException(masker.Redact(
-                $"Pushing {repository}:{tag} failed after {_retry.MaxAttempts} tries; registry {request.Registry} answered: {e.Message}"), e);
+            throw new ContainerException(masker.Redact(e.Message.StartsWith("the upload stalled", StringComparison.Ordinal)
+                ? $"Pushing {repository}:{tag} to registry {request.Registry} stalled ({e.Message[("the upload stalled: ".Length)..]}), after {_retry.MaxAttempts} tries. Check the registry and the network path to it (a proxy or firewall that drops long uploads)."
+                : $"Pushing {repository}:{tag} failed after {_retry.MaxAttempts} tries; registry {request.Registry} answered: {e.Message}"), e);
         }
         catch (Exception e) when (DockerEngine.IsUnreachable(e))
         {

@@ -34,8 +34,9 @@ internal static class RetryPipeline
         return builder.AddTimeout(options.RequestTimeout).Build();
     }
 
+    // A TLS failure (untrusted or wrong certificate) answers the same on every try: report it at once.
     public static bool IsRetryable(Exception e, Func<Exception, bool> isTransient) =>
-        e is TransientFailureException or TimeoutRejectedException or HttpRequestException || isTransient(e);
+        !CloudAge.Common.Net.SafeHttp.IsTlsFailure(e) && (e is TransientFailureException or TimeoutRejectedException or HttpRequestException || isTransient(e));
 
     /// <summary>What the endpoint answered, in words, for retry lines and the final error (never the request itself).</summary>
     public static string Describe(Exception? e) => e switch
