@@ -47,7 +47,8 @@ public static class ErrorReport
         return e switch
         {
             ToolException tool => tool.Describe(),
-            TimeoutException or IOException or UnauthorizedAccessException or HttpRequestException => e.Message,
+            // Build code states its own failures as InvalidOperationException sentences; the others carry the runtime's message.
+            InvalidOperationException or TimeoutException or IOException or UnauthorizedAccessException or HttpRequestException => e.Message,
             _ => $"{e.Message} ({e.GetType().Name}; run again with --verbosity verbose for the stack trace, and report it if the message does not say what to do)",
         };
     }

@@ -144,7 +144,9 @@ internal static class ValueConverter
     private static UsageException Fail(ParameterDescriptor parameter, string source, string text, string accepted)
     {
         var shown = parameter.IsSecret ? Common.Secrets.SecretMasker.Mask : $"'{Printable(text)}'";
-        return new UsageException($"Parameter '{parameter.Name}' (--{parameter.CommandLineName}) from {source}: {shown} is not valid. Expected {accepted}.");
+        // The flag is named once: the command line source already says it.
+        var flag = source.StartsWith("the command line", StringComparison.Ordinal) ? string.Empty : $" (--{parameter.CommandLineName})";
+        return new UsageException($"Parameter '{parameter.Name}'{flag} from {source}: {shown} is not valid. Expected {accepted}.");
     }
 
     // A value is echoed in one line of bounded length: control characters would forge lines, a huge value would flood.
