@@ -61,9 +61,9 @@ public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? ha
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if ((int)response.StatusCode >= 500)
-            throw new TransientAnswer($"answered {(int)response.StatusCode}: {body}");
+            throw new TransientAnswer($"answered {(int)response.StatusCode}: {CloudAge.Common.Text.PeerText.OneLine(body)}");
         if (!response.IsSuccessStatusCode)
-            throw new AwsCredentialsException($"EKS DescribeCluster for '{clusterName}' at {baseUri} answered {(int)response.StatusCode}: {masker.Redact(body)}. Check the cluster name and region, and that the credentials may call eks:DescribeCluster.");
+            throw new AwsCredentialsException($"EKS DescribeCluster for '{clusterName}' at {baseUri} answered {(int)response.StatusCode}: {masker.Redact(CloudAge.Common.Text.PeerText.OneLine(body))}. Check the cluster name and region, and that the credentials may call eks:DescribeCluster.");
         return body;
     }
 }

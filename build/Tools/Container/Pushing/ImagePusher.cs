@@ -117,7 +117,8 @@ public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClie
 
         void Fail(string error)
         {
-            error = masker.Redact(error);
+            // The engine relays the registry's words: one line, so a hostile registry cannot forge log lines.
+            error = masker.Redact(CloudAge.Common.Text.PeerText.OneLine(error, 600));
             if (PushStream.IsTransient(error))
                 throw new TransientPushException(error);
             throw new ContainerException($"Pushing {repository}:{tag} failed; registry {request.Registry} answered: {error}");

@@ -131,13 +131,13 @@ public sealed class ArgoRestApi : IArgoApplicationApi, IDisposable
             {
                 if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(key, out var value)
                     && value.ValueKind == JsonValueKind.String)
-                    return value.GetString()!;
+                    return CloudAge.Common.Text.PeerText.OneLine(value.GetString(), 600);
             }
         }
         catch (JsonException)
         {
         }
-        return body.Length > 300 ? body[..300] + "..." : body.Trim();
+        return CloudAge.Common.Text.PeerText.OneLine(body);
     }
 
     internal static SocketsHttpHandler CreateHandler(bool insecure)
