@@ -107,7 +107,7 @@ public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClie
         catch (Exception e) when (e is TransientPushException or Polly.Timeout.TimeoutRejectedException)
         {
             throw new ContainerException(masker.Redact(e.Message.StartsWith("the upload stalled", StringComparison.Ordinal)
-                ? $"Pushing {repository}:{tag} to registry {request.Registry} stalled ({e.Message[("the upload stalled: ".Length)..]}), after {_retry.MaxAttempts} tries. Check the registry and the network path to it (a proxy or firewall that drops long uploads)."
+                ? $"Pushing {repository}:{tag} to registry {request.Registry} stalled: no progress for {_retry.StallTimeout.TotalSeconds:0} s, after {_retry.MaxAttempts} tries. Check the registry and the network path to it (a proxy or firewall that drops long uploads)."
                 : $"Pushing {repository}:{tag} failed after {_retry.MaxAttempts} tries; registry {request.Registry} answered: {e.Message}"), e);
         }
         catch (Exception e) when (DockerEngine.IsUnreachable(e))
