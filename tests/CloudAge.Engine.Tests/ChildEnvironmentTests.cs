@@ -75,3 +75,31 @@ public sealed class ChildEnvironmentTests : IDisposable
         Assert.DoesNotContain(Token, output);
     }
 }
+
+/// <summary>user:password inside a URL is masked wherever a line is printed, though nobody registered it as a secret.</summary>
+public sealed class UserInfoMaskingTests
+{
+    [Theory]
+    [InlineData("cloning https://bot:ghp_Secret123@github.com/org/repo.git", "cloning https://***@github.com/org/repo.git")]
+    [InlineData("Argo CD at http://admin:pw@127.0.0.1:8080/ failed", "Argo CD at http://***@127.0.0.1:8080/ failed")]
+    [InlineData("registry tcp://user@host:2375 and ssh://git@example.com/x", "registry tcp://***@host:2375 and ssh://***@example.com/x")]
+    [InlineData("mail me at ops@example.com about https://example.com/a@b", "mail me at ops@example.com about https://example.com/a@b")]
+    public void Userinfo_in_urls_is_masked(string text, string expected) =>
+        Assert.Equal(expected, new CloudAge.Common.Secrets.SecretMasker().Redact(text));
+
+    [Fact]
+    public void A_failing_target_that_prints_a_url_with_a_password_shows_it_masked()
+    {
+        using var harness = new BuildHarness();
+
+        var (_, output) = harness.Run(new UrlBuild(), ["Fails"], "Fails", "--no-logo");
+
+        Assert.Contains("https://***@git.example.com/repo.git", output);
+        Assert.DoesNotContain("hunter2pass", output);
+    }
+}
+
+public sealed class UrlBuild : RecordingBuild
+{
+    Target Fails => _ => _.Executes(() => throw new InvalidOperationException("git could not reach https://deploy:hunter2pass@git.example.com/repo.git"));
+}
