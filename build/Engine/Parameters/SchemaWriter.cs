@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CloudAge.Engine.Output;
+using CloudAge.Common.IO;
 using CloudAge.Engine.Planning;
 
 namespace CloudAge.Engine.Parameters;

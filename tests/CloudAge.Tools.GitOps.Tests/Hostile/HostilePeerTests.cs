@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CloudAge.Common.Errors;
 using CloudAge.Common.Net;
+using CloudAge.Common.Resilience;
 using CloudAge.Common.Secrets;
 using CloudAge.Tools.GitOps.ArgoCd;
 using CloudAge.Tools.GitOps.Kubernetes;
@@ -25,11 +26,11 @@ namespace CloudAge.Tools.GitOps.Tests.Hostile;
 public sealed class HostilePeerTests
 {
     private const string Token = "argo-hostile-Token-0123456789";
-    private static readonly RetryOptions Fast = new() { MaxRetries = 2, BaseDelay = TimeSpan.FromMilliseconds(20), RequestTimeout = TimeSpan.FromSeconds(2) };
+    private static readonly RetryPolicy Fast = new() { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(20), AttemptTimeout = TimeSpan.FromSeconds(2) };
 
     private readonly ConcurrentQueue<string> _log = new();
 
-    private ArgoRestApi Argo(Uri server, bool insecure = false, RetryOptions? retry = null) =>
+    private ArgoRestApi Argo(Uri server, bool insecure = false, RetryPolicy? retry = null) =>
         new(new ArgoServerOptions(server.ToString(), Token) { Retry = retry ?? Fast, Insecure = insecure }, new SecretMasker(), _log.Enqueue);
 
     [Fact]
@@ -63,7 +64,7 @@ public sealed class HostilePeerTests
         });
         var address = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/");
         // One try with room to read 32 MB on a busy machine: the cap, not a timeout, must end it.
-        using var api = Argo(address, retry: new RetryOptions { MaxRetries = 0, RequestTimeout = TimeSpan.FromSeconds(60) });
+        using var api = Argo(address, retry: new RetryPolicy { MaxAttempts = 1, AttemptTimeout = TimeSpan.FromSeconds(60) });
 
         var failure = await Assert.ThrowsAsync<ResponseTooLargeException>(() => api.GetAsync("cloudage", refresh: false));
         await serving.WaitAsync(TimeSpan.FromSeconds(10));

@@ -1,3 +1,4 @@
+using CloudAge.Common.Resilience;
 using CloudAge.Common.Secrets;
 using CloudAge.Tools.Container.Building;
 using CloudAge.Tools.Container.Registry;
@@ -10,9 +11,12 @@ namespace CloudAge.Tools.Container.Pushing;
 /// Pushes a local image to an OCI registry through the engine's push API, every tag, with retries for transient
 /// registry failures, tag-immutability checks before and a digest check in the registry after.
 /// </summary>
-public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClient registry, SecretMasker masker, Action<string> log, RetrySettings? retry = null)
+public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClient registry, SecretMasker masker, Action<string> log, RetryPolicy? retry = null)
 {
-    private readonly RetrySettings _retry = retry ?? RetrySettings.Default;
+    private readonly RetryPolicy _retry = retry ?? ContainerRetry.Default;
+
+    /// <summary>A push try that reports no progress (no message from the engine) for this long is stalled and given up.</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     public async Task<PushResult> PushAsync(PushRequest request, IProgress<LayerProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -63,7 +67,7 @@ public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClie
         var auth = request.Credentials is null ? new AuthConfig()
             : new AuthConfig { Username = request.Credentials.Username, Password = request.Credentials.Password, ServerAddress = request.Registry };
         var pipeline = _retry.Pipeline<bool>(o => o.Exception is TransientPushException, line => log(masker.Redact(line)),
-            $"Push of {repository}:{tag}", _retry.AttemptTimeout * 10);
+            $"Push of {repository}:{tag}", _retry.AttemptTimeoutOrDefault() * 10);
         log($"Pushing {repository}:{tag}");
         try
         {
@@ -73,13 +77,13 @@ public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClie
                 // The engine reports every layer's progress while it uploads; silence for StallTimeout means the registry
                 // stopped taking bytes, and the try is cut there instead of waiting for the whole attempt's timeout.
                 using var stall = CancellationTokenSource.CreateLinkedTokenSource(token);
-                stall.CancelAfter(_retry.StallTimeout);
+                stall.CancelAfter(StallTimeout);
                 void OnMessage(JSONMessage message)
                 {
                     stream.OnMessage(message);
                     try
                     {
-                        stall.CancelAfter(_retry.StallTimeout);
+                        stall.CancelAfter(StallTimeout);
                     }
                     catch (ObjectDisposedException)
                     {
@@ -97,7 +101,7 @@ public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClie
                 }
                 catch (OperationCanceledException) when (stall.IsCancellationRequested && !token.IsCancellationRequested)
                 {
-                    throw new TransientPushException($"the upload stalled: no progress for {_retry.StallTimeout.TotalSeconds:0} s");
+                    throw new TransientPushException($"the upload stalled: no progress for {StallTimeout.TotalSeconds:0} s");
                 }
                 if (stream.Error is { } error)
                     Fail(error);
@@ -107,7 +111,7 @@ public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClie
         catch (Exception e) when (e is TransientPushException or Polly.Timeout.TimeoutRejectedException)
         {
             throw new ContainerException(masker.Redact(e.Message.StartsWith("the upload stalled", StringComparison.Ordinal)
-                ? $"Pushing {repository}:{tag} to registry {request.Registry} stalled: no progress for {_retry.StallTimeout.TotalSeconds:0} s, after {_retry.MaxAttempts} tries. Check the registry and the network path to it (a proxy or firewall that drops long uploads)."
+                ? $"Pushing {repository}:{tag} to registry {request.Registry} stalled: no progress for {StallTimeout.TotalSeconds:0} s, after {_retry.MaxAttempts} tries. Check the registry and the network path to it (a proxy or firewall that drops long uploads)."
                 : $"Pushing {repository}:{tag} failed after {_retry.MaxAttempts} tries; registry {request.Registry} answered: {e.Message}"), e);
         }
         catch (Exception e) when (DockerEngine.IsUnreachable(e))

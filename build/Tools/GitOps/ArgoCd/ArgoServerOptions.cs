@@ -1,3 +1,4 @@
+using CloudAge.Common.Resilience;
 using CloudAge.Tools.GitOps.Kubernetes;
 
 namespace CloudAge.Tools.GitOps.ArgoCd;
@@ -14,7 +15,7 @@ public sealed record ArgoServerOptions(string Server, string Token)
     /// <summary>Allow an <c>http://</c> server (the CLI's <c>--plaintext</c>): the token then travels in clear.</summary>
     public bool Plaintext { get; init; }
 
-    public RetryOptions Retry { get; init; } = RetryOptions.Default;
+    public RetryPolicy Retry { get; init; } = RetryPipeline.Default;
 
     /// <summary>The base URL the server string names.</summary>
     public Uri BaseAddress => ParseServer(Server);
