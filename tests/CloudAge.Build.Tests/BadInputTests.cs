@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using CloudAge.Engine.Execution;
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 
 namespace CloudAge.Build.Tests;
 
