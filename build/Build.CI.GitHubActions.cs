@@ -15,7 +15,8 @@ namespace CloudAge.Build;
     ImportVariables = ["ECR_REPOSITORY"])]
 [GitHubWorkflowJob("build-and-push", "build",
     InvokedTargets = [nameof(PushEcr)],
-    Outputs = ["image-tag", "image-digest", "image-uri"])]
+    BuildArguments = "--platforms linux/amd64,linux/arm64",
+    Outputs = ["image-tag", "image-digest", "image-uri", "image-platforms"])]
 [GitHubWorkflow("deploy",
     OnWorkflowRunWorkflows = ["build-and-push"],
     OnWorkflowRunBranches = ["main"],

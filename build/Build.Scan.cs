@@ -44,18 +44,23 @@ public sealed partial class Build
             var pushed = ImageArtifact.Read(ImageArtifactFile)
                 ?? throw new InvalidOperationException($"ScanEcr needs {ImageArtifactFile.RelativeTo(RootDirectory)}, which PushEcr writes; run ./build.sh PushEcr (ScanEcr runs after it).");
             using var ecr = await ConnectEcr(cancellationToken);
-            var image = EcrImageId.ByDigest(pushed.Digest);
-            try
+            // ECR scans image manifests, not indexes: each platform's manifest is scanned, and gated together.
+            var findings = new List<VulnerabilityFinding>();
+            foreach (var digest in pushed.Platforms is { Count: > 0 } platforms ? platforms.Select(p => p.Digest) : [pushed.Digest])
             {
-                await ecr.StartImageScanAsync(EcrRepository, image, cancellationToken);
+                var image = EcrImageId.ByDigest(digest);
+                try
+                {
+                    await ecr.StartImageScanAsync(EcrRepository, image, cancellationToken);
+                }
+                catch (EcrException e) when (e.Type is "LimitExceededException")
+                {
+                    Log.Information("ECR already scanned this image in the last 24 hours (or scan-on-push did); reading those findings.");
+                }
+                var scan = await ecr.WaitForScanAsync(EcrRepository, image, ScanTimeout, status => Log.Information($"ECR scan of {digest[..19]}: {status.Status}"), cancellationToken);
+                findings.AddRange(scan.Findings.Select(f => new VulnerabilityFinding(f.Name, f.PackageName ?? "?", f.PackageVersion ?? "?", VulnerabilitySeverities.Parse(f.Severity), f.FixedInVersion, f.Description)));
             }
-            catch (EcrException e) when (e.Type is "LimitExceededException")
-            {
-                Log.Information("ECR already scanned this image in the last 24 hours (or scan-on-push did); reading those findings.");
-            }
-            var scan = await ecr.WaitForScanAsync(EcrRepository, image, ScanTimeout, status => Log.Information($"ECR scan: {status.Status}"), cancellationToken);
-            var findings = scan.Findings.Select(f => new VulnerabilityFinding(f.Name, f.PackageName ?? "?", f.PackageVersion ?? "?", VulnerabilitySeverities.Parse(f.Severity), f.FixedInVersion, f.Description)).ToList();
-            await Gate("ecr", pushed.Reference(pushed.Tags[0]), findings, cancellationToken);
+            await Gate("ecr", pushed.Reference(pushed.Tags[0]), findings.Distinct().ToList(), cancellationToken);
         });
 
     ScannerChoice? _scanner;

@@ -115,6 +115,10 @@ public sealed partial class BadInputTests : IDisposable
         // ArgoSync reads the revision to sync to from git.
         Fixtures.ProcessHelper.Run("git", "init -q", _root);
         Fixtures.ProcessHelper.Run("git", "-c user.name=t -c user.email=t@example.com commit -q --allow-empty -m init", _root);
+        // ...as the head of the default branch on origin.
+        Fixtures.ProcessHelper.Run("git", "init -q --bare origin.git", _root);
+        Fixtures.ProcessHelper.Run("git", "remote add origin origin.git", _root);
+        Fixtures.ProcessHelper.Run("git", "push -q origin HEAD:refs/heads/main", _root);
         // A port nothing listens on: the refusal must come before any connection, and the flag lets it through to one.
         var refused = Run("ArgoSync", "--skip", "BumpTag", "--argocd-server", "http://argocd.invalid:1", "--argocd-application", "cloudage");
         var allowed = Run("ArgoSync", "--skip", "BumpTag", "--argocd-server", "http://argocd.invalid:1", "--argocd-plaintext", "--argocd-application", "cloudage");
