@@ -22,7 +22,8 @@ internal static class ConfigurationReport
         {
             var value = configuration[key];
             var present = !string.IsNullOrEmpty(value);
-            var secret = LooksSecret(key);
+            // An identity key says that a role or key is configured, never which: an ARN names the account and role to aim at.
+            var secret = LooksSecret(key) || IdentityKeys.Contains(key);
             report[key] = new ConfigurationEntry(present, secret, present && !secret ? value : null);
         }
         return report;

@@ -12,7 +12,26 @@ public sealed class RequestLog(TextWriter writer)
 
     internal void Write(string method, string path, int status, TimeSpan elapsed) =>
         _writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {method} {path} {status} {elapsed.TotalMilliseconds:0.0}ms"));
+            $"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {Escape(method)} {Escape(path)} {status} {elapsed.TotalMilliseconds:0.0}ms"));
+
+    /// <summary>
+    /// The request's own text made one safe token: control characters (a decoded %0A in the path forges a log line) and
+    /// spaces (which would shift the fields) are written as \xNN, as nginx escapes its access log.
+    /// </summary>
+    internal static string Escape(string text)
+    {
+        if (!text.Any(c => char.IsControl(c) || c == ' ' || c == '\\'))
+            return text;
+        var builder = new System.Text.StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            if (char.IsControl(c) || c == ' ' || c == '\\')
+                builder.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:X2}");
+            else
+                builder.Append(c);
+        }
+        return builder.ToString();
+    }
 }
 
 /// <summary>Writes one access-log line per request after the response is decided.</summary>

@@ -20,6 +20,8 @@ public static class ServiceApp
             options.UseUtcTimestamp = true;
             options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
         });
+        // No "Server: Kestrel" header: it tells a scanner which server and version to aim at, and nobody else needs it.
+        builder.WebHost.ConfigureKestrel(options => options.AddServerHeader = false);
         customize?.Invoke(builder);
 
         // Port 80 is what the Service and the probes expect; an explicit --urls, ASPNETCORE_URLS or ASPNETCORE_HTTP_PORTS wins.

@@ -1,15 +1,18 @@
 using CloudAge.Engine;
 using CloudAge.Tools.Aws.Credentials;
 using CloudAge.Tools.Aws.Ecr;
+using CloudAge.Tools.Aws.Regions;
 
 namespace CloudAge.Build;
 
 public sealed partial class Build
 {
     [Parameter("AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile)")]
+    [Pattern(AwsRegions.Pattern, AwsRegions.Expected)]
     public string? AwsRegion { get; init; }
 
     [Parameter("Alias of --aws-endpoint (ECR API endpoint override; kept for existing scripts)")]
+    [UriSchemes("https://api.ecr.us-east-1.amazonaws.com", "https", "http")]
     public Uri? EcrEndpoint { get; init; }
 
     async Task<EcrClient> ConnectEcr(CancellationToken cancellationToken) =>

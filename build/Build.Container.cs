@@ -16,6 +16,7 @@ public sealed partial class Build
     public bool NoCache { get; init; }
 
     [Parameter("Docker engine endpoint (default: unix:///var/run/docker.sock)")]
+    [UriSchemes("unix:///var/run/docker.sock", "unix", "tcp", "npipe", "http", "https")]
     public Uri? DockerHost { get; init; }
 
     ImageTagSet? _imageTags;

@@ -15,12 +15,15 @@ namespace CloudAge.Build;
 public sealed partial class Build
 {
     [Parameter("Commit the image to deploy was built from; its tag is sha-<7 hex> as DockerBuild names it")]
+    [Pattern("[0-9a-fA-F]{7,40}", "a commit sha of 7 to 40 hex digits, such as 3f2a9c1")]
     public string? Commit { get; init; }
 
     [Parameter("Image tag to deploy (default: sha-<7 hex> of --commit, else of HEAD)")]
+    [Pattern("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}", "an image tag of letters, digits, '_', '.' and '-' (at most 128), such as sha-3f2a9c1")]
     public string? ImageTag { get; init; }
 
     [Parameter("Image digest (sha256:...) to pin; default: artifacts/image.json when it describes the same tag")]
+    [Pattern("sha256:[0-9a-f]{64}", "sha256: and 64 lower-case hex digits, such as sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")]
     public string? ImageDigest { get; init; }
 
     [Parameter("Image repository as the manifests name it (default: <registry>/<ecr-repository>, or the one in k8s/deployment.yaml)")]
@@ -50,7 +53,11 @@ public sealed partial class Build
     [Parameter("Accept any TLS certificate from the Argo CD server")]
     public bool ArgocdInsecure { get; init; }
 
+    [Parameter("Allow an http:// Argo CD server (the token then travels in clear), as the argocd CLI's --plaintext")]
+    public bool ArgocdPlaintext { get; init; }
+
     [Parameter("Name of the Argo CD Application")]
+    [Pattern("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?", "a lower-case Kubernetes object name, such as cloudage-app")]
     public string ArgocdApplication { get; init; } = "cloudage-app";
 
     [Parameter("How long ArgoSync waits for Synced and Healthy")]
@@ -60,9 +67,11 @@ public sealed partial class Build
     public string? Kubeconfig { get; init; }
 
     [Parameter("EKS cluster name: reach the cluster with AWS credentials instead of a kubeconfig")]
+    [Pattern("[0-9A-Za-z][A-Za-z0-9_-]{0,99}", "an EKS cluster name of letters, digits, '-' and '_', such as cloudage-prod")]
     public string? EksClusterName { get; init; }
 
     [Parameter("Namespace of the CloudAge Deployment and Service")]
+    [Pattern("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?", "a lower-case namespace name of at most 63 characters, such as cloudage")]
     public string KubernetesNamespace { get; init; } = "cloudage";
 
     [Parameter("How long GetUrl waits in all: the rollout, the load balancer and the smoke check")]
@@ -118,7 +127,7 @@ public sealed partial class Build
                 WorkingDirectory = RootDirectory,
                 StreamOutput = false,
             }, cancellationToken)).StandardOutput.Split('\t')[0].Trim();
-            using var rest = ArgocdServer is null ? null : new ArgoRestApi(new ArgoServerOptions(ArgocdServer, ArgocdAuthToken!) { Insecure = ArgocdInsecure }, Secrets, Log.Information);
+            using var rest = ArgocdServer is null ? null : new ArgoRestApi(new ArgoServerOptions(ArgocdServer, ArgocdAuthToken!) { Insecure = ArgocdInsecure, Plaintext = ArgocdPlaintext }, Secrets, Log.Information);
             IArgoApplicationApi api = rest is not null ? rest : new ArgoKubernetesApi(await ConnectCluster(cancellationToken), Secrets, Log.Information);
             // Under auto-sync, Argo CD may land on a later commit of the branch that contains ours: git orders them.
             var ancestry = new GitAncestry(Processes, RootDirectory, DefaultBranch, Log.Information);

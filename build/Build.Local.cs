@@ -8,6 +8,7 @@ namespace CloudAge.Build;
 public sealed partial class Build
 {
     [Parameter("Host port RunLocal publishes the container's port 80 on")]
+    [Between(1, 65535)]
     public int LocalPort { get; init; } = 8080;
 
     Target RunLocal => _ => _

@@ -7,9 +7,11 @@ namespace CloudAge.Build;
 public sealed partial class Build
 {
     [Parameter("AWS API endpoint override for every AWS client (ECR, EKS, STS, CloudFormation): VPC endpoints, emulators (e.g. http://127.0.0.1:5000)")]
+    [UriSchemes("https://cloudformation.us-east-1.amazonaws.com", "https", "http")]
     public Uri? AwsEndpoint { get; init; }
 
     [Parameter("CloudFormation stack Provision creates or updates")]
+    [Pattern("[a-zA-Z][-a-zA-Z0-9]{0,127}", "a CloudFormation stack name: a letter, then letters, digits and hyphens, such as cloudage")]
     public string StackName { get; init; } = "cloudage";
 
     [Parameter("CloudFormation template Provision deploys")]

@@ -10,9 +10,11 @@ namespace CloudAge.Build;
 public sealed partial class Build
 {
     [Parameter("Registry as host[:port]; default: the ECR registry of the AWS account (from GetAuthorizationToken)")]
+    [Pattern(@"(\[[0-9A-Fa-f:]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:\d{1,5})?", "a registry host[:port] without scheme or path, such as 123456789012.dkr.ecr.us-east-1.amazonaws.com or localhost:5000")]
     public string? Registry { get; init; }
 
     [Parameter("Repository name in the registry")]
+    [Pattern(@"(?=.{2,256}$)([a-z0-9]+([._-][a-z0-9]+)*/)*[a-z0-9]+([._-][a-z0-9]+)*", "a repository name in lower case, such as cloudage or team/cloudage")]
     public string EcrRepository { get; init; } = "cloudage";
 
     [Parameter("Tag mutability of a repository PushEcr creates; on IMMUTABLE an existing tag must keep its digest")]

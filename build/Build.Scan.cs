@@ -11,6 +11,7 @@ public sealed partial class Build
     public ScannerChoice Scanner { get; init; } = ScannerChoice.Auto;
 
     [Parameter("Fail the scan gate on findings of this severity or higher: LOW, MEDIUM, HIGH or CRITICAL")]
+    [Pattern("(?i:low|medium|high|critical)", "one of LOW, MEDIUM, HIGH or CRITICAL, such as HIGH")]
     public string FailOn { get; init; } = "HIGH";
 
     [Parameter("Skip the scan (with a warning) when the chosen scanner is not available, instead of failing")]

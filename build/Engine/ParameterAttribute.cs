@@ -31,3 +31,30 @@ public readonly record struct AbsolutePath
     public string RelativeTo(AbsolutePath root) => System.IO.Path.GetRelativePath(root.Value, Value).Replace('\\', '/');
     public override string ToString() => Value;
 }
+
+/// <summary>
+/// A text parameter must match <see cref="Regex"/> (whole value); <see cref="Expected"/> says what a good value is, with
+/// an example, in the words of the error message: <c>a commit sha of 7 to 40 hex digits, such as 3f2a9c1</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Field | AttributeTargets.Property)]
+public sealed class PatternAttribute(string regex, string expected) : Attribute
+{
+    public string Regex { get; } = regex;
+    public string Expected { get; } = expected;
+}
+
+/// <summary>A URL parameter accepts only these schemes (default: http, https, ssh, file); <see cref="Example"/> shows a good value.</summary>
+[AttributeUsage(AttributeTargets.Field | AttributeTargets.Property)]
+public sealed class UriSchemesAttribute(string example, params string[] schemes) : Attribute
+{
+    public string Example { get; } = example;
+    public IReadOnlyList<string> Schemes { get; } = schemes;
+}
+
+/// <summary>A whole-number parameter must lie within <see cref="Minimum"/> and <see cref="Maximum"/>, both included.</summary>
+[AttributeUsage(AttributeTargets.Field | AttributeTargets.Property)]
+public sealed class BetweenAttribute(int minimum, int maximum) : Attribute
+{
+    public int Minimum { get; } = minimum;
+    public int Maximum { get; } = maximum;
+}

@@ -43,7 +43,7 @@ public sealed record WorkflowDefinitions(
 }
 
 /// <summary>Attributes that describe no valid workflow; the message lists every problem at once.</summary>
-public sealed class WorkflowDefinitionException : Exception
+public sealed class WorkflowDefinitionException : CloudAge.Common.Errors.ToolException
 {
     public WorkflowDefinitionException(IReadOnlyList<string> problems)
         : base(Format(problems)) => Problems = problems;

@@ -40,6 +40,8 @@ public sealed class ListenAddressTests
         Assert.NotEqual(80, new Uri(address).Port);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("cloudage", json.RootElement.GetProperty("service").GetString());
+        // Kestrel adds "Server: Kestrel" unless told not to; only the real server (not the test host) shows it.
+        Assert.False(response.Headers.Contains("Server"), string.Join(", ", response.Headers.Select(h => h.Key)));
         await app.StopAsync();
     }
 }

@@ -25,6 +25,19 @@ public sealed partial class RequestLogTests
     }
 
     [Fact]
+    public async Task Control_characters_in_the_path_are_escaped_and_cannot_forge_a_line()
+    {
+        await using var app = await InProcessApp.StartAsync();
+
+        // %0A and %0D decode to a newline and a carriage return in Request.Path.
+        (await app.Client.GetAsync("/x%0D%0A2026-01-01T00:00:00.000Z%20GET%20/admin%20200%200.1ms")).Dispose();
+
+        var line = Assert.Single(app.LogLines);
+        Assert.Matches(LogLine(), line);
+        Assert.Contains(@"GET /x\x0D\x0A2026-01-01T00:00:00.000Z\x20GET\x20/admin\x20200\x200.1ms 404", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Log_line_leaves_out_the_query_string()
     {
         await using var app = await InProcessApp.StartAsync();

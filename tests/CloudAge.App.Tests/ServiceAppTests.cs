@@ -39,6 +39,21 @@ public sealed class ServiceAppTests
     }
 
     [Fact]
+    public async Task Root_says_that_a_role_is_configured_but_not_which()
+    {
+        await using var app = await InProcessApp.StartAsync(FullConfiguration);
+
+        var body = await app.Client.GetStringAsync("/");
+        using var json = JsonDocument.Parse(body);
+
+        var role = json.RootElement.GetProperty("configuration").GetProperty("AWS_ROLE_ARN");
+        Assert.True(role.GetProperty("present").GetBoolean());
+        Assert.False(role.TryGetProperty("value", out _));
+        Assert.DoesNotContain("123456789012", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("role/cloudage", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Root_shows_only_presence_for_secret_looking_keys_and_never_their_values()
     {
         await using var app = await InProcessApp.StartAsync(FullConfiguration);

@@ -71,10 +71,10 @@ public sealed class ParameterTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--retries", "many", "Parameter 'Retries' (--retries) from the command line (--retries): 'many' is not valid. Expected a whole number.")]
+    [InlineData("--retries", "many", "Parameter 'Retries' from the command line (--retries): 'many' is not valid. Expected a whole number such as 3.")]
     [InlineData("--fail-on", "severe", "Expected one of Low, Medium, High, Critical.")]
-    [InlineData("--timeout", "soon", "Expected a duration such as 90s, 5m, 1h30m or 00:05:00.")]
-    [InlineData("--server", "argocd", "Expected an absolute URL such as https://example.com.")]
+    [InlineData("--timeout", "soon", "Expected a duration greater than 0 and at most 24 hours, such as 90s, 5m, 1h30m or 00:05:00.")]
+    [InlineData("--server", "argocd", "Expected an absolute URL (http://, https://, ssh://, file://) such as https://example.com.")]
     public void A_value_that_does_not_convert_names_the_parameter_and_the_accepted_values(string option, string value, string message)
     {
         var (exitCode, output) = _harness.Run(new ParameterBuild(), option, value);

@@ -9,7 +9,7 @@ public sealed record ProcessResult(int ExitCode, string StandardOutput, string S
 
 /// <summary>A process that exited non-zero: the message carries the command, exit code and output, redacted.</summary>
 public sealed class ProcessException(string commandLine, ProcessResult result)
-    : Exception($"'{commandLine}' exited with code {result.ExitCode}.{Tail("stderr", result.StandardError)}{Tail("stdout", result.StandardOutput)}")
+    : Errors.ToolException($"'{commandLine}' exited with code {result.ExitCode}.{Tail("stderr", result.StandardError)}{Tail("stdout", result.StandardOutput)}")
 {
     public string CommandLine { get; } = commandLine;
     public ProcessResult Result { get; } = result;
@@ -37,6 +37,8 @@ public sealed record ProcessSpec(string Program, IReadOnlyList<string> Arguments
     /// <summary>When false, output lines are captured but not streamed to the log.</summary>
     public bool StreamOutput { get; init; } = true;
     public string? StandardInput { get; init; }
+    /// <summary>Environment variables holding a secret that this program needs; every other secret variable is removed.</summary>
+    public IReadOnlyList<string> PassSecrets { get; init; } = [];
 }
 
 /// <summary>
@@ -60,7 +62,7 @@ public sealed class ProcessRunner(SecretMasker masker, Action<string> log)
         var command = Cli.Wrap(spec.Program)
             .WithArguments(spec.Arguments)
             .WithValidation(CommandResultValidation.None)
-            .WithEnvironmentVariables(spec.Environment)
+            .WithEnvironmentVariables(ChildEnvironment(spec))
             .WithStandardOutputPipe(PipeTarget.ToDelegate(line => OnLine(line, stdout)))
             .WithStandardErrorPipe(PipeTarget.ToDelegate(line => OnLine(line, stderr)));
         if (spec.WorkingDirectory is not null)
@@ -97,6 +99,24 @@ public sealed class ProcessRunner(SecretMasker masker, Action<string> log)
             if (spec.StreamOutput)
                 log(Masker.Redact(line));
         }
+    }
+
+    /// <summary>
+    /// What the child gets on top of this process's environment: the spec's variables, and every inherited variable whose
+    /// value is a secret of the run (a token, a password, AWS keys) removed unless the spec passes it on explicitly.
+    /// </summary>
+    internal IReadOnlyDictionary<string, string?> ChildEnvironment(ProcessSpec spec)
+    {
+        var environment = new Dictionary<string, string?>(spec.Environment, StringComparer.Ordinal);
+        if (Masker.IsEmpty)
+            return environment;
+        foreach (System.Collections.DictionaryEntry variable in System.Environment.GetEnvironmentVariables())
+        {
+            var name = (string)variable.Key;
+            if (!environment.ContainsKey(name) && !spec.PassSecrets.Contains(name, StringComparer.Ordinal) && Masker.IsSecret(variable.Value as string))
+                environment[name] = null;
+        }
+        return environment;
     }
 
     private static string Quote(string argument) =>

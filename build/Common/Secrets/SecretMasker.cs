@@ -4,7 +4,7 @@ namespace CloudAge.Common.Secrets;
 /// The one place that knows every secret value of a run (secret parameters, ECR passwords, tokens) and
 /// replaces each with <c>***</c> in any text before it is printed, logged, thrown or written to a file.
 /// </summary>
-public sealed class SecretMasker
+public sealed partial class SecretMasker
 {
     public const string Mask = "***";
 
@@ -36,6 +36,9 @@ public sealed class SecretMasker
     {
         if (string.IsNullOrEmpty(text))
             return text ?? string.Empty;
+        // user:password inside a URL (https://user:token@host/) is a secret nobody registered: mask every userinfo.
+        if (text.Contains("://", StringComparison.Ordinal) && text.Contains('@', StringComparison.Ordinal))
+            text = UserInfo().Replace(text, "${scheme}://" + Mask + "@");
         var secrets = Volatile.Read(ref _secrets);
         foreach (var secret in secrets)
         {
@@ -44,4 +47,11 @@ public sealed class SecretMasker
         }
         return text;
     }
+
+    /// <summary>True when <paramref name="value"/> is one of the run's secrets (exactly): such an environment variable is not passed on.</summary>
+    public bool IsSecret(string? value) =>
+        !string.IsNullOrEmpty(value) && Array.IndexOf(Volatile.Read(ref _secrets), value) >= 0;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<scheme>\b[A-Za-z][A-Za-z0-9+.-]*)://[^/\s@?#]+@")]
+    private static partial System.Text.RegularExpressions.Regex UserInfo();
 }

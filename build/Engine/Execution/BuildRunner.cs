@@ -33,7 +33,8 @@ public static class BuildRunner
             var root = new AbsolutePath(options.Root is { } r ? Path.Combine(context.WorkingDirectory, r) : FindRoot(context.WorkingDirectory));
             IBuildHost host = onGitHub ? new GitHubActionsHost(context.Environment, masker) : new TerminalHost();
             Prepare(build, root, host, masker, context, options);
-            ParameterBinder.Bind(build, parameters, new ParameterSources(options.ParameterValues, context.Environment, ParameterFiles(root, options.Profiles)), root, masker);
+            ParameterBinder.Bind(build, parameters, new ParameterSources(options.ParameterValues, context.Environment, ParameterFiles(root, options.Profiles)), root, masker,
+                warning => console.WriteLines([host.Render(LogLevel.Warning, warning, Style.Warning)]));
 
             var targets = TargetFactory.Create(build);
             foreach (var name in defaultTargets)
@@ -66,11 +67,26 @@ public static class BuildRunner
                 MarkDryRun(plan);
             return Execute(build, plan, options, host, console, context);
         }
-        catch (UsageException e)
+        catch (Exception e) when (e is not OperationCanceledException || !context.Cancellation.IsCancellationRequested)
         {
-            console.WriteLine(e.Message, Style.Error);
-            return 2;
+            // The one place a failure outside a target becomes a message and an exit code (see ErrorReport).
+            console.WriteLine(ErrorReport.Message(e), Style.Error);
+            if (console.Verbosity == Verbosity.Verbose || WantsVerbose(args))
+                console.WriteLine(ErrorReport.Unwrap(e).ToString(), Style.Dim);
+            return ErrorReport.ExitCode(e);
         }
+    }
+
+    // Before the command line is parsed (or when parsing failed) the verbosity is read straight from the arguments.
+    private static bool WantsVerbose(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i].Equals("--verbosity=verbose", StringComparison.OrdinalIgnoreCase)
+                || (args[i] == "--verbosity" && i + 1 < args.Length && args[i + 1].Equals("verbose", StringComparison.OrdinalIgnoreCase)))
+                return true;
+        }
+        return false;
     }
 
     private static void Prepare(BuildBase build, AbsolutePath root, IBuildHost host, SecretMasker masker, RunContext context, BuildOptions options)
@@ -138,7 +154,8 @@ public static class BuildRunner
         var outputs = plan.Targets.SelectMany(t => t.Outputs).GroupBy(o => o.Key).ToDictionary(g => g.Key, g => g.Last().Value);
         host.WriteOutputs(outputs, build.Secrets);
         host.WriteSummary(plan, finalLine, build.Secrets);
-        return failed.Count == 0 ? 0 : 1;
+        // A target that failed on a bad value (an InputException) makes the run a usage error, as it would be before the targets.
+        return failed.Count == 0 ? 0 : failed.Max(f => f.Failure is { } e ? ErrorReport.ExitCode(e) : ErrorReport.Failure);
     }
 
     private static string FindRoot(string start)

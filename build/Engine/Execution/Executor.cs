@@ -112,11 +112,12 @@ internal sealed class Executor(BuildConsole console, IBuildHost host, ExecutionS
         catch (Exception e)
         {
             entry.Status = TargetStatus.Failed;
-            var message = Describe(e);
+            entry.Failure = e;
+            var message = ErrorReport.Message(e);
             entry.Note = console.Masker.Redact(message.Split('\n')[0].TrimEnd('\r'));
             log.Add($"Target '{entry.Name}' failed: {message}", Style.Error);
-            if (IsBug(e))
-                log.Add(e.ToString(), Style.Dim);
+            if (console.Verbosity == Cli.Verbosity.Verbose)
+                log.Add(ErrorReport.Unwrap(e).ToString(), Style.Dim);
             host.ReportFailure(entry.Name, message, console);
             Stop(entry);
         }
@@ -138,16 +139,5 @@ internal sealed class Executor(BuildConsole console, IBuildHost host, ExecutionS
             if (!settings.ContinueOnFailure && !entry.Target.ProceedAfterFailure)
                 _stopped = true;
         }
-    }
-
-    // A known failure (a tool said no, a server answered an error) is a sentence; anything else is a bug and keeps its stack.
-    private static bool IsBug(Exception e) =>
-        e is NullReferenceException or IndexOutOfRangeException or ArgumentException or InvalidCastException or KeyNotFoundException;
-
-    private static string Describe(Exception e)
-    {
-        if (e is AggregateException { InnerExceptions.Count: 1 } aggregate)
-            e = aggregate.InnerExceptions[0];
-        return e.Message;
     }
 }

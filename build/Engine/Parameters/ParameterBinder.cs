@@ -7,8 +7,11 @@ namespace CloudAge.Engine.Parameters;
 /// <summary>Stage 0: sets every parameter of the build from the command line, then the environment, then the files.</summary>
 public static class ParameterBinder
 {
-    public static void Bind(object build, IReadOnlyList<ParameterDescriptor> parameters, ParameterSources sources, AbsolutePath root, SecretMasker masker)
+    /// <param name="warn">Receives warnings about how values were given (a secret on the command line under CI).</param>
+    public static void Bind(object build, IReadOnlyList<ParameterDescriptor> parameters, ParameterSources sources, AbsolutePath root, SecretMasker masker,
+        Action<string>? warn = null)
     {
+        var underCi = IsCi(sources.Environment);
         foreach (var parameter in parameters)
         {
             var (values, source) = Lookup(parameter, sources);
@@ -21,6 +24,9 @@ public static class ParameterBinder
             {
                 foreach (var value in values)
                     masker.Add(value);
+                // On a CI runner the command line of every process is readable by the others (ps, /proc); the environment is not.
+                if (underCi && sources.CommandLine.ContainsKey(parameter.CommandLineName))
+                    warn?.Invoke($"Warning: the secret --{parameter.CommandLineName} was given on the command line, which other processes on this CI runner can read; pass it as the environment variable {parameter.EnvironmentName} (from the CI's secrets) instead.");
             }
             parameter.SetValue(build, ValueConverter.Convert(parameter, values, source, root));
         }
@@ -49,6 +55,11 @@ public static class ParameterBinder
         }
         return (null, string.Empty);
     }
+
+    /// <summary>CI=true (most CI systems) or GITHUB_ACTIONS=true.</summary>
+    public static bool IsCi(IReadOnlyDictionary<string, string> environment) =>
+        environment.TryGetValue("CI", out var ci) && ci.Equals("true", StringComparison.OrdinalIgnoreCase)
+        || environment.TryGetValue("GITHUB_ACTIONS", out var actions) && actions.Equals("true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>True when the value counts as given: not null, not empty text, not an empty array.</summary>
     public static bool HasValue(object? value) => value switch

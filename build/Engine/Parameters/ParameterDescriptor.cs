@@ -14,6 +14,9 @@ public sealed class ParameterDescriptor
         Description = attribute.Description ?? string.Empty;
         Separator = attribute.Separator;
         IsSecret = member.GetCustomAttribute<SecretAttribute>() is not null;
+        Pattern = member.GetCustomAttribute<PatternAttribute>();
+        UriSchemes = member.GetCustomAttribute<UriSchemesAttribute>();
+        Between = member.GetCustomAttribute<BetweenAttribute>();
         Type = member is PropertyInfo p ? p.PropertyType : ((FieldInfo)member).FieldType;
         CommandLineName = ToKebab(Name);
         EnvironmentName = ToKebab(Name).Replace('-', '_').ToUpperInvariant();
@@ -24,6 +27,10 @@ public sealed class ParameterDescriptor
     public string Description { get; }
     public char Separator { get; }
     public bool IsSecret { get; }
+    /// <summary>The rules a value must follow beyond its type, if any (see <see cref="ValueConverter"/>).</summary>
+    public PatternAttribute? Pattern { get; }
+    public UriSchemesAttribute? UriSchemes { get; }
+    public BetweenAttribute? Between { get; }
     public Type Type { get; }
     /// <summary>Without the leading dashes: <c>image-tag</c>.</summary>
     public string CommandLineName { get; }

@@ -31,7 +31,10 @@ internal static class ValueConverter
     private static object ConvertOne(ParameterDescriptor parameter, Type type, string text, string source, AbsolutePath root)
     {
         if (type == typeof(string))
+        {
+            Check(parameter, source, text);
             return text;
+        }
         if (type == typeof(bool))
         {
             return text.Trim().ToLowerInvariant() switch
@@ -42,7 +45,13 @@ internal static class ValueConverter
             };
         }
         if (type == typeof(int))
-            return int.TryParse(text, out var number) ? number : throw Fail(parameter, source, text, "a whole number");
+        {
+            if (!int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number))
+                throw Fail(parameter, source, text, parameter.Between is { } b ? $"a whole number from {b.Minimum} to {b.Maximum}" : "a whole number such as 3");
+            if (parameter.Between is { } range && (number < range.Minimum || number > range.Maximum))
+                throw Fail(parameter, source, text, $"a whole number from {range.Minimum} to {range.Maximum}");
+            return number;
+        }
         if (type.IsEnum)
         {
             var match = Enum.GetNames(type).FirstOrDefault(n => DidYouMean.Normalize(n) == DidYouMean.Normalize(text));
@@ -51,55 +60,99 @@ internal static class ValueConverter
                 : throw Fail(parameter, source, text, "one of " + string.Join(", ", Enum.GetNames(type)));
         }
         if (type == typeof(AbsolutePath))
-            return text.Length > 0 ? new AbsolutePath(Path.Combine(root.Value, text)) : throw Fail(parameter, source, text, "a path");
+        {
+            if (text.Length == 0 || text.IndexOfAny(Path.GetInvalidPathChars()) >= 0 || text.Contains('\0', StringComparison.Ordinal))
+                throw Fail(parameter, source, text, "a file or folder path such as artifacts/out");
+            return new AbsolutePath(Path.Combine(root.Value, text));
+        }
         if (type == typeof(TimeSpan))
-            return ParseDuration(text) ?? throw Fail(parameter, source, text, "a duration such as 90s, 5m, 1h30m or 00:05:00");
+        {
+            return ParseDuration(text) is { } span && span > TimeSpan.Zero && span <= MaxDuration
+                ? span
+                : throw Fail(parameter, source, text, $"a duration greater than 0 and at most {MaxDuration.TotalHours:0} hours, such as 90s, 5m, 1h30m or 00:05:00");
+        }
         if (type == typeof(Uri))
         {
-            return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "ssh" or "file"
+            var schemes = parameter.UriSchemes?.Schemes ?? DefaultSchemes;
+            var example = parameter.UriSchemes?.Example ?? "https://example.com";
+            return Uri.TryCreate(text, UriKind.Absolute, out var uri) && schemes.Contains(uri.Scheme, StringComparer.OrdinalIgnoreCase)
+                && (uri.Scheme is "unix" or "npipe" or "file" || uri.Host.Length > 0)
                 ? uri
-                : throw Fail(parameter, source, text, "an absolute URL such as https://example.com");
+                : throw Fail(parameter, source, text, $"an absolute URL ({string.Join(", ", schemes.Select(x => x + "://"))}) such as {example}");
         }
         throw new InvalidOperationException($"Parameter '{parameter.Name}' has type {type.Name}, which the engine cannot bind. Use string, bool, int, an enum, AbsolutePath, TimeSpan, Uri or an array of those.");
     }
 
+    private static readonly string[] DefaultSchemes = ["http", "https", "ssh", "file"];
+
+    /// <summary>The longest wait any duration parameter may ask for: longer is a typo (99999999999h), not a plan.</summary>
+    internal static readonly TimeSpan MaxDuration = TimeSpan.FromHours(24);
+
+    /// <summary>90s, 5m, 1h30m, 1.5h, 00:05:00 or plain seconds; null when the text is none of those or is not finite.</summary>
     internal static TimeSpan? ParseDuration(string text)
     {
         text = text.Trim();
         if (text.Contains(':', StringComparison.Ordinal))
             return TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span) ? span : null;
-        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
-            return TimeSpan.FromSeconds(seconds);
-        var total = TimeSpan.Zero;
-        var number = string.Empty;
-        var any = false;
-        foreach (var c in text)
+        // Seconds are summed as a double and range-checked before a TimeSpan is made: TimeSpan.FromSeconds throws on NaN,
+        // Infinity and anything beyond about 29,000 years.
+        double seconds;
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var plain))
         {
-            if (char.IsDigit(c) || c == '.')
-            {
-                number += c;
-                continue;
-            }
-            if (number.Length == 0 || !double.TryParse(number, System.Globalization.CultureInfo.InvariantCulture, out var value))
-                return null;
-            total += c switch
-            {
-                'h' => TimeSpan.FromHours(value),
-                'm' => TimeSpan.FromMinutes(value),
-                's' => TimeSpan.FromSeconds(value),
-                _ => TimeSpan.MinValue,
-            };
-            if (total < TimeSpan.Zero)
-                return null;
-            number = string.Empty;
-            any = true;
+            seconds = plain;
         }
-        return any && number.Length == 0 ? total : null;
+        else
+        {
+            seconds = 0;
+            var number = string.Empty;
+            var any = false;
+            foreach (var c in text)
+            {
+                if (char.IsAsciiDigit(c) || c == '.')
+                {
+                    number += c;
+                    continue;
+                }
+                if (number.Length == 0 || !double.TryParse(number, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var value))
+                    return null;
+                var unit = c switch
+                {
+                    'h' => 3600.0,
+                    'm' => 60.0,
+                    's' => 1.0,
+                    _ => double.NaN,
+                };
+                if (double.IsNaN(unit))
+                    return null;
+                seconds += value * unit;
+                number = string.Empty;
+                any = true;
+            }
+            if (!any || number.Length > 0)
+                return null;
+        }
+        return double.IsFinite(seconds) && Math.Abs(seconds) <= MaxDuration.TotalSeconds * 2 ? TimeSpan.FromSeconds(seconds) : null;
+    }
+
+    private static void Check(ParameterDescriptor parameter, string source, string text)
+    {
+        if (parameter.Pattern is { } pattern
+            && !System.Text.RegularExpressions.Regex.IsMatch(text, $"^(?:{pattern.Regex})$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)))
+            throw Fail(parameter, source, text, pattern.Expected);
     }
 
     private static UsageException Fail(ParameterDescriptor parameter, string source, string text, string accepted)
     {
-        var shown = parameter.IsSecret ? Common.Secrets.SecretMasker.Mask : $"'{text}'";
-        return new UsageException($"Parameter '{parameter.Name}' (--{parameter.CommandLineName}) from {source}: {shown} is not valid. Expected {accepted}.");
+        var shown = parameter.IsSecret ? Common.Secrets.SecretMasker.Mask : $"'{Printable(text)}'";
+        // The flag is named once: the command line source already says it.
+        var flag = source.StartsWith("the command line", StringComparison.Ordinal) ? string.Empty : $" (--{parameter.CommandLineName})";
+        return new UsageException($"Parameter '{parameter.Name}'{flag} from {source}: {shown} is not valid. Expected {accepted}.");
+    }
+
+    // A value is echoed in one line of bounded length: control characters would forge lines, a huge value would flood.
+    private static string Printable(string text)
+    {
+        var escaped = string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+        return escaped.Length > 80 ? escaped[..80] + "..." : escaped;
     }
 }

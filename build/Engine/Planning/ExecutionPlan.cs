@@ -7,6 +7,8 @@ public sealed class PlannedTarget(ExecutableTarget target, bool invoked)
     public bool Invoked { get; } = invoked;
     public TargetStatus Status { get; set; } = TargetStatus.Scheduled;
     public string? Note { get; set; }
+    /// <summary>Why the target failed, when it did.</summary>
+    public Exception? Failure { get; set; }
     public TimeSpan Duration { get; set; }
     public IReadOnlyDictionary<string, string> Outputs { get; set; } = new Dictionary<string, string>();
     public string Name => Target.Name;

@@ -4,7 +4,7 @@ namespace CloudAge.Tools.Container;
 /// A known failure of a container tool (engine down, failed build step, registry refusal, scan gate):
 /// the message is a complete sentence for the user, already redacted, so callers print it without a stack trace.
 /// </summary>
-public sealed class ContainerException : Exception
+public sealed class ContainerException : CloudAge.Common.Errors.ToolException
 {
     public ContainerException(string message) : base(message) { }
 

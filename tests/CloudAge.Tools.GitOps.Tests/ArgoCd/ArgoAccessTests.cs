@@ -169,7 +169,7 @@ public sealed class ArgoAccessTests
     [Fact]
     public void A_server_that_is_not_an_address_is_a_clear_error()
     {
-        var failure = Assert.Throws<ArgoCdException>(() => new ArgoServerOptions("ftp://argocd", "secret-token").BaseAddress);
+        var failure = Assert.Throws<CloudAge.Common.Errors.InputException>(() => new ArgoServerOptions("ftp://argocd", "secret-token").BaseAddress);
 
         Assert.Contains("host[:port]", failure.Message);
     }

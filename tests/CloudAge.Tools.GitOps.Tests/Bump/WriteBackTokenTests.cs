@@ -43,6 +43,25 @@ public sealed class WriteBackTokenTests
     }
 
     [Fact]
+    public async Task A_remote_that_redirects_to_another_host_never_passes_the_token_on()
+    {
+        await using var sandbox = await GitSandbox.CreateAsync(new Dictionary<string, string> { ["k8s/deployment.yaml"] = Deployment("sha-0000000") });
+        using var elsewhere = new GitHttpCapture();
+        // "localhost" and "127.0.0.1" are different hosts to git, as two machines would be.
+        using var remote = new GitHttpCapture(redirectTo: elsewhere.Url.Replace("127.0.0.1", "localhost", StringComparison.Ordinal));
+        await sandbox.GitAsync(sandbox.Clone, "remote", "add", "redirecting", remote.Url);
+        var request = new WriteBackRequest(sandbox.Clone, GitSandbox.Branch, new ImageTarget(Repository, "sha-abc1234")) { Remote = "redirecting", Token = Token };
+
+        var error = await Assert.ThrowsAsync<WriteBackException>(() => WriteBack().RunAsync(request));
+
+        Assert.NotEmpty(remote.Requests);
+        Assert.All(elsewhere.Requests, r => Assert.DoesNotContain(Basic, r, StringComparison.Ordinal));
+        Assert.Contains("redirect", error.Message, StringComparison.OrdinalIgnoreCase);
+        AssertNoSecret(error.ToString());
+        AssertNoSecret(_log.Text);
+    }
+
+    [Fact]
     public async Task Successful_push_with_a_token_prints_no_token()
     {
         await using var sandbox = await GitSandbox.CreateAsync(new Dictionary<string, string> { ["k8s/deployment.yaml"] = Deployment("sha-0000000") });

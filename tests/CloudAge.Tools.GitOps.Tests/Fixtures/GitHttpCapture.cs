@@ -13,9 +13,12 @@ public sealed class GitHttpCapture : IDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<string> _requests = [];
+    private readonly string? _redirectTo;
 
-    public GitHttpCapture()
+    /// <param name="redirectTo">When given, every request is answered 302 to this base URL plus the request's path (a hostile remote).</param>
+    public GitHttpCapture(string? redirectTo = null)
     {
+        _redirectTo = redirectTo;
         _listener.Start();
         _ = Task.Run(AcceptAsync);
     }
@@ -50,7 +53,10 @@ public sealed class GitHttpCapture : IDisposable
                 }
                 lock (_requests)
                     _requests.Add(received.ToString());
-                await stream.WriteAsync("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), _stop.Token);
+                var answer = _redirectTo is null
+                    ? "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    : $"HTTP/1.1 302 Found\r\nLocation: {_redirectTo.TrimEnd('/')}{PathOf(received.ToString()).Replace("/cloudage.git", "", StringComparison.Ordinal)}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(answer), _stop.Token);
             }
             catch (OperationCanceledException)
             {
@@ -62,6 +68,8 @@ public sealed class GitHttpCapture : IDisposable
             }
         }
     }
+
+    private static string PathOf(string request) => request.Split(' ', 3) is [_, var path, _] ? path : "/";
 
     public void Dispose()
     {

@@ -55,6 +55,10 @@ public sealed class AwsCredentialResolver(SecretMasker masker, Action<string> lo
         var region = NonEmpty(explicitRegion) ?? NonEmpty(environment("AWS_REGION")) ?? NonEmpty(environment("AWS_DEFAULT_REGION"));
         if (region is null && new CredentialProfileStoreChain().TryGetProfile(profileName, out var profile))
             region = profile.Region?.SystemName;
+        // AWS_REGION and the profile are read here rather than bound as parameters: check them against AWS's pattern too.
+        if (region is not null && !Regions.AwsRegions.IsValid(region))
+            throw new CloudAge.Common.Errors.InputException(
+                $"The AWS region '{(region.Length > 40 ? region[..40] + "..." : region)}' (from the region parameter, AWS_REGION, AWS_DEFAULT_REGION or profile '{profileName}') is not a region name; expected {Regions.AwsRegions.Expected}.");
         return region ?? throw new AwsCredentialsException(
             $"No AWS region: tried the region parameter, AWS_REGION, AWS_DEFAULT_REGION and the 'region' of profile '{profileName}'. " +
             "Pass the region parameter (for example us-east-1), export AWS_REGION, or add 'region = ...' to the profile in ~/.aws/config.");

@@ -1,7 +1,7 @@
 namespace CloudAge.Tools.Aws.Credentials;
 
 /// <summary>No usable AWS credentials or region; the message lists what was tried and what to do.</summary>
-public sealed class AwsCredentialsException : Exception
+public sealed class AwsCredentialsException : CloudAge.Common.Errors.ToolException
 {
     public AwsCredentialsException(string message) : base(message) { }
 

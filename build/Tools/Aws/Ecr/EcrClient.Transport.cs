@@ -87,6 +87,7 @@ public sealed partial class EcrClient
             });
 
     // Resets, refused connections and per-try timeouts; a caller's own cancellation is not one of them.
+    // A TLS failure answers the same on every try, so it is not one of them.
     private static bool IsConnectionFailure(Exception e) =>
-        e is HttpRequestException or TimeoutRejectedException or IOException;
+        e is HttpRequestException or TimeoutRejectedException or IOException && !CloudAge.Common.Net.SafeHttp.IsTlsFailure(e);
 }

@@ -28,7 +28,7 @@ public sealed partial class EcrClient : IDisposable
             throw new ArgumentException("MaxAttempts must be at least 1.", nameof(options));
         Endpoint = _options.Endpoint ?? AwsEndpoints.EcrApi(session.Region);
         // Per-try timeouts come from the resilience pipeline; HttpClient's own would cut across retries.
-        _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }, disposeHandler: handler is null)
+        _http = new HttpClient(handler ?? CloudAge.Common.Net.SafeHttp.CreateHandler(), disposeHandler: handler is null)
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };

@@ -14,7 +14,7 @@ internal static partial class EcrErrors
         if (response.Headers.TryGetValues("X-Amzn-Errortype", out var headerTypes))
             type ??= headerTypes.FirstOrDefault();
         type = NormalizeType(type) ?? (response.ReasonPhrase is { Length: > 0 } reason ? reason.Replace(" ", string.Empty, StringComparison.Ordinal) : "HttpError");
-        message = masker.Redact(message ?? Snippet(body));
+        message = masker.Redact(CloudAge.Common.Text.PeerText.OneLine(message ?? Snippet(body), 600));
         var status = response.StatusCode;
         var text = $"ECR {operation} at {endpoint} answered HTTP {(int)status} {type}: {message}{Hint(type, status)}";
         return new EcrException(type, message, operation, endpoint, status, masker.Redact(text));

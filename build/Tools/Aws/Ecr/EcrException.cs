@@ -7,7 +7,7 @@ namespace CloudAge.Tools.Aws.Ecr;
 /// (RepositoryNotFoundException, ThrottlingException, ...) or ConnectionFailed / Timeout when nothing answered.
 /// The message names the operation, the endpoint and the answer; it never contains a secret.
 /// </summary>
-public sealed class EcrException : Exception
+public sealed class EcrException : CloudAge.Common.Errors.ToolException
 {
     public EcrException(string message) : base(message)
     {

@@ -25,10 +25,10 @@ public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? ha
         ArgumentNullException.ThrowIfNull(session);
         var baseUri = endpoint ?? new Uri($"https://eks.{session.Region}.amazonaws.com/");
         var uri = new Uri(baseUri, "clusters/" + Uri.EscapeDataString(clusterName));
-        using var http = handler is null ? new HttpClient { Timeout = TimeSpan.FromSeconds(30) } : new HttpClient(handler, disposeHandler: false) { Timeout = TimeSpan.FromSeconds(30) };
+        using var http = new HttpClient(handler ?? CloudAge.Common.Net.SafeHttp.CreateHandler(), disposeHandler: handler is null) { Timeout = TimeSpan.FromSeconds(30) };
         var keys = await CredentialKeys.GetAsync(session.Credentials, masker).ConfigureAwait(false);
         var pipeline = new RetryPolicy { MaxAttempts = MaxAttempts, BaseDelay = TimeSpan.FromSeconds(2) }.Build(
-            e => e is TransientAnswer or HttpRequestException || e is TaskCanceledException && !cancellationToken.IsCancellationRequested);
+            e => e is TransientAnswer || e is HttpRequestException && !CloudAge.Common.Net.SafeHttp.IsTlsFailure(e) || e is TaskCanceledException && !cancellationToken.IsCancellationRequested);
 
         string body;
         try
@@ -53,9 +53,9 @@ public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? ha
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if ((int)response.StatusCode >= 500)
-            throw new TransientAnswer($"answered {(int)response.StatusCode}: {body}");
+            throw new TransientAnswer($"answered {(int)response.StatusCode}: {CloudAge.Common.Text.PeerText.OneLine(body)}");
         if (!response.IsSuccessStatusCode)
-            throw new AwsCredentialsException($"EKS DescribeCluster for '{clusterName}' at {baseUri} answered {(int)response.StatusCode}: {masker.Redact(body)}. Check the cluster name and region, and that the credentials may call eks:DescribeCluster.");
+            throw new AwsCredentialsException($"EKS DescribeCluster for '{clusterName}' at {baseUri} answered {(int)response.StatusCode}: {masker.Redact(CloudAge.Common.Text.PeerText.OneLine(body))}. Check the cluster name and region, and that the credentials may call eks:DescribeCluster.");
         return body;
     }
 }

@@ -15,6 +15,9 @@ public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClie
 {
     private readonly RetryPolicy _retry = retry ?? ContainerRetry.Default;
 
+    /// <summary>A push try that reports no progress (no message from the engine) for this long is stalled and given up.</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     public async Task<PushResult> PushAsync(PushRequest request, IProgress<LayerProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -71,14 +74,34 @@ public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClie
             await pipeline.ExecuteAsync(async token =>
             {
                 var stream = new PushStream(tag, progress, bytes);
+                // The engine reports every layer's progress while it uploads; silence for StallTimeout means the registry
+                // stopped taking bytes, and the try is cut there instead of waiting for the whole attempt's timeout.
+                using var stall = CancellationTokenSource.CreateLinkedTokenSource(token);
+                stall.CancelAfter(StallTimeout);
+                void OnMessage(JSONMessage message)
+                {
+                    stream.OnMessage(message);
+                    try
+                    {
+                        stall.CancelAfter(StallTimeout);
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // A late message after the try ended.
+                    }
+                }
                 try
                 {
                     await docker.Images.PushImageAsync(repository, new ImagePushParameters { Tag = tag }, auth,
-                        new SyncProgress<JSONMessage>(stream.OnMessage), token).ConfigureAwait(false);
+                        new SyncProgress<JSONMessage>(OnMessage), stall.Token).ConfigureAwait(false);
                 }
                 catch (DockerApiException e)
                 {
                     Fail(e.ResponseBody is { Length: > 0 } body ? body.Trim() : e.Message);
+                }
+                catch (OperationCanceledException) when (stall.IsCancellationRequested && !token.IsCancellationRequested)
+                {
+                    throw new TransientPushException($"the upload stalled: no progress for {StallTimeout.TotalSeconds:0} s");
                 }
                 if (stream.Error is { } error)
                     Fail(error);
@@ -87,8 +110,9 @@ public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClie
         }
         catch (Exception e) when (e is TransientPushException or Polly.Timeout.TimeoutRejectedException)
         {
-            throw new ContainerException(masker.Redact(
-                $"Pushing {repository}:{tag} failed after {_retry.MaxAttempts} tries; registry {request.Registry} answered: {e.Message}"), e);
+            throw new ContainerException(masker.Redact(e.Message.StartsWith("the upload stalled", StringComparison.Ordinal)
+                ? $"Pushing {repository}:{tag} to registry {request.Registry} stalled: no progress for {StallTimeout.TotalSeconds:0} s, after {_retry.MaxAttempts} tries. Check the registry and the network path to it (a proxy or firewall that drops long uploads)."
+                : $"Pushing {repository}:{tag} failed after {_retry.MaxAttempts} tries; registry {request.Registry} answered: {e.Message}"), e);
         }
         catch (Exception e) when (DockerEngine.IsUnreachable(e))
         {
@@ -97,7 +121,8 @@ public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClie
 
         void Fail(string error)
         {
-            error = masker.Redact(error);
+            // The engine relays the registry's words: one line, so a hostile registry cannot forge log lines.
+            error = masker.Redact(CloudAge.Common.Text.PeerText.OneLine(error, 600));
             if (PushStream.IsTransient(error))
                 throw new TransientPushException(error);
             throw new ContainerException($"Pushing {repository}:{tag} failed; registry {request.Registry} answered: {error}");

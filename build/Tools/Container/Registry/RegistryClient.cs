@@ -43,7 +43,8 @@ public sealed partial class RegistryClient : IDisposable
             masker.Add(credentials.Password);
         var https = options.UseHttps ?? !IsLoopback(registry);
         BaseAddress = new Uri($"{(https ? "https" : "http")}://{registry}/");
-        _http = new HttpClient(options.Handler ?? new SocketsHttpHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        // Redirects drop the credentials on another origin and answers are capped in size (SafeHttp).
+        _http = new HttpClient(options.Handler ?? CloudAge.Common.Net.SafeHttp.CreateHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         _tokens = new TokenAuthenticator(_http, credentials, masker);
     }
 
@@ -98,7 +99,7 @@ public sealed partial class RegistryClient : IDisposable
     private async Task<HttpResponseMessage> SendWithRetriesAsync(Func<HttpRequestMessage> create, CancellationToken cancellationToken)
     {
         var pipeline = _retry.Pipeline<HttpResponseMessage>(
-            outcome => outcome.Exception is HttpRequestException || outcome.Result is { } r && RegistryErrors.IsTransient(r.StatusCode),
+            outcome => outcome.Exception is HttpRequestException e && !CloudAge.Common.Net.SafeHttp.IsTlsFailure(e) || outcome.Result is { } r && RegistryErrors.IsTransient(r.StatusCode),
             line => _log(_masker.Redact(line)), $"Registry {Registry}", _retry.AttemptTimeoutOrDefault());
         var target = create().RequestUri;
         try
@@ -109,6 +110,11 @@ public sealed partial class RegistryClient : IDisposable
                 request.Headers.Authorization = _authorization;
                 return await _http.SendAsync(request, token).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (CloudAge.Common.Net.SafeHttp.IsTlsFailure(e))
+        {
+            throw new ContainerException(_masker.Redact(
+                $"Registry {Registry}: the TLS connection for {target} failed ({e.GetBaseException().Message}). Check the registry's certificate, or that the address is right."), e);
         }
         catch (Exception e) when (e is HttpRequestException or Polly.Timeout.TimeoutRejectedException)
         {

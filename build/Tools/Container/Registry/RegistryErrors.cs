@@ -11,10 +11,11 @@ internal static class RegistryErrors
         var status = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
         var body = response.Content is null ? "" : await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         var errors = Parse(body);
+        // What the registry says is printed on one line: its newlines must not forge lines of our log.
         if (errors.Length > 0)
-            return $"{status}: {errors}";
+            return $"{status}: {CloudAge.Common.Text.PeerText.OneLine(errors, 600)}";
         body = body.Trim();
-        return body.Length == 0 ? status : $"{status}: {(body.Length > 300 ? body[..300] + "..." : body)}";
+        return body.Length == 0 ? status : $"{status}: {CloudAge.Common.Text.PeerText.OneLine(body)}";
     }
 
     public static bool IsTransient(HttpStatusCode status) =>

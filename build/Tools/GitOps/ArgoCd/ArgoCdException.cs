@@ -2,7 +2,7 @@ namespace CloudAge.Tools.GitOps.ArgoCd;
 
 /// <summary>Argo CD could not be used: rejected token, unknown application, or an endpoint that kept failing. The message
 /// says what to do and never carries a credential.</summary>
-public class ArgoCdException(string message) : Exception(message);
+public class ArgoCdException(string message) : CloudAge.Common.Errors.ToolException(message);
 
 /// <summary>The sync ran but did not end Synced and Healthy at the requested revision (failed, degraded or timed out).
 /// <see cref="LastStatus"/> is the last state read; the message lists the resources that are not healthy or synced.</summary>

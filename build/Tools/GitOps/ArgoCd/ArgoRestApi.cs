@@ -25,10 +25,15 @@ public sealed class ArgoRestApi : IArgoApplicationApi, IDisposable
         masker.Add(options.Token);
         _masker = masker;
         Endpoint = $"Argo CD at {options.BaseAddress}";
+        // The bearer token in clear is the argocd CLI's --plaintext, never a default; a server on this machine cannot be sniffed.
+        if (options.BaseAddress.Scheme == Uri.UriSchemeHttp && !options.Plaintext && !options.BaseAddress.IsLoopback)
+            throw new CloudAge.Common.Errors.InputException(
+                $"The Argo CD server {options.BaseAddress} (ARGOCD_SERVER) is plain http, which would send the token unencrypted; give its https:// address, or pass --argocd-plaintext if the connection is protected otherwise.");
         void Log(string line) => log(masker.Redact(line));
         if (options.Insecure)
             Log($"Warning: TLS certificate verification is off for {options.BaseAddress} (--argocd-insecure); use it only for a server with a self-signed certificate you trust.");
-        _http = new HttpClient(handler ?? CreateHandler(options.Insecure), disposeHandler: handler is null)
+        // Redirects keep the token only on the same origin, and answers are capped in size (SafeHttp).
+        _http = new HttpClient(handler ?? CloudAge.Common.Net.SafeHttp.CreateHandler(inner: CreateHandler(options.Insecure)), disposeHandler: handler is null)
         {
             BaseAddress = options.BaseAddress,
             // Each attempt is bounded by the pipeline's timeout instead.
@@ -88,6 +93,11 @@ public sealed class ArgoRestApi : IArgoApplicationApi, IDisposable
                 throw Refusal(application, action, response.StatusCode, error);
             }, cancellationToken);
         }
+        catch (Exception e) when (CloudAge.Common.Net.SafeHttp.IsTlsFailure(e))
+        {
+            throw new ArgoCdException(_masker.Redact(
+                $"{Endpoint}: the TLS connection failed ({e.GetBaseException().Message}). If the server uses a self-signed certificate you trust, pass --argocd-insecure (ARGOCD_INSECURE=true); otherwise check ARGOCD_SERVER."));
+        }
         catch (Exception e) when (RetryPipeline.IsRetryable(e, _ => false))
         {
             throw new ArgoCdException(_masker.Redact(
@@ -143,13 +153,13 @@ public sealed class ArgoRestApi : IArgoApplicationApi, IDisposable
             {
                 if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(key, out var value)
                     && value.ValueKind == JsonValueKind.String)
-                    return value.GetString()!;
+                    return CloudAge.Common.Text.PeerText.OneLine(value.GetString(), 600);
             }
         }
         catch (JsonException)
         {
         }
-        return body.Length > 300 ? body[..300] + "..." : body.Trim();
+        return CloudAge.Common.Text.PeerText.OneLine(body);
     }
 
     internal static SocketsHttpHandler CreateHandler(bool insecure)

@@ -12,6 +12,9 @@ public sealed record ArgoServerOptions(string Server, string Token)
     /// <summary>Accept any TLS certificate (the CLI's <c>--insecure</c>); a warning is printed when used.</summary>
     public bool Insecure { get; init; }
 
+    /// <summary>Allow an <c>http://</c> server (the CLI's <c>--plaintext</c>): the token then travels in clear.</summary>
+    public bool Plaintext { get; init; }
+
     public RetryPolicy Retry { get; init; } = RetryPipeline.Default;
 
     /// <summary>The base URL the server string names.</summary>
@@ -26,7 +29,7 @@ public sealed record ArgoServerOptions(string Server, string Token)
         if (!text.Contains("://", StringComparison.Ordinal))
             text = "https://" + text;
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-            throw new ArgoCdException($"'{server}' is not an Argo CD server address; give host[:port] (as ARGOCD_SERVER) or an https:// URL.");
+            throw new CloudAge.Common.Errors.InputException($"The Argo CD server '{server}' (ARGOCD_SERVER) is not a server address; give host[:port] or an https:// URL, such as argocd.example.com or https://argocd.example.com:8443.");
         // A path is kept: Argo CD may be served under a root path behind a proxy.
         return new Uri(uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
     }

@@ -193,9 +193,13 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
             runner.Masker.Add(token);
             runner.Masker.Add(basic);
             // Config from the environment (git 2.31+) is neither echoed nor visible in the process list, unlike -c or a URL.
-            environment["GIT_CONFIG_COUNT"] = "1";
+            environment["GIT_CONFIG_COUNT"] = "2";
             environment["GIT_CONFIG_KEY_0"] = "http.extraHeader";
             environment["GIT_CONFIG_VALUE_0"] = "Authorization: Basic " + basic;
+            // git sends http.extraHeader to wherever a redirect leads (its default follows the first one), so a remote
+            // that redirects to another host would receive the token: redirects are not followed while it is set.
+            environment["GIT_CONFIG_KEY_1"] = "http.followRedirects";
+            environment["GIT_CONFIG_VALUE_1"] = "false";
         }
         return environment;
     }

@@ -67,4 +67,4 @@ public sealed record WriteBackResult(
 }
 
 /// <summary>A write-back that cannot go on: a refused rollback, a dirty clone, a push git keeps rejecting.</summary>
-public sealed class WriteBackException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class WriteBackException(string message, Exception? inner = null) : CloudAge.Common.Errors.ToolException(message, null, inner);

@@ -70,4 +70,4 @@ public sealed record ManifestEdit(string File, string OriginalText, string NewTe
 }
 
 /// <summary>The manifests cannot be edited without guessing: no match, or two candidates in one pod.</summary>
-public sealed class ManifestEditException(string message) : Exception(message);
+public sealed class ManifestEditException(string message) : CloudAge.Common.Errors.ToolException(message);

@@ -25,6 +25,13 @@ public static class KubernetesClients
         {
             throw new ClusterException($"The kubeconfig '{kubeconfigPath ?? "~/.kube/config"}' cannot be used: {e.Message}");
         }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            // The library says only "Exception during deserialization"; the position is in the inner exception.
+            var where = e.Start.Line > 0 ? $" (line {e.Start.Line}, column {e.Start.Column})" : string.Empty;
+            throw new ClusterException($"The kubeconfig '{kubeconfigPath ?? "~/.kube/config"}' is not a kubeconfig YAML file{where}: {e.GetBaseException().Message}. " +
+                "Give the path of a kubeconfig (kubectl config view shows what one looks like), or set KUBECONFIG.");
+        }
     }
 
     /// <summary>The pod's service account, when the build itself runs in the cluster.</summary>

@@ -20,8 +20,9 @@ public static class RetryPipeline
         options.Build(e => IsRetryable(e, isTransient),
             attempt => log($"{endpoint} failed ({Describe(attempt.Exception)}); retry {attempt.Failed} of {attempt.MaxRetries} in {attempt.Delay.TotalSeconds:0.#} s."));
 
+    // A TLS failure (untrusted or wrong certificate) answers the same on every try: report it at once.
     internal static bool IsRetryable(Exception e, Func<Exception, bool> isTransient) =>
-        e is TransientFailureException or TimeoutRejectedException or HttpRequestException || isTransient(e);
+        !CloudAge.Common.Net.SafeHttp.IsTlsFailure(e) && (e is TransientFailureException or TimeoutRejectedException or HttpRequestException || isTransient(e));
 
     /// <summary>What the endpoint answered, in words, for retry lines and the final error (never the request itself).</summary>
     internal static string Describe(Exception? e) => e switch

@@ -24,4 +24,4 @@ public sealed record SmokeCheckRequest(Uri Url)
 public sealed record SmokeCheckResult(Uri Url, string? Version, int Attempts, TimeSpan Elapsed);
 
 /// <summary>The URL never answered as expected within the timeout; the message has the last answer.</summary>
-public sealed class SmokeCheckException(string message) : Exception(message);
+public sealed class SmokeCheckException(string message) : CloudAge.Common.Errors.ToolException(message);

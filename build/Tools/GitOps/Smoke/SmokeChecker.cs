@@ -10,7 +10,8 @@ namespace CloudAge.Tools.GitOps.Smoke;
 /// </summary>
 public sealed class SmokeChecker(Action<string> log, HttpMessageHandler? handler = null) : IDisposable
 {
-    private readonly HttpClient _http = new(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(30) },
+    // The answer is capped in size: a load balancer or service that streams forever must not fill memory (SafeHttp).
+    private readonly HttpClient _http = new(handler ?? CloudAge.Common.Net.SafeHttp.CreateHandler(1024 * 1024, new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(30) }),
         disposeHandler: handler is null) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
 
     public async Task<SmokeCheckResult> CheckAsync(SmokeCheckRequest request, CancellationToken cancellationToken = default)

@@ -1,0 +1,153 @@
+using System.Text.RegularExpressions;
+using CloudAge.Engine.Execution;
+using CloudAge.Testing;
+
+namespace CloudAge.Build.Tests;
+
+/// <summary>
+/// The bad inputs of the hardening review, given to the real build class in-process as ./build.sh passes them: each is
+/// exit 2 (or 1 for a run-time failure) with one sentence that names the parameter, and no stack trace.
+/// </summary>
+public sealed partial class BadInputTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("cloudage-bad-input-").FullName;
+    private readonly Dictionary<string, string> _environment = new(StringComparer.Ordinal) { ["NO_COLOR"] = "1" };
+
+    public BadInputTests() => Directory.CreateDirectory(Path.Combine(_root, ".nuke"));
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    internal static (int ExitCode, string Output) Run(string root, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var output = new StringWriter();
+        var exitCode = BuildRunner.Run(new Build(), [.. args, "--no-logo"], new RunContext(environment, output, root), ["Compile"]);
+        return (exitCode, output.ToString());
+    }
+
+    private (int ExitCode, string Output) Run(params string[] args) => Run(_root, _environment, args);
+
+    private static void AssertClean((int ExitCode, string Output) result, int exitCode, string message)
+    {
+        Assert.True(result.ExitCode == exitCode, $"exit {result.ExitCode}: {result.Output}");
+        Assert.Contains(message, result.Output);
+        Assert.DoesNotMatch(StackFrame(), result.Output);
+        Assert.DoesNotMatch(ResourceKey(), result.Output);
+    }
+
+    [GeneratedRegex(@"^\s+at \S+", RegexOptions.Multiline)]
+    private static partial Regex StackFrame();
+
+    // The runtime's message keys (net_http_ssl_connection_failed, Arg_ParamName_Name) that UseSystemResourceKeys prints.
+    [GeneratedRegex(@"\b(net|Arg|Argument|IO|Net|Overflow|InvalidOperation)_[A-Za-z_]+\b")]
+    private static partial Regex ResourceKey();
+
+    [Theory]
+    [InlineData("--sync-timeout", "NaN", "Parameter 'SyncTimeout' from the command line (--sync-timeout): 'NaN' is not valid. Expected a duration greater than 0 and at most 24 hours")]
+    [InlineData("--sync-timeout", "Infinity", "'Infinity' is not valid. Expected a duration")]
+    [InlineData("--sync-timeout", "1e300", "'1e300' is not valid. Expected a duration")]
+    [InlineData("--sync-timeout", "99999999999h", "'99999999999h' is not valid. Expected a duration")]
+    [InlineData("--rollout-timeout", "-1", "Parameter 'RolloutTimeout' from the command line (--rollout-timeout): '-1' is not valid.")]
+    [InlineData("--scan-timeout", "0", "Parameter 'ScanTimeout' from the command line (--scan-timeout): '0' is not valid.")]
+    [InlineData("--commit", "abc", "'abc' is not valid. Expected a commit sha of 7 to 40 hex digits, such as 3f2a9c1.")]
+    [InlineData("--image-digest", "sha256:nothex", "'sha256:nothex' is not valid. Expected sha256: and 64 lower-case hex digits")]
+    [InlineData("--fail-on", "NOPE", "Parameter 'FailOn' from the command line (--fail-on): 'NOPE' is not valid. Expected one of LOW, MEDIUM, HIGH or CRITICAL")]
+    [InlineData("--aws-region", "evil.example.com/x", "Parameter 'AwsRegion' from the command line (--aws-region): 'evil.example.com/x' is not valid. Expected an AWS region name such as us-east-1")]
+    [InlineData("--docker-host", "nonsense", "Expected an absolute URL (unix://, tcp://, npipe://, http://, https://) such as unix:///var/run/docker.sock.")]
+    [InlineData("--registry", "https://registry.example.com/x", "Expected a registry host[:port] without scheme or path")]
+    [InlineData("--ecr-repository", "Bad Name", "Expected a repository name in lower case")]
+    [InlineData("--kubernetes-namespace", "Not_A_Namespace", "Expected a lower-case namespace name")]
+    [InlineData("--local-port", "70000", "Expected a whole number from 1 to 65535.")]
+    [InlineData("--tag-mutability", "sometimes", "Expected one of Mutable, Immutable.")]
+    public void A_bad_value_is_exit_2_naming_the_parameter_with_a_good_example(string option, string value, string message) =>
+        AssertClean(Run(option, value, "--plan"), 2, message);
+
+    [Fact]
+    public void A_bad_duration_in_the_environment_fails_even_for_help() =>
+        AssertClean(RunWith("SYNC_TIMEOUT", "NaN", "--help"), 2, "Parameter 'SyncTimeout' (--sync-timeout) from the environment (SYNC_TIMEOUT): 'NaN' is not valid.");
+
+    private (int, string) RunWith(string variable, string value, params string[] args)
+    {
+        _environment[variable] = value;
+        return Run(args);
+    }
+
+    [Theory]
+    [InlineData("unix:///var/run/docker.sock")]
+    [InlineData("tcp://127.0.0.1:2375")]
+    public void The_documented_docker_host_is_accepted_as_flag_and_as_DOCKER_HOST(string value)
+    {
+        var flag = Run("--docker-host", value, "--plan");
+        var environment = RunWith("DOCKER_HOST", value, "--plan");
+
+        Assert.True(flag.ExitCode == 0, flag.Output);
+        Assert.True(environment.Item1 == 0, environment.Item2);
+    }
+
+    [Fact]
+    public void A_duplicate_key_in_parameters_json_is_exit_2_naming_the_key()
+    {
+        File.WriteAllText(Path.Combine(_root, ".nuke", "parameters.json"), """{ "Commit": "abcdef1", "Commit": "abcdef2" }""");
+
+        AssertClean(Run("--plan"), 2, "parameters.json: the key \"Commit\" is given twice; keep one of them.");
+    }
+
+    [Fact]
+    public void An_object_where_a_value_is_expected_is_exit_2_naming_the_key()
+    {
+        File.WriteAllText(Path.Combine(_root, ".nuke", "parameters.json"), """{ "ImageTag": { "tag": "v1" } }""");
+
+        AssertClean(Run("--plan"), 2, "parameters.json: \"ImageTag\" holds an object; give a string, number or true/false");
+    }
+
+    [Fact]
+    public void A_kubeconfig_that_is_not_YAML_is_exit_1_naming_the_file()
+    {
+        var kubeconfig = Path.Combine(_root, "kubeconfig.txt");
+        File.WriteAllText(kubeconfig, "{ this: is: not [ yaml\n\t\u0001");
+
+        AssertClean(Run("GetUrl", "--kubeconfig", kubeconfig), 1, $"The kubeconfig '{kubeconfig}' is not a kubeconfig YAML file");
+    }
+
+    [Fact]
+    public void An_Argo_CD_token_over_plain_http_is_refused_before_it_is_sent_unless_plaintext_is_given()
+    {
+        _environment["ARGOCD_AUTH_TOKEN"] = "argo-Token-never-in-clear-123";
+        // ArgoSync reads the revision to sync to from git.
+        Fixtures.ProcessHelper.Run("git", "init -q", _root);
+        Fixtures.ProcessHelper.Run("git", "-c user.name=t -c user.email=t@example.com commit -q --allow-empty -m init", _root);
+        // ...as the head of the default branch on origin.
+        Fixtures.ProcessHelper.Run("git", "init -q --bare origin.git", _root);
+        Fixtures.ProcessHelper.Run("git", "remote add origin origin.git", _root);
+        Fixtures.ProcessHelper.Run("git", "push -q origin HEAD:refs/heads/main", _root);
+        // A port nothing listens on: the refusal must come before any connection, and the flag lets it through to one.
+        var refused = Run("ArgoSync", "--skip", "BumpTag", "--argocd-server", "http://argocd.invalid:1", "--argocd-application", "cloudage");
+        var allowed = Run("ArgoSync", "--skip", "BumpTag", "--argocd-server", "http://argocd.invalid:1", "--argocd-plaintext", "--argocd-application", "cloudage");
+
+        AssertClean(refused, 2, "is plain http, which would send the token unencrypted; give its https:// address, or pass --argocd-plaintext");
+        Assert.Equal(1, allowed.ExitCode);
+        Assert.DoesNotContain("plain http", allowed.Output);
+        Assert.DoesNotContain("argo-Token-never-in-clear-123", refused.Output + allowed.Output);
+    }
+
+    [Fact]
+    public void A_secret_flag_under_CI_warns_at_once_even_in_a_dry_run()
+    {
+        _environment["GITHUB_ACTIONS"] = "true";
+
+        var result = Run("BumpTag", "--dry-run", "--git-token", "ghs_flagTokenSecret0123", "--plan");
+
+        Assert.Contains("the secret --git-token was given on the command line, which other processes on this CI runner can read; pass it as the environment variable GIT_TOKEN", result.Output);
+        Assert.DoesNotContain("ghs_flagTokenSecret0123", result.Output);
+    }
+
+    [Fact]
+    public void The_build_program_prints_the_runtimes_messages_not_resource_keys()
+    {
+        // UseSystemResourceKeys is a runtime feature switch written into _build.runtimeconfig.json; without it the
+        // runtime's own texts ("The SSL connection could not be established") reach the user.
+        var config = Path.Combine(AppContext.BaseDirectory, "_build.runtimeconfig.json");
+        Assert.True(File.Exists(config), config);
+        Assert.DoesNotContain("UseSystemResourceKeys", File.ReadAllText(config));
+        Assert.DoesNotContain("UseSystemResourceKeys", File.ReadAllText(Path.Combine(Prerequisites.RepositoryRoot(), "build", "_build.csproj")));
+    }
+}
