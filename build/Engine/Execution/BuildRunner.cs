@@ -31,7 +31,9 @@ public static class BuildRunner
             var root = new AbsolutePath(options.Root is { } r ? Path.Combine(context.WorkingDirectory, r) : FindRoot(context.WorkingDirectory));
             IBuildHost host = GitHubActionsHost.Detect(context.Environment) ? new GitHubActionsHost(context.Environment) : new TerminalHost();
             Prepare(build, root, host, masker, context, options);
-            ParameterBinder.Bind(build, parameters, new ParameterSources(options.ParameterValues, context.Environment, ParameterFiles(root, options.Profiles)), root, masker);
+            // --help and --write-schema describe the build and read no values: no parameters files, no conversions.
+            if (!options.Help && !options.WriteSchema)
+                ParameterBinder.Bind(build, parameters, new ParameterSources(options.ParameterValues, context.Environment, ParameterFiles(root, options.Profiles)), root, masker);
 
             var targets = TargetFactory.Create(build);
             foreach (var name in defaultTargets)
