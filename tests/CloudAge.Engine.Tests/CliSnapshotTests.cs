@@ -1,3 +1,4 @@
+using CloudAge.Engine.Output;
 using CloudAge.Engine.Parameters;
 using CloudAge.Engine.Planning;
 using CloudAge.Engine.Tests.Fixtures;

@@ -1,6 +1,5 @@
 using CloudAge.Common.Secrets;
 using CloudAge.Common.Text;
-using CloudAge.Engine.Cli;
 
 namespace CloudAge.Engine.Parameters;
 
