@@ -85,14 +85,13 @@ public sealed partial class Build
                 NoCache = NoCache,
             };
             var result = await new DockerBuilder(docker, DockerEndpoint, Log.Information).BuildAsync(request, cancellationToken);
-            Log.Information($"Built {result.ImageId[..19]} as {string.Join(", ", result.References)}");
             SetOutput("image-id", result.ImageId);
         });
 
     Target Scan => _ => _
         .Description("Vulnerability gate before push: Trivy's findings at or above --fail-on fail the build; report in artifacts/scan")
         .DependsOn(DockerBuild)
-        .OnlyWhenDynamic(() => EffectiveScanner() == ScannerChoice.Trivy)
+        .OnlyWhenDynamic(() => EffectiveScanner() == ScannerChoice.Trivy, "Trivy is not the chosen scanner (--scanner)")
         .Executes(async cancellationToken =>
         {
             var trivy = new TrivyScanner(Processes);
@@ -112,7 +111,6 @@ public sealed partial class Build
             var request = new PushRequest(LocalImage, registry, EcrRepository, ImageTagSet.Tags) { Credentials = credentials, ImmutableTags = immutable };
             var result = await PushProgress.Run(IsLocalBuild && EnvironmentVariables.ContainsKey("TERM"), progress => pusher.PushAsync(request, progress, cancellationToken));
             _pushed = result;
-            Log.Information($"Pushed {result.ImageUri}@{result.Digest} as {string.Join(", ", result.Tags)}; {result.BytesUploaded} layer bytes uploaded.");
             var image = new
             {
                 imageUri = result.ImageUri,
@@ -132,7 +130,7 @@ public sealed partial class Build
     Target ScanEcr => _ => _
         .Description("Vulnerability gate after push: ECR's scan findings at or above --fail-on fail the build")
         .TriggeredBy(PushEcr)
-        .OnlyWhenDynamic(() => EffectiveScanner() == ScannerChoice.Ecr)
+        .OnlyWhenDynamic(() => EffectiveScanner() == ScannerChoice.Ecr, "ECR's scan is not the chosen scanner (--scanner)")
         .Executes(async cancellationToken =>
         {
             using var ecr = await ConnectEcr(cancellationToken);
