@@ -96,6 +96,8 @@ publish() {
 
 mkdir -p "$TEMP"
 rm -f "$STAMP" "$DONE"
+# A fresh output folder: publish copies a file only when its source is newer, so it would keep a corrupted one.
+rm -rf "$OUT"
 # bin/ and obj/ of every build project exist before the stamp's time, so creating them never looks like an edit.
 find "$ROOT/build" \( -name bin -o -name obj \) -prune -o -name '*.csproj' -print | while IFS= read -r csproj; do
   mkdir -p "${csproj%/*}/bin" "${csproj%/*}/obj"
