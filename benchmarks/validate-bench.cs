@@ -1,11 +1,11 @@
-#:project ../build/Tools/Manifests/CloudAge.Tools.Manifests.csproj
+#:project ../build/Tools/Validation/CloudAge.Tools.Validation.csproj
 #:property PublishAot=false
 
 // Times ManifestValidator over N generated manifests (default 500): copies of the repository's k8s/ folder with
 // renamed objects, so every rule runs, including the cross-document ones. Start-up (JIT, the Kubernetes type map)
 // is measured apart from the steady-state runs, which is the figure the budget ("well under a second") is about.
 using System.Diagnostics;
-using CloudAge.Tools.Manifests;
+using CloudAge.Tools.Validation;
 
 var root = Path.GetFullPath(args.Length > 0 ? args[0] : Path.Combine(AppContext.GetData("EntryPointFileDirectoryPath") as string ?? ".", ".."));
 var count = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500;

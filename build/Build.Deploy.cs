@@ -1,10 +1,10 @@
-using System.Text.Json;
+using CloudAge.Build.Support;
 using CloudAge.Engine;
 using CloudAge.Tools.Aws.Eks;
 using CloudAge.Tools.GitOps.ArgoCd;
 using CloudAge.Tools.GitOps.Git;
+using CloudAge.Tools.GitOps.ImageBump;
 using CloudAge.Tools.GitOps.Kubernetes;
-using CloudAge.Tools.GitOps.Manifests;
 using CloudAge.Tools.GitOps.Smoke;
 using k8s;
 
@@ -139,12 +139,8 @@ public sealed partial class Build
     {
         if (ImageDigest is not null)
             return ImageDigest;
-        var file = ArtifactsDirectory / "image.json";
-        if (!File.Exists(file))
-            return null;
-        using var image = JsonDocument.Parse(File.ReadAllText(file));
-        var tags = image.RootElement.GetProperty("tags").EnumerateArray().Select(t => t.GetString());
-        return tags.Contains(DeployTag) ? image.RootElement.GetProperty("digest").GetString() : null;
+        var image = ImageArtifact.Read(ImageArtifactFile);
+        return image is not null && image.Tags.Contains(DeployTag) ? image.Digest : null;
     }
 
     async Task<string> ManifestImageRepository(CancellationToken cancellationToken)

@@ -1,5 +1,5 @@
 using CloudAge.Engine;
-using CloudAge.Tools.Manifests;
+using CloudAge.Tools.Validation;
 
 namespace CloudAge.Build;
 

@@ -1,5 +1,5 @@
 using CloudAge.Engine;
-using CloudAge.Tools.Container.Tags;
+using CloudAge.Tools.Git;
 
 namespace CloudAge.Build;
 

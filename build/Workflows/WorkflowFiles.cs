@@ -1,12 +1,10 @@
-using System.Text;
+using CloudAge.Common.IO;
 
 namespace CloudAge.Workflows;
 
 /// <summary>Writes generated workflow files (the GenerateWorkflows target) and removes ones no attribute generates any more.</summary>
 public static class WorkflowFiles
 {
-    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
-
     /// <summary>Writes only files whose content changed, each atomically; returns the paths written or deleted.</summary>
     public static IReadOnlyList<string> Write(string root, IReadOnlyList<GeneratedFile> generatedFiles, Action<string> log)
     {
@@ -24,10 +22,7 @@ public static class WorkflowFiles
             var path = Path.Combine(root, file.RelativePath);
             if (File.Exists(path) && File.ReadAllText(path) == file.Content)
                 continue;
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-            File.WriteAllText(temp, file.Content, Utf8NoBom);
-            File.Move(temp, path, overwrite: true);
+            AtomicFile.Write(path, file.Content);
             log($"Wrote {file.RelativePath}.");
             changed.Add(file.RelativePath);
         }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using CloudAge.App.Tests.Fixtures;
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 
 namespace CloudAge.App.Tests;
 

@@ -1,5 +1,5 @@
 using CloudAge.Build.Tests.Fixtures;
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 
 namespace CloudAge.Build.Tests;
 

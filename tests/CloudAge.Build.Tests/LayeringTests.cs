@@ -2,7 +2,7 @@ using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Xml.Linq;
 using CloudAge.Build.Tests.Fixtures;
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 
 namespace CloudAge.Build.Tests;
 
@@ -60,16 +60,9 @@ public sealed class LayeringTests
 
     public static TheoryData<string> LowerAssemblies() => new(LowerAssemblyNames());
 
-    private static List<string> LowerAssemblyNames()
-    {
-        var data = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(AppContext.BaseDirectory, "CloudAge.*.dll")
-                     .Select(Path.GetFileNameWithoutExtension)
-                     .Where(name => !name!.EndsWith(".Tests", StringComparison.Ordinal))
-                     .Order(StringComparer.Ordinal))
-            data.Add(file!);
-        return data;
-    }
+    // The compiled form of every project below the build (this test project references the build, so all are here).
+    private static List<string> LowerAssemblyNames() =>
+        LowerProjectPaths().Select(p => Path.GetFileNameWithoutExtension(p)).Order(StringComparer.Ordinal).ToList();
 
     [Theory]
     [MemberData(nameof(LowerAssemblies))]

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using CloudAge.Engine.Execution;
 using CloudAge.Engine.Parameters;
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 using CloudAge.Workflows;
 
 namespace CloudAge.Build.Tests;

@@ -21,7 +21,7 @@ public sealed class CliSnapshotTests : IDisposable
 
         Assert.Equal(0, exitCode);
         Assert.Contains("  Compile (default) -> Restore, Lint", output);
-        Snapshot.Match(output, "help");
+        Snapshot.Match(EngineOutput.Normalize(output), "help.txt");
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public sealed class CliSnapshotTests : IDisposable
 
         Assert.Equal(0, exitCode);
         Assert.Matches(@"--registry-password <text>\s+Registry password \[env REGISTRY_PASSWORD\] \[secret\]", output);
-        Snapshot.Match(output, "help-parameters");
+        Snapshot.Match(EngineOutput.Normalize(output), "help-parameters.txt");
     }
 
     [Fact]
@@ -40,14 +40,14 @@ public sealed class CliSnapshotTests : IDisposable
         var (exitCode, output) = _harness.Run(new PipelineBuild(), ["Compile"], "--plan", "Push");
 
         Assert.Equal(0, exitCode);
-        Snapshot.Match(output, "plan-tree");
+        Snapshot.Match(EngineOutput.Normalize(output), "plan-tree.txt");
         var html = File.ReadAllText(Path.Combine(_harness.Root, ".nuke", "temp", "execution-plan.html"));
         Assert.Contains("<svg", html);
         Assert.Contains("class=\"node invoked\"", html);
         Assert.DoesNotContain("<script", html);
         Assert.DoesNotContain("src=\"http", html);
         Assert.DoesNotContain("<link", html);
-        Snapshot.Match(html, "plan-html");
+        Snapshot.Match(EngineOutput.Normalize(html), "plan-html.txt");
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class CliSnapshotTests : IDisposable
         Assert.Contains("  Push ==> Notify", output);
         Assert.Contains("  Test -.-> Publish", output);
         Assert.Contains("  Compile --> Publish", output);
-        Snapshot.Match(output, "plan-mermaid");
+        Snapshot.Match(EngineOutput.Normalize(output), "plan-mermaid.txt");
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class CliSnapshotTests : IDisposable
 
         Assert.Equal(0, exitCode);
         Assert.StartsWith("Build succeeded on ", output.TrimEnd().Split('\n')[^1]);
-        Snapshot.Match(output, "summary-success");
+        Snapshot.Match(EngineOutput.Normalize(output), "summary-success.txt");
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class CliSnapshotTests : IDisposable
         var (exitCode, output) = _harness.Run(new FailureBuild(), "--no-logo");
 
         Assert.Equal(1, exitCode);
-        Snapshot.Match(output, "summary-failure");
+        Snapshot.Match(EngineOutput.Normalize(output), "summary-failure.txt");
     }
 
     [Fact]
@@ -163,6 +163,6 @@ public sealed class CliSnapshotTests : IDisposable
         Assert.Contains("\"enum\": [\n        \"Default\",\n        \"Push\"", schema.Replace("\r\n", "\n", StringComparison.Ordinal));
         Assert.Contains("\"RegistryPassword\"", schema);
         Assert.Contains("\"Critical\"", schema);
-        Snapshot.Match(schema, "schema");
+        Snapshot.Match(EngineOutput.Normalize(schema), "schema.txt");
     }
 }

@@ -1,4 +1,4 @@
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 using CloudAge.Workflows.Tests.Fixtures;
 
 namespace CloudAge.Workflows.Tests;

@@ -10,13 +10,13 @@ public class DriftTests
     [Fact]
     public void A_hand_edited_workflow_is_reported_with_a_diff_and_passes_after_regeneration()
     {
-        using var repo = new TempRepository();
-        WorkflowFiles.Write(repo.Root, Generated, _ => { });
+        using var repo = new TempDirectory();
+        WorkflowFiles.Write(repo.Path, Generated, _ => { });
         repo.Write(BuildAndPush, repo.Read(BuildAndPush).Replace("timeout-minutes: 30", "timeout-minutes: 90", StringComparison.Ordinal));
 
-        var drift = WorkflowDrift.Check(repo.Root, Generated);
-        var written = WorkflowFiles.Write(repo.Root, Generated, _ => { });
-        var after = WorkflowDrift.Check(repo.Root, Generated);
+        var drift = WorkflowDrift.Check(repo.Path, Generated);
+        var written = WorkflowFiles.Write(repo.Path, Generated, _ => { });
+        var after = WorkflowDrift.Check(repo.Path, Generated);
 
         var finding = Assert.Single(drift);
         Assert.Equal((BuildAndPush, DriftKind.Modified), (finding.RelativePath, finding.Kind));
@@ -30,9 +30,9 @@ public class DriftTests
     [Fact]
     public void A_missing_workflow_is_reported()
     {
-        using var repo = new TempRepository();
+        using var repo = new TempDirectory();
 
-        var drift = WorkflowDrift.Check(repo.Root, Generated);
+        var drift = WorkflowDrift.Check(repo.Path, Generated);
 
         Assert.Equal([DriftKind.Missing, DriftKind.Missing], drift.Select(d => d.Kind));
         Assert.Contains("+name: deploy\n", drift[1].Diff);
@@ -41,13 +41,13 @@ public class DriftTests
     [Fact]
     public void A_generated_file_no_attribute_generates_any_more_is_reported_and_removed_on_regeneration()
     {
-        using var repo = new TempRepository();
-        WorkflowFiles.Write(repo.Root, Generated, _ => { });
+        using var repo = new TempDirectory();
+        WorkflowFiles.Write(repo.Path, Generated, _ => { });
         repo.Write(".github/workflows/old.yml", Generated[0].Content.Replace("name: build-and-push", "name: old", StringComparison.Ordinal));
         repo.Write(".github/workflows/hand-written.yml", "name: hand-written\non: push\n");
 
-        var drift = WorkflowDrift.Check(repo.Root, Generated);
-        WorkflowFiles.Write(repo.Root, Generated, _ => { });
+        var drift = WorkflowDrift.Check(repo.Path, Generated);
+        WorkflowFiles.Write(repo.Path, Generated, _ => { });
 
         var finding = Assert.Single(drift);
         Assert.Equal((".github/workflows/old.yml", DriftKind.ExtraGenerated), (finding.RelativePath, finding.Kind));
@@ -58,22 +58,22 @@ public class DriftTests
     [Fact]
     public void Crlf_line_ends_from_a_windows_checkout_are_not_drift()
     {
-        using var repo = new TempRepository();
+        using var repo = new TempDirectory();
         foreach (var file in Generated)
             repo.Write(file.RelativePath, file.Content.Replace("\n", "\r\n", StringComparison.Ordinal));
 
-        Assert.Empty(WorkflowDrift.Check(repo.Root, Generated));
+        Assert.Empty(WorkflowDrift.Check(repo.Path, Generated));
     }
 
     [Fact]
     public void Writing_unchanged_files_touches_nothing()
     {
-        using var repo = new TempRepository();
-        WorkflowFiles.Write(repo.Root, Generated, _ => { });
+        using var repo = new TempDirectory();
+        WorkflowFiles.Write(repo.Path, Generated, _ => { });
         var stamp = File.GetLastWriteTimeUtc(repo.PathOf(BuildAndPush));
         var log = new List<string>();
 
-        var written = WorkflowFiles.Write(repo.Root, Generated, log.Add);
+        var written = WorkflowFiles.Write(repo.Path, Generated, log.Add);
 
         Assert.Empty(written);
         Assert.Equal(stamp, File.GetLastWriteTimeUtc(repo.PathOf(BuildAndPush)));

@@ -12,7 +12,7 @@ public class GeneratorSnapshotTests
         var files = WorkflowGenerator.Generate(typeof(Build), Build.Surface);
 
         var file = Assert.Single(files, f => f.RelativePath == $".github/workflows/{workflow}.yml");
-        Snapshot.Match(workflow + ".yml", file.Content);
+        Snapshot.Match(file.Content, workflow + ".yml");
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 using CloudAge.Workflows.Tests.Fixtures;
 
 namespace CloudAge.Workflows.Tests;

@@ -35,6 +35,13 @@ public static class DidYouMean
     public static string Suggest(string name, IEnumerable<string> candidates) =>
         Closest(name, candidates) is { } closest ? $" Did you mean '{closest}'?" : string.Empty;
 
+    /// <summary><see cref="Suggest"/> followed by <c> Available: a, b, c.</c> (sorted), for short lists of names.</summary>
+    public static string Hint(string name, IReadOnlyCollection<string> candidates)
+    {
+        var list = string.Join(", ", candidates.Order(StringComparer.Ordinal));
+        return Suggest(name, candidates) + $" Available: {(list.Length == 0 ? "(none)" : list)}.";
+    }
+
     private static int Distance(string a, string b)
     {
         var previous = Enumerable.Range(0, b.Length + 1).ToArray();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CloudAge.Common.IO;
 using CloudAge.Common.Processes;
 using CloudAge.Common.Secrets;
 using CloudAge.Engine.Cli;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CloudAge.Common.IO;
 using CloudAge.Engine.Parameters;
 using CloudAge.Engine.Planning;
 

@@ -1,3 +1,4 @@
+using CloudAge.Common.Text;
 using CloudAge.Workflows.Generation;
 
 namespace CloudAge.Workflows.Validation;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CloudAge.Common.Text;
 using CloudAge.Workflows.Generation;
 
 namespace CloudAge.Workflows.Validation;

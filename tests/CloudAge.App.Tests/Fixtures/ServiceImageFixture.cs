@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using CloudAge.Common.Processes;
 using CloudAge.Common.Secrets;
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 
 namespace CloudAge.App.Tests.Fixtures;
 

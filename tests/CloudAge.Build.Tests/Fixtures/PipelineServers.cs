@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 
 namespace CloudAge.Build.Tests.Fixtures;
 
@@ -19,9 +19,9 @@ public sealed class PipelineServers : IDisposable
     {
         if (Prerequisites.Missing(Needs.Docker | Needs.Registry | Needs.Htpasswd | Needs.Moto).Count > 0)
             return;
-        MotoPort = FreePort();
+        MotoPort = FreePort.Next();
         Start("python3", $"-m moto.server -H 127.0.0.1 -p {MotoPort}");
-        RegistryPort = FreePort();
+        RegistryPort = FreePort.Next();
         var (_, htpasswd) = ProcessHelper.Run("htpasswd", $"-Bbn AWS {EcrPassword}", _directory);
         File.WriteAllText(Path.Combine(_directory, "htpasswd"), htpasswd.Trim() + "\n");
         File.WriteAllText(Path.Combine(_directory, "config.yml"), $"""
@@ -52,13 +52,6 @@ public sealed class PipelineServers : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _processes.Add(process);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void WaitFor(int port)

@@ -1,6 +1,6 @@
 using CloudAge.Tools.Aws.Credentials;
 using CloudAge.Tools.Aws.Tests.Fixtures;
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 
 namespace CloudAge.Tools.Aws.Tests.Credentials;
 

@@ -2,7 +2,7 @@ using System.Net;
 using CloudAge.Tools.Aws.Credentials;
 using CloudAge.Tools.Aws.Ecr;
 using CloudAge.Tools.Aws.Tests.Fixtures;
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 
 namespace CloudAge.Tools.Aws.Tests.Ecr;
 

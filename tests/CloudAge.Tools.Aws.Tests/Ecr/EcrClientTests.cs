@@ -1,6 +1,6 @@
 using CloudAge.Tools.Aws.Ecr;
 using CloudAge.Tools.Aws.Tests.Fixtures;
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 
 namespace CloudAge.Tools.Aws.Tests.Ecr;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using CloudAge.Common.Secrets;
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 using CloudAge.Tools.Aws.Credentials;
 using CloudAge.Tools.Aws.Eks;
 using CloudAge.Tools.Aws.Signing;

@@ -50,7 +50,7 @@ public sealed class MotoServer : IAsyncLifetime, IDisposable
     /// <summary>Starts another moto with its own environment (INITIAL_NO_AUTH_ACTION_COUNT=0 makes it check credentials).</summary>
     public async Task<Uri> StartAsync(IReadOnlyDictionary<string, string?> environment)
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         var stop = new CancellationTokenSource();
         var runner = new ProcessRunner(new SecretMasker(), _ => { });
         var spec = new ProcessSpec("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", port.ToString()])
@@ -113,13 +113,6 @@ public sealed class MotoServer : IAsyncLifetime, IDisposable
             await Task.Delay(200);
         }
         throw new TimeoutException($"moto did not answer on {endpoint} within 90 s.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -1,4 +1,4 @@
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 using CloudAge.Tools.Container.Building;
 using CloudAge.Tools.Container.Tests.Fixtures;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 using CloudAge.Tools.Container.Tests.Fixtures;
 
 namespace CloudAge.Tools.Container.Tests.Context;

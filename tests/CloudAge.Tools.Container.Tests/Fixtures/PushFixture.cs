@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using CloudAge.Common.Resilience;
 
 namespace CloudAge.Tools.Container.Tests.Fixtures;
 
@@ -16,7 +17,7 @@ public sealed class PushFixture : IAsyncLifetime, IDisposable
 
     public DockerCli Docker { get; } = new();
 
-    public static RetrySettings FastRetries { get; } = new() { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromMilliseconds(400), AttemptTimeout = TimeSpan.FromSeconds(60) };
+    public static RetryPolicy FastRetries { get; } = new() { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromMilliseconds(400), AttemptTimeout = TimeSpan.FromSeconds(60) };
 
     public async Task<RegistryServer> RegistryAsync()
     {

@@ -27,7 +27,7 @@ public sealed class RegistryServer : IAsyncDisposable
 
     public static async Task<RegistryServer> StartAsync()
     {
-        var server = new RegistryServer(Ports.Free());
+        var server = new RegistryServer(FreePort.Next());
         await server.StartProcessAsync();
         return server;
     }

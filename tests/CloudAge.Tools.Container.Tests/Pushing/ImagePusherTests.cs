@@ -1,5 +1,5 @@
 using CloudAge.Common.Secrets;
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 using CloudAge.Tools.Container.Building;
 using CloudAge.Tools.Container.Pushing;
 using CloudAge.Tools.Container.Registry;
@@ -161,7 +161,7 @@ public sealed class ImagePusherTests(PushFixture fixture) : IClassFixture<PushFi
     {
         var registry = await fixture.RegistryAsync();
         var (image, _) = await fixture.ImagesAsync();
-        var down = $"127.0.0.1:{Ports.Free()}";
+        var down = $"127.0.0.1:{FreePort.Next()}";
 
         var error = await Assert.ThrowsAsync<ContainerException>(() => PushAsync(image, down, ["x"], registry, Repository()));
 

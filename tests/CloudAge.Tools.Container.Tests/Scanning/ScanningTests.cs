@@ -10,7 +10,7 @@ public class ScanningTests
 {
     private static readonly DateOnly Today = new(2026, 11, 26);
 
-    private static IReadOnlyList<Finding> Report() =>
+    private static IReadOnlyList<VulnerabilityFinding> Report() =>
         TrivyReport.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "trivy-report.json")));
 
     [Fact]
@@ -19,10 +19,10 @@ public class ScanningTests
         var findings = Report();
 
         Assert.Equal(["CVE-2024-45490", "CVE-2023-50495", "CVE-2011-3374", "GHSA-7jgj-8wvc-jh57", "CVE-2099-0001"], findings.Select(f => f.Id));
-        Assert.Equal(new Finding("CVE-2024-45490", "libexpat1", "2.5.0-1", Severity.Critical, "2.5.0-1+deb12u1",
+        Assert.Equal(new VulnerabilityFinding("CVE-2024-45490", "libexpat1", "2.5.0-1", VulnerabilitySeverity.Critical, "2.5.0-1+deb12u1",
             "libexpat: Negative Length Parsing Vulnerability in libexpat"), findings[0]);
         Assert.Null(findings[1].FixedVersion);
-        Assert.Equal(Severity.Unknown, findings[4].Severity);
+        Assert.Equal(VulnerabilitySeverity.Unknown, findings[4].Severity);
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public class ScanningTests
     [Fact]
     public void Gate_at_HIGH_fails_on_high_and_critical_only()
     {
-        var gate = ScanGate.Evaluate(Report(), Severities.ParseThreshold("high"), [], Today);
+        var gate = ScanGate.Evaluate(Report(), VulnerabilitySeverities.ParseThreshold("high"), [], Today);
 
         Assert.False(gate.Passed);
         Assert.Equal(["CVE-2024-45490", "GHSA-7jgj-8wvc-jh57"], gate.Blocking.Select(f => f.Id));
@@ -56,7 +56,7 @@ public class ScanningTests
                 expires: 2026-11-26
             """);
 
-        var gate = ScanGate.Evaluate(Report(), Severity.High, risks, Today);
+        var gate = ScanGate.Evaluate(Report(), VulnerabilitySeverity.High, risks, Today);
 
         Assert.True(gate.Passed, gate.Summary);
         Assert.Equal(2, gate.Accepted.Count);
@@ -72,7 +72,7 @@ public class ScanningTests
                 expires: 2026-11-25
             """);
 
-        var gate = ScanGate.Evaluate(Report(), Severity.Critical, risks.Concat([new AcceptedRisk("CVE-2024-45490", "r", new DateOnly(2027, 1, 1))]), Today);
+        var gate = ScanGate.Evaluate(Report(), VulnerabilitySeverity.Critical, risks.Concat([new AcceptedRisk("CVE-2024-45490", "r", new DateOnly(2027, 1, 1))]), Today);
 
         Assert.False(gate.Passed);
         Assert.Empty(gate.Blocking);
@@ -102,7 +102,7 @@ public class ScanningTests
     [InlineData("bogus")]
     [InlineData("3")]
     public void An_unknown_threshold_is_refused(string name) =>
-        Assert.Contains("UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL", Assert.Throws<ArgumentException>(() => Severities.ParseThreshold(name)).Message);
+        Assert.Contains("UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL", Assert.Throws<ArgumentException>(() => VulnerabilitySeverities.ParseThreshold(name)).Message);
 
     [Fact]
     public void Table_lists_most_severe_first_in_aligned_columns()
@@ -122,7 +122,7 @@ public class ScanningTests
         using var directory = new TempDirectory();
         var path = Path.Combine(directory.Path, "artifacts", "scan-report.json");
         var findings = Report();
-        var gate = ScanGate.Evaluate(findings, Severity.High, [], Today);
+        var gate = ScanGate.Evaluate(findings, VulnerabilitySeverity.High, [], Today);
 
         await ScanReport.WriteAsync(path, "repo:tag", "trivy", gate, findings);
 

@@ -1,4 +1,4 @@
-using CloudAge.Tools.GitOps.Manifests;
+using CloudAge.Tools.GitOps.ImageBump;
 using CloudAge.Tools.GitOps.Tests.Fixtures;
 using static CloudAge.Tools.GitOps.Tests.Fixtures.GitManifestCorpus;
 

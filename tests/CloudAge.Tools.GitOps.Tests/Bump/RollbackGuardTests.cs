@@ -1,7 +1,7 @@
 using CloudAge.Common.Processes;
 using CloudAge.Common.Secrets;
 using CloudAge.Tools.GitOps.Git;
-using CloudAge.Tools.GitOps.Manifests;
+using CloudAge.Tools.GitOps.ImageBump;
 using CloudAge.Tools.GitOps.Tests.Fixtures;
 using static CloudAge.Tools.GitOps.Tests.Fixtures.GitManifestCorpus;
 

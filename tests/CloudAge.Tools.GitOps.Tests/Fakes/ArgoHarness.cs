@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CloudAge.Common.Resilience;
 using CloudAge.Common.Secrets;
 using CloudAge.Tools.GitOps.ArgoCd;
 using CloudAge.Tools.GitOps.Kubernetes;
@@ -17,7 +18,7 @@ internal sealed class ArgoHarness : IAsyncDisposable
 {
     public const string Revision = "4f2c9e1a7b3d5f6e8a9b0c1d2e3f4a5b6c7d8e9f";
 
-    public static readonly RetryOptions FastRetry = new() { MaxRetries = 3, BaseDelay = TimeSpan.FromMilliseconds(10), RequestTimeout = TimeSpan.FromSeconds(5) };
+    public static readonly RetryPolicy FastRetry = new() { MaxAttempts = 4, BaseDelay = TimeSpan.FromMilliseconds(10), AttemptTimeout = TimeSpan.FromSeconds(5) };
 
     private ArgoHarness(FakeCluster cluster, ArgoTransport transport)
     {

@@ -1,4 +1,4 @@
-using CloudAge.Tests.Shared;
+using CloudAge.Testing;
 
 namespace CloudAge.Workflows.Tests.Fixtures;
 

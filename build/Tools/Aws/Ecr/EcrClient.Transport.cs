@@ -1,9 +1,9 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using CloudAge.Common.Resilience;
 using CloudAge.Tools.Aws.Credentials;
 using CloudAge.Tools.Aws.Signing;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace CloudAge.Tools.Aws.Ecr;
@@ -70,31 +70,21 @@ public sealed partial class EcrClient
 
     private static readonly ResiliencePropertyKey<string> OperationKey = new("ecr-operation");
 
-    private ResiliencePipeline BuildPipeline()
-    {
-        var builder = new ResiliencePipelineBuilder();
-        if (_options.MaxAttempts > 1)
+    private ResiliencePipeline BuildPipeline() =>
+        new RetryPolicy
         {
-            builder.AddRetry(new RetryStrategyOptions
+            MaxAttempts = _options.MaxAttempts,
+            BaseDelay = _options.FirstRetryDelay,
+            MaxDelay = _options.MaxRetryDelay,
+            AttemptTimeout = _options.AttemptTimeout,
+        }.Build(
+            e => e is EcrException { IsTransient: true } || IsConnectionFailure(e),
+            attempt =>
             {
-                ShouldHandle = new PredicateBuilder().Handle<EcrException>(e => e.IsTransient).Handle<Exception>(IsConnectionFailure),
-                MaxRetryAttempts = _options.MaxAttempts - 1,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = _options.FirstRetryDelay,
-                MaxDelay = _options.MaxRetryDelay,
-                OnRetry = args =>
-                {
-                    var operation = args.Context.Properties.GetValue(OperationKey, "call");
-                    var answer = args.Outcome.Exception is EcrException ecr ? $"{ecr.Type} (HTTP {(int?)ecr.StatusCode})" : args.Outcome.Exception?.GetType().Name;
-                    _log($"ECR {operation} answered {answer}; retrying in {args.RetryDelay.TotalSeconds:0.0}s (try {args.AttemptNumber + 2} of {_options.MaxAttempts}).");
-                    return default;
-                },
+                var operation = attempt.Context.Properties.GetValue(OperationKey, "call");
+                var answer = attempt.Exception is EcrException ecr ? $"{ecr.Type} (HTTP {(int?)ecr.StatusCode})" : attempt.Exception?.GetType().Name;
+                _log($"ECR {operation} answered {answer}; retrying in {attempt.Delay.TotalSeconds:0.0}s (try {attempt.Failed + 1} of {attempt.MaxAttempts}).");
             });
-        }
-        builder.AddTimeout(_options.AttemptTimeout);
-        return builder.Build();
-    }
 
     // Resets, refused connections and per-try timeouts; a caller's own cancellation is not one of them.
     private static bool IsConnectionFailure(Exception e) =>

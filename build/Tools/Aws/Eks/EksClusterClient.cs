@@ -1,10 +1,9 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using CloudAge.Common.Resilience;
 using CloudAge.Common.Secrets;
 using CloudAge.Tools.Aws.Credentials;
 using CloudAge.Tools.Aws.Signing;
-using Polly;
-using Polly.Retry;
 
 namespace CloudAge.Tools.Aws.Eks;
 
@@ -28,15 +27,8 @@ public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? ha
         var uri = new Uri(baseUri, "clusters/" + Uri.EscapeDataString(clusterName));
         using var http = handler is null ? new HttpClient { Timeout = TimeSpan.FromSeconds(30) } : new HttpClient(handler, disposeHandler: false) { Timeout = TimeSpan.FromSeconds(30) };
         var keys = await CredentialKeys.GetAsync(session.Credentials, masker).ConfigureAwait(false);
-        var pipeline = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<TransientAnswer>().Handle<HttpRequestException>()
-                .Handle<TaskCanceledException>(_ => !cancellationToken.IsCancellationRequested),
-            MaxRetryAttempts = MaxAttempts - 1,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = TimeSpan.FromSeconds(2),
-        }).Build();
+        var pipeline = new RetryPolicy { MaxAttempts = MaxAttempts, BaseDelay = TimeSpan.FromSeconds(2) }.Build(
+            e => e is TransientAnswer or HttpRequestException || e is TaskCanceledException && !cancellationToken.IsCancellationRequested);
 
         string body;
         try

@@ -1,7 +1,7 @@
 namespace CloudAge.Tools.Container.Building;
 
 /// <summary>Where an image's provenance comes from; becomes OCI labels and the VERSION/COMMIT build arguments.</summary>
-/// <param name="Version">The version (for example from <see cref="Tags.ImageTagSet.Version"/>).</param>
+/// <param name="Version">The version (for example from <c>ImageTagSet.Version</c> of CloudAge.Tools.Git).</param>
 /// <param name="Revision">The full git commit sha.</param>
 /// <param name="Source">The source repository URL.</param>
 /// <param name="Created">When the image was built; pass the commit time for reproducible labels.</param>

@@ -1,3 +1,4 @@
+using CloudAge.Common.Resilience;
 using CloudAge.Common.Secrets;
 using CloudAge.Tools.Container.Building;
 using CloudAge.Tools.Container.Registry;
@@ -10,9 +11,9 @@ namespace CloudAge.Tools.Container.Pushing;
 /// Pushes a local image to an OCI registry through the engine's push API, every tag, with retries for transient
 /// registry failures, tag-immutability checks before and a digest check in the registry after.
 /// </summary>
-public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClient registry, SecretMasker masker, Action<string> log, RetrySettings? retry = null)
+public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClient registry, SecretMasker masker, Action<string> log, RetryPolicy? retry = null)
 {
-    private readonly RetrySettings _retry = retry ?? RetrySettings.Default;
+    private readonly RetryPolicy _retry = retry ?? ContainerRetry.Default;
 
     public async Task<PushResult> PushAsync(PushRequest request, IProgress<LayerProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -71,7 +72,7 @@ public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClie
         var auth = request.Credentials is null ? new AuthConfig()
             : new AuthConfig { Username = request.Credentials.Username, Password = request.Credentials.Password, ServerAddress = request.Registry };
         var pipeline = _retry.Pipeline<bool>(o => o.Exception is TransientPushException, line => log(masker.Redact(line)),
-            $"Push of {repository}:{tag}", _retry.AttemptTimeout * 10);
+            $"Push of {repository}:{tag}", _retry.AttemptTimeoutOrDefault() * 10);
         log($"Pushing {repository}:{tag}");
         try
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using CloudAge.Common.Resilience;
 using CloudAge.Common.Secrets;
 using Polly;
 
@@ -25,7 +26,7 @@ public sealed class RegistryClient : IDisposable
     private readonly RegistryCredentials? _credentials;
     private readonly SecretMasker _masker;
     private readonly Action<string> _log;
-    private readonly RetrySettings _retry;
+    private readonly RetryPolicy _retry;
     private readonly TokenAuthenticator _tokens;
     private AuthenticationHeaderValue? _authorization;
 
@@ -98,7 +99,7 @@ public sealed class RegistryClient : IDisposable
     {
         var pipeline = _retry.Pipeline<HttpResponseMessage>(
             outcome => outcome.Exception is HttpRequestException || outcome.Result is { } r && RegistryErrors.IsTransient(r.StatusCode),
-            line => _log(_masker.Redact(line)), $"Registry {Registry}", _retry.AttemptTimeout);
+            line => _log(_masker.Redact(line)), $"Registry {Registry}", _retry.AttemptTimeoutOrDefault());
         var target = create().RequestUri;
         try
         {

@@ -1,3 +1,4 @@
+using CloudAge.Common.Resilience;
 namespace CloudAge.Tools.Container.Registry;
 
 /// <summary>Basic credentials for a registry; for ECR the user is <c>AWS</c> and the password comes from GetAuthorizationToken.</summary>
@@ -16,5 +17,5 @@ public sealed record RegistryClientOptions
     /// <summary>Null: plain HTTP for loopback registries (as the Docker engine treats 127.0.0.0/8), HTTPS for every other.</summary>
     public bool? UseHttps { get; init; }
 
-    public RetrySettings Retry { get; init; } = RetrySettings.Default;
+    public RetryPolicy Retry { get; init; } = ContainerRetry.Default;
 }

@@ -4,7 +4,7 @@ namespace CloudAge.Tools.Container.Scanning;
 /// <param name="Blocking">Findings at or above the threshold that no valid accepted risk covers.</param>
 /// <param name="Accepted">Findings covered by an unexpired accepted risk.</param>
 /// <param name="ExpiredRisks">Accepted risks past their expiry; any of them fails the gate.</param>
-public sealed record GateResult(Severity Threshold, IReadOnlyList<Finding> Blocking, IReadOnlyList<Finding> Accepted, IReadOnlyList<AcceptedRisk> ExpiredRisks)
+public sealed record GateResult(VulnerabilitySeverity Threshold, IReadOnlyList<VulnerabilityFinding> Blocking, IReadOnlyList<VulnerabilityFinding> Accepted, IReadOnlyList<AcceptedRisk> ExpiredRisks)
 {
     public bool Passed => Blocking.Count == 0 && ExpiredRisks.Count == 0;
 
@@ -30,13 +30,13 @@ public sealed record GateResult(Severity Threshold, IReadOnlyList<Finding> Block
 public static class ScanGate
 {
     /// <param name="today">The date to judge expiry by (an entry is valid through its expiry day).</param>
-    public static GateResult Evaluate(IEnumerable<Finding> findings, Severity threshold, IEnumerable<AcceptedRisk> acceptedRisks, DateOnly today)
+    public static GateResult Evaluate(IEnumerable<VulnerabilityFinding> findings, VulnerabilitySeverity threshold, IEnumerable<AcceptedRisk> acceptedRisks, DateOnly today)
     {
         var risks = acceptedRisks.ToList();
         var expired = risks.Where(r => r.Expires < today).ToList();
         var valid = risks.Where(r => r.Expires >= today).Select(r => r.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var blocking = new List<Finding>();
-        var accepted = new List<Finding>();
+        var blocking = new List<VulnerabilityFinding>();
+        var accepted = new List<VulnerabilityFinding>();
         foreach (var finding in findings)
         {
             if (valid.Contains(finding.Id))

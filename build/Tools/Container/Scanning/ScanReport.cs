@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CloudAge.Common.IO;
 
 namespace CloudAge.Tools.Container.Scanning;
 
@@ -15,7 +16,7 @@ public static class ScanReport
     };
 
     /// <summary>Plain-text columns ID, PACKAGE, INSTALLED, SEVERITY, FIXED IN, most severe first.</summary>
-    public static string RenderTable(IEnumerable<Finding> findings)
+    public static string RenderTable(IEnumerable<VulnerabilityFinding> findings)
     {
         var rows = findings.OrderByDescending(f => f.Severity).ThenBy(f => f.Id, StringComparer.Ordinal).ThenBy(f => f.Package, StringComparer.Ordinal)
             .Select(f => new[] { f.Id, f.Package, f.InstalledVersion, f.Severity.Name(), f.FixedVersion ?? "(no fix)" }).ToList();
@@ -30,7 +31,7 @@ public static class ScanReport
     }
 
     /// <summary>Writes image, scanner, gate verdict and every finding as JSON, atomically (temp file, then move).</summary>
-    public static async Task WriteAsync(string path, string image, string scanner, GateResult gate, IReadOnlyList<Finding> findings, CancellationToken cancellationToken = default)
+    public static async Task WriteAsync(string path, string image, string scanner, GateResult gate, IReadOnlyList<VulnerabilityFinding> findings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(gate);
         var report = new
@@ -45,17 +46,6 @@ public static class ScanReport
             expiredRisks = gate.ExpiredRisks,
             findings,
         };
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = full + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(report, Json), cancellationToken).ConfigureAwait(false);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        await AtomicFile.WriteAsync(path, JsonSerializer.Serialize(report, Json), cancellationToken).ConfigureAwait(false);
     }
 }

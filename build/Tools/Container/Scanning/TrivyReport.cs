@@ -5,7 +5,7 @@ namespace CloudAge.Tools.Container.Scanning;
 /// <summary>Reads Trivy's JSON report (<c>trivy image --format json</c>, schema version 2): <c>Results[].Vulnerabilities[]</c>.</summary>
 public static class TrivyReport
 {
-    public static IReadOnlyList<Finding> Parse(string json)
+    public static IReadOnlyList<VulnerabilityFinding> Parse(string json)
     {
         JsonDocument document;
         try
@@ -23,18 +23,18 @@ public static class TrivyReport
                 return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("SchemaVersion", out _)
                     ? []
                     : throw new ContainerException("The Trivy report has no 'Results'; it is not a Trivy JSON report (schema version 2).");
-            var findings = new List<Finding>();
+            var findings = new List<VulnerabilityFinding>();
             foreach (var result in results.ValueKind == JsonValueKind.Array ? results.EnumerateArray() : default)
             {
                 if (!result.TryGetProperty("Vulnerabilities", out var vulnerabilities) || vulnerabilities.ValueKind != JsonValueKind.Array)
                     continue;
                 foreach (var v in vulnerabilities.EnumerateArray())
                 {
-                    findings.Add(new Finding(
+                    findings.Add(new VulnerabilityFinding(
                         Text(v, "VulnerabilityID") ?? "(no id)",
                         Text(v, "PkgName") ?? "(unknown package)",
                         Text(v, "InstalledVersion") ?? "",
-                        Severities.Parse(Text(v, "Severity")),
+                        VulnerabilitySeverities.Parse(Text(v, "Severity")),
                         Text(v, "FixedVersion") is { Length: > 0 } fixedIn ? fixedIn : null,
                         Text(v, "Title")));
                 }

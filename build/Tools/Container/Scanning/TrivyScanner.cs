@@ -21,7 +21,7 @@ public sealed class TrivyScanner(ProcessRunner runner)
     }
 
     /// <summary>Scans <paramref name="image"/>, keeping Trivy's raw report at <paramref name="reportFile"/>.</summary>
-    public async Task<IReadOnlyList<Finding>> ScanAsync(string image, string reportFile, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<VulnerabilityFinding>> ScanAsync(string image, string reportFile, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(reportFile))!);
         try

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CloudAge.Common.Resilience;
 using CloudAge.Common.Secrets;
 using CloudAge.Tools.GitOps.Kubernetes;
 using k8s;
@@ -23,10 +24,10 @@ public sealed class ArgoKubernetesApi : IArgoApplicationApi
     /// <param name="namespace">Where Argo CD keeps its Application resources.</param>
     /// <param name="initiatedBy">Recorded as the operation's <c>initiatedBy.username</c>, shown in the Argo CD UI.</param>
     public ArgoKubernetesApi(IKubernetes client, SecretMasker masker, Action<string> log,
-        string @namespace = "argocd", string initiatedBy = "cloudage-build", RetryOptions? retry = null)
+        string @namespace = "argocd", string initiatedBy = "cloudage-build", RetryPolicy? retry = null)
     {
         ArgumentNullException.ThrowIfNull(client);
-        _calls = new KubernetesCalls(client, masker, log, retry ?? RetryOptions.Default);
+        _calls = new KubernetesCalls(client, masker, log, retry ?? RetryPipeline.Default);
         _namespace = @namespace;
         _initiatedBy = initiatedBy;
     }

@@ -1,3 +1,4 @@
+using CloudAge.Common.Resilience;
 using CloudAge.Tools.GitOps.Kubernetes;
 
 namespace CloudAge.Tools.GitOps.ArgoCd;
@@ -11,7 +12,7 @@ public sealed record ArgoServerOptions(string Server, string Token)
     /// <summary>Accept any TLS certificate (the CLI's <c>--insecure</c>); a warning is printed when used.</summary>
     public bool Insecure { get; init; }
 
-    public RetryOptions Retry { get; init; } = RetryOptions.Default;
+    public RetryPolicy Retry { get; init; } = RetryPipeline.Default;
 
     /// <summary>The base URL the server string names.</summary>
     public Uri BaseAddress => ParseServer(Server);

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using CloudAge.Common.Processes;
+using CloudAge.Common.Resilience;
 using Polly;
-using Polly.Retry;
 
 namespace CloudAge.Tools.GitOps.Git;
 
@@ -11,7 +11,7 @@ namespace CloudAge.Tools.GitOps.Git;
 /// </summary>
 internal sealed partial class GitCommand
 {
-    private const int NetworkRetries = 3;
+    private const int NetworkAttempts = 4;
 
     private readonly ProcessRunner _runner;
     private readonly string _directory;
@@ -25,19 +25,9 @@ internal sealed partial class GitCommand
         _directory = directory;
         _environment = environment;
         _timeout = timeout;
-        _network = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<TransientGitException>(),
-            MaxRetryAttempts = NetworkRetries,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = TimeSpan.FromSeconds(1),
-            OnRetry = args =>
-            {
-                log($"git network error, retry {args.AttemptNumber + 1} of {NetworkRetries} in {args.RetryDelay.TotalSeconds:0.0}s");
-                return default;
-            },
-        }).Build();
+        _network = new RetryPolicy { MaxAttempts = NetworkAttempts }.Build(
+            e => e is TransientGitException,
+            attempt => log($"git network error, retry {attempt.Failed} of {attempt.MaxRetries} in {attempt.Delay.TotalSeconds:0.0}s"));
     }
 
     public async Task<string> RunAsync(CancellationToken cancellationToken, params string[] arguments) =>
@@ -61,7 +51,7 @@ internal sealed partial class GitCommand
         }
         catch (TransientGitException e)
         {
-            throw new WriteBackException($"'git {arguments[0]}' could not reach the remote after {NetworkRetries + 1} tries; git said: {e.Message.Trim()}", e);
+            throw new WriteBackException($"'git {arguments[0]}' could not reach the remote after {NetworkAttempts} tries; git said: {e.Message.Trim()}", e);
         }
         catch (TimeoutException e)
         {

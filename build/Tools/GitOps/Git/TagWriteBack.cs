@@ -1,9 +1,8 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using CloudAge.Common.Processes;
-using CloudAge.Tools.GitOps.Manifests;
-using Polly;
-using Polly.Retry;
+using CloudAge.Common.Resilience;
+using CloudAge.Tools.GitOps.ImageBump;
 
 namespace CloudAge.Tools.GitOps.Git;
 
@@ -27,20 +26,13 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
             throw new WriteBackException($"{request.ManifestFolder}/ in {request.WorkingDirectory} has uncommitted changes; commit or discard them, the write-back would otherwise commit or lose them:\n{dirty}");
 
         var rejected = 0;
-        var retry = request.MaxAttempts == 1 ? ResiliencePipeline.Empty : new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<PushRejectedException>(),
-            MaxRetryAttempts = request.MaxAttempts - 1,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = request.RetryDelay,
-            OnRetry = args =>
+        var retry = new RetryPolicy { MaxAttempts = request.MaxAttempts, BaseDelay = request.RetryDelay }.Build(
+            e => e is PushRejectedException,
+            attempt =>
             {
                 rejected++;
-                log($"Push rejected: {request.Branch} moved on {request.Remote}. Fetching and replaying the edit (attempt {args.AttemptNumber + 2} of {request.MaxAttempts}).");
-                return default;
-            },
-        }).Build();
+                log($"Push rejected: {request.Branch} moved on {request.Remote}. Fetching and replaying the edit (attempt {attempt.Failed + 1} of {request.MaxAttempts}).");
+            });
         try
         {
             var result = await retry.ExecuteAsync(async token => await AttemptAsync(git, request, token), cancellationToken);

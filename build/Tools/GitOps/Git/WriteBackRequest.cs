@@ -1,4 +1,4 @@
-using CloudAge.Tools.GitOps.Manifests;
+using CloudAge.Tools.GitOps.ImageBump;
 
 namespace CloudAge.Tools.GitOps.Git;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using CloudAge.Common.Resilience;
 using CloudAge.Common.Secrets;
 using k8s;
 using k8s.Autorest;
@@ -13,7 +14,7 @@ internal sealed class KubernetesCalls
     private readonly SecretMasker _masker;
     private readonly ResiliencePipeline _pipeline;
 
-    public KubernetesCalls(IKubernetes client, SecretMasker masker, Action<string> log, RetryOptions retry)
+    public KubernetesCalls(IKubernetes client, SecretMasker masker, Action<string> log, RetryPolicy retry)
     {
         ArgumentNullException.ThrowIfNull(masker);
         Client = client;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CloudAge.Common.Resilience;
 using CloudAge.Common.Secrets;
 using k8s;
 using k8s.Models;
@@ -22,9 +23,9 @@ public sealed record LoadBalancerAddress(string Host, int Port)
 }
 
 /// <summary>Waits for a Deployment rollout (kubectl's rules) and for a Service's load balancer address, printing a line per change.</summary>
-public sealed class KubernetesWaiter(IKubernetes client, SecretMasker masker, Action<string> log, RetryOptions? retry = null)
+public sealed class KubernetesWaiter(IKubernetes client, SecretMasker masker, Action<string> log, RetryPolicy? retry = null)
 {
-    private readonly KubernetesCalls _calls = new(client, masker, log, retry ?? RetryOptions.Default);
+    private readonly KubernetesCalls _calls = new(client, masker, log, retry ?? RetryPipeline.Default);
 
     public async Task<RolloutResult> WaitForRolloutAsync(string @namespace, string deployment, WaitOptions options, CancellationToken cancellationToken = default)
     {

@@ -1,5 +1,5 @@
+using CloudAge.Common.Resilience;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace CloudAge.Tools.GitOps.Kubernetes;
@@ -10,35 +10,21 @@ internal sealed class TransientFailureException(string answer) : Exception(answe
     public string Answer { get; } = answer;
 }
 
-internal static class RetryPipeline
+/// <summary>How one call to the Argo CD or Kubernetes API is bounded: a timeout per attempt and retries with backoff.</summary>
+public static class RetryPipeline
 {
-    public static ResiliencePipeline Create(RetryOptions options, Func<Exception, bool> isTransient, Action<string> log, string endpoint)
-    {
-        var builder = new ResiliencePipelineBuilder();
-        if (options.MaxRetries > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && IsRetryable(e, isTransient)),
-                MaxRetryAttempts = options.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.BaseDelay,
-                OnRetry = args =>
-                {
-                    log($"{endpoint} failed ({Describe(args.Outcome.Exception)}); retry {args.AttemptNumber + 1} of {options.MaxRetries} in {args.RetryDelay.TotalSeconds:0.#} s.");
-                    return default;
-                },
-            });
-        }
-        return builder.AddTimeout(options.RequestTimeout).Build();
-    }
+    /// <summary>5 tries (4 retries) for 5xx, 429, timeouts and connection failures, from 1 s, 30 s per try.</summary>
+    public static RetryPolicy Default { get; } = new() { AttemptTimeout = TimeSpan.FromSeconds(30) };
 
-    public static bool IsRetryable(Exception e, Func<Exception, bool> isTransient) =>
+    internal static ResiliencePipeline Create(RetryPolicy options, Func<Exception, bool> isTransient, Action<string> log, string endpoint) =>
+        options.Build(e => IsRetryable(e, isTransient),
+            attempt => log($"{endpoint} failed ({Describe(attempt.Exception)}); retry {attempt.Failed} of {attempt.MaxRetries} in {attempt.Delay.TotalSeconds:0.#} s."));
+
+    internal static bool IsRetryable(Exception e, Func<Exception, bool> isTransient) =>
         e is TransientFailureException or TimeoutRejectedException or HttpRequestException || isTransient(e);
 
     /// <summary>What the endpoint answered, in words, for retry lines and the final error (never the request itself).</summary>
-    public static string Describe(Exception? e) => e switch
+    internal static string Describe(Exception? e) => e switch
     {
         TransientFailureException t => t.Answer,
         TimeoutRejectedException t => $"no answer within {t.Timeout.TotalSeconds:0.#} s",

@@ -1,0 +1,100 @@
+using CloudAge.Build.Support;
+using CloudAge.Engine;
+using CloudAge.Tools.Aws.Ecr;
+using CloudAge.Tools.Container.Scanning;
+
+namespace CloudAge.Build;
+
+public sealed partial class Build
+{
+    [Parameter("Vulnerability scanner: auto (Trivy if installed, else ECR's scan after push), trivy, ecr or none")]
+    public ScannerChoice Scanner { get; init; } = ScannerChoice.Auto;
+
+    [Parameter("Fail the scan gate on findings of this severity or higher: LOW, MEDIUM, HIGH or CRITICAL")]
+    public string FailOn { get; init; } = "HIGH";
+
+    [Parameter("Skip the scan (with a warning) when the chosen scanner is not available, instead of failing")]
+    public bool ScanOptional { get; init; }
+
+    [Parameter("File of accepted scan findings (id, reason, expiry)")]
+    public string AcceptedRisksFile { get; init; } = ".scan-ignore.yaml";
+
+    [Parameter("How long to wait for ECR's scan to complete")]
+    public TimeSpan ScanTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    Target Scan => _ => _
+        .Description("Vulnerability gate before push: Trivy's findings at or above --fail-on fail the build; report in artifacts/scan")
+        .DependsOn(DockerBuild)
+        .OnlyWhenDynamic(() => EffectiveScanner() == ScannerChoice.Trivy, "Trivy is not the chosen scanner (--scanner)")
+        .Executes(async cancellationToken =>
+        {
+            var trivy = new TrivyScanner(Processes);
+            var findings = await trivy.ScanAsync(LocalImage, ArtifactsDirectory / "scan" / "trivy.json", cancellationToken);
+            await Gate("trivy", LocalImage, findings, cancellationToken);
+        });
+
+    Target ScanEcr => _ => _
+        .Description("Vulnerability gate after push: ECR's scan findings at or above --fail-on fail the build")
+        .TriggeredBy(PushEcr)
+        .OnlyWhenDynamic(() => EffectiveScanner() == ScannerChoice.Ecr, "ECR's scan is not the chosen scanner (--scanner)")
+        .Executes(async cancellationToken =>
+        {
+            // What PushEcr pushed, read back from its artifact: ScanEcr may run in a later process than the push.
+            var pushed = ImageArtifact.Read(ImageArtifactFile)
+                ?? throw new InvalidOperationException($"ScanEcr needs {ImageArtifactFile.RelativeTo(RootDirectory)}, which PushEcr writes; run ./build.sh PushEcr (ScanEcr runs after it).");
+            using var ecr = await ConnectEcr(cancellationToken);
+            var image = EcrImageId.ByDigest(pushed.Digest);
+            try
+            {
+                await ecr.StartImageScanAsync(EcrRepository, image, cancellationToken);
+            }
+            catch (EcrException e) when (e.Type is "LimitExceededException")
+            {
+                Log.Information("ECR already scanned this image in the last 24 hours (or scan-on-push did); reading those findings.");
+            }
+            var scan = await ecr.WaitForScanAsync(EcrRepository, image, ScanTimeout, status => Log.Information($"ECR scan: {status.Status}"), cancellationToken);
+            var findings = scan.Findings.Select(f => new VulnerabilityFinding(f.Name, f.PackageName ?? "?", f.PackageVersion ?? "?", VulnerabilitySeverities.Parse(f.Severity), f.FixedInVersion, f.Description)).ToList();
+            await Gate("ecr", pushed.Reference(pushed.Tags[0]), findings, cancellationToken);
+        });
+
+    ScannerChoice? _scanner;
+
+    // Decided once per run: Scan (before push) and ScanEcr (after push) both ask.
+    ScannerChoice EffectiveScanner() => _scanner ??= ChooseScanner();
+
+    ScannerChoice ChooseScanner()
+    {
+        if (Scanner != ScannerChoice.Auto)
+            return Scanner;
+        if (new TrivyScanner(Processes).IsAvailableAsync().GetAwaiter().GetResult())
+            return ScannerChoice.Trivy;
+        if (PushesToEcr)
+            return ScannerChoice.Ecr;
+        if (ScanOptional)
+        {
+            Log.Warning("No scanner: Trivy is not installed and the registry is not ECR; skipping the scan because --scan-optional was given.");
+            return ScannerChoice.None;
+        }
+        throw new InvalidOperationException("No vulnerability scanner is available: install Trivy (https://trivy.dev), push to ECR (scan on push), or pass --scanner none or --scan-optional to go on without a scan.");
+    }
+
+    async Task Gate(string scanner, string image, IReadOnlyList<VulnerabilityFinding> findings, CancellationToken cancellationToken)
+    {
+        var risks = AcceptedRisks.Load(RootDirectory / AcceptedRisksFile);
+        var gate = ScanGate.Evaluate(findings, VulnerabilitySeverities.ParseThreshold(FailOn), risks, DateOnly.FromDateTime(DateTime.UtcNow));
+        if (findings.Count > 0)
+            Log.Information(ScanReport.RenderTable(findings));
+        await ScanReport.WriteAsync(ArtifactsDirectory / "scan" / $"{scanner}-report.json", image, scanner, gate, findings, cancellationToken);
+        Log.Information(gate.Summary);
+        if (!gate.Passed)
+            throw new InvalidOperationException(gate.Summary + $" Fix or upgrade the packages, or accept a finding with a reason and an expiry in {AcceptedRisksFile}.");
+    }
+}
+
+public enum ScannerChoice
+{
+    Auto,
+    Trivy,
+    Ecr,
+    None,
+}

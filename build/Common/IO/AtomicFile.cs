@@ -1,0 +1,53 @@
+using System.Text;
+
+namespace CloudAge.Common.IO;
+
+/// <summary>
+/// Writes a file so readers see the old content or the new, never half of it: the bytes go to a hidden temporary
+/// file in the same folder (so the rename stays on one file system), which is then renamed over the target. A
+/// failed write leaves the target as it was and no temporary file behind.
+/// </summary>
+public static class AtomicFile
+{
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>Writes <paramref name="content"/> as UTF-8 without a byte-order mark.</summary>
+    public static void Write(string path, string content) => WriteBytes(path, Utf8NoBom.GetBytes(content));
+
+    public static void WriteBytes(string path, byte[] content)
+    {
+        var temporary = Temporary(path);
+        try
+        {
+            File.WriteAllBytes(temporary, content);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Writes <paramref name="content"/> as UTF-8 without a byte-order mark.</summary>
+    public static async Task WriteAsync(string path, string content, CancellationToken cancellationToken = default)
+    {
+        var temporary = Temporary(path);
+        try
+        {
+            await File.WriteAllBytesAsync(temporary, Utf8NoBom.GetBytes(content), cancellationToken).ConfigureAwait(false);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    private static string Temporary(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+    }
+}

@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using CloudAge.Common.Processes;
+
+namespace CloudAge.Tools.Git;
+
+/// <summary>Reads <see cref="GitFacts"/> from a working tree with the git CLI.</summary>
+public sealed partial class GitFactsReader(ProcessRunner runner)
+{
+    public async Task<GitFacts> ReadAsync(string repositoryDirectory, string defaultBranch, CancellationToken cancellationToken = default)
+    {
+        var sha = (await Git(["rev-parse", "HEAD"]).ConfigureAwait(false)).StandardOutput.Trim();
+        var branch = (await Git(["rev-parse", "--abbrev-ref", "HEAD"]).ConfigureAwait(false)).StandardOutput.Trim();
+        var status = await Git(["status", "--porcelain"]).ConfigureAwait(false);
+        // Without any v* tag, describe exits non-zero ("No names found"); that is a fact, not a failure.
+        var describe = await Git(["describe", "--tags", "--match", "v*", "--long", "--abbrev=40"], throwOnFailure: false).ConfigureAwait(false);
+        string? tag = null;
+        var since = 0;
+        if (describe.ExitCode == 0 && Describe().Match(describe.StandardOutput.Trim()) is { Success: true } m)
+        {
+            tag = m.Groups["tag"].Value;
+            since = int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
+        }
+        return new GitFacts(sha, branch == "HEAD" ? null : branch, defaultBranch, tag, since, status.StandardOutput.Trim().Length > 0);
+
+        Task<ProcessResult> Git(string[] arguments, bool throwOnFailure = true) =>
+            runner.RunAsync(new ProcessSpec("git", arguments)
+            {
+                WorkingDirectory = repositoryDirectory,
+                StreamOutput = false,
+                ThrowOnFailure = throwOnFailure,
+                Timeout = TimeSpan.FromSeconds(30),
+            }, cancellationToken);
+    }
+
+    [GeneratedRegex(@"^(?<tag>.+)-(?<n>\d+)-g[0-9a-f]+$")]
+    private static partial Regex Describe();
+}

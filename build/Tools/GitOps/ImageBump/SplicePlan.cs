@@ -1,0 +1,129 @@
+using System.Text;
+using YamlDotNet.Core;
+
+namespace CloudAge.Tools.GitOps.ImageBump;
+
+/// <summary>The replacements for one file, collected as (start, end, text) spans and applied back to front.</summary>
+internal sealed class SplicePlan(string file, string text, ImageTarget target)
+{
+    private readonly SortedDictionary<int, (int End, string Text)> _splices = [];
+    private readonly List<ImageChange> _changes = [];
+    private readonly HashSet<int> _editedImages = [];
+    private readonly string _newline = text.Contains("\r\n", StringComparison.Ordinal) ? "\r\n" : "\n";
+
+    public IReadOnlyList<ImageChange> Changes => _changes;
+
+    public int Matches { get; private set; }
+
+    public void AddContainerList(YamlSequence containers)
+    {
+        var images = containers.Items.Select(YamlTree.Resolve).OfType<YamlMapping>()
+            .Select(c => c["image"]).OfType<YamlScalar>().Where(s => IsOurs(s.Value)).ToList();
+        if (images.Count > 1)
+            throw new ManifestEditException(
+                $"{file}: lines {string.Join(" and ", images.Select(i => i.Line))} are two containers of one pod spec using {target.Repository}; " +
+                "which one to deploy would be a guess. Keep one container per pod on this image, or give the other a different repository.");
+        foreach (var image in images)
+            SetImage(image);
+    }
+
+    public void AddKustomizeEntry(YamlMapping entry)
+    {
+        if (entry["newName"] is YamlScalar newName ? newName.Value != target.Repository : entry["name"] is not YamlScalar { } name || name.Value != target.Repository)
+            return;
+        Matches++;
+        var tag = entry["newTag"] as YamlScalar;
+        var digest = entry["digest"] as YamlScalar;
+        var mode = target.EffectiveMode;
+        if (mode == ImageReferenceMode.Tag && digest is not null)
+            throw new ManifestEditException(
+                $"{file}:{entry.Line}: the kustomization images entry for {target.Repository} has a digest, which would override the new tag. " +
+                "Pass the image digest, or remove the digest line.");
+        var old = target.Repository + (tag is null ? "" : ":" + tag.Value) + (digest is null ? "" : "@" + digest.Value);
+        var setTag = mode != ImageReferenceMode.Digest || tag is not null;
+        var @new = target.Repository + (setTag ? ":" + target.Tag : "") + (mode == ImageReferenceMode.Tag ? "" : "@" + target.Digest);
+        if (old == @new)
+            return;
+        var inserts = new List<(string Key, string Value)>();
+        if (setTag)
+            SetOrInsert(tag, "newTag", target.Tag);
+        if (mode != ImageReferenceMode.Tag)
+            SetOrInsert(digest, "digest", target.Digest!);
+        if (inserts.Count > 0)
+            Insert(entry, inserts);
+        _changes.Add(new ImageChange(file, (tag ?? digest)?.Line ?? entry.Line, old, @new));
+
+        void SetOrInsert(YamlScalar? current, string key, string value)
+        {
+            if (current is null)
+                inserts.Add((key, value));
+            else if (current.Value != value)
+                Splice(current.Start, current.End, current.Value.Length == 0 && current.Start == current.End ? " " + Render(value, ScalarStyle.Plain) : Render(value, current.Style));
+        }
+    }
+
+    public string Apply()
+    {
+        var result = new StringBuilder(text);
+        foreach (var (start, (end, replacement)) in _splices.Reverse())
+            result.Remove(start, end - start).Insert(start, replacement);
+        return result.ToString();
+    }
+
+    private bool IsOurs(string image) =>
+        image.StartsWith(target.Repository, StringComparison.Ordinal)
+        && (image.Length == target.Repository.Length || image[target.Repository.Length] is ':' or '@');
+
+    private void SetImage(YamlScalar image)
+    {
+        Matches++;
+        var replacement = target.Reference;
+        // An alias shared by two pod specs resolves to the same anchored scalar: edit it once.
+        if (image.Value == replacement || !_editedImages.Add(image.Start))
+            return;
+        if (image.Style is ScalarStyle.Literal or ScalarStyle.Folded)
+            throw new ManifestEditException($"{file}:{image.Line}: the image of {target.Repository} is a block scalar (| or >); write it on one line.");
+        var quote = image.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted ? 1 : 0;
+        var inner = text[(image.Start + quote)..(image.End - quote)];
+        if (inner == image.Value)
+            Splice(image.Start + quote + target.Repository.Length, image.End - quote, target.Suffix);
+        else
+            Splice(image.Start, image.End, Render(replacement, image.Style));
+        _changes.Add(new ImageChange(file, image.Line, image.Value, replacement));
+    }
+
+    private void Insert(YamlMapping entry, List<(string Key, string Value)> inserts)
+    {
+        if (entry.Pairs[^1].Value is not YamlScalar last)
+            throw new ManifestEditException($"{file}:{entry.Line}: cannot add {inserts[0].Key} to the images entry for {target.Repository}; add the key by hand once.");
+        if (entry.Flow)
+        {
+            Splice(last.End, last.End, string.Concat(inserts.Select(i => $", {i.Key}: {Render(i.Value, ScalarStyle.Plain)}")));
+            return;
+        }
+        // A new key goes on its own line after the entry's last one, indented like the entry's keys.
+        var indent = new string(' ', ((YamlScalar)entry.Pairs[^1].Key).Column - 1);
+        var lineEnd = text.IndexOf('\n', last.End);
+        var at = lineEnd < 0 ? text.Length : lineEnd > 0 && text[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
+        Splice(at, at, string.Concat(inserts.Select(i => $"{_newline}{indent}{i.Key}: {Render(i.Value, ScalarStyle.Plain)}")));
+    }
+
+    private void Splice(int start, int end, string replacement)
+    {
+        if (_splices.TryGetValue(start, out var existing))
+            replacement = existing.Text + replacement;
+        _splices[start] = (end, replacement);
+    }
+
+    private static string Render(string value, ScalarStyle style) => style switch
+    {
+        ScalarStyle.SingleQuoted => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'",
+        ScalarStyle.DoubleQuoted => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"",
+        // A plain 1.2 or true would be read back as a number or boolean; kustomize needs a string.
+        _ => LooksTyped(value) ? Render(value, ScalarStyle.DoubleQuoted) : value,
+    };
+
+    private static bool LooksTyped(string value) =>
+        value.All(c => char.IsAsciiDigit(c) || c is '.' or '_' or '-' or 'e' or 'E') && value.Any(char.IsAsciiDigit)
+        || value.ToUpperInvariant() is "TRUE" or "FALSE" or "NULL" or "YES" or "NO" or "ON" or "OFF" or "~";
+}

@@ -1,0 +1,101 @@
+using System.Text;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace CloudAge.Tools.Validation.Yaml;
+
+/// <summary>Reads one YAML file into documents; anything unreadable becomes a finding, never an exception.</summary>
+internal static class YamlFileReader
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The documents of the file; none, and at least one finding, when the file cannot be read as YAML.</summary>
+    public static IReadOnlyList<YamlDocumentSource> Read(string fullPath, string file, FindingList findings)
+    {
+        if (!TryReadText(fullPath, out var text))
+        {
+            findings.Add(file, 1, 1, RuleIds.FileNotText,
+                "is not UTF-8 text (binary content?); only YAML manifests belong in this folder");
+            return [];
+        }
+
+        var recorder = new RecordingParser(new Parser(new StringReader(text)));
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(recorder);
+        }
+        catch (YamlException e) when (e.Message.StartsWith("Duplicate key", StringComparison.Ordinal))
+        {
+            findings.Add(file, e.Start, RuleIds.YamlDuplicateKey,
+                $"{e.Message.Replace("Duplicate key", "duplicate key", StringComparison.Ordinal)}: a key may appear once per mapping; the API server would keep only one of the values");
+            return [];
+        }
+        catch (YamlException e)
+        {
+            ReportSyntaxError(file, text, e.Start, e.Message, findings);
+            return [];
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this (without a position) on some unterminated flow collections.
+            ReportSyntaxError(file, text, recorder.LastMark,
+                "a [ or { is not closed or a quote is not ended; parsing stopped after this point", findings);
+            return [];
+        }
+
+        if (stream.Documents.Count == 0)
+        {
+            findings.Add(file, 1, 1, RuleIds.FileEmpty, "holds no YAML document (the file is empty or only comments)");
+            return [];
+        }
+
+        var documents = new List<YamlDocumentSource>(stream.Documents.Count);
+        for (var i = 0; i < stream.Documents.Count; i++)
+        {
+            var (start, end) = recorder.Documents[i];
+            var slice = text[(int)start.Index..(int)end.Index];
+            var padded = new string('\n', (int)start.Line - 1) + new string(' ', (int)start.Column - 1) + slice;
+            documents.Add(new YamlDocumentSource(file, stream.Documents[i].RootNode, padded, start));
+        }
+
+        return documents;
+    }
+
+    private static bool TryReadText(string fullPath, out string text)
+    {
+        text = "";
+        var bytes = File.ReadAllBytes(fullPath);
+        var offset = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
+        try
+        {
+            text = StrictUtf8.GetString(bytes, offset, bytes.Length - offset);
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+
+        return !text.Contains('\0', StringComparison.Ordinal);
+    }
+
+    private static void ReportSyntaxError(string file, string text, Mark at, string message, FindingList findings)
+    {
+        // YamlDotNet reports a tab in indentation at the start of the enclosing mapping; point at the tab itself.
+        var atTab = at.Index < text.Length && text[(int)at.Index] == '\t';
+        var lines = message.Contains("tab", StringComparison.OrdinalIgnoreCase) || atTab ? text.Split('\n') : [];
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', StringComparison.Ordinal);
+            if (tab >= 0 && tab < indent && lines[i].Trim().Length > 0)
+            {
+                findings.Add(file, i + 1, tab + 1, RuleIds.YamlSyntax,
+                    "a tab is used for indentation; YAML indentation must use spaces");
+                return;
+            }
+        }
+
+        findings.Add(file, at, RuleIds.YamlSyntax, $"does not parse: {message}");
+    }
+}

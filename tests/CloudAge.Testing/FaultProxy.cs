@@ -1,0 +1,163 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace CloudAge.Testing;
+
+/// <summary>What <see cref="FaultProxy"/> does with one request.</summary>
+public enum Fault
+{
+    /// <summary>Forwards this request unchanged (to place faults after a success).</summary>
+    Pass,
+    /// <summary>HTTP 400 with <c>__type: ThrottlingException</c>, as ECR throttles.</summary>
+    Throttle,
+    /// <summary>HTTP 503 with an HTML body, as a load balancer in front of a service answers.</summary>
+    ServiceUnavailable,
+    /// <summary>HTTP 503 with a registry error body (<c>UNAVAILABLE</c>), as a registry behind an overloaded load balancer answers.</summary>
+    RegistryUnavailable,
+    /// <summary>Closes the connection without an answer.</summary>
+    Drop,
+    /// <summary>Answers nothing for 10 seconds (longer than the tests' per-try timeout).</summary>
+    Hang,
+}
+
+/// <summary>
+/// A loopback HTTP proxy in front of a real server (registry, moto) that answers the requests matching a rule with
+/// scripted faults, in order, and forwards everything else unchanged, Host included, so a registry's upload
+/// locations point back through the proxy. The Docker engine treats 127.0.0.0/8 as an insecure (plain HTTP)
+/// registry, so <c>127.0.0.1:&lt;proxy port&gt;/name:tag</c> pushes through it. Every answer closes the connection.
+/// </summary>
+public sealed class FaultProxy : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly HttpClient _upstream = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, AutomaticDecompression = DecompressionMethods.None });
+    private readonly Func<HttpRequest, bool> _matches;
+    private readonly Fault[] _script;
+    private int _next = -1;
+    private int _requests;
+    private int _failuresServed;
+
+    private FaultProxy(string upstream, Func<HttpRequest, bool> matches, Fault[] script)
+    {
+        _matches = matches;
+        _script = script;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o =>
+        {
+            o.Listen(IPAddress.Loopback, 0);
+            o.Limits.MaxRequestBodySize = null;
+        });
+        _app = builder.Build();
+        _app.Run(context => HandleAsync(context, upstream));
+    }
+
+    /// <summary>Every request takes the next fault of <paramref name="script"/>; once it is used up, requests pass.</summary>
+    public FaultProxy(Uri target, params Fault[] script)
+        : this(target.Authority, _ => true, script) =>
+        _app.StartAsync().GetAwaiter().GetResult();
+
+    /// <summary>The first <paramref name="failures"/> requests that <paramref name="fails"/> matches get a registry 503.</summary>
+    public static async Task<FaultProxy> StartAsync(string upstream, Func<HttpRequest, bool> fails, int failures)
+    {
+        var proxy = new FaultProxy(upstream, fails, Enumerable.Repeat(Fault.RegistryUnavailable, failures).ToArray());
+        await proxy._app.StartAsync();
+        return proxy;
+    }
+
+    public int Port => new Uri(_app.Urls.First()).Port;
+
+    public string Address => $"127.0.0.1:{Port}";
+
+    public Uri Endpoint => new($"http://{Address}/");
+
+    /// <summary>Requests received, forwarded or not.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>How many requests got an injected fault.</summary>
+    public int FailuresServed => Volatile.Read(ref _failuresServed);
+
+    /// <summary>The engine's manifest upload: failing it fails a push without the engine's own (slow) layer retries.</summary>
+    public static bool ManifestPut(HttpRequest request) =>
+        request.Method == "PUT" && request.Path.Value!.Contains("/manifests/", StringComparison.Ordinal);
+
+    private async Task HandleAsync(HttpContext context, string upstream)
+    {
+        Interlocked.Increment(ref _requests);
+        context.Response.Headers.Connection = "close";
+        var fault = _matches(context.Request) && Interlocked.Increment(ref _next) is var index && index < _script.Length ? _script[index] : Fault.Pass;
+        if (fault != Fault.Pass)
+        {
+            Interlocked.Increment(ref _failuresServed);
+            await context.Request.Body.CopyToAsync(Stream.Null);
+        }
+        switch (fault)
+        {
+            case Fault.Throttle:
+                context.Response.StatusCode = 400;
+                context.Response.ContentType = "application/x-amz-json-1.1";
+                context.Response.Headers["X-Amzn-Errortype"] = "ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral.availability/";
+                await context.Response.WriteAsync("""{"__type":"ThrottlingException","message":"Rate exceeded"}""");
+                return;
+            case Fault.ServiceUnavailable:
+                context.Response.StatusCode = 503;
+                context.Response.ContentType = "text/html";
+                await context.Response.WriteAsync("<html><body>503 Service Temporarily Unavailable</body></html>");
+                return;
+            case Fault.RegistryUnavailable:
+                context.Response.StatusCode = 503;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync("""{"errors":[{"code":"UNAVAILABLE","message":"injected by the test proxy"}]}""");
+                return;
+            case Fault.Drop:
+                context.Abort();
+                return;
+            case Fault.Hang:
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The client gave up (its per-try timeout).
+                }
+                context.Abort();
+                return;
+        }
+        await ForwardAsync(context, upstream);
+    }
+
+    private async Task ForwardAsync(HttpContext context, string upstream)
+    {
+        var target = new Uri($"http://{upstream}{context.Request.Path}{context.Request.QueryString}");
+        using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), target);
+        if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+            request.Content = new StreamContent(context.Request.Body);
+        foreach (var (name, values) in context.Request.Headers)
+        {
+            if (name.Equals("Host", StringComparison.OrdinalIgnoreCase) || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
+                continue;
+            if (!request.Headers.TryAddWithoutValidation(name, values.ToArray()))
+                request.Content?.Headers.TryAddWithoutValidation(name, values.ToArray());
+        }
+        request.Headers.Host = context.Request.Host.Value;
+        using var response = await _upstream.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+        context.Response.StatusCode = (int)response.StatusCode;
+        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
+        {
+            if (!name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) && !name.Equals("Connection", StringComparison.OrdinalIgnoreCase))
+                context.Response.Headers[name] = values.ToArray();
+        }
+        if (context.Request.Method != "HEAD")
+            await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _upstream.Dispose();
+    }
+}

@@ -1,0 +1,73 @@
+using CloudAge.Tools.Validation.Tests.Fixtures;
+
+namespace CloudAge.Tools.Validation.Tests;
+
+public sealed class RuleTests
+{
+    private const string Deployment = "k8s/deployment.yaml";
+    private const string Service = "k8s/service.yaml";
+    private const string Policy = "docs/iam-policy.json";
+    private const string Application = "argocd/application.yaml";
+
+    public static TheoryData<BrokenManifest> BrokenManifests() =>
+    [
+        new(RuleIds.YamlSyntax, Deployment, "  replicas: 2", "\treplicas: 2", "\treplicas"),
+        new(RuleIds.YamlDuplicateKey, "k8s/configmap.yaml", "  S3_BUCKET:", "  AWS_REGION: \"eu-west-1\"\n  S3_BUCKET:", "\"eu-west-1\""),
+        new(RuleIds.DocumentEmpty, "k8s/namespace.yaml", "apiVersion: v1", "---\n---\napiVersion: v1", "---"),
+        new(RuleIds.ApiVersionKind, "k8s/configmap.yaml", "kind: ConfigMap\n", "", "apiVersion"),
+        new(RuleIds.UnknownKind, Deployment, "apiVersion: apps/v1", "apiVersion: app/v1", "kind: Deployment"),
+        new(RuleIds.KubernetesSchema, Deployment, "imagePullPolicy:", "imagePullPolcy:", "imagePullPolcy"),
+        new(RuleIds.KubernetesSchema, Deployment, "  replicas: 2", "  replicas: two", "replicas: two"),
+        new(RuleIds.KubernetesSchema, Service, "type: LoadBalancer", "type: [LoadBalancer]", "type: [LoadBalancer]"),
+        new(RuleIds.ArgoCdSchema, Application, "selfHeal: true", "selfHeal: always", "selfHeal"),
+        new(RuleIds.ArgoCdSchema, Application, "targetRevision:", "targetRevison:", "targetRevison"),
+        new(RuleIds.ArgoCdSchema, Application, "  project: default\n", "", "spec:"),
+        new(RuleIds.KustomizeSchema, "k8s/kustomization.yaml", "kind: Kustomization", "kind: Kustomization\nnamespaces: cloudage", "namespaces"),
+        new(RuleIds.WorkloadSelector, Deployment, "    matchLabels:\n      app.kubernetes.io/name: cloudage", "    matchLabels:\n      app.kubernetes.io/name: cloudage-old", "cloudage-old"),
+        new(RuleIds.ServiceSelector, Service, "  selector:\n    app.kubernetes.io/name: cloudage", "  selector:\n    app.kubernetes.io/name: cloudage-web", "app.kubernetes.io/name: cloudage-web"),
+        new(RuleIds.ServiceTargetPort, Service, "targetPort: 80", "targetPort: 8080", "targetPort"),
+        new(RuleIds.ProbePort, Deployment, "port: 80\n            initialDelaySeconds: 15", "port: 8080\n            initialDelaySeconds: 15", "port: 8080"),
+        new(RuleIds.ConfigMapRef, Deployment, "name: cloudage-config", "name: cloudage-settings", "cloudage-settings"),
+        new(RuleIds.SecretRef, Deployment, "name: cloudage-secrets\n                optional: true", "name: cloudage-credentials", "cloudage-credentials"),
+        new(RuleIds.ServiceAccountRef, Deployment, "serviceAccountName: cloudage-sa", "serviceAccountName: cloudage-runner", "serviceAccountName"),
+        new(RuleIds.NamespaceConsistent, Service, "  namespace: cloudage", "  namespace: default", "namespace: default"),
+        new(RuleIds.ArgoCdPath, Application, "path: k8s", "path: manifests", "path: manifests"),
+        new(RuleIds.KustomizeResources, "k8s/kustomization.yaml", "  - service.yaml", "  - services.yaml", "services.yaml"),
+        new(RuleIds.ContainerResources, Deployment, "              memory: 1Gi\n", "", "resources:"),
+        new(RuleIds.ContainerProbes, Deployment, "          readinessProbe:", "          startupProbe:", "- name: cloudage"),
+        new(RuleIds.ContainerProbes, Deployment, "          livenessProbe:\n            httpGet:\n              path: /\n              port: 80\n", "          livenessProbe:\n", "livenessProbe:"),
+        new(RuleIds.NoLatestTag, Deployment, "cloudage:0.0.0-placeholder", "cloudage:latest", "image:"),
+        new(RuleIds.NoLatestTag, Deployment, "cloudage:0.0.0-placeholder", "cloudage", "image:"),
+        new(RuleIds.MinReplicas, Deployment, "  replicas: 2", "  replicas: 1", "replicas: 1"),
+        new(RuleIds.MaxUnavailableZero, Deployment, "maxUnavailable: 0", "maxUnavailable: 1", "maxUnavailable"),
+        new(RuleIds.IrsaRoleArn, "k8s/serviceaccount.yaml", "arn:aws:iam::123456789012:role/cloudage-pod-role", "arn:aws:iam::12345:user/ci", "role-arn"),
+        new(RuleIds.SecretPlaceholders, "k8s/secret.yaml", "REPLACE_ME-not-a-secret", "tok_9f8a7b6c5d4e3f2a1b0c", "tok_"),
+        new(RuleIds.IamJson, Policy, "\"Effect\": \"Allow\",", "\"Effect\": \"Allow\"", "\"Action\": ["),
+        new(RuleIds.IamVersion, Policy, "2012-10-17", "2008-10-17", "Version"),
+        new(RuleIds.IamSid, Policy, "\"Sid\": \"AssetBucketListing\"", "\"Sid\": \"\"", "\"Sid\": \"\""),
+        new(RuleIds.IamWildcardAction, Policy, "\"s3:ListBucket\"", "\"s3:*\"", "s3:*"),
+        new(RuleIds.IamAllowedActions, Policy, "\"dynamodb:Query\"", "\"dynamodb:DeleteTable\"", "DeleteTable"),
+        new(RuleIds.IamWildcardResource, Policy, "\"arn:aws:s3:::cloudage-assets-123456789012\"", "\"*\"", "\"Resource\": \"*\""),
+    ];
+
+    [Theory]
+    [MemberData(nameof(BrokenManifests))]
+    public void A_broken_manifest_is_reported_with_its_file_line_and_rule(BrokenManifest broken)
+    {
+        using var repository = new RepositoryCopy().Replace(broken.File, broken.Find, broken.Replacement);
+        var expectedLine = repository.LineOf(broken.File, broken.LineMarker);
+
+        var findings = repository.Validate();
+
+        Assert.Contains(findings, f => f.File == broken.File && f.RuleId == broken.Rule && f.Line == expectedLine);
+    }
+
+    [Fact]
+    public void Every_rule_except_the_config_check_has_a_broken_fixture()
+    {
+        var covered = BrokenManifests().Cast<object[]>().Select(row => ((BrokenManifest)row[0]).Rule)
+            .Concat([RuleIds.FileNotText, RuleIds.FileEmpty, RuleIds.Config]).ToHashSet();
+
+        Assert.Equal(Array.Empty<string>(), RuleIds.All.Keys.Where(id => !covered.Contains(id)).ToArray());
+    }
+}
