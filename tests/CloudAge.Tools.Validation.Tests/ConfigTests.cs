@@ -15,6 +15,38 @@ public sealed class ConfigTests
         Assert.Empty(repository.Validate());
     }
 
+    [Theory]
+    [InlineData("pss-sysctls", "k8s/deployment.yaml", "net.ipv4.ip_unprivileged_port_start", "kernel.msgmax")]
+    [InlineData("configmap-no-secrets", "k8s/configmap.yaml", "  S3_BUCKET:", "  DB_PASSWORD: \"not-a-placeholder\"\n  S3_BUCKET:")]
+    [InlineData("iam-no-wildcard-resource-name", "docs/iam-policy.json", "table/cloudage-assignments", "table/*")]
+    [InlineData("kustomize-no-secret", "k8s/kustomization.yaml", "  - service.yaml", "  - service.yaml\n  - secret.yaml")]
+    public void A_new_rule_is_switched_off_like_the_others(string rule, string file, string find, string replacement)
+    {
+        using var repository = new RepositoryCopy().Replace(file, find, replacement);
+        Assert.Contains(repository.Validate(), f => f.RuleId == rule);
+
+        repository.Write(Config, $"disable:\n  - rule: {rule}\n    reason: this test switches it off\n");
+
+        Assert.Empty(repository.Validate());
+    }
+
+    [Fact]
+    public async Task A_rules_file_that_is_a_fifo_is_a_finding_not_a_hang()
+    {
+        using var repository = new RepositoryCopy();
+        var path = Path.Combine(repository.Root, Config);
+        File.Delete(path);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        var findings = await Task.Run(repository.Validate).WaitAsync(TimeSpan.FromSeconds(60)); // a hang throws TimeoutException
+
+        var finding = Assert.Single(findings);
+        Assert.Equal((Config, RuleIds.FileNotRegular), (finding.File, finding.RuleId));
+    }
+
     [Fact]
     public void A_rule_disabled_without_a_reason_is_an_error_and_stays_on()
     {

@@ -49,6 +49,18 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
+    public void Nesting_deeper_than_any_manifest_is_a_syntax_error_not_a_crash()
+    {
+        using var repository = new RepositoryCopy().Write("argocd/deep.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep, namespace: cloudage}\ndata:\n  x: " + new string('[', 100_000) + new string(']', 100_000) + "\n");
+
+        var finding = Assert.Single(repository.Validate());
+
+        Assert.Equal(("argocd/deep.yaml", 5, RuleIds.YamlSyntax), (finding.File, finding.Line, finding.RuleId));
+        Assert.Contains("nest more than 1000 levels", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_undefined_alias_is_a_syntax_error()
     {
         using var repository = new RepositoryCopy().Write("argocd/alias.yaml", "apiVersion: v1\nkind: ConfigMap\ndata: *missing\n");
@@ -115,7 +127,7 @@ public sealed class MalformedInputTests
         var empty = Directory.CreateTempSubdirectory("cloudage-empty-");
         try
         {
-            var finding = Assert.Single(new ManifestValidator().Validate(empty.FullName));
+            var finding = Assert.Single(RepositoryOptions.Validator().Validate(empty.FullName));
 
             Assert.Equal(RuleIds.IamJson, finding.RuleId);
         }

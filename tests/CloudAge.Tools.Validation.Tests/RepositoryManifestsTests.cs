@@ -1,4 +1,5 @@
 using CloudAge.Testing;
+using CloudAge.Tools.Validation.Tests.Fixtures;
 
 namespace CloudAge.Tools.Validation.Tests;
 
@@ -7,7 +8,7 @@ public sealed class RepositoryManifestsTests
     [Fact]
     public void The_repository_manifests_and_iam_policy_pass_with_no_findings()
     {
-        var findings = new ManifestValidator().Validate(Prerequisites.RepositoryRoot());
+        var findings = RepositoryOptions.Validator().Validate(Prerequisites.RepositoryRoot());
 
         Assert.Empty(findings.Select(f => f.ToString()));
     }
@@ -25,7 +26,7 @@ public sealed class RepositoryManifestsTests
     {
         var lines = new List<string>();
 
-        new ManifestValidator(lines.Add).Validate(Prerequisites.RepositoryRoot());
+        RepositoryOptions.Validator(lines.Add).Validate(Prerequisites.RepositoryRoot());
 
         Assert.Matches(@"^Validated \d+ manifests and docs/iam-policy.json in \d+ ms: 0 finding\(s\)$", Assert.Single(lines));
     }

@@ -17,4 +17,6 @@ internal sealed class FindingList
         Add(file, (int)at.Line, (int)at.Column, ruleId, message);
 
     public void Add(string file, YamlNode at, string ruleId, string message) => Add(file, at.Start, ruleId, message);
+
+    public void AddRange(FindingList other) => items.AddRange(other.items);
 }

@@ -6,9 +6,9 @@ namespace CloudAge.Tools.Validation;
 /// <summary>One YAML document that has an apiVersion and a kind, with the file it came from.</summary>
 internal sealed record ManifestDocument(string File, YamlMappingNode Root, string ApiVersion, string Kind)
 {
-    public string? Name => Root.At("metadata", "name").Text();
+    public string? Name { get; } = Root.At("metadata", "name").Text();
 
-    public string? Namespace => Root.At("metadata", "namespace").Text();
+    public string? Namespace { get; } = Root.At("metadata", "namespace").Text();
 
     public string Describe() => $"{Kind} {Name ?? "(unnamed)"}";
 }

@@ -4,9 +4,12 @@ namespace CloudAge.Tools.Validation;
 public static class RuleIds
 {
     public const string FileNotText = "file-not-text";
+    public const string FileNotRegular = "file-not-regular";
+    public const string SymlinkOutOfRepo = "symlink-out-of-repo";
     public const string FileEmpty = "file-empty";
     public const string YamlSyntax = "yaml-syntax";
     public const string YamlDuplicateKey = "yaml-duplicate-key";
+    public const string YamlAliasLimit = "yaml-alias-limit";
     public const string DocumentEmpty = "document-empty";
     public const string ApiVersionKind = "apiversion-kind";
     public const string UnknownKind = "unknown-kind";
@@ -23,6 +26,7 @@ public static class RuleIds
     public const string NamespaceConsistent = "namespace-consistent";
     public const string ArgoCdPath = "argocd-path-exists";
     public const string KustomizeResources = "kustomize-resources-exist";
+    public const string KustomizeSecret = "kustomize-no-secret";
     public const string ContainerResources = "container-resources";
     public const string ContainerProbes = "container-probes";
     public const string NoLatestTag = "no-latest-tag";
@@ -30,21 +34,42 @@ public static class RuleIds
     public const string MaxUnavailableZero = "max-unavailable-zero";
     public const string IrsaRoleArn = "irsa-role-arn";
     public const string SecretPlaceholders = "secret-placeholders";
+    public const string ConfigMapSecrets = "configmap-no-secrets";
+    public const string EnvSecrets = "env-no-secrets";
+    public const string PssPrivileged = "pss-privileged";
+    public const string PssHostNamespaces = "pss-host-namespaces";
+    public const string PssHostProcess = "pss-host-process";
+    public const string PssHostPath = "pss-host-path";
+    public const string PssHostPorts = "pss-host-ports";
+    public const string PssCapabilities = "pss-capabilities";
+    public const string PssPrivilegeEscalation = "pss-privilege-escalation";
+    public const string PssRunAsNonRoot = "pss-run-as-non-root";
+    public const string PssRunAsUser = "pss-run-as-user";
+    public const string PssSeccomp = "pss-seccomp";
+    public const string PssAppArmor = "pss-apparmor";
+    public const string PssSeLinux = "pss-selinux";
+    public const string PssProcMount = "pss-proc-mount";
+    public const string PssSysctls = "pss-sysctls";
+    public const string PssVolumeTypes = "pss-volume-types";
     public const string IamJson = "iam-json";
     public const string IamVersion = "iam-version";
     public const string IamSid = "iam-sid";
     public const string IamWildcardAction = "iam-no-wildcard-action";
     public const string IamAllowedActions = "iam-allowed-actions";
     public const string IamWildcardResource = "iam-no-wildcard-resource";
+    public const string IamWildcardResourceName = "iam-no-wildcard-resource-name";
     public const string Config = "validate-config";
 
     /// <summary>Every rule id with a one-line description, in the order the docs list them.</summary>
     public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>
     {
-        [FileNotText] = "a file under k8s/ or argocd/ is binary or not UTF-8",
+        [FileNotText] = "a file in a manifest folder is binary or not UTF-8",
+        [FileNotRegular] = "a FIFO, socket, device or dangling link in a manifest folder (never opened)",
+        [SymlinkOutOfRepo] = "a symbolic link points outside the repository (Argo CD refuses the repository)",
         [FileEmpty] = "a YAML file holds no document",
         [YamlSyntax] = "a YAML file does not parse (tabs, bad indentation, unclosed brackets)",
         [YamlDuplicateKey] = "a mapping repeats a key",
+        [YamlAliasLimit] = "aliases expand a document far beyond its size (billion laughs)",
         [DocumentEmpty] = "a document between --- separators is empty",
         [ApiVersionKind] = "a document lacks apiVersion or kind",
         [UnknownKind] = "no schema is known for the apiVersion/kind pair",
@@ -61,6 +86,7 @@ public static class RuleIds
         [NamespaceConsistent] = "a resource is outside the namespace Argo CD deploys to",
         [ArgoCdPath] = "an Argo CD Application's source path is not a folder of this repository",
         [KustomizeResources] = "a kustomization resource is missing, or a manifest is not listed",
+        [KustomizeSecret] = "a kustomization lists a Secret (secret.yaml), which every sync would apply over the real one",
         [ContainerResources] = "a container lacks CPU/memory requests or limits",
         [ContainerProbes] = "a container lacks a liveness or readiness probe",
         [NoLatestTag] = "an image has no tag or the tag latest",
@@ -68,12 +94,30 @@ public static class RuleIds
         [MaxUnavailableZero] = "a Deployment's rolling update may take pods away (maxUnavailable is not 0)",
         [IrsaRoleArn] = "a ServiceAccount's eks.amazonaws.com/role-arn is missing or not an IAM role ARN",
         [SecretPlaceholders] = "a committed Secret holds a value that is not a placeholder",
+        [ConfigMapSecrets] = "a ConfigMap value looks like a secret (access key, private key, token, or a password-named key)",
+        [EnvSecrets] = "a literal container env value looks like a secret",
+        [PssPrivileged] = "a container is privileged (Pod Security Standards)",
+        [PssHostNamespaces] = "a pod shares the node's network, PID or IPC namespace",
+        [PssHostProcess] = "a pod or container is a Windows HostProcess",
+        [PssHostPath] = "a pod mounts a hostPath volume",
+        [PssHostPorts] = "a container binds a hostPort",
+        [PssCapabilities] = "a container does not drop ALL capabilities, or adds one other than NET_BIND_SERVICE",
+        [PssPrivilegeEscalation] = "a container does not set allowPrivilegeEscalation: false",
+        [PssRunAsNonRoot] = "a container may run as root (runAsNonRoot not true at pod or container level)",
+        [PssRunAsUser] = "a pod or container sets runAsUser: 0",
+        [PssSeccomp] = "a container's seccomp profile is not RuntimeDefault or Localhost",
+        [PssAppArmor] = "an AppArmor profile other than RuntimeDefault/Localhost",
+        [PssSeLinux] = "custom SELinux user, role or a type outside the container types",
+        [PssProcMount] = "a container sets procMount other than Default",
+        [PssSysctls] = "a pod sets a sysctl outside the safe set",
+        [PssVolumeTypes] = "a pod uses a volume type outside the restricted profile's list",
         [IamJson] = "docs/iam-policy.json is missing or not valid JSON",
         [IamVersion] = "the IAM policy Version is not 2012-10-17",
         [IamSid] = "an IAM statement has no Sid or repeats one",
         [IamWildcardAction] = "an IAM action contains *",
         [IamAllowedActions] = "an IAM action is not one the app needs",
         [IamWildcardResource] = "an IAM statement's Resource is * or missing",
+        [IamWildcardResourceName] = "an IAM Resource ARN uses * for a whole resource name (arn:aws:s3:::*, table/*)",
         [Config] = "validate.config.yaml is malformed, names an unknown rule, or disables one without a reason",
     };
 }

@@ -1,3 +1,4 @@
+using CloudAge.Tools.Validation.Files;
 using CloudAge.Tools.Validation.Yaml;
 using YamlDotNet.RepresentationModel;
 
@@ -13,12 +14,15 @@ internal sealed record ValidationConfig(IReadOnlyDictionary<string, string> Disa
 
     private static readonly string[] Keys = ["disable", "iamExtraActions"];
 
-    public static ValidationConfig Load(string fullPath, string file, FindingList findings)
+    public static ValidationConfig Load(RepositoryFiles files, string fullPath, string file, FindingList findings)
     {
-        if (!File.Exists(fullPath))
+        // Read only when it is a regular file in the repository (a FIFO or an outside link is a finding, not a hang).
+        if (files.Single(fullPath, out _) is not { } readable)
         {
             return Default;
         }
+
+        fullPath = readable;
 
         var local = new FindingList();
         var documents = YamlFileReader.Read(fullPath, file, local);

@@ -64,7 +64,7 @@ public sealed class RepositoryCopy : IDisposable
         return index + 1;
     }
 
-    public IReadOnlyList<Finding> Validate() => new ManifestValidator().Validate(Root);
+    public IReadOnlyList<Finding> Validate() => RepositoryOptions.Validator().Validate(Root);
 
     public void Dispose() => Directory.Delete(Root, recursive: true);
 

@@ -41,6 +41,11 @@ internal static class PathChecks
                 context.Findings.Add(kustomization.File, resource, RuleIds.KustomizeResources,
                     $"resource \"{resource.Text()}\" does not exist next to {kustomization.File}");
             }
+            else if (SecretIn(relative, context) is { } why)
+            {
+                context.Findings.Add(kustomization.File, resource, RuleIds.KustomizeSecret,
+                    $"resource \"{resource.Text()}\" {why}: every sync would overwrite the real Secret in the cluster with the committed one; remove it from resources and create the Secret with kubectl");
+            }
         }
 
         // A manifest beside the kustomization but not listed is silently not deployed; Secret templates are the
@@ -55,6 +60,19 @@ internal static class PathChecks
             context.Findings.Add(document.File, document.Root, RuleIds.KustomizeResources,
                 $"{document.Describe()} is not listed in {kustomization.File} resources, so Argo CD and kubectl apply -k will not deploy it");
         }
+    }
+
+    /// <summary>Why a listed resource deploys a Secret, or null: it defines one, or its file name says it is the Secret template.</summary>
+    private static string? SecretIn(string relative, CheckContext context)
+    {
+        if (context.ByFile[relative].FirstOrDefault(d => d.Kind == "Secret") is { } secret)
+        {
+            return $"defines {secret.Describe()}";
+        }
+
+        return Path.GetFileNameWithoutExtension(relative) is "secret" or "secrets" && Path.GetExtension(relative) is ".yaml" or ".yml"
+            ? "is the Secret template file"
+            : null;
     }
 
     private static bool IsInside(string root, string relative, out string full)

@@ -13,9 +13,13 @@ internal static class SelectorChecks
             CheckWorkloadSelector(workload, context.Findings);
         }
 
+        // Workloads by namespace and pod label, so each Service looks only at the pods its rarest label selects.
+        var index = context.Workloads
+            .SelectMany(w => w.Labels.Select(l => (Key: (w.Document.Namespace, l.Key, l.Value), Workload: w)))
+            .ToLookup(p => p.Key, p => p.Workload);
         foreach (var service in context.OfKind("Service"))
         {
-            CheckService(service, context);
+            CheckService(service, context, index);
         }
     }
 
@@ -33,7 +37,7 @@ internal static class SelectorChecks
         }
     }
 
-    private static void CheckService(ManifestDocument service, CheckContext context)
+    private static void CheckService(ManifestDocument service, CheckContext context, ILookup<(string?, string, string), Workload> index)
     {
         var selectorNode = service.Root.At("spec", "selector");
         var selector = selectorNode.Entries().ToDictionary(e => e.Key, e => e.Value.Text() ?? "", StringComparer.Ordinal);
@@ -42,12 +46,11 @@ internal static class SelectorChecks
             return;
         }
 
-        var selected = context.Workloads
-            .Where(w => w.Document.Namespace == service.Namespace && selector.All(s => w.Labels.TryGetValue(s.Key, out var v) && v == s.Value))
-            .ToList();
+        var candidates = selector.Select(s => index[(service.Namespace, s.Key, s.Value)]).MinBy(c => c.Count())!;
+        var selected = candidates.Where(w => selector.All(s => w.Labels.TryGetValue(s.Key, out var v) && v == s.Value)).ToList();
         if (selected.Count == 0)
         {
-            var seen = context.Workloads.Where(w => w.Document.Namespace == service.Namespace).Select(w => $"{w.Document.Describe()} has {Format(w.Labels)}");
+            var seen = context.Workloads.Where(w => w.Document.Namespace == service.Namespace).Take(5).Select(w => $"{w.Document.Describe()} has {Format(w.Labels)}");
             context.Findings.Add(service.File, selectorNode!, RuleIds.ServiceSelector,
                 $"Service {service.Name} selects {Format(selector)} but no pod template in namespace {service.Namespace ?? "(none)"} carries these labels ({string.Join("; ", seen.DefaultIfEmpty("no workloads"))})");
             return;

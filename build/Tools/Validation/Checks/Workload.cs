@@ -13,7 +13,16 @@ internal sealed record Workload(ManifestDocument Document, YamlNode PodSpec, Yam
 
     public IEnumerable<YamlNode> AllContainers => Containers.Concat(PodSpec.At("initContainers").Items());
 
-    public IReadOnlyDictionary<string, string> Labels =>
+    /// <summary>Every container with what it is, ephemeral ones included: the set the Pod Security Standards check.</summary>
+    public IEnumerable<(string What, YamlNode Container)> SecurityContainers =>
+        Containers.Select(c => ("container", c))
+            .Concat(PodSpec.At("initContainers").Items().Select(c => ("init container", c)))
+            .Concat(PodSpec.At("ephemeralContainers").Items().Select(c => ("ephemeral container", c)));
+
+    /// <summary>The pod template's metadata (the Pod's own for kind Pod), where AppArmor annotations live.</summary>
+    public YamlNode? PodMetadata { get; init; }
+
+    public IReadOnlyDictionary<string, string> Labels { get; } =
         PodLabels.Entries().ToDictionary(e => e.Key, e => e.Value.Text() ?? "", StringComparer.Ordinal);
 
     private static Workload? From(ManifestDocument document)
@@ -26,6 +35,8 @@ internal sealed record Workload(ManifestDocument Document, YamlNode PodSpec, Yam
             "Pod" => root,
             _ => null,
         };
-        return template?.At("spec") is YamlMappingNode spec ? new Workload(document, spec, template.At("metadata", "labels")) : null;
+        return template?.At("spec") is YamlMappingNode spec
+            ? new Workload(document, spec, template.At("metadata", "labels")) { PodMetadata = template.At("metadata") }
+            : null;
     }
 }

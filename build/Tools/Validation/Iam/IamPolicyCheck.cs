@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CloudAge.Tools.Validation.Files;
 using CloudAge.Tools.Validation.Yaml;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -12,18 +13,15 @@ namespace CloudAge.Tools.Validation.Iam;
 /// </summary>
 internal static partial class IamPolicyCheck
 {
-    public static readonly IReadOnlyList<string> ActionsTheAppNeeds =
-    [
-        "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Scan", "dynamodb:Query",
-        "s3:PutObject", "s3:GetObject", "s3:ListBucket",
-        "bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream",
-    ];
-
-    public static void Run(string fullPath, string file, IEnumerable<string> allowedActions, FindingList findings)
+    public static void Run(RepositoryFiles files, string file, IEnumerable<string> allowedActions, FindingList findings)
     {
-        if (!File.Exists(fullPath))
+        if (files.Single(file, out var missing) is not { } fullPath)
         {
-            findings.Add(file, 1, 1, RuleIds.IamJson, "the pod role's IAM policy is missing; docs/eks-setup.md creates the role from this file");
+            if (missing)
+            {
+                findings.Add(file, 1, 1, RuleIds.IamJson, "the pod role's IAM policy is missing; the role is created from this file");
+            }
+
             return;
         }
 
@@ -116,11 +114,53 @@ internal static partial class IamPolicyCheck
             findings.Add(file, statement.Nearest("Resource"), RuleIds.IamWildcardResource, "a statement needs a Resource naming the table, bucket or model ARN");
         }
 
-        foreach (var resource in resources.Where(r => r.Text() == "*"))
+        foreach (var resource in resources)
         {
-            findings.Add(file, resource, RuleIds.IamWildcardResource, "Resource \"*\" grants the actions on every resource in the account; name the ARN");
+            if (resource.Text() == "*")
+            {
+                findings.Add(file, resource, RuleIds.IamWildcardResource, "Resource \"*\" grants the actions on every resource in the account; name the ARN");
+            }
+            else if (WildcardResourceName(resource.Text() ?? "") is { } what)
+            {
+                findings.Add(file, resource, RuleIds.IamWildcardResourceName,
+                    $"Resource \"{resource.Text()}\" uses a wildcard for {what}, so the actions apply to every one in the account; name it");
+            }
         }
     }
+
+    /// <summary>
+    /// What a wildcard stands for when it replaces a whole resource name in an ARN (arn:partition:service:region:account:resource):
+    /// the bucket in <c>arn:aws:s3:::*</c>, the table in <c>table/*</c>, the model in <c>foundation-model/*</c>. Null when the
+    /// name is given: objects under a named bucket (<c>arn:aws:s3:::bucket/*</c>), a table's indexes (<c>table/t/index/*</c>),
+    /// and a wildcard region, which cross-region inference profiles need (<c>arn:aws:bedrock:*::foundation-model/m</c>).
+    /// A partial wildcard (<c>cloudage-*</c>) names a family the author chose, and passes.
+    /// </summary>
+    internal static string? WildcardResourceName(string arn)
+    {
+        var parts = arn.Split(':', 6);
+        if (parts.Length < 6 || parts[0] != "arn")
+        {
+            return null;
+        }
+
+        var service = parts[2];
+        var segments = parts[5].Split('/', ':');
+        if (service == "s3")
+        {
+            return IsOnlyWildcards(segments[0]) ? "the bucket name" : null;
+        }
+
+        if (segments.Length == 1)
+        {
+            return IsOnlyWildcards(segments[0]) ? $"every {service} resource" : null;
+        }
+
+        return IsOnlyWildcards(segments[0]) ? $"the {service} resource type"
+            : IsOnlyWildcards(segments[1]) ? $"the {segments[0]} name"
+            : null;
+    }
+
+    private static bool IsOnlyWildcards(string segment) => segment.Length > 0 && segment.All(c => c is '*' or '?');
 
     private static IEnumerable<YamlNode> OneOrMany(YamlNode? node) =>
         node switch

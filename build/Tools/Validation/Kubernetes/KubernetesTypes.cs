@@ -2,22 +2,32 @@ using System.Collections.Frozen;
 using System.Reflection;
 using k8s;
 using k8s.Models;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
 
 namespace CloudAge.Tools.Validation.Kubernetes;
 
 /// <summary>
-/// Maps "group/version/kind" to a strict deserializer for the KubernetesClient model of that kind. Built once
-/// per process from the models' [KubernetesEntity] attributes, so it follows the package's API version.
+/// Maps "group/version/kind" to the KubernetesClient model of that kind, and types a document strictly against it.
+/// The map is built once per process from the models' [KubernetesEntity] attributes, so it follows the package's
+/// API version.
 /// </summary>
 internal static class KubernetesTypes
 {
-    private static readonly FrozenDictionary<string, Func<string, bool, object>> Deserializers = Build();
+    private static readonly FrozenDictionary<string, Type> Models = Build();
 
-    public static bool TryGetStrictDeserializer(string apiVersion, string kind, out Func<string, object> deserialize)
+    // KubernetesYaml.Deserialize takes only text; its strict deserializer (the same converters and naming, no
+    // unknown fields) also takes parser events, which lets Validate type a document it has already parsed instead
+    // of parsing its text twice. The method is private, so a package update that renames it fails here, loudly.
+    private static readonly IDeserializer Strict =
+        typeof(KubernetesYaml).GetMethod("GetDeserializer", BindingFlags.NonPublic | BindingFlags.Static, [typeof(bool)])?.Invoke(null, [true]) as IDeserializer
+        ?? throw new InvalidOperationException("KubernetesYaml.GetDeserializer(bool) is missing; the KubernetesClient package changed its internals.");
+
+    public static bool TryGetStrictDeserializer(string apiVersion, string kind, out Func<IParser, object?> deserialize)
     {
-        if (Deserializers.TryGetValue($"{apiVersion}/{kind}", out var generic))
+        if (Models.TryGetValue($"{apiVersion}/{kind}", out var type))
         {
-            deserialize = text => generic(text, true);
+            deserialize = parser => Strict.Deserialize(parser, type);
             return true;
         }
 
@@ -26,13 +36,11 @@ internal static class KubernetesTypes
     }
 
     public static bool IsKnownApiVersion(string apiVersion) =>
-        Deserializers.Keys.Any(k => k.StartsWith(apiVersion + "/", StringComparison.Ordinal) && k.LastIndexOf('/') == apiVersion.Length);
+        Models.Keys.Any(k => k.StartsWith(apiVersion + "/", StringComparison.Ordinal) && k.LastIndexOf('/') == apiVersion.Length);
 
-    private static FrozenDictionary<string, Func<string, bool, object>> Build()
+    private static FrozenDictionary<string, Type> Build()
     {
-        var method = typeof(KubernetesYaml).GetMethod(nameof(KubernetesYaml.Deserialize), [typeof(string), typeof(bool)])
-            ?? throw new InvalidOperationException("KubernetesYaml.Deserialize(string, bool) is missing; the KubernetesClient package changed its API.");
-        var map = new Dictionary<string, Func<string, bool, object>>(StringComparer.Ordinal);
+        var map = new Dictionary<string, Type>(StringComparer.Ordinal);
         foreach (var type in typeof(V1Pod).Assembly.GetExportedTypes())
         {
             if (type.GetCustomAttribute<KubernetesEntityAttribute>() is not { Kind: { Length: > 0 } kind } entity)
@@ -41,7 +49,7 @@ internal static class KubernetesTypes
             }
 
             var apiVersion = string.IsNullOrEmpty(entity.Group) ? entity.ApiVersion : $"{entity.Group}/{entity.ApiVersion}";
-            map.TryAdd($"{apiVersion}/{kind}", method.MakeGenericMethod(type).CreateDelegate<Func<string, bool, object>>());
+            map.TryAdd($"{apiVersion}/{kind}", type);
         }
 
         return map.ToFrozenDictionary(StringComparer.Ordinal);

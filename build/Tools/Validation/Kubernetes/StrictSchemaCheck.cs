@@ -7,15 +7,16 @@ namespace CloudAge.Tools.Validation.Kubernetes;
 /// <summary>Strict typing of one document against its KubernetesClient model: the errors kubectl --dry-run gives.</summary>
 internal static partial class StrictSchemaCheck
 {
-    public static void Run(ManifestDocument document, YamlDocumentSource source, Func<string, object> deserialize, FindingList findings)
+    public static void Run(ManifestDocument document, Func<IParser, object?> deserialize, FindingList findings)
     {
         try
         {
-            deserialize(source.PaddedText);
+            // The events carry the file's own marks, so an error's position is already a position in the file.
+            deserialize(new NodeEventParser(document.Root));
         }
         catch (YamlException e)
         {
-            var path = Nodes.PathTo(document.Root, e.Start);
+            var path = Shorten(Nodes.PathTo(document.Root, e.Start));
             findings.Add(document.File, e.Start, RuleIds.KubernetesSchema, Describe(e, path, document));
         }
         catch (Exception e) when (e is FormatException or InvalidCastException or ArgumentException or OverflowException)
@@ -42,6 +43,9 @@ internal static partial class StrictSchemaCheck
         var reason = e.InnerException is { } inner ? inner.Message : e.Message;
         return $"{path ?? "value"}: wrong type or format for this field in {where}: {reason}";
     }
+
+    // A path through hundreds of nested lists says nothing more than its ends do.
+    private static string? Shorten(string? path) => path is { Length: > 160 } ? $"{path[..80]}…{path[^60..]}" : path;
 
     private static string Shape(string yamlEvent) => yamlEvent switch
     {

@@ -60,9 +60,13 @@ internal static class Nodes
         int.TryParse(node.Text(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     /// <summary>The dotted path to the node that starts at <paramref name="mark"/>, for messages like kubectl's <c>unknown field "spec.foo"</c>.</summary>
-    /// <remarks>Compares line and column, not index: the strict deserializer reads padded text whose indexes differ.</remarks>
+    /// <remarks>
+    /// Compares line and column, not index: the strict deserializer reads padded text whose indexes differ. Each
+    /// node is visited once: an aliased node is shared, and walking it at every alias is exponential in the nesting.
+    /// </remarks>
     public static string? PathTo(YamlNode root, Mark mark)
     {
+        var visited = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
         return Walk(root, "");
 
         string? Walk(YamlNode node, string path)
@@ -70,6 +74,11 @@ internal static class Nodes
             if (SamePlace(node.Start, mark))
             {
                 return path;
+            }
+
+            if (!visited.Add(node))
+            {
+                return null;
             }
 
             switch (node)

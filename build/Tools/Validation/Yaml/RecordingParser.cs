@@ -4,14 +4,18 @@ using YamlDotNet.Core.Events;
 namespace CloudAge.Tools.Validation.Yaml;
 
 /// <summary>
-/// Remembers where each document starts and ends while YamlStream consumes the events: the representation
-/// model gives mappings no usable end mark, and the strict deserializer needs each document's own text.
+/// Remembers where each document starts and ends while YamlStream consumes the events (the representation
+/// model's root node does not start where its document does), and the last position reached, for errors that
+/// come without one.
+/// It also keeps the alias budget, so a document whose aliases would explode stops here, before anything expands it.
 /// </summary>
 internal sealed class RecordingParser(IParser inner) : IParser
 {
     public List<(Mark Start, Mark End)> Documents { get; } = [];
 
     public Mark LastMark { get; private set; } = Mark.Empty;
+
+    private readonly AliasBudget aliases = new();
 
     private Mark documentStart = Mark.Empty;
 
@@ -22,6 +26,11 @@ internal sealed class RecordingParser(IParser inner) : IParser
         if (!inner.MoveNext())
         {
             return false;
+        }
+
+        if (inner.Current is { } parsed)
+        {
+            aliases.Observe(parsed);
         }
 
         switch (inner.Current)

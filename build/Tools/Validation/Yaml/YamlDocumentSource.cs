@@ -3,8 +3,5 @@ using YamlDotNet.RepresentationModel;
 
 namespace CloudAge.Tools.Validation.Yaml;
 
-/// <summary>
-/// One parsed document and its text, padded with the lines and columns before it so that any position the
-/// strict deserializer reports is already a position in the original file.
-/// </summary>
-internal sealed record YamlDocumentSource(string File, YamlNode Root, string PaddedText, Mark Start);
+/// <summary>One parsed document of a file, and where it starts (its root node's mark is not the document's start).</summary>
+internal sealed record YamlDocumentSource(string File, YamlNode Root, Mark Start);

@@ -1,5 +1,6 @@
 using System.Text;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace CloudAge.Tools.Validation.Yaml;
@@ -12,54 +13,72 @@ internal static class YamlFileReader
     /// <summary>The documents of the file; none, and at least one finding, when the file cannot be read as YAML.</summary>
     public static IReadOnlyList<YamlDocumentSource> Read(string fullPath, string file, FindingList findings)
     {
+        var documents = new List<YamlDocumentSource>();
+        return Read(fullPath, file, findings, documents.Add) ? documents : [];
+    }
+
+    /// <summary>
+    /// Hands each document to <paramref name="onDocument"/> as soon as it is parsed. False, with at least one
+    /// finding, when the file holds no document or cannot be read as YAML; documents handed over before a later
+    /// error are then to be dropped by the caller, as if the file had none.
+    /// </summary>
+    public static bool Read(string fullPath, string file, FindingList findings, Action<YamlDocumentSource> onDocument)
+    {
         if (!TryReadText(fullPath, out var text))
         {
             findings.Add(file, 1, 1, RuleIds.FileNotText,
                 "is not UTF-8 text (binary content?); only YAML manifests belong in this folder");
-            return [];
+            return false;
         }
 
         var recorder = new RecordingParser(new Parser(new StringReader(text)));
-        var stream = new YamlStream();
+        var count = 0;
         try
         {
-            stream.Load(recorder);
+            recorder.MoveNext(); // StreamStart
+            while (recorder.MoveNext() && recorder.Current is DocumentStart)
+            {
+                var stream = new YamlStream();
+                stream.Load(new OneDocumentParser(recorder));
+                onDocument(new YamlDocumentSource(file, stream.Documents[0].RootNode, recorder.Documents[count++].Start));
+            }
+        }
+        catch (ExcessiveAliasingException e)
+        {
+            findings.Add(file, e.Start, RuleIds.YamlAliasLimit, $"{e.Message}; write the values out instead of nesting aliases");
+            return false;
+        }
+        catch (TooDeepException e)
+        {
+            findings.Add(file, e.Start, RuleIds.YamlSyntax, e.Message);
+            return false;
         }
         catch (YamlException e) when (e.Message.StartsWith("Duplicate key", StringComparison.Ordinal))
         {
             findings.Add(file, e.Start, RuleIds.YamlDuplicateKey,
                 $"{e.Message.Replace("Duplicate key", "duplicate key", StringComparison.Ordinal)}: a key may appear once per mapping; the API server would keep only one of the values");
-            return [];
+            return false;
         }
         catch (YamlException e)
         {
             ReportSyntaxError(file, text, e.Start, e.Message, findings);
-            return [];
+            return false;
         }
         catch (InvalidOperationException)
         {
             // YamlDotNet's scanner throws this (without a position) on some unterminated flow collections.
             ReportSyntaxError(file, text, recorder.LastMark,
                 "a [ or { is not closed or a quote is not ended; parsing stopped after this point", findings);
-            return [];
+            return false;
         }
 
-        if (stream.Documents.Count == 0)
+        if (count == 0)
         {
             findings.Add(file, 1, 1, RuleIds.FileEmpty, "holds no YAML document (the file is empty or only comments)");
-            return [];
+            return false;
         }
 
-        var documents = new List<YamlDocumentSource>(stream.Documents.Count);
-        for (var i = 0; i < stream.Documents.Count; i++)
-        {
-            var (start, end) = recorder.Documents[i];
-            var slice = text[(int)start.Index..(int)end.Index];
-            var padded = new string('\n', (int)start.Line - 1) + new string(' ', (int)start.Column - 1) + slice;
-            documents.Add(new YamlDocumentSource(file, stream.Documents[i].RootNode, padded, start));
-        }
-
-        return documents;
+        return true;
     }
 
     private static bool TryReadText(string fullPath, out string text)
