@@ -5,7 +5,8 @@ $ErrorActionPreference = 'Stop'
 $Root = $PSScriptRoot
 $Temp = Join-Path $Root '.nuke/temp'
 $Project = Join-Path $Root 'build/_build.csproj'
-$Dll = Join-Path $Root 'build/bin/Bootstrap/net10.0/_build.dll'
+$Out = Join-Path $Root 'build/bin/Bootstrap/program'
+$Dll = Join-Path $Out '_build.dll'
 $Stamp = Join-Path $Temp 'build.stamp'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'; $env:DOTNET_NOLOGO = '1'; $env:DOTNET_SKIP_FIRST_TIME_EXPERIENCE = '1'
 
@@ -46,15 +47,39 @@ if (-not $ok) {
 
 New-Item -ItemType Directory -Force $Temp | Out-Null
 Remove-Item $Stamp -ErrorAction SilentlyContinue
+# A fresh output folder (publish keeps a newer, possibly corrupted, file); bin/ and obj/ of every build project exist
+# before the stamp's time, so creating them never looks like an edit to the next run.
+Remove-Item $Out -Recurse -Force -ErrorAction SilentlyContinue
+Get-ChildItem (Join-Path $Root 'build') -Recurse -Filter '*.csproj' | Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' } |
+    ForEach-Object { New-Item -ItemType Directory -Force (Join-Path $_.DirectoryName 'bin'), (Join-Path $_.DirectoryName 'obj') | Out-Null }
 $started = [DateTime]::UtcNow
-& $Dotnet build $Project -c Bootstrap -p:Optimize=true -nologo -v:quiet *> (Join-Path $Temp 'build.log')
-if ($LASTEXITCODE -ne 0) {
-    Get-Content (Join-Path $Temp 'build.log') | Write-Host
-    Write-Host 'build.ps1: the build program did not compile (log above, also in .nuke/temp/build.log)'
+$log = Join-Path $Temp 'build.log'
+Write-Host 'build.ps1: compiling the build program (first run, or build/ changed); the first time takes a minute or two. Log: .nuke/temp/build.log'
+$clock = [Diagnostics.Stopwatch]::StartNew()
+function Publish([string[]] $extra) {
+    & $Dotnet publish $Project -c Bootstrap -p:Optimize=true -o $Out -nologo -tl:off -v:minimal -clp:NoSummary @extra 2>&1 |
+        Tee-Object -FilePath $log | ForEach-Object {
+            $line = "$_"
+            if ($line -match ' -> .*[\\/]$') { Write-Host "build.ps1:   published the build program ($([int]$clock.Elapsed.TotalSeconds) s)" }
+            elseif ($line -match '^\s*(\S+) -> ') { Write-Host "build.ps1:   compiled $($Matches[1]) ($([int]$clock.Elapsed.TotalSeconds) s)" }
+            elseif ($line -match ': error ') { Write-Host $line }
+        }
+    return $LASTEXITCODE
+}
+# ReadyToRun (precompiled code) where the runtime identifier is known and the crossgen2 package can be had.
+$Rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+$status = if ($Rid) { Publish @('-r', $Rid, '--self-contained', 'false', '-p:PublishReadyToRun=true') } else { Publish @() }
+if ($status -ne 0 -and (Select-String -Path $log -Pattern 'crossgen' -Quiet) -and -not (Select-String -Path $log -Pattern 'error CS' -Quiet)) {
+    Write-Host 'build.ps1: ReadyToRun compilation is not available here (no crossgen2 package on the feed); building without it'
+    $status = Publish @()
+}
+if ($status -ne 0 -or -not (Test-Path $Dll)) {
+    Write-Host 'build.ps1: the build program did not compile (errors above, full log in .nuke/temp/build.log)'
     exit 2
 }
 & $Dotnet $Dll --write-schema --no-logo | Out-Null
 Set-Content $Stamp @($Dotnet, (OutputsSum))
 (Get-Item $Stamp).LastWriteTimeUtc = $started
+Write-Host "build.ps1: build program ready in $([int]$clock.Elapsed.TotalSeconds) s"
 & $Dotnet $Dll @args
 exit $LASTEXITCODE

@@ -97,7 +97,6 @@ public sealed partial class Build
                 Platform = platform.Platform.ToString(),
             };
             var result = await new DockerBuilder(docker, DockerEndpoint, Log.Information).BuildAsync(request, cancellationToken);
-            Log.Information($"Built {platform.Platform} image {result.ImageId[..19]} as {string.Join(", ", result.References)}");
             SetOutput($"image-id-{platform.Architecture}", result.ImageId);
             if (platform == PrimaryPlatform)
                 SetOutput("image-id", result.ImageId);

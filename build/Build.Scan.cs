@@ -26,7 +26,7 @@ public sealed partial class Build
     Target Scan => _ => _
         .Description("Vulnerability gate before push: Trivy's findings at or above --fail-on fail the build; report in artifacts/scan")
         .DependsOn(DockerBuild)
-        .OnlyWhenDynamic(() => EffectiveScanner() == ScannerChoice.Trivy)
+        .OnlyWhenDynamic(() => EffectiveScanner() == ScannerChoice.Trivy, "Trivy is not the chosen scanner (--scanner)")
         .Executes(async cancellationToken =>
         {
             var trivy = new TrivyScanner(Processes);
@@ -37,7 +37,7 @@ public sealed partial class Build
     Target ScanEcr => _ => _
         .Description("Vulnerability gate after push: ECR's scan findings at or above --fail-on fail the build")
         .TriggeredBy(PushEcr)
-        .OnlyWhenDynamic(() => EffectiveScanner() == ScannerChoice.Ecr)
+        .OnlyWhenDynamic(() => EffectiveScanner() == ScannerChoice.Ecr, "ECR's scan is not the chosen scanner (--scanner)")
         .Executes(async cancellationToken =>
         {
             // What PushEcr pushed, read back from its artifact: ScanEcr may run in a later process than the push.

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Linq.Expressions;
 using CloudAge.Common.Processes;
 using CloudAge.Common.Secrets;
 using CloudAge.Engine.Execution;
@@ -54,20 +53,35 @@ public abstract class BuildBase
         _outputs.TryGetValue(target, out var outputs) ? new SortedDictionary<string, string>(outputs, StringComparer.Ordinal) : new Dictionary<string, string>();
 
     /// <summary>Runs the build with this process's arguments and environment; returns the exit code (0, 1 or 2).</summary>
-    protected static int Execute<T>(params Expression<Func<T, Target>>[] defaultTargets)
-        where T : BuildBase, new() =>
-        BuildRunner.Run<T>(
-            Environment.GetCommandLineArgs().Skip(1).ToArray(),
-            new RunContext(
-                Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-                    .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? string.Empty, StringComparer.Ordinal),
-                Console.Out,
-                Directory.GetCurrentDirectory(),
-                !Console.IsOutputRedirected,
-                CancelOnCtrlC: true),
-            defaultTargets.Select(MemberName).ToArray());
+    /// <remarks>
+    /// The default targets are plain delegates, not expression trees: <c>x => x.Compile</c> reads the target property,
+    /// whose lambda identifies the target. Building an expression tree would load System.Linq.Expressions on every
+    /// start, before the first line is printed.
+    /// </remarks>
+    protected static int Execute<T>(params Func<T, Target>[] defaultTargets)
+        where T : BuildBase, new()
+    {
+        var build = new T();
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+            environment[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
+        var args = Environment.GetCommandLineArgs();
+        return BuildRunner.Run(
+            build,
+            args[1..],
+            new RunContext(environment, Console.Out, Directory.GetCurrentDirectory(), !Console.IsOutputRedirected, CancelOnCtrlC: true),
+            DefaultTargetNames(build, defaultTargets));
+    }
 
-    internal static string MemberName<T>(Expression<Func<T, Target>> expression) =>
-        expression.Body is MemberExpression member ? member.Member.Name
-        : throw new ArgumentException("A default target is written as x => x.Compile.", nameof(expression));
+    internal static string[] DefaultTargetNames<T>(T build, IReadOnlyList<Func<T, Target>> defaultTargets)
+        where T : BuildBase
+    {
+        var names = new string[defaultTargets.Count];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = Planning.TargetFactory.NameOf(build, defaultTargets[i](build))
+                ?? throw new ArgumentException("A default target is written as x => x.Compile, naming a Target property.", nameof(defaultTargets));
+        }
+        return names;
+    }
 }

@@ -24,9 +24,18 @@ public interface ITargetDefinition
     ITargetDefinition TriggeredBy(params Target[] targets);
 
     /// <summary>Evaluated for the whole plan before anything runs; false skips the target (and, by default, its dependencies).</summary>
-    ITargetDefinition OnlyWhenStatic(Func<bool> condition, [CallerArgumentExpression(nameof(condition))] string expression = "");
+    /// <param name="condition">True when the target should run.</param>
+    /// <param name="reason">Why the target is skipped when the condition is false, as the user reads it in the log and
+    /// the summary ("Trivy is not the chosen scanner"); without it they see the condition's code.</param>
+    /// <param name="expression">Filled in by the compiler.</param>
+    ITargetDefinition OnlyWhenStatic(Func<bool> condition, string? reason = null, [CallerArgumentExpression(nameof(condition))] string expression = "");
     /// <summary>Evaluated just before the target runs; false skips it.</summary>
-    ITargetDefinition OnlyWhenDynamic(Func<bool> condition, [CallerArgumentExpression(nameof(condition))] string expression = "");
+    /// <param name="condition">True when the target should run.</param>
+    /// <param name="reason">Why the target is skipped when the condition is false, in words.</param>
+    /// <param name="expression">Filled in by the compiler.</param>
+    ITargetDefinition OnlyWhenDynamic(Func<bool> condition, string? reason = null, [CallerArgumentExpression(nameof(condition))] string expression = "");
+    /// <summary>What happens to the dependencies of a target its static condition skips: skipped with it when nothing
+    /// else needs them (<see cref="DependencyBehavior.Skip"/>, the default), or run anyway (<see cref="DependencyBehavior.Execute"/>).</summary>
     ITargetDefinition WhenSkipped(DependencyBehavior behavior);
 
     /// <summary>A value the target needs (a parameter); checked for every scheduled target before the first runs.</summary>

@@ -10,7 +10,7 @@ namespace CloudAge.Build.Tests;
 public sealed class BootstrapTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("cloudage-bootstrap-").FullName;
-    private string Dll => Path.Combine(_root, "build", "bin", "Bootstrap", "net10.0", "_build.dll");
+    private string Dll => Path.Combine(_root, "build", "bin", "Bootstrap", "program", "_build.dll");
     private string Source => Path.Combine(_root, "build", "Build.cs");
 
     public BootstrapTests()
@@ -34,8 +34,54 @@ public sealed class BootstrapTests : IDisposable
     private void WriteSource(string word) =>
         File.WriteAllText(Source, $$"""System.Console.WriteLine("{{word}} " + string.Join(' ', args));""");
 
-    private (int ExitCode, string Output) BuildSh(params string[] args) =>
-        ProcessHelper.Run("bash", "build.sh " + string.Join(' ', args), _root);
+    private (int ExitCode, string Output) BuildSh(params string[] args) => BuildShIn(_root, args);
+
+    private static (int ExitCode, string Output) BuildShIn(string root, params string[] args) =>
+        ProcessHelper.Run("bash", "build.sh " + string.Join(' ', args), root);
+
+    private static void Git(string directory, string arguments)
+    {
+        var (exitCode, output) = ProcessHelper.Run("git", arguments, directory);
+        Assert.True(exitCode == 0, $"git {arguments}: {output}");
+    }
+
+    [Fact]
+    public void The_first_run_of_a_fresh_clone_shows_progress_and_the_second_run_does_not_rebuild()
+    {
+        // A real clone: every file has the checkout's time and no bin/ or obj/ exists yet, as on a new machine.
+        Git(_root, "init -q -b main");
+        Git(_root, "-c user.name=t -c user.email=t@example.com add -A");
+        Git(_root, "-c user.name=t -c user.email=t@example.com commit -q -m init");
+        var clone = Path.Combine(_root, "clone");
+        Git(_root, $"clone -q {_root} {clone}");
+        var stamp = Path.Combine(clone, ".nuke", "temp", "build.stamp");
+
+        var first = BuildShIn(clone, "Compile");
+        var stampTime = File.GetLastWriteTimeUtc(stamp);
+        var second = BuildShIn(clone, "Test");
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.Contains("build.sh: compiling the build program", first.Output);
+        Assert.Matches(@"build\.sh:   compiled _build \(\d+ s\)", first.Output);
+        Assert.Matches(@"build\.sh: build program ready in \d+ s", first.Output);
+        Assert.Contains("first Compile", first.Output);
+        // Nothing but the program's own line: no progress, so no rebuild; and the stamp was not rewritten.
+        Assert.Equal((0, "first Test\n"), second);
+        Assert.Equal(stampTime, File.GetLastWriteTimeUtc(stamp));
+    }
+
+    [Fact]
+    public void Adding_a_source_file_rebuilds_before_running()
+    {
+        BuildSh();
+        File.WriteAllText(Path.Combine(_root, "build", "Extra.cs"), "static class Extra { }");
+
+        var (exitCode, output) = BuildSh("Go");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("build.sh: compiling the build program", output);
+        Assert.Contains("first Go\n", output);
+    }
 
     [Fact]
     public void A_second_run_with_nothing_changed_runs_the_built_program_without_rebuilding()
@@ -62,6 +108,7 @@ public sealed class BootstrapTests : IDisposable
 
         Assert.Equal(0, exitCode);
         Assert.Contains("second Go", output);
+        Assert.Contains("build.sh: compiling the build program", output);
     }
 
     [Fact]

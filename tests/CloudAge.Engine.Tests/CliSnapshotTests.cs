@@ -1,3 +1,4 @@
+using CloudAge.Engine.Output;
 using CloudAge.Engine.Parameters;
 using CloudAge.Engine.Planning;
 using CloudAge.Engine.Tests.Fixtures;
@@ -47,6 +48,69 @@ public sealed class CliSnapshotTests : IDisposable
         Assert.DoesNotContain("src=\"http", html);
         Assert.DoesNotContain("<link", html);
         Snapshot.Match(EngineOutput.Normalize(html), "plan-html.txt");
+    }
+
+    [Fact]
+    public void Plan_picture_routes_every_edge_around_the_boxes_and_its_legend_says_which_way_arrows_point()
+    {
+        // Everything depends on Test and Push; Test sits two columns left of it, with Publish and Push in between.
+        var (exitCode, _) = _harness.Run(new PipelineBuild(), ["Compile"], "--plan", "Everything");
+        var html = File.ReadAllText(Path.Combine(_harness.Root, ".nuke", "temp", "execution-plan.html"));
+
+        Assert.Equal(0, exitCode);
+        var boxes = System.Text.RegularExpressions.Regex.Matches(html, @"<rect x=""(\d+)"" y=""(\d+)"" width=""(\d+)"" height=""(\d+)""")
+            .Select(m => (X: int.Parse(m.Groups[1].Value), Y: int.Parse(m.Groups[2].Value), W: int.Parse(m.Groups[3].Value), H: int.Parse(m.Groups[4].Value)))
+            .ToList();
+        var paths = System.Text.RegularExpressions.Regex.Matches(html, @"<path class=""edge[^""]*"" d=""([^""]+)""").Select(m => m.Groups[1].Value).ToList();
+        Assert.True(boxes.Count >= 9, html);
+        Assert.Contains(paths, p => p.Contains(" L", StringComparison.Ordinal)); // at least one edge skips a column
+        foreach (var path in paths)
+        {
+            foreach (var (x, y) in Sample(path))
+            {
+                // Strictly inside (1 px in): an edge may start and end on a box's border.
+                var hit = boxes.FirstOrDefault(b => x > b.X + 1 && x < b.X + b.W - 1 && y > b.Y + 1 && y < b.Y + b.H - 1);
+                Assert.True(hit == default, $"The edge {path} crosses the box at {hit} (point {x:0},{y:0}).");
+            }
+        }
+        Assert.Contains("Arrows point the way work flows, A &#8594; B:", html);
+        Assert.Contains("solid: B depends on A (A runs first)", html);
+        Assert.DoesNotContain("Solid arrow: depends on", html);
+    }
+
+    // Points along an SVG path made of M, C (cubic) and L (line) commands, 50 per segment.
+    private static IEnumerable<(double X, double Y)> Sample(string path)
+    {
+        var tokens = System.Text.RegularExpressions.Regex.Matches(path, @"[MCL]|-?\d+(\.\d+)?").Select(m => m.Value).ToList();
+        var (x, y) = (0.0, 0.0);
+        var i = 0;
+        double Next() => double.Parse(tokens[i++], System.Globalization.CultureInfo.InvariantCulture);
+        while (i < tokens.Count)
+        {
+            var command = tokens[i++];
+            if (command == "M")
+            {
+                (x, y) = (Next(), Next());
+            }
+            else if (command == "L")
+            {
+                var (x1, y1) = (Next(), Next());
+                for (var t = 0.0; t <= 1.0; t += 0.02)
+                    yield return (x + (x1 - x) * t, y + (y1 - y) * t);
+                (x, y) = (x1, y1);
+            }
+            else
+            {
+                var (ax, ay, bx, by, ex, ey) = (Next(), Next(), Next(), Next(), Next(), Next());
+                for (var t = 0.0; t <= 1.0; t += 0.02)
+                {
+                    var u = 1 - t;
+                    yield return (u * u * u * x + 3 * u * u * t * ax + 3 * u * t * t * bx + t * t * t * ex,
+                        u * u * u * y + 3 * u * u * t * ay + 3 * u * t * t * by + t * t * t * ey);
+                }
+                (x, y) = (ex, ey);
+            }
+        }
     }
 
     [Fact]

@@ -59,6 +59,59 @@ public sealed class ExecutionTests : IDisposable
     }
 
     [Fact]
+    public void Triggers_runs_the_triggered_target_after_the_trigger_and_not_the_other_way_round()
+    {
+        var deploy = new TriggerBuild();
+        var announce = new TriggerBuild();
+
+        var first = _harness.Run(deploy, "Deploy", "--no-logo");
+        var second = _harness.Run(announce, "Announce", "--no-logo");
+
+        Assert.Equal((0, 0), (first.ExitCode, second.ExitCode));
+        Assert.Equal(["Deploy", "Announce"], deploy.Ran);
+        Assert.Equal(["Announce"], announce.Ran);
+    }
+
+    [Fact]
+    public void WhenSkipped_Execute_runs_the_dependencies_of_a_target_its_condition_skips()
+    {
+        var build = new TriggerBuild();
+
+        var (exitCode, output) = _harness.Run(build, "Optional", "--no-logo");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(["Prepare"], build.Ran);
+        Assert.Matches(@"Optional\s+Skipped\s+–\s+there is nothing to publish", output);
+    }
+
+    [Fact]
+    public void By_default_a_skipped_target_takes_its_unneeded_dependencies_with_it()
+    {
+        var build = new TriggerBuild();
+
+        var (exitCode, output) = _harness.Run(build, "Cascading", "--no-logo");
+
+        Assert.Equal(0, exitCode);
+        Assert.Empty(build.Ran);
+        Assert.Matches(@"Prepare\s+Skipped\s+–\s+dependency of skipped 'Cascading'", output);
+    }
+
+    [Fact]
+    public void A_condition_with_a_reason_shows_the_reason_not_the_code()
+    {
+        var build = new TriggerBuild();
+
+        var (exitCode, output) = _harness.Run(build, "Late", "--no-logo");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(["Prepare"], build.Ran);
+        Assert.Contains("Skipped: the registry already has this image.", output);
+        Assert.Matches(@"Late\s+Skipped\s+–\s+the registry already has this image", output);
+        Assert.DoesNotContain("was false", output);
+        Assert.DoesNotContain("() =>", output);
+    }
+
+    [Fact]
     public void Parallel_runs_independent_targets_at_the_same_time_and_keeps_each_log_together()
     {
         var build = new ParallelBuild();

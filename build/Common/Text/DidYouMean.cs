@@ -6,8 +6,18 @@ namespace CloudAge.Common.Text;
 /// </summary>
 public static class DidYouMean
 {
-    public static string Normalize(string name) =>
-        new(name.Where(c => c is not ('-' or '_')).Select(char.ToLowerInvariant).ToArray());
+    // A loop rather than LINQ over chars: the engine normalizes every environment variable name on each start.
+    public static string Normalize(string name)
+    {
+        Span<char> buffer = name.Length <= 256 ? stackalloc char[name.Length] : new char[name.Length];
+        var length = 0;
+        foreach (var c in name)
+        {
+            if (c is not ('-' or '_'))
+                buffer[length++] = char.ToLowerInvariant(c);
+        }
+        return new string(buffer[..length]);
+    }
 
     public static string? Closest(string name, IEnumerable<string> candidates)
     {

@@ -7,23 +7,26 @@ namespace CloudAge.Engine.Cli;
 /// Reads <c>./build.sh [targets] [--option value...]</c>. Positional words are targets; an option takes as many
 /// words as its type needs (none or one for a bool, all up to the next option for an array, one otherwise).
 /// </summary>
+/// <summary>One of the engine's own options (a class, not a tuple: --help reads these on every start).</summary>
+public sealed record EngineOption(string Name, string Value, string Description);
+
 public static class CommandLineParser
 {
     /// <summary>The engine's own options, one row each: name, value, what it does.</summary>
-    public static readonly IReadOnlyList<(string Name, string Value, string Description)> Options =
+    public static readonly IReadOnlyList<EngineOption> Options =
     [
-        ("help", "", "Show targets and parameters, then exit"),
-        ("plan", "", "Show the execution plan as a tree and write .nuke/temp/execution-plan.html; nothing runs"),
-        ("format", "html|mermaid", "With --plan: mermaid prints Mermaid text instead"),
-        ("dry-run", "", "Show the plan and the parameters' values; nothing runs"),
-        ("parallel", "", "Run independent targets at the same time, up to one per core"),
-        ("skip", "[targets]", "Skip the named targets, or every target not named on the command line"),
-        ("target", "targets", "Targets to run (the same as naming them first)"),
-        ("continue", "", "Keep running targets that do not depend on a failed one"),
-        ("verbosity", "quiet|minimal|normal|verbose", "How much to print"),
-        ("root", "path", "The repository root (default: the nearest folder with .nuke/ above the current one)"),
-        ("profile", "name", "Also read .nuke/parameters.<name>.json, which wins over parameters.json"),
-        ("no-logo", "", "Do not print the banner line"),
+        new("help", "", "Show targets and parameters, then exit"),
+        new("plan", "", "Show the execution plan as a tree and write .nuke/temp/execution-plan.html; nothing runs"),
+        new("format", "html|mermaid", "With --plan: mermaid prints Mermaid text instead"),
+        new("dry-run", "", "Show the plan and the parameters' values; nothing runs"),
+        new("parallel", "", "Run independent targets at the same time, up to one per core"),
+        new("skip", "[targets]", "Skip the named targets, or every target not named on the command line"),
+        new("target", "targets", "Targets to run (the same as naming them first)"),
+        new("continue", "", "Keep running targets that do not depend on a failed one"),
+        new("verbosity", "quiet|minimal|normal|verbose", "How much to print"),
+        new("root", "path", "The repository root (default: the nearest folder with .nuke/ above the current one)"),
+        new("profile", "name", "Also read .nuke/parameters.<name>.json, which wins over parameters.json"),
+        new("no-logo", "", "Do not print the banner line"),
     ];
 
     public static IEnumerable<string> EngineOptions => Options.Select(o => o.Name);

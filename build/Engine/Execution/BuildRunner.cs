@@ -33,8 +33,10 @@ public static class BuildRunner
             var root = new AbsolutePath(options.Root is { } r ? Path.Combine(context.WorkingDirectory, r) : FindRoot(context.WorkingDirectory));
             IBuildHost host = onGitHub ? new GitHubActionsHost(context.Environment, masker) : new TerminalHost();
             Prepare(build, root, host, masker, context, options);
-            ParameterBinder.Bind(build, parameters, new ParameterSources(options.ParameterValues, context.Environment, ParameterFiles(root, options.Profiles)), root, masker,
-                warning => console.WriteLines([host.Render(LogLevel.Warning, warning, Style.Warning)]));
+            // --help and --write-schema describe the build and read no values: no parameters files, no conversions.
+            if (!options.Help && !options.WriteSchema)
+                ParameterBinder.Bind(build, parameters, new ParameterSources(options.ParameterValues, context.Environment, ParameterFiles(root, options.Profiles)), root, masker,
+                    warning => console.WriteLines([host.Render(LogLevel.Warning, warning, Style.Warning)]));
 
             var targets = TargetFactory.Create(build);
             foreach (var name in defaultTargets)

@@ -94,8 +94,8 @@ internal sealed class Executor(BuildConsole console, IBuildHost host, ExecutionS
             if (falseCondition is not null)
             {
                 entry.Status = TargetStatus.Skipped;
-                entry.Note = $"OnlyWhenDynamic: {falseCondition.Text} was false";
-                log.Add($"Skipped: {falseCondition.Text} was false.", Style.Dim);
+                entry.Note = falseCondition.WhenFalse("OnlyWhenDynamic");
+                log.Add($"Skipped: {entry.Note.TrimEnd('.')}.", Style.Dim);
                 return;
             }
             entry.Status = TargetStatus.Running;

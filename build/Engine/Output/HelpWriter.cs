@@ -25,13 +25,20 @@ public static class HelpWriter
         text.AppendLine();
         text.AppendLine("Parameters (command line, then environment variable, then .nuke/parameters.json):");
         text.AppendLine();
-        var rows = parameters.Select(p => ($"--{p.CommandLineName} <{TypeName(p)}>", Describe(p))).ToList();
+        var rows = new List<string[]>();
+        foreach (var parameter in parameters)
+            rows.Add([$"--{parameter.CommandLineName} <{TypeName(parameter)}>", Describe(parameter)]);
         Table(text, rows);
         text.AppendLine();
         text.AppendLine("Options:");
         text.AppendLine();
-        Table(text, CommandLineParser.Options.Where(o => o.Name != "write-schema")
-            .Select(o => ($"--{o.Name}" + (o.Value.Length > 0 ? $" <{o.Value}>" : string.Empty), o.Description)).ToList());
+        rows.Clear();
+        foreach (var option in CommandLineParser.Options)
+        {
+            if (option.Name != "write-schema")
+                rows.Add([$"--{option.Name}" + (option.Value.Length > 0 ? $" <{option.Value}>" : string.Empty), option.Description]);
+        }
+        Table(text, rows);
         return text.ToString();
     }
 
@@ -58,10 +65,14 @@ public static class HelpWriter
         return type.IsArray ? name + "..." : name;
     }
 
-    private static void Table(StringBuilder text, List<(string Left, string Right)> rows)
+    // Rows as string pairs (arrays, not value tuples, which LINQ would JIT-compile on every --help).
+    private static void Table(StringBuilder text, List<string[]> rows)
     {
-        var width = rows.Select(r => r.Left.Length).DefaultIfEmpty().Max() + 2;
-        foreach (var (left, right) in rows)
-            text.AppendLine("  " + left.PadRight(width) + right);
+        var width = 0;
+        foreach (var row in rows)
+            width = Math.Max(width, row[0].Length);
+        width += 2;
+        foreach (var row in rows)
+            text.AppendLine("  " + row[0].PadRight(width) + row[1]);
     }
 }

@@ -109,12 +109,12 @@ public static class PlanWriter
         var svg = new StringBuilder();
         svg.AppendLine($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{svgWidth}\" height=\"{svgHeight}\" role=\"img\" aria-label=\"Target graph\">");
         svg.AppendLine("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#57606a\"/></marker></defs>");
+        var rowsInColumn = targets.GroupBy(t => layer[t]).ToDictionary(g => g.Key, g => g.Count());
         foreach (var (from, to, kind) in edges)
         {
-            var (x1, y1) = (position[from].X + width, position[from].Y + height / 2);
-            var (x2, y2) = (position[to].X, position[to].Y + height / 2);
             var inPlan = plan.Find(from) is not null && plan.Find(to) is not null;
-            svg.AppendLine($"<path class=\"edge {kind.ToString().ToLowerInvariant()}{(inPlan ? " in-plan" : string.Empty)}\" d=\"M{x1},{y1} C{x1 + gapX / 2},{y1} {x2 - gapX / 2},{y2} {x2},{y2}\" marker-end=\"url(#arrow)\"/>");
+            var path = Route(position[from], position[to], layer[from], layer[to]);
+            svg.AppendLine($"<path class=\"edge {kind.ToString().ToLowerInvariant()}{(inPlan ? " in-plan" : string.Empty)}\" d=\"{path}\" marker-end=\"url(#arrow)\"/>");
         }
         foreach (var target in targets)
         {
@@ -125,6 +125,40 @@ public static class PlanWriter
             svg.AppendLine($"<g class=\"{css}\"><title>{title}</title><rect x=\"{x}\" y=\"{y}\" width=\"{width}\" height=\"{height}\" rx=\"6\"/><text x=\"{x + width / 2}\" y=\"{y + height / 2 + 5}\">{WebUtility.HtmlEncode(target.Name)}</text></g>");
         }
         svg.AppendLine("</svg>");
+
+        // An edge leaves its box on the right and enters the next one on the left. Between columns it is a curve
+        // inside the empty gap; across each column it skips over, it runs straight through the gap between two rows
+        // (the one nearest its line), so it never crosses a box.
+        string Route((int X, int Y) start, (int X, int Y) end, int fromColumn, int toColumn)
+        {
+            var d = new StringBuilder();
+            var (x, y) = (start.X + width, start.Y + height / 2);
+            d.Append($"M{x},{y}");
+            var endY = end.Y + height / 2;
+            for (var column = fromColumn + 1; column < toColumn; column++)
+            {
+                var left = margin + column * (width + gapX);
+                var wanted = y + (endY - y) / (toColumn - column + 1);
+                var passY = FreeY(column, wanted);
+                d.Append($" C{x + gapX / 2},{y} {left - gapX / 2},{passY} {left},{passY} L{left + width},{passY}");
+                (x, y) = (left + width, passY);
+            }
+            d.Append($" C{x + gapX / 2},{y} {end.X - gapX / 2},{endY} {end.X},{endY}");
+            return d.ToString();
+        }
+
+        // The middle of the gap above row r is free of boxes; so is everything below the column's last box.
+        int FreeY(int column, int wanted)
+        {
+            var best = margin - gapY / 2;
+            for (var row = 0; row <= rowsInColumn.GetValueOrDefault(column); row++)
+            {
+                var gap = margin + row * (height + gapY) - gapY / 2;
+                if (Math.Abs(gap - wanted) < Math.Abs(best - wanted))
+                    best = gap;
+            }
+            return best;
+        }
 
         var invoked = string.Join(", ", plan.Targets.Where(t => t.Invoked).Select(t => t.Name));
         return $$"""
@@ -152,7 +186,7 @@ public static class PlanWriter
             </head>
             <body>
             <h1>Execution plan for {{WebUtility.HtmlEncode(invoked)}}</h1>
-            <p class="legend"><span>Dark blue: requested</span><span>Light blue: runs as part of the plan</span><span>Dashed box: skipped</span><span>Solid arrow: depends on</span><span>Dashed arrow: ordering only</span><span>Thick arrow: triggers</span></p>
+            <p class="legend"><span>Dark blue: requested</span><span>Light blue: runs as part of the plan</span><span>Dashed box: skipped</span><span>Arrows point the way work flows, A &#8594; B:</span><span>solid: B depends on A (A runs first)</span><span>dashed: B runs after A when both run</span><span>thick: A triggers B</span></p>
             {{svg}}
             <h2>Order</h2>
             <ol>{{string.Concat(plan.Targets.Select(t => $"<li>{WebUtility.HtmlEncode(t.Name)}{(t.Status == TargetStatus.Skipped ? $" (skipped: {WebUtility.HtmlEncode(t.Note ?? string.Empty)})" : string.Empty)}</li>"))}}</ol>

@@ -1,6 +1,5 @@
 using CloudAge.Common.Secrets;
 using CloudAge.Common.Text;
-using CloudAge.Engine.Cli;
 
 namespace CloudAge.Engine.Parameters;
 
@@ -12,9 +11,10 @@ public static class ParameterBinder
         Action<string>? warn = null)
     {
         var underCi = IsCi(sources.Environment);
+        var environment = EnvironmentIndex(sources.Environment);
         foreach (var parameter in parameters)
         {
-            var (values, source) = Lookup(parameter, sources);
+            var (values, source) = Lookup(parameter, sources, environment);
             if (values is null)
             {
                 masker.Add(parameter.IsSecret ? parameter.GetValue(build)?.ToString() : null);
@@ -32,7 +32,22 @@ public static class ParameterBinder
         }
     }
 
-    private static (IReadOnlyList<string>? Values, string Source) Lookup(ParameterDescriptor parameter, ParameterSources sources)
+    // Normalized name -> the first variable (in ordinal order) with that spelling; built once per run rather than
+    // normalizing and sorting every variable again for each parameter.
+    private static Dictionary<string, string> EnvironmentIndex(IReadOnlyDictionary<string, string> environment)
+    {
+        var names = new string[environment.Count];
+        var i = 0;
+        foreach (var name in environment.Keys)
+            names[i++] = name;
+        Array.Sort(names, StringComparer.Ordinal);
+        var index = new Dictionary<string, string>(names.Length, StringComparer.Ordinal);
+        foreach (var name in names)
+            index.TryAdd(DidYouMean.Normalize(name), name);
+        return index;
+    }
+
+    private static (IReadOnlyList<string>? Values, string Source) Lookup(ParameterDescriptor parameter, ParameterSources sources, Dictionary<string, string> environment)
     {
         if (sources.CommandLine.TryGetValue(parameter.CommandLineName, out var cli))
             return (cli, $"the command line (--{parameter.CommandLineName})");
@@ -40,12 +55,12 @@ public static class ParameterBinder
         if (sources.Environment.TryGetValue(parameter.Name, out var exact))
             return ([exact], $"the environment ({parameter.Name})");
         var key = DidYouMean.Normalize(parameter.Name);
-        foreach (var (name, value) in sources.Environment.OrderBy(e => e.Key, StringComparer.Ordinal))
-        {
-            var normalized = DidYouMean.Normalize(name);
-            if (normalized == key || normalized == "nuke" + key)
-                return ([value], $"the environment ({name})");
-        }
+        environment.TryGetValue(key, out var plain);
+        environment.TryGetValue("nuke" + key, out var prefixed);
+        // Of a plain and a NUKE_-prefixed spelling, the first in ordinal order wins (as a sorted scan would find it).
+        var chosen = plain is null ? prefixed : prefixed is null ? plain : string.CompareOrdinal(plain, prefixed) <= 0 ? plain : prefixed;
+        if (chosen is not null)
+            return ([sources.Environment[chosen]], $"the environment ({chosen})");
 
         foreach (var file in sources.Files)
         {

@@ -59,16 +59,22 @@ public sealed class ParameterDescriptor
         }
     }
 
-    public static IReadOnlyList<ParameterDescriptor> For(Type buildType) =>
-        buildType.GetMembers(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)
-            .Where(m => m is PropertyInfo { CanWrite: true } or FieldInfo)
-            .Select(m => (Member: m, Attribute: m.GetCustomAttribute<ParameterAttribute>()))
-            .Where(m => m.Attribute is not null)
-            .GroupBy(m => m.Member.Name)
-            .Select(g => g.First())
-            .OrderBy(m => m.Member.MetadataToken)
-            .Select(m => new ParameterDescriptor(m.Member, m.Attribute!))
-            .ToList();
+    // Runs on every start: a plain loop, since LINQ over value tuples is JIT-compiled (not ReadyToRun) each time.
+    public static IReadOnlyList<ParameterDescriptor> For(Type buildType)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var found = new List<ParameterDescriptor>();
+        foreach (var member in buildType.GetMembers(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+        {
+            if (member is not (PropertyInfo { CanWrite: true } or FieldInfo) || !member.IsDefined(typeof(ParameterAttribute), inherit: true))
+                continue;
+            // GetMembers lists the most derived declaration first; a member hidden by a derived one of the same name is left out.
+            if (seen.Add(member.Name))
+                found.Add(new ParameterDescriptor(member, member.GetCustomAttribute<ParameterAttribute>()!));
+        }
+        found.Sort((a, b) => a._member.MetadataToken.CompareTo(b._member.MetadataToken));
+        return found;
+    }
 
     internal static string ToKebab(string name)
     {

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CloudAge.Engine.Cli;
+using System.Text.Json.Nodes;
 
 namespace CloudAge.Engine.Parameters;
 

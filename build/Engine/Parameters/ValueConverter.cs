@@ -1,5 +1,4 @@
 using CloudAge.Common.Text;
-using CloudAge.Engine.Cli;
 
 namespace CloudAge.Engine.Parameters;
 

@@ -1,4 +1,3 @@
-using CloudAge.Engine.Cli;
 
 namespace CloudAge.Engine.Planning;
 

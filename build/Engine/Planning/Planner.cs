@@ -1,5 +1,4 @@
 using CloudAge.Common.Text;
-using CloudAge.Engine.Cli;
 
 namespace CloudAge.Engine.Planning;
 
@@ -107,7 +106,7 @@ public static class Planner
             if (failed is null)
                 continue;
             entry.Status = TargetStatus.Skipped;
-            entry.Note = $"OnlyWhenStatic: {failed.Text} was false";
+            entry.Note = failed.WhenFalse("OnlyWhenStatic");
             if (entry.Target.SkippedDependencies == DependencyBehavior.Skip)
                 cascading.Add(entry.Target);
         }

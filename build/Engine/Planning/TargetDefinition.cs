@@ -1,7 +1,11 @@
 namespace CloudAge.Engine.Planning;
 
-/// <summary>A condition or requirement with the source text it was written as.</summary>
-public sealed record Check(string Text, Func<bool> Evaluate);
+/// <summary>A condition or requirement with the source text it was written as and, when given, the reason in words.</summary>
+public sealed record Check(string Text, Func<bool> Evaluate, string? Reason = null)
+{
+    /// <summary>What the summary and the log say when the condition is false: the reason, else the code it was written as.</summary>
+    public string WhenFalse(string kind) => Reason ?? $"{kind}: {Text} was false";
+}
 
 /// <summary>What a target's fluent declaration recorded; references to other targets are still delegates.</summary>
 internal sealed class TargetDefinition : ITargetDefinition
@@ -34,8 +38,8 @@ internal sealed class TargetDefinition : ITargetDefinition
     public ITargetDefinition Before(params Target[] targets) { BeforeTargets.AddRange(targets); return this; }
     public ITargetDefinition Triggers(params Target[] targets) { TriggersTargets.AddRange(targets); return this; }
     public ITargetDefinition TriggeredBy(params Target[] targets) { TriggeredByTargets.AddRange(targets); return this; }
-    public ITargetDefinition OnlyWhenStatic(Func<bool> condition, string expression = "") { StaticConditions.Add(new(Clean(expression), condition)); return this; }
-    public ITargetDefinition OnlyWhenDynamic(Func<bool> condition, string expression = "") { DynamicConditions.Add(new(Clean(expression), condition)); return this; }
+    public ITargetDefinition OnlyWhenStatic(Func<bool> condition, string? reason = null, string expression = "") { StaticConditions.Add(new(Clean(expression), condition, reason)); return this; }
+    public ITargetDefinition OnlyWhenDynamic(Func<bool> condition, string? reason = null, string expression = "") { DynamicConditions.Add(new(Clean(expression), condition, reason)); return this; }
     public ITargetDefinition WhenSkipped(DependencyBehavior behavior) { SkippedDependencies = behavior; return this; }
     public ITargetDefinition Requires(Func<object?> value, string expression = "") { RequiredValues.Add((Clean(expression), value)); return this; }
     public ITargetDefinition Requires(Func<bool> condition, string expression = "") { RequiredConditions.Add(new(Clean(expression), condition)); return this; }

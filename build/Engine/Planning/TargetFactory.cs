@@ -8,13 +8,15 @@ internal static class TargetFactory
     public static IReadOnlyList<ExecutableTarget> Create(object build)
     {
         var properties = TargetProperties(build.GetType());
-        var definitions = new List<(PropertyInfo Property, Target Delegate, TargetDefinition Definition)>();
+        // A class, not a value tuple: generic code over value tuples is not precompiled (ReadyToRun) and would be
+        // JIT-compiled on every start.
+        var definitions = new List<Declared>();
         foreach (var property in properties)
         {
             var target = (Target)property.GetValue(build)!;
             var definition = new TargetDefinition();
             target(definition);
-            definitions.Add((property, target, definition));
+            definitions.Add(new Declared(property, target, definition));
         }
 
         // A Target property returns a fresh delegate on every read, but its lambda always compiles to the same method.
@@ -69,6 +71,19 @@ internal static class TargetFactory
         type.GetProperties(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)
             .Where(p => p.PropertyType == typeof(Target) && p.GetIndexParameters().Length == 0)
             .OrderBy(p => p.MetadataToken);
+
+    /// <summary>The name of the Target property whose lambda <paramref name="target"/> is, or null.</summary>
+    internal static string? NameOf(object build, Target target)
+    {
+        foreach (var property in TargetProperties(build.GetType()))
+        {
+            if (((Target)property.GetValue(build)!).Method == target.Method)
+                return property.Name;
+        }
+        return null;
+    }
+
+    private sealed record Declared(PropertyInfo Property, Target Delegate, TargetDefinition Definition);
 
     private static void AddOnce(List<ExecutableTarget> list, ExecutableTarget target)
     {

@@ -157,3 +157,15 @@ public sealed class HostileOutputBuild : RecordingBuild
     Target Fails => _ => _.After(Problem).Executes(() => throw new InvalidOperationException(FailureStart + Hostile + " " + Token));
     Target Default => _ => _.DependsOn(Informs, Warns, Problem, Fails);
 }
+
+/// <summary>Triggers (the forward form of TriggeredBy), WhenSkipped and conditions that give their reason in words.</summary>
+public sealed class TriggerBuild : RecordingBuild
+{
+    Target Deploy => _ => _.Triggers(Announce).Executes(() => Record(nameof(Deploy)));
+    Target Announce => _ => _.Executes(() => Record(nameof(Announce)));
+    Target Prepare => _ => _.Executes(() => Record(nameof(Prepare)));
+    Target Optional => _ => _.DependsOn(Prepare).OnlyWhenStatic(() => false, "there is nothing to publish").WhenSkipped(DependencyBehavior.Execute).Executes(() => Record(nameof(Optional)));
+    Target Cascading => _ => _.DependsOn(Prepare).OnlyWhenStatic(() => false, "there is nothing to publish").Executes(() => Record(nameof(Cascading)));
+    Target Default => _ => _.DependsOn(Prepare);
+    Target Late => _ => _.DependsOn(Prepare).OnlyWhenDynamic(() => false, "the registry already has this image").Executes(() => Record(nameof(Late)));
+}

@@ -78,6 +78,36 @@ public sealed class ImagePusherTests(PushFixture fixture) : IClassFixture<PushFi
     }
 
     [IntegrationFact(Prerequisites)]
+    public async Task A_push_reads_each_tag_once_before_and_once_after_and_a_repeat_push_only_before()
+    {
+        var registry = await fixture.RegistryAsync();
+        var image = await fixture.FreshImageAsync();
+        var repository = Repository();
+        var reads = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        // A counting proxy (it never fails a request) in front of the registry, for the pusher's own registry checks.
+        await using var proxy = await FaultProxy.StartAsync(registry.Address, request =>
+        {
+            if (request.Method == "HEAD" && request.Path.Value!.Contains("/manifests/", StringComparison.Ordinal) && request.Headers.Authorization.Count > 0)
+                reads.Enqueue(request.Path.Value);
+            return false;
+        }, failures: 0);
+
+        var first = await PushAsync(image, registry.Address, ["one", "two"], registry, repository, checkVia: proxy.Address);
+        var readsOfFirst = reads.ToArray();
+        reads.Clear();
+        var again = await PushAsync(image, registry.Address, ["one", "two"], registry, repository, checkVia: proxy.Address);
+
+        // Before: is the tag there? After: does it hold the pushed digest? Nothing more (it used to read a tag a third time).
+        Assert.Equal(4, readsOfFirst.Length);
+        Assert.Equal(2, readsOfFirst.Count(p => p.EndsWith("/manifests/one", StringComparison.Ordinal)));
+        // A repeat push finds both tags on this image and asks nothing again.
+        Assert.Equal(2, reads.Count);
+        Assert.Equal((first.Digest, 0L), (again.Digest, again.BytesUploaded));
+        Assert.Equal(["one", "two"], again.Tags);
+        Assert.Equal(first.Digest, await PushFixture.RegistryDigestAsync(registry, repository, "one"));
+    }
+
+    [IntegrationFact(Prerequisites)]
     public async Task An_immutable_tag_on_another_digest_is_a_clear_error_and_stays_put()
     {
         var registry = await fixture.RegistryAsync();

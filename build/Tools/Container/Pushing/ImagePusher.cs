@@ -40,20 +40,28 @@ public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClie
         foreach (var tag in plan.ToPush)
             await PushTagAsync(request, repository, tag, local.ID, bytes, progress, cancellationToken).ConfigureAwait(false);
 
-        var digests = KnownDigests(await InspectAsync(local.ID, cancellationToken).ConfigureAwait(false), repository);
+        // Round trips only where they tell something new: the engine learns the pushed digest only by pushing, so the
+        // image is inspected again only after a push; a tag the plan found already on this image was read moments ago
+        // and is not asked for again; each pushed tag is read back once, and that answer is the digest reported.
+        var digests = plan.ToPush.Count > 0 ? KnownDigests(await InspectAsync(local.ID, cancellationToken).ConfigureAwait(false), repository) : KnownDigests(local, repository);
         plan.ThrowOnConflicts(repository, digests);
         var verified = new List<string>();
-        foreach (var tag in plan.ToPush.Concat(plan.AlreadyThere))
+        string? digest = null;
+        foreach (var tag in plan.ToPush)
         {
             var remote = await registry.GetManifestDigestAsync(request.Repository, tag, cancellationToken).ConfigureAwait(false);
             if (remote is null || !digests.Contains(remote))
                 throw new ContainerException($"After the push, registry {request.Registry} holds {(remote ?? "nothing")} for {repository}:{tag}, " +
                     $"but the local image {local.ID} has digest {string.Join(" or ", digests.DefaultIfEmpty("(none)"))} there. Another push may have raced this one; push again.");
             verified.Add(tag);
+            digest ??= remote;
         }
-        var digest = verified.Count > 0
-            ? (await registry.GetManifestDigestAsync(request.Repository, verified[0], cancellationToken).ConfigureAwait(false))!
-            : digests.FirstOrDefault() ?? throw new ContainerException($"No tag of {repository} was pushed or found for image {local.ID}.");
+        foreach (var tag in plan.AlreadyThere)
+        {
+            verified.Add(tag);
+            digest ??= plan.RemoteDigests.GetValueOrDefault(tag);
+        }
+        digest ??= digests.FirstOrDefault() ?? throw new ContainerException($"No tag of {repository} was pushed or found for image {local.ID}.");
         var uploaded = bytes.Values.Sum();
         log($"Pushed {repository}@{digest} as {string.Join(", ", verified)}; {uploaded} bytes uploaded.");
         return new PushResult(repository, digest, verified, plan.Skipped, uploaded);

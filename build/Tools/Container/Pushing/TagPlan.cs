@@ -17,6 +17,9 @@ internal sealed class TagPlan
 
     public List<string> Skipped { get; } = [];
 
+    /// <summary>The digest the registry answered for each tag already on this image.</summary>
+    public Dictionary<string, string> RemoteDigests { get; } = new(StringComparer.Ordinal);
+
     public static async Task<TagPlan> MakeAsync(PushRequest request, RegistryClient registry, IReadOnlySet<string> knownDigests, CancellationToken cancellationToken)
     {
         var plan = new TagPlan();
@@ -26,7 +29,10 @@ internal sealed class TagPlan
             if (existing is null)
                 plan.ToPush.Add(tag);
             else if (knownDigests.Contains(existing))
+            {
                 plan.AlreadyThere.Add(tag);
+                plan.RemoteDigests[tag] = existing;
+            }
             else if (!request.ImmutableTags)
                 plan.ToPush.Add(tag);
             else if (tag == "latest")
@@ -46,6 +52,7 @@ internal sealed class TagPlan
             if (!digests.Contains(existing))
                 throw Conflict(repository, tag, existing, digests);
             AlreadyThere.Add(tag);
+            RemoteDigests[tag] = existing;
         }
     }
 

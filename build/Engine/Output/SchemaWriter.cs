@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CloudAge.Common.IO;
+using CloudAge.Engine.Parameters;
 using CloudAge.Engine.Planning;
 
-namespace CloudAge.Engine.Parameters;
+namespace CloudAge.Engine.Output;
 
 /// <summary>Writes .nuke/build.schema.json from the parameters (target names as an enum) so editors complete parameters.json.</summary>
 public static class SchemaWriter
