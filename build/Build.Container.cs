@@ -21,7 +21,7 @@ public sealed partial class Build
     ImageTagSet? _imageTags;
     ImageTagSet ImageTagSet => _imageTags ??= ImageTags.Compute(Git, ExtraTags);
     string ShaTag => ImageTagSet.Tags.First(t => t.StartsWith("sha-", StringComparison.Ordinal));
-    string LocalImage => $"{EcrRepository}:{ShaTag}";
+    string LocalImage => $"{Repository}:{ShaTag}";
     Uri DockerEndpoint => DockerHost ?? DockerEngine.DefaultEndpoint;
 
     Target DockerBuild => _ => _
@@ -32,7 +32,7 @@ public sealed partial class Build
             using var docker = DockerEngine.Connect(DockerEndpoint);
             await DockerEngine.EnsureRunningAsync(docker, DockerEndpoint, cancellationToken);
             var metadata = new ImageMetadata(AppVersion, CommitSha, SourceUrl, DateTimeOffset.UtcNow);
-            var request = new ImageBuildRequest(ArtifactsDirectory / "publish" / "app", ImageTagSet.Tags.Select(t => $"{EcrRepository}:{t}").ToList(), metadata)
+            var request = new ImageBuildRequest(ArtifactsDirectory / "publish" / "app", ImageTagSet.Tags.Select(t => $"{Repository}:{t}").ToList(), metadata)
             {
                 BaseImage = BaseImage,
                 NoCache = NoCache,

@@ -148,11 +148,11 @@ public sealed partial class Build
         if (ImageRepository is not null)
             return ImageRepository;
         if (Registry is not null)
-            return $"{Registry}/{EcrRepository}";
+            return $"{Registry}/{Repository}";
         // The manifests already name the repository (the user set the account and region once); find it there.
         var deployment = await File.ReadAllTextAsync(RootDirectory / "k8s" / "deployment.yaml", cancellationToken);
-        var line = deployment.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("image:", StringComparison.Ordinal) && l.Contains("/" + EcrRepository, StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"k8s/deployment.yaml names no image of repository '{EcrRepository}'; pass --image-repository <registry>/{EcrRepository}.");
+        var line = deployment.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("image:", StringComparison.Ordinal) && l.Contains("/" + Repository, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"k8s/deployment.yaml names no image of repository '{Repository}'; pass --image-repository <registry>/{Repository}.");
         var reference = line["image:".Length..].Trim().Trim('"', '\'');
         return reference[..reference.IndexOf(':', reference.IndexOf('/', StringComparison.Ordinal))];
     }

@@ -10,7 +10,7 @@ public sealed class ParameterDescriptor
     private ParameterDescriptor(MemberInfo member, ParameterAttribute attribute)
     {
         _member = member;
-        Name = member.Name;
+        Name = attribute.Name ?? member.Name;
         Description = attribute.Description ?? string.Empty;
         Separator = attribute.Separator;
         IsSecret = member.GetCustomAttribute<SecretAttribute>() is not null;
@@ -57,7 +57,7 @@ public sealed class ParameterDescriptor
             .Where(m => m is PropertyInfo { CanWrite: true } or FieldInfo)
             .Select(m => (Member: m, Attribute: m.GetCustomAttribute<ParameterAttribute>()))
             .Where(m => m.Attribute is not null)
-            .GroupBy(m => m.Member.Name)
+            .GroupBy(m => m.Attribute!.Name ?? m.Member.Name)
             .Select(g => g.First())
             .OrderBy(m => m.Member.MetadataToken)
             .Select(m => new ParameterDescriptor(m.Member, m.Attribute!))
