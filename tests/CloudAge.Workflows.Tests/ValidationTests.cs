@@ -44,6 +44,19 @@ public class ValidationTests
     }
 
     [Fact]
+    public void Errors_name_the_source_the_build_passes_in_and_no_file_of_their_own()
+    {
+        var error = Assert.Throws<WorkflowDefinitionException>(() => WorkflowGenerator.Generate(
+            new WorkflowDefinitions([Push("ci")], [Job("ci", "build", "Nope")], []), new BuildSurface(["Compile"]) { Source = "ci/Other.cs" }));
+        var unnamed = Assert.Throws<WorkflowDefinitionException>(() => WorkflowGenerator.Generate(
+            new WorkflowDefinitions([Push("ci")], [Job("ci", "build", "Nope")], []), new BuildSurface(["Compile"])));
+
+        Assert.Contains("fix them in ci/Other.cs:", error.Message);
+        Assert.Contains("fix them in the build's GitHubWorkflow attributes:", unnamed.Message);
+        Assert.DoesNotContain("Build.CI.GitHubActions", unnamed.Message);
+    }
+
+    [Fact]
     public void Target_names_match_as_the_engine_matches_them()
     {
         var files = WorkflowGenerator.Generate(new WorkflowDefinitions([Push("ci")], [Job("ci", "build", "push-ecr")], []), Surface);

@@ -46,7 +46,7 @@ public sealed class Build
     public static IReadOnlyList<string> ParameterNames { get; } =
         ["Configuration", "DefaultBranch", "Commit", "EcrRepository", "EksClusterName", "ArgoCdServer", "ArgoCdAuthToken"];
 
-    public static BuildSurface Surface { get; } = new(TargetNames, ParameterNames);
+    public static BuildSurface Surface { get; } = new(TargetNames, ParameterNames) { Source = "build/Build.CI.GitHubActions.cs" };
 
     public static object? PushEcr => null;
     public static object? Deploy => null;
