@@ -10,7 +10,8 @@ public sealed partial class Build
         .Description("Writes .github/workflows/*.yml from the attributes in build/Build.CI.GitHubActions.cs")
         .Executes(() => WorkflowFiles.Write(RootDirectory, GeneratedWorkflows(), Log.Information));
 
-    IReadOnlyList<GeneratedFile> GeneratedWorkflows() =>
+    /// <summary>The workflow files the attributes generate; public so the repository tests check the real class.</summary>
+    public IReadOnlyList<GeneratedFile> GeneratedWorkflows() =>
         WorkflowGenerator.Generate(GetType(), new BuildSurface(TargetNames, ParameterDescriptor.For(GetType()).Select(p => p.CommandLineName).ToList()) { Source = WorkflowSource });
 
     // Named in each generated file's header and in every error, so a reader knows where to edit.

@@ -6,9 +6,9 @@ namespace CloudAge.Workflows.Tests;
 public class ActionlintTests
 {
     [IntegrationFact(Needs.Actionlint)]
-    public async Task CloudAges_generated_workflows_have_no_actionlint_findings()
+    public async Task The_sample_builds_workflows_have_no_actionlint_findings()
     {
-        var files = WorkflowGenerator.Generate(typeof(Build), Build.Surface);
+        var files = WorkflowGenerator.Generate(typeof(SampleBuild), SampleBuild.Surface);
 
         var findings = await Actionlint.FindingsAsync(files);
 

@@ -4,7 +4,13 @@ namespace CloudAge.Workflows.Tests;
 
 public class ValidationTests
 {
-    private static readonly BuildSurface Surface = Build.Surface;
+    // Names shaped like CloudAge's, so did-you-mean has near misses to find; no workflow attributes come with them.
+    private static readonly BuildSurface Surface = new(
+        ["Clean", "Restore", "Compile", "Test", "Publish", "DockerBuild", "Scan", "PushEcr", "BumpTag", "ArgoSync", "GetUrl", "Deploy", "Validate", "GenerateWorkflows"],
+        ["Configuration", "DefaultBranch", "Commit", "EcrRepository", "EksClusterName", "ArgoCdServer", "ArgoCdAuthToken"])
+    {
+        Source = "build/Build.CI.GitHubActions.cs",
+    };
 
     private static WorkflowDefinitionException Fails(WorkflowDefinitions definitions) =>
         Assert.Throws<WorkflowDefinitionException>(() => WorkflowGenerator.Generate(definitions, Surface));

@@ -42,23 +42,23 @@ public class YamlOutputTests
     }
 
     [Fact]
-    public void Cloudages_workflows_parse_to_the_structure_GitHub_reads()
+    public void A_workflow_run_workflow_parses_to_the_structure_GitHub_reads()
     {
-        var files = WorkflowGenerator.Generate(typeof(Build), Build.Surface);
-        var deploy = Parse(files.Single(f => f.RelativePath.EndsWith("deploy.yml", StringComparison.Ordinal)).Content);
+        var files = WorkflowGenerator.Generate(typeof(SampleBuild), SampleBuild.Surface);
+        var deploy = Parse(files.Single(f => f.RelativePath.EndsWith("release.yml", StringComparison.Ordinal)).Content);
 
         Assert.Equal("completed", ((YamlScalarNode)((YamlSequenceNode)At(deploy, "on", "workflow_run", "types"))[0]).Value);
         Assert.Equal("false", ((YamlScalarNode)At(deploy, "concurrency", "cancel-in-progress")).Value);
-        Assert.Equal("github.event.workflow_run.conclusion == 'success'", ((YamlScalarNode)At(deploy, "jobs", "deploy", "if")).Value);
-        var cache = ((YamlSequenceNode)At(deploy, "jobs", "deploy", "steps"))[2];
+        Assert.Equal("github.event.workflow_run.conclusion == 'success'", ((YamlScalarNode)At(deploy, "jobs", "release", "if")).Value);
+        var cache = ((YamlSequenceNode)At(deploy, "jobs", "release", "steps"))[2];
         Assert.Equal("~/.nuget/packages\n.nuke/temp\n", ((YamlScalarNode)At(cache, "with", "path")).Value);
     }
 
     [Fact]
     public void Every_file_starts_with_the_auto_generated_header_and_uses_only_pinned_actions()
     {
-        var files = Combinations.All.Values.SelectMany(d => WorkflowGenerator.Generate(d, Combinations.Surface)).Select(f => (File: f, Source: "ci/Sample.Workflows.cs"))
-            .Concat(WorkflowGenerator.Generate(typeof(Build), Build.Surface).Select(f => (File: f, Source: "build/Build.CI.GitHubActions.cs")));
+        var files = Combinations.All.Values.SelectMany(d => WorkflowGenerator.Generate(d, Combinations.Surface)).Select(f => (File: f, Source: "ci/Combinations.cs"))
+            .Concat(WorkflowGenerator.Generate(typeof(SampleBuild), SampleBuild.Surface).Select(f => (File: f, Source: "ci/SampleBuild.cs")));
 
         foreach (var (file, source) in files)
         {

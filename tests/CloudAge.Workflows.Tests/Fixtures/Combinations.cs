@@ -8,7 +8,7 @@ public static class Combinations
         ["Commit", "ImageTag", "EcrRepository", "ArgoCdAuthToken", "ArgoCdServer", "SlackWebhook", "Environment"])
     {
         // Not the real build's file: proves the generator names what it is given, not a path of its own.
-        Source = "ci/Sample.Workflows.cs",
+        Source = "ci/Combinations.cs",
     };
 
     public static IReadOnlyDictionary<string, WorkflowDefinitions> All { get; } = new Dictionary<string, WorkflowDefinitions>

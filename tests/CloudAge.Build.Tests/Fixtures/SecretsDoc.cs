@@ -1,6 +1,8 @@
 using CloudAge.Testing;
 
-namespace CloudAge.Workflows.Tests.Fixtures;
+using CloudAge.Workflows;
+
+namespace CloudAge.Build.Tests.Fixtures;
 
 /// <summary>The machine-checkable table of docs/github-secrets.md: one row per secret or variable.</summary>
 public static class SecretsDoc
