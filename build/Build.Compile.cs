@@ -56,11 +56,10 @@ public sealed partial class Build
         });
 
     Target Publish => _ => _
-        .Description("Publishes the CloudAge service self-contained for linux-x64 into artifacts/publish/app")
+        .Description("Publishes the CloudAge service self-contained per platform (--platforms) into artifacts/publish/<rid> (linux-x64, linux-arm64)")
         .DependsOn(Compile)
-        .Executes(() => DotNet("publish", RootDirectory / "app" / "CloudAge.App.csproj", "-c", "Release", "-r", "linux-x64", "--self-contained",
-            "-p:PublishSingleFile=true", "-p:InvariantGlobalization=true",
-            $"-p:Version={AppVersion}", $"-p:SourceRevisionId={CommitSha}", "-o", ArtifactsDirectory / "publish" / "app"));
+        .Requires(() => PlatformsAreValid)
+        .Executes(PublishPlatforms);
 
     static readonly string[] SourceFolders = ["app", "tests", "build"];
 

@@ -25,22 +25,13 @@ public sealed partial class Build
     Uri DockerEndpoint => DockerHost ?? DockerEngine.DefaultEndpoint;
 
     Target DockerBuild => _ => _
-        .Description("Builds the CloudAge image from artifacts/publish/app through the Docker engine API, tagged sha-<7 hex>, version, latest")
+        .Description("Builds the CloudAge image per platform (--platforms) from artifacts/publish/<rid> through the Docker engine API, tagged sha-<7 hex>, version, latest")
         .DependsOn(Publish)
-        .Executes(async cancellationToken =>
-        {
-            using var docker = DockerEngine.Connect(DockerEndpoint);
-            await DockerEngine.EnsureRunningAsync(docker, DockerEndpoint, cancellationToken);
-            var metadata = new ImageMetadata(AppVersion, CommitSha, SourceUrl, DateTimeOffset.UtcNow);
-            var request = new ImageBuildRequest(ArtifactsDirectory / "publish" / "app", ImageTagSet.Tags.Select(t => $"{Repository}:{t}").ToList(), metadata)
-            {
-                BaseImage = BaseImage,
-                NoCache = NoCache,
-            };
-            var result = await new DockerBuilder(docker, DockerEndpoint, Log.Information).BuildAsync(request, cancellationToken);
-            Log.Information($"Built {result.ImageId[..19]} as {string.Join(", ", result.References)}");
-            SetOutput("image-id", result.ImageId);
-        });
+        // Ordering, not a dependency: `./build.sh Test Validate PushEcr` (CI) gates the image on tests and manifests,
+        // while a plain `./build.sh PushEcr` schedules neither and stays as quick as before.
+        .After(Test, Validate)
+        .Requires(() => PlatformsAreValid)
+        .Executes(BuildPlatformImages);
 
     string SourceUrl => EnvironmentVariables.TryGetValue("GITHUB_REPOSITORY", out var repository)
         ? $"{EnvironmentVariables.GetValueOrDefault("GITHUB_SERVER_URL", "https://github.com")}/{repository}"

@@ -1,6 +1,8 @@
 using CloudAge.Build.Support;
 using CloudAge.Engine;
+using CloudAge.Tools.Aws.Ecr;
 using CloudAge.Tools.Aws.Eks;
+using CloudAge.Tools.Container.Registry;
 using CloudAge.Tools.GitOps.ArgoCd;
 using CloudAge.Tools.GitOps.Git;
 using CloudAge.Tools.GitOps.ImageBump;
@@ -63,7 +65,7 @@ public sealed partial class Build
     [Parameter("Namespace of the CloudAge Deployment and Service")]
     public string KubernetesNamespace { get; init; } = "cloudage";
 
-    [Parameter("How long GetUrl waits for the rollout, and then for the load balancer")]
+    [Parameter("How long GetUrl waits in all: the rollout, the load balancer and the smoke check")]
     public TimeSpan RolloutTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     string? _deployedRevision;
@@ -78,7 +80,8 @@ public sealed partial class Build
         .SupportsDryRun()
         .Executes(async cancellationToken =>
         {
-            var target = new ImageTarget(await ManifestImageRepository(cancellationToken), DeployTag, DeployDigest()) { Mode = ImageReference };
+            var repository = ManifestImageRepository();
+            var target = new ImageTarget(repository, DeployTag, await DeployDigest(repository, cancellationToken)) { Mode = ImageReference };
             if (GitToken is { Length: > 0 })
                 Secrets.Add(GitToken);
             var request = new WriteBackRequest(RootDirectory, DefaultBranch, target)
@@ -90,7 +93,8 @@ public sealed partial class Build
                 DryRun = IsDryRun,
             };
             var result = await new TagWriteBack(Processes, Log.Information).RunAsync(request, cancellationToken);
-            _deployedRevision = result.CommitSha;
+            // Already deployed: the remote head that holds the image is what Argo CD must be at.
+            _deployedRevision = result.CommitSha ?? result.RemoteHead;
             Log.Information(result.Outcome switch
             {
                 WriteBackOutcome.Pushed => $"Pushed {result.CommitSha} deploying {target.Reference} after {result.Retries} retr{(result.Retries == 1 ? "y" : "ies")}.",
@@ -102,15 +106,24 @@ public sealed partial class Build
         });
 
     Target ArgoSync => _ => _
-        .Description("Refreshes and syncs the Argo CD Application to the bumped revision, then waits for Synced and Healthy")
+        .Description("Refreshes the Argo CD Application, lets auto-sync deploy the bump (or syncs a manual app to it), waits for Synced and Healthy")
         .DependsOn(BumpTag)
         .Requires(() => ArgocdAuthTokenIsSetWhenArgocdServerIs)
         .Executes(async cancellationToken =>
         {
-            var revision = _deployedRevision ?? (await Processes.RunAsync(new("git", ["rev-parse", "HEAD"]) { WorkingDirectory = RootDirectory, StreamOutput = false }, cancellationToken)).StandardOutput.Trim();
+            // Without BumpTag in this run: the head of the deployed branch on the remote, never the checkout's HEAD (on a
+            // laptop that may be a feature branch Argo CD never sees).
+            var revision = _deployedRevision ?? (await Processes.RunAsync(new("git", ["ls-remote", "--exit-code", "origin", "refs/heads/" + DefaultBranch])
+            {
+                WorkingDirectory = RootDirectory,
+                StreamOutput = false,
+            }, cancellationToken)).StandardOutput.Split('\t')[0].Trim();
             using var rest = ArgocdServer is null ? null : new ArgoRestApi(new ArgoServerOptions(ArgocdServer, ArgocdAuthToken!) { Insecure = ArgocdInsecure }, Secrets, Log.Information);
             IArgoApplicationApi api = rest is not null ? rest : new ArgoKubernetesApi(await ConnectCluster(cancellationToken), Secrets, Log.Information);
-            var result = await new ArgoSyncer(api, Log.Information).SyncAsync(new ArgoSyncRequest(ArgocdApplication, revision) { Timeout = SyncTimeout }, cancellationToken);
+            // Under auto-sync, Argo CD may land on a later commit of the branch that contains ours: git orders them.
+            var ancestry = new GitAncestry(Processes, RootDirectory, DefaultBranch, Log.Information);
+            var result = await new ArgoSyncer(api, Log.Information).SyncAsync(
+                new ArgoSyncRequest(ArgocdApplication, revision) { Timeout = SyncTimeout, Contains = ancestry.ContainsAsync }, cancellationToken);
             Log.Information($"{result.Application} is Synced at {result.Revision[..Math.Min(12, result.Revision.Length)]} and Healthy after {result.Elapsed.TotalSeconds:0} s.");
         });
 
@@ -121,12 +134,12 @@ public sealed partial class Build
         {
             var cluster = await ConnectCluster(cancellationToken);
             var waiter = new KubernetesWaiter(cluster, Secrets, Log.Information);
-            var wait = new WaitOptions { Timeout = RolloutTimeout };
-            await waiter.WaitForRolloutAsync(KubernetesNamespace, "cloudage", wait, cancellationToken);
-            var address = await waiter.WaitForLoadBalancerAsync(KubernetesNamespace, "cloudage", wait, cancellationToken);
             using var smoke = new SmokeChecker(Log.Information);
-            // The app reports the commit it was built from; that is what was just deployed (the version is derived from it).
-            var checkResult = await smoke.CheckAsync(new SmokeCheckRequest(address.Url) { ExpectedCommit = Commit ?? DeployTag.Replace("sha-", "", StringComparison.Ordinal) }, cancellationToken);
+            // The commit of the image being deployed: --commit, else the sha- tag of --image-tag, else the tag of the image the
+            // live Deployment runs. Never HEAD: after a Deploy from a laptop HEAD is the bot's tag-bump commit.
+            var expected = Commit ?? ImageCommit.FromTag(ImageTag);
+            var checkResult = await new AppUrlWaiter(waiter, smoke, Log.Information).WaitAsync(
+                new AppUrlRequest(KubernetesNamespace, "cloudage", "cloudage") { ExpectedCommit = expected, Timeout = RolloutTimeout }, cancellationToken);
             Log.Information($"CloudAge answers at {checkResult.Url} (version {checkResult.Version ?? "not reported"}).");
             SetOutput("app-url", checkResult.Url.ToString());
         });
@@ -135,26 +148,33 @@ public sealed partial class Build
         .Description("BumpTag -> ArgoSync -> GetUrl for the image built from --commit (or HEAD)")
         .DependsOn(BumpTag, ArgoSync, GetUrl);
 
-    string? DeployDigest()
+    /// <summary>The digest to pin: --image-digest, else artifacts/image.json when it describes this tag, else the registry's answer
+    /// (a fresh CI runner has no artifacts). A tag the registry does not have is refused before anything is committed.</summary>
+    async Task<string?> DeployDigest(string repository, CancellationToken cancellationToken)
     {
         if (ImageDigest is not null)
             return ImageDigest;
         var image = ImageArtifact.Read(ImageArtifactFile);
-        return image is not null && image.Tags.Contains(DeployTag) ? image.Digest : null;
+        if (image is not null && image.Tags.Contains(DeployTag))
+            return image.Digest;
+        if (ImageReference == ImageReferenceMode.Tag)
+            return null;
+        var host = repository.Split('/')[0];
+        var lookup = new ImageDigestLookup(ConnectEcr,
+            registry => new RegistryClient(registry, RegistryUsername is null ? null : new RegistryCredentials(RegistryUsername, RegistryPassword ?? ""), Secrets, Log.Information),
+            Log.Information);
+        return await lookup.ResolveAsync(repository, DeployTag, EcrRegistryHost.IsEcr(host) || EcrEndpoint is not null, IsDryRun, cancellationToken);
     }
 
-    async Task<string> ManifestImageRepository(CancellationToken cancellationToken)
+    string ManifestImageRepository()
     {
         if (ImageRepository is not null)
             return ImageRepository;
         if (Registry is not null)
             return $"{Registry}/{Repository}";
-        // The manifests already name the repository (the user set the account and region once); find it there.
-        var deployment = await File.ReadAllTextAsync(RootDirectory / "k8s" / "deployment.yaml", cancellationToken);
-        var line = deployment.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("image:", StringComparison.Ordinal) && l.Contains("/" + Repository, StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"k8s/deployment.yaml names no image of repository '{Repository}'; pass --image-repository <registry>/{Repository}.");
-        var reference = line["image:".Length..].Trim().Trim('"', '\'');
-        return reference[..reference.IndexOf(':', reference.IndexOf('/', StringComparison.Ordinal))];
+        // The manifests already name the repository (the user set the account and region once): parse them and take the
+        // image of the container named cloudage (else the one image of the ECR repository).
+        return ImageEditor.FindRepository(ManifestFiles.Read(RootDirectory, "k8s"), "cloudage", Repository);
     }
 
     async Task<IKubernetes> ConnectCluster(CancellationToken cancellationToken)

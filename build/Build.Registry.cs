@@ -37,21 +37,8 @@ public sealed partial class Build
         : new AnonymousRegistryProvider(Registry!);
 
     Target PushEcr => _ => _
-        .Description("Ensures the ECR repository, logs in, pushes every tag with retries, verifies the digest; writes artifacts/image.json")
+        .Description("Ensures the ECR repository, logs in, pushes every platform and an OCI index under every tag, attaches SBOM and provenance; writes artifacts/image.json")
         .DependsOn(Scan)
-        .Executes(async cancellationToken =>
-        {
-            var login = await RegistryProvider().LoginAsync(Repository, TagMutability, cancellationToken);
-            using var registryClient = new RegistryClient(login.Registry, login.Credentials, Secrets, Log.Information);
-            using var docker = DockerEngine.Connect(DockerEndpoint);
-            var pusher = new ImagePusher(docker, DockerEndpoint, registryClient, Secrets, Log.Information);
-            var request = new PushRequest(LocalImage, login.Registry, Repository, ImageTagSet.Tags) { Credentials = login.Credentials, ImmutableTags = login.ImmutableTags };
-            var result = await PushProgress.Run(IsLocalBuild && EnvironmentVariables.ContainsKey("TERM"), progress => pusher.PushAsync(request, progress, cancellationToken));
-            Log.Information($"Pushed {result.ImageUri}@{result.Digest} as {string.Join(", ", result.Tags)}; {result.BytesUploaded} layer bytes uploaded.");
-            new ImageArtifact(result.ImageUri, result.Digest, result.Tags, result.SkippedTags, CommitSha, ImageTagSet.Version).Write(ImageArtifactFile);
-            SetOutput("image-uri", result.ImageUri);
-            SetOutput("image-digest", result.Digest);
-            SetOutput("image-tag", ShaTag);
-            SetOutput("image-tags", string.Join(' ', result.Tags));
-        });
+        .Requires(() => PlatformsAreValid)
+        .Executes(PushImage);
 }

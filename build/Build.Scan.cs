@@ -43,18 +43,23 @@ public sealed partial class Build
             var pushed = ImageArtifact.Read(ImageArtifactFile)
                 ?? throw new InvalidOperationException($"ScanEcr needs {ImageArtifactFile.RelativeTo(RootDirectory)}, which PushEcr writes; run ./build.sh PushEcr (ScanEcr runs after it).");
             using var ecr = await ConnectEcr(cancellationToken);
-            var image = EcrImageId.ByDigest(pushed.Digest);
-            try
+            // ECR scans image manifests, not indexes: each platform's manifest is scanned, and gated together.
+            var findings = new List<VulnerabilityFinding>();
+            foreach (var digest in pushed.Platforms is { Count: > 0 } platforms ? platforms.Select(p => p.Digest) : [pushed.Digest])
             {
-                await ecr.StartImageScanAsync(Repository, image, cancellationToken);
+                var image = EcrImageId.ByDigest(digest);
+                try
+                {
+                    await ecr.StartImageScanAsync(Repository, image, cancellationToken);
+                }
+                catch (EcrException e) when (e.Type is "LimitExceededException")
+                {
+                    Log.Information("ECR already scanned this image in the last 24 hours (or scan-on-push did); reading those findings.");
+                }
+                var scan = await ecr.WaitForScanAsync(Repository, image, ScanTimeout, status => Log.Information($"ECR scan of {digest[..19]}: {status.Status}"), cancellationToken);
+                findings.AddRange(scan.Findings.Select(f => new VulnerabilityFinding(f.Name, f.PackageName ?? "?", f.PackageVersion ?? "?", VulnerabilitySeverities.Parse(f.Severity), f.FixedInVersion, f.Description)));
             }
-            catch (EcrException e) when (e.Type is "LimitExceededException")
-            {
-                Log.Information("ECR already scanned this image in the last 24 hours (or scan-on-push did); reading those findings.");
-            }
-            var scan = await ecr.WaitForScanAsync(Repository, image, ScanTimeout, status => Log.Information($"ECR scan: {status.Status}"), cancellationToken);
-            var findings = scan.Findings.Select(f => new VulnerabilityFinding(f.Name, f.PackageName ?? "?", f.PackageVersion ?? "?", VulnerabilitySeverities.Parse(f.Severity), f.FixedInVersion, f.Description)).ToList();
-            await Gate("ecr", pushed.Reference(pushed.Tags[0]), findings, cancellationToken);
+            await Gate("ecr", pushed.Reference(pushed.Tags[0]), findings.Distinct().ToList(), cancellationToken);
         });
 
     ScannerChoice? _scanner;
@@ -86,6 +91,8 @@ public sealed partial class Build
             Log.Information(ScanReport.RenderTable(findings));
         await ScanReport.WriteAsync(ArtifactsDirectory / "scan" / $"{scanner}-report.json", image, scanner, gate, findings, cancellationToken);
         Log.Information(gate.Summary);
+        // Shown in the step summary next to the image and its digest.
+        SetOutput("scan-result", $"{scanner}: {gate.Summary}");
         if (!gate.Passed)
             throw new InvalidOperationException(gate.Summary + $" Fix or upgrade the packages, or accept a finding with a reason and an expiry in {AcceptedRisksFile}.");
     }

@@ -37,8 +37,9 @@ public abstract class BuildBase
     }
 
     /// <summary>Reports a problem in a file of the repository: <c>file:line:column: message</c>, annotated on GitHub Actions.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Build code calls it as a member, like SetOutput.")]
     public void ReportProblem(string file, int line, int column, string message) =>
-        Log.Error(Host.Annotate(file, line, column, message));
+        Log.Problem(file, line, column, message);
 
     /// <summary>What the start-of-run banner calls this build; the engine knows no product, so a build names itself.</summary>
     public virtual string BuildName => GetType().Name;

@@ -21,19 +21,38 @@ public static class Log
         set => Current.Value = value;
     }
 
+    /// <summary>A problem at a place in a file; an annotation on GitHub Actions.</summary>
+    internal static void Problem(string file, int line, int column, string message)
+    {
+        if (Current.Value is { } log)
+            log.WriteProblem(file, line, column, message);
+        else
+            Fallback($"{file}:{line}:{column}: {message}");
+    }
+
     private static void Write(LogLevel level, string message)
     {
         if (Current.Value is { } log)
             log.Write(level, message);
         else
-            Console.Error.WriteLine(message);
+            Fallback(message);
+    }
+
+    // Outside any run (a library called directly): still never a workflow command made of someone else's text.
+    private static void Fallback(string message)
+    {
+        var lines = Hosts.WorkflowCommands.Lines(message);
+        if (Environment.GetEnvironmentVariable("GITHUB_ACTIONS") == "true")
+            lines = Hosts.WorkflowCommands.ProtectText(lines, out _);
+        foreach (var line in lines)
+            Console.Error.WriteLine(line);
     }
 }
 
 /// <summary>The log of one target (or of the engine itself): streamed, or buffered and written as one block.</summary>
 internal sealed class TargetLog(BuildConsole console, bool buffered, Hosts.IBuildHost host)
 {
-    private readonly List<(string, Style)> _lines = [];
+    private readonly List<ConsoleLine> _lines = [];
 
     public List<string> Warnings { get; } = [];
     public List<string> Errors { get; } = [];
@@ -53,19 +72,26 @@ internal sealed class TargetLog(BuildConsole console, bool buffered, Hosts.IBuil
             LogLevel.Error => Style.Error,
             _ => Style.Plain,
         };
-        foreach (var line in host.Decorate(level, message).Split('\n'))
-            Add(line.TrimEnd('\r'), style);
+        Add(host.Render(level, message, style));
     }
 
-    public void Add(string text, Style style)
+    public void WriteProblem(string file, int line, int column, string message)
+    {
+        lock (Errors) Errors.Add($"{file}:{line}:{column}: {message}");
+        Add(host.Annotate(file, line, column, message));
+    }
+
+    public void Add(string text, Style style) => Add(new ConsoleLine(text, style));
+
+    public void Add(ConsoleLine line)
     {
         if (!buffered)
         {
-            console.WriteLine(text, style);
+            console.WriteLines([line]);
             return;
         }
         lock (_lines)
-            _lines.Add((text, style));
+            _lines.Add(line);
     }
 
     public void Flush()
@@ -73,7 +99,7 @@ internal sealed class TargetLog(BuildConsole console, bool buffered, Hosts.IBuil
         lock (_lines)
         {
             if (_lines.Count > 0)
-                console.WriteBlock(_lines);
+                console.WriteLines(_lines);
             _lines.Clear();
         }
     }

@@ -12,6 +12,9 @@ public sealed record ImageArtifact(string ImageUri, string Digest, IReadOnlyList
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
+    /// <summary>Each platform's manifest digest (the index lists them; <see cref="Digest"/> is the index). Absent in files older builds wrote.</summary>
+    public IReadOnlyList<ImagePlatform>? Platforms { get; init; }
+
     public string Reference(string tag) => $"{ImageUri}:{tag}";
 
     public void Write(string path) => AtomicFile.Write(path, JsonSerializer.Serialize(this, Json) + "\n");
@@ -33,3 +36,6 @@ public sealed record ImageArtifact(string ImageUri, string Digest, IReadOnlyList
         throw new InvalidOperationException($"{path} is not the image description PushEcr writes (imageUri, digest, tags); delete it and run ./build.sh PushEcr again.");
     }
 }
+
+/// <summary>One platform of a pushed image: <c>linux/arm64</c> and its manifest digest.</summary>
+public sealed record ImagePlatform(string Platform, string Digest);

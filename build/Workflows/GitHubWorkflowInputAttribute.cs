@@ -9,4 +9,6 @@ public sealed class GitHubWorkflowInputAttribute(string workflow, string name) :
     public string Description { get; set; } = string.Empty;
     public bool Required { get; set; }
     public string? Default { get; set; }
+    /// <summary><c>string</c> or <c>boolean</c> (a checkbox; <see cref="Default"/> then is <c>true</c> or <c>false</c>).</summary>
+    public string Type { get; set; } = "string";
 }

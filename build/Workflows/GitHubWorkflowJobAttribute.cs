@@ -25,6 +25,15 @@ public sealed class GitHubWorkflowJobAttribute(string workflow, string id) : Att
     /// <summary>The build step output that holds the environment's URL (for example <c>app-url</c>).</summary>
     public string? EnvironmentUrlOutput { get; set; }
 
+    /// <summary>
+    /// Environment variables of the build step as <c>NAME=expression</c> (expression without <c>${{ }}</c>), for example
+    /// <c>COMMIT=github.event.workflow_run.head_sha || inputs.commit</c>; NAME must bind to a build parameter.
+    /// </summary>
+    public string[] EnvironmentVariables { get; set; } = [];
+
+    /// <summary>Runs scripts/ci/prepare-test-runner.sh (Docker engine, registry, moto, npm packages) before the build, for jobs that run Test.</summary>
+    public bool PrepareTestRunner { get; set; }
+
     /// <summary>An extra job condition (expression without <c>${{ }}</c>); combined with the workflow_run success gate.</summary>
     public string? If { get; set; }
     /// <summary>0 uses the workflow's <see cref="GitHubWorkflowAttribute.TimeoutMinutes"/>.</summary>

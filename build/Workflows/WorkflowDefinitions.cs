@@ -21,8 +21,17 @@ public enum ReferenceKind
     Variable,
 }
 
-/// <summary>A secret or repository variable a generated workflow reads, and the workflows that read it.</summary>
-public sealed record WorkflowReference(string Name, ReferenceKind Kind, IReadOnlyList<string> Workflows);
+/// <summary>
+/// A secret or variable a generated workflow reads, where it must be stored and the workflows that read it.
+/// <see cref="Where"/> is <c>repository</c>, or <c>environment NAME</c> when every job of the workflow runs in that
+/// GitHub environment: then the value belongs to the environment, whose protection rules (deployment branches,
+/// reviewers) guard it, and a repository value of the same name would only be a silent fallback.
+/// </summary>
+public sealed record WorkflowReference(string Name, ReferenceKind Kind, IReadOnlyList<string> Workflows)
+{
+    public const string Repository = "repository";
+    public string Where { get; init; } = Repository;
+}
 
 /// <summary>The workflow, job and input attributes of a build, read from its class or listed by hand in tests.</summary>
 public sealed record WorkflowDefinitions(

@@ -38,11 +38,13 @@ public static class WorkflowGenerator
     public static IReadOnlyList<WorkflowReference> ReferencedSecretsAndVariables(WorkflowDefinitions definitions)
     {
         ArgumentNullException.ThrowIfNull(definitions);
-        var references = new List<(string Name, ReferenceKind Kind, string Workflow)>();
+        var references = new List<(string Name, ReferenceKind Kind, string Where, string Workflow)>();
         foreach (var workflow in definitions.Workflows)
         {
-            references.AddRange(workflow.ImportSecrets.Select(s => (Mapping.Parse(s).Source, ReferenceKind.Secret, workflow.Name)));
-            references.AddRange(workflow.ImportVariables.Select(v => (Mapping.Parse(v).Source, ReferenceKind.Variable, workflow.Name)));
+            var environments = definitions.Jobs.Where(j => j.Workflow == workflow.Name).Select(j => j.EnvironmentName).Distinct().ToList();
+            var where = environments is [{ } environment] ? "environment " + environment : WorkflowReference.Repository;
+            references.AddRange(workflow.ImportSecrets.Select(s => (Mapping.Parse(s).Source, ReferenceKind.Secret, where, workflow.Name)));
+            references.AddRange(workflow.ImportVariables.Select(v => (Mapping.Parse(v).Source, ReferenceKind.Variable, WorkflowReference.Repository, workflow.Name)));
             var aws = new List<string>();
             if (workflow.AwsAuth is AwsAuthentication.OidcRole or AwsAuthentication.OidcRoleOrStaticKeys)
                 aws.Add(workflow.AwsRoleArn);
@@ -51,12 +53,13 @@ public static class WorkflowGenerator
             if (workflow.AwsAuth != AwsAuthentication.None)
                 aws.Add(workflow.AwsRegion);
             foreach (var reference in aws.Select(Names.ParseReference).OfType<(ReferenceKind Kind, string Name)>())
-                references.Add((reference.Name, reference.Kind, workflow.Name));
+                references.Add((reference.Name, reference.Kind, reference.Kind == ReferenceKind.Secret ? where : WorkflowReference.Repository, workflow.Name));
         }
+        // Variables are listed as repository variables: they are not secret, and the role switch must see them.
         return references
-            .GroupBy(r => (r.Name, r.Kind))
-            .OrderBy(g => g.Key.Name, StringComparer.Ordinal).ThenBy(g => g.Key.Kind)
-            .Select(g => new WorkflowReference(g.Key.Name, g.Key.Kind, g.Select(r => r.Workflow).Distinct().Order(StringComparer.Ordinal).ToList()))
+            .GroupBy(r => (r.Name, r.Kind, r.Where))
+            .OrderBy(g => g.Key.Name, StringComparer.Ordinal).ThenBy(g => g.Key.Kind).ThenBy(g => g.Key.Where, StringComparer.Ordinal)
+            .Select(g => new WorkflowReference(g.Key.Name, g.Key.Kind, g.Select(r => r.Workflow).Distinct().Order(StringComparer.Ordinal).ToList()) { Where = g.Key.Where })
             .ToList();
     }
 }

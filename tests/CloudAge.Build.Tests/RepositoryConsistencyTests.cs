@@ -98,7 +98,7 @@ public sealed partial class RepositoryConsistencyTests
         var extra = documented.Select(SecretsDoc.Describe).Except(referenced.Select(SecretsDoc.Describe)).ToList();
         Assert.True(missing.Count + extra.Count == 0,
             $"docs/github-secrets.md is out of date.\nAdd rows for: {string.Join("; ", missing)}\nRemove or fix rows for: {string.Join("; ", extra)}");
-        Assert.Equal(documented.Count, documented.Select(d => d.Name).Distinct().Count());
+        Assert.Equal(documented.Count, documented.Select(d => (d.Name, d.Where)).Distinct().Count());
     }
 
     [Fact]

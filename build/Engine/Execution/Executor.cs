@@ -87,7 +87,7 @@ internal sealed class Executor(BuildConsole console, IBuildHost host, ExecutionS
         Log.Scope = log;
         build.CurrentTarget = entry.Name;
         var stopwatch = Stopwatch.StartNew();
-        log.Add(host.TargetHeader(entry.Name), Style.Heading);
+        log.Add(host.TargetHeader(entry.Name));
         try
         {
             var falseCondition = entry.Target.DynamicConditions.FirstOrDefault(c => !c.Evaluate());
@@ -126,7 +126,7 @@ internal sealed class Executor(BuildConsole console, IBuildHost host, ExecutionS
             entry.Duration = stopwatch.Elapsed;
             entry.Outputs = build.OutputsOf(entry.Name);
             if (host.TargetFooter(entry.Name) is { } footer)
-                log.Add(footer, Style.Plain);
+                log.Add(footer);
             log.Flush();
         }
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using CloudAge.Common.Secrets;
 using CloudAge.Engine.Output;
@@ -9,30 +10,32 @@ namespace CloudAge.Engine.Hosts;
 /// GitHub Actions (GITHUB_ACTIONS=true): a collapsible group per target, annotations for warnings and failures,
 /// the summary appended to $GITHUB_STEP_SUMMARY and target outputs to $GITHUB_OUTPUT.
 /// </summary>
-public sealed class GitHubActionsHost(IReadOnlyDictionary<string, string> environment) : IBuildHost
+public sealed class GitHubActionsHost(IReadOnlyDictionary<string, string> environment, SecretMasker secrets) : IBuildHost
 {
     public static bool Detect(IReadOnlyDictionary<string, string> environment) =>
         environment.TryGetValue("GITHUB_ACTIONS", out var value) && value.Equals("true", StringComparison.OrdinalIgnoreCase);
 
     public string Name => "GitHubActions";
     public bool IsLocal => false;
-    public string TargetHeader(string target) => $"::group::{target}";
-    public string? TargetFooter(string target) => "::endgroup::";
+    public bool GuardsWorkflowCommands => true;
+    public ConsoleLine TargetHeader(string target) => ConsoleLine.Command(WorkflowCommands.Format("group", target));
+    public ConsoleLine? TargetFooter(string target) => ConsoleLine.Command(WorkflowCommands.Format("endgroup", string.Empty));
 
-    public string Decorate(LogLevel level, string message) => level switch
+    // Secrets are masked before escaping: once escaped, a secret holding '%', ':' or ',' would no longer match the masker.
+    public ConsoleLine Render(LogLevel level, string message, Style style) => level switch
     {
-        _ when message.StartsWith("::", StringComparison.Ordinal) => message,
-        LogLevel.Warning => $"::warning::{Escape(message)}",
-        LogLevel.Error => $"::error::{Escape(message)}",
-        _ => message,
+        LogLevel.Warning => ConsoleLine.Command(WorkflowCommands.Format("warning", secrets.Redact(message))),
+        LogLevel.Error => ConsoleLine.Command(WorkflowCommands.Format("error", secrets.Redact(message))),
+        _ => new ConsoleLine(message, style),
     };
 
     // The location stays in the text for people reading the log; the properties put it on the file in the pull request.
-    public string Annotate(string file, int line, int column, string message) =>
-        $"::error file={file},line={line},col={column}::{Escape($"{file}:{line}:{column}: {message}")}";
+    public ConsoleLine Annotate(string file, int line, int column, string message) =>
+        ConsoleLine.Command(WorkflowCommands.Format("error", secrets.Redact($"{file}:{line}:{column}: {message}"),
+            ("file", file), ("line", line.ToString(CultureInfo.InvariantCulture)), ("col", column.ToString(CultureInfo.InvariantCulture))));
 
     public void ReportFailure(string target, string message, BuildConsole console) =>
-        console.WriteLine($"::error title=Target '{target}' failed::{Escape(console.Masker.Redact(message))}");
+        console.WriteLines([ConsoleLine.Command(WorkflowCommands.Format("error", console.Masker.Redact(message), ("title", $"Target '{target}' failed")))]);
 
     public void WriteSummary(ExecutionPlan plan, string finalLine, SecretMasker masker)
     {
@@ -56,8 +59,4 @@ public sealed class GitHubActionsHost(IReadOnlyDictionary<string, string> enviro
         }
         File.AppendAllText(path, text.ToString());
     }
-
-    // Workflow commands end at a newline; GitHub documents this escaping for their data.
-    internal static string Escape(string text) =>
-        text.Replace("%", "%25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal);
 }

@@ -9,12 +9,14 @@ public interface IBuildHost
 {
     string Name { get; }
     bool IsLocal { get; }
-    string TargetHeader(string target);
-    string? TargetFooter(string target);
-    /// <summary>Turns a log message into what this host shows (an annotation on GitHub Actions).</summary>
-    string Decorate(LogLevel level, string message);
+    /// <summary>True when the console must keep text from being read as a workflow command (GitHub Actions).</summary>
+    bool GuardsWorkflowCommands => false;
+    ConsoleLine TargetHeader(string target);
+    ConsoleLine? TargetFooter(string target);
+    /// <summary>What this host shows for a log message: the text, or an annotation command on GitHub Actions.</summary>
+    ConsoleLine Render(LogLevel level, string message, Style style);
     /// <summary>A problem at a place in a file: <c>file:line:column: message</c>, or an annotation on GitHub Actions.</summary>
-    string Annotate(string file, int line, int column, string message);
+    ConsoleLine Annotate(string file, int line, int column, string message);
     void ReportFailure(string target, string message, BuildConsole console);
     void WriteSummary(ExecutionPlan plan, string finalLine, SecretMasker masker);
     void WriteOutputs(IReadOnlyDictionary<string, string> outputs, SecretMasker masker);

@@ -9,10 +9,10 @@ public sealed class TerminalHost : IBuildHost
 {
     public string Name => "Terminal";
     public bool IsLocal => true;
-    public string TargetHeader(string target) => $"── {target} " + new string('─', Math.Max(3, 60 - target.Length));
-    public string? TargetFooter(string target) => null;
-    public string Decorate(LogLevel level, string message) => message;
-    public string Annotate(string file, int line, int column, string message) => $"{file}:{line}:{column}: {message}";
+    public ConsoleLine TargetHeader(string target) => new($"── {target} " + new string('─', Math.Max(3, 60 - target.Length)), Style.Heading);
+    public ConsoleLine? TargetFooter(string target) => null;
+    public ConsoleLine Render(LogLevel level, string message, Style style) => new(message, style);
+    public ConsoleLine Annotate(string file, int line, int column, string message) => new($"{file}:{line}:{column}: {message}", Style.Error);
     public void ReportFailure(string target, string message, BuildConsole console) { }
     public void WriteSummary(ExecutionPlan plan, string finalLine, SecretMasker masker) { }
     public void WriteOutputs(IReadOnlyDictionary<string, string> outputs, SecretMasker masker) { }

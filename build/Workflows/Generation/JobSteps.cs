@@ -2,17 +2,26 @@ using CloudAge.Workflows.Yaml;
 
 namespace CloudAge.Workflows.Generation;
 
-/// <summary>The fixed step sequence of every job: checkout, .NET, cache, AWS credentials, then the build.</summary>
+/// <summary>
+/// The fixed step sequence of every job: checkout, .NET, cache, the test runner's services when the job runs tests,
+/// AWS credentials, then the build.
+/// </summary>
 internal static class JobSteps
 {
+    /// <summary>The script that installs and starts what the tests need; .ci/run calls the same one.</summary>
+    public const string PrepareTestRunnerScript = "scripts/ci/prepare-test-runner.sh";
+
     public static IReadOnlyList<StepNode> For(GitHubWorkflowAttribute workflow, GitHubWorkflowJobAttribute job)
     {
         var steps = new List<StepNode>
         {
-            new("Checkout") { Uses = PinnedActions.Checkout, With = [new("fetch-depth", workflow.FetchDepth)] },
+            // The token stays out of .git/config: the build gets one explicitly (GIT_TOKEN) where it must push.
+            new("Checkout") { Uses = PinnedActions.Checkout, With = [new("fetch-depth", workflow.FetchDepth), new("persist-credentials", false)] },
             new("Set up .NET") { Uses = PinnedActions.SetupDotnet, With = [new("global-json-file", "global.json")] },
             Cache(workflow),
         };
+        if (job.PrepareTestRunner)
+            steps.Add(new StepNode("Prepare the test runner (Docker engine, registry, moto, npm packages)") { Run = PrepareTestRunnerScript });
         steps.AddRange(Aws(workflow));
         steps.Add(Build(workflow, job));
         return steps;
@@ -73,6 +82,9 @@ internal static class JobSteps
         env.AddRange(workflow.ImportSecrets.Select(Mapping.Parse).Select(m => Env(m.Target, "secrets." + m.Source)));
         env.AddRange(workflow.ImportVariables.Select(Mapping.Parse).Select(m => Env(m.Target, "vars." + m.Source)));
         env.AddRange(job.NeedsOutputs.Select(Mapping.ParseNeedsOutput).Select(n => Env(n.Env, $"needs.{n.Job}.outputs.{n.Output}")));
+        // Values from outside (dispatch inputs, event payloads) reach the build as environment variables, never
+        // spliced into the run: script, where a crafted value would become shell code.
+        env.AddRange(job.EnvironmentVariables.Select(Mapping.Parse).Select(m => Env(m.Target, m.Source)));
         var command = "./build.sh " + string.Join(' ', job.InvokedTargets);
         if (!string.IsNullOrWhiteSpace(job.BuildArguments))
             command += " " + job.BuildArguments.Trim();

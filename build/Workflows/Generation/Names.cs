@@ -6,7 +6,15 @@ internal static class Names
     public const string BuildStepId = "build";
     public const string StaticAccessKeyId = "AWS_ACCESS_KEY_ID";
     public const string StaticSecretAccessKey = "AWS_SECRET_ACCESS_KEY";
-    public const string WorkflowRunSuccess = "github.event.workflow_run.conclusion == 'success'";
+    /// <summary>
+    /// What a workflow_run must be to go on: a success (it fires whatever the upstream concluded), of a push (not a
+    /// pull request, whose code a fork controls), from this repository and its default branch (workflow_run runs
+    /// with this repository's secrets whoever triggered the upstream run). FACTS section 7.
+    /// </summary>
+    public const string WorkflowRunTrusted =
+        "github.event.workflow_run.conclusion == 'success' && github.event.workflow_run.event == 'push' && " +
+        "github.event.workflow_run.head_repository.full_name == github.repository && " +
+        "github.event.workflow_run.head_branch == github.event.repository.default_branch";
 
     public static string PermissionKey(GitHubTokenScope permission) => permission switch
     {

@@ -63,7 +63,7 @@ internal static class WorkflowBuilder
         {
             (null, var own) => own,
             (var g, null) => g,
-            var (g, own) => $"{g} && ({own})",
+            var (g, own) => $"({g}) && ({own})",
         };
         var targets = string.Join(' ', job.InvokedTargets);
         return new JobNode(job.Id, targets, workflow.RunsOn, job.TimeoutMinutes > 0 ? job.TimeoutMinutes : workflow.TimeoutMinutes, JobSteps.For(workflow, job))
@@ -76,8 +76,8 @@ internal static class WorkflowBuilder
         };
     }
 
-    // workflow_run fires whatever the upstream run concluded; only a success may go on. A manual or
-    // scheduled run of the same workflow has no upstream run and passes.
+    // workflow_run fires whatever the upstream run concluded and for runs of any origin; only a trusted success
+    // may go on. A manual run (only users with write access can start one) or a scheduled run has no upstream run and passes.
     private static string? WorkflowRunGate(GitHubWorkflowAttribute workflow)
     {
         if (workflow.OnWorkflowRunWorkflows.Length == 0)
@@ -85,7 +85,7 @@ internal static class WorkflowBuilder
         var onlyWorkflowRun = !workflow.OnWorkflowDispatch && workflow.OnCronSchedule.Length == 0
             && workflow.OnPushBranches.Length + workflow.OnPushIncludePaths.Length + workflow.OnPushExcludePaths.Length == 0
             && workflow.OnPullRequestBranches.Length + workflow.OnPullRequestIncludePaths.Length + workflow.OnPullRequestExcludePaths.Length == 0;
-        return onlyWorkflowRun ? Names.WorkflowRunSuccess : $"(github.event_name != 'workflow_run' || {Names.WorkflowRunSuccess})";
+        return onlyWorkflowRun ? Names.WorkflowRunTrusted : $"github.event_name != 'workflow_run' || ({Names.WorkflowRunTrusted})";
     }
 
     private static string StepOutput(string name) => Names.Expression($"steps.{Names.BuildStepId}.outputs.{name}");

@@ -50,6 +50,21 @@ internal static class JobValidator
             problems.Add($"{where}: TimeoutMinutes must be 0 (the workflow's) or positive (got {job.TimeoutMinutes}).");
         if (surface.ParameterNames is { } parameters)
             ValidateArguments(job, where, parameters, problems);
+        ValidateEnvironmentVariables(job, where, surface, problems);
+    }
+
+    private static void ValidateEnvironmentVariables(GitHubWorkflowJobAttribute job, string where, BuildSurface surface, List<string> problems)
+    {
+        foreach (var text in job.EnvironmentVariables)
+        {
+            var mapping = Mapping.Parse(text);
+            if (!text.Contains('=', StringComparison.Ordinal) || !WorkflowValidator.EnvName().IsMatch(mapping.Target) || mapping.Source.Length == 0)
+                problems.Add($"{where}: EnvironmentVariables entry '{text}' is not NAME=expression, for example COMMIT=github.sha.");
+            else if (mapping.Source.Contains("${{", StringComparison.Ordinal))
+                problems.Add($"{where}: EnvironmentVariables entry '{text}' holds '${{{{'; write the bare expression, the generator wraps it.");
+            else if (surface.ParameterNames is { } parameters && !parameters.Any(p => DidYouMean.Normalize(p) == DidYouMean.Normalize(mapping.Target)))
+                problems.Add($"{where}: environment variable '{mapping.Target}' binds to no build parameter, so the build would ignore it.{DidYouMean.Hint(mapping.Target, parameters)}");
+        }
     }
 
     private static void ValidateNeedsOutputs(GitHubWorkflowAttribute workflow, GitHubWorkflowJobAttribute job, List<GitHubWorkflowJobAttribute> jobs, string where, List<string> problems)

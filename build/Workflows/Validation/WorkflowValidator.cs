@@ -110,6 +110,10 @@ internal static partial class WorkflowValidator
             problems.Add($"{where} declares dispatch inputs ({string.Join(", ", inputs.Select(i => i.Name))}) but OnWorkflowDispatch is false.");
         foreach (var input in inputs.Where(i => !Identifier().IsMatch(i.Name)))
             problems.Add($"{where}: input '{input.Name}' must start with a letter or '_' and hold only letters, digits, '-' and '_'.");
+        foreach (var input in inputs.Where(i => i.Type is not ("string" or "boolean")))
+            problems.Add($"{where}: input '{input.Name}' has type '{input.Type}'; use \"string\" or \"boolean\".");
+        foreach (var input in inputs.Where(i => i.Type == "boolean" && i.Default is not (null or "true" or "false")))
+            problems.Add($"{where}: boolean input '{input.Name}' has default '{input.Default}'; use \"true\" or \"false\".");
         foreach (var duplicate in inputs.GroupBy(i => i.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
             problems.Add($"{where}: input '{duplicate.Key}' is declared {duplicate.Count()} times.");
     }

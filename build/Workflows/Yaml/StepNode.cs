@@ -5,7 +5,7 @@ internal sealed record StepNode(string Name)
 {
     public string? Id { get; init; }
     public string? If { get; init; }
-    public string? Uses { get; init; }
+    public PinnedAction? Uses { get; init; }
     public string? Run { get; init; }
     /// <summary>Action inputs; values are strings, ints or bools and keep their YAML type.</summary>
     public IReadOnlyList<KeyValuePair<string, object>> With { get; init; } = [];
@@ -19,7 +19,7 @@ internal sealed record StepNode(string Name)
         if (If is not null)
             yaml.Scalar("if", If);
         if (Uses is not null)
-            yaml.Scalar("uses", Uses);
+            yaml.Scalar("uses", Uses.Uses, comment: Uses.Version);
         if (With.Count > 0)
         {
             yaml.Map("with", () =>

@@ -56,8 +56,10 @@ internal sealed record TriggersNode
     {
         yaml.Scalar("description", input.Description);
         yaml.Scalar("required", input.Required);
-        yaml.Scalar("type", "string");
-        if (input.Default is not null)
+        yaml.Scalar("type", input.Type);
+        if (input.Default is not null && input.Type == "boolean")
+            yaml.Scalar("default", bool.Parse(input.Default));
+        else if (input.Default is not null)
             yaml.Scalar("default", input.Default);
     });
 }

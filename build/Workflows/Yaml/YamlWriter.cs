@@ -34,6 +34,9 @@ internal sealed partial class YamlWriter
         Line(key + ": " + Quote(value));
     }
 
+    /// <summary>A single-line scalar with a comment after it (<c>uses: owner/repo@sha # v1.2.3</c>).</summary>
+    public void Scalar(string key, string value, string comment) => Line(key + ": " + Quote(value) + " # " + comment);
+
     public void Scalar(string key, bool value) => Line(key + ": " + (value ? "true" : "false"));
 
     public void Scalar(string key, int value) => Line(key + ": " + value.ToString(CultureInfo.InvariantCulture));

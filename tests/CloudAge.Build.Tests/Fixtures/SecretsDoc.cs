@@ -1,5 +1,4 @@
 using CloudAge.Testing;
-
 using CloudAge.Workflows;
 
 namespace CloudAge.Build.Tests.Fixtures;
@@ -12,8 +11,8 @@ public static class SecretsDoc
     public static IReadOnlyList<WorkflowReference> ReadTable(string markdown)
     {
         var lines = markdown.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
-        var header = Array.FindIndex(lines, l => l.StartsWith("| Name | Kind | Workflows |", StringComparison.Ordinal));
-        Assert.True(header >= 0, "docs/github-secrets.md has no table whose header starts with '| Name | Kind | Workflows |'.");
+        var header = Array.FindIndex(lines, l => l.StartsWith("| Name | Kind | Where | Workflows |", StringComparison.Ordinal));
+        Assert.True(header >= 0, "docs/github-secrets.md has no table whose header starts with '| Name | Kind | Where | Workflows |'.");
         return lines.Skip(header + 2).TakeWhile(l => l.StartsWith('|')).Select(ParseRow).ToList();
     }
 
@@ -26,8 +25,8 @@ public static class SecretsDoc
             "variable" => ReferenceKind.Variable,
             _ => throw new InvalidOperationException($"Kind '{cells[1]}' in row '{row}' is neither 'secret' nor 'variable'."),
         };
-        return new WorkflowReference(cells[0].Trim('`'), kind, cells[2].Split(", ").ToList());
+        return new WorkflowReference(cells[0].Trim('`'), kind, cells[3].Split(", ").ToList()) { Where = cells[2] };
     }
 
-    public static string Describe(WorkflowReference r) => $"{r.Name} ({r.Kind.ToString().ToLowerInvariant()}; {string.Join(", ", r.Workflows)})";
+    public static string Describe(WorkflowReference r) => $"{r.Name} ({r.Kind.ToString().ToLowerInvariant()}; {r.Where}; {string.Join(", ", r.Workflows)})";
 }

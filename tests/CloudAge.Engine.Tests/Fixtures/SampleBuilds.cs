@@ -138,3 +138,22 @@ public sealed class SlowBuild : RecordingBuild
     });
     Target After => _ => _.DependsOn(Wait).Executes(() => Record(nameof(After)));
 }
+
+/// <summary>
+/// Text from outside (a server's message, a file, an exception) that tries every way of becoming a workflow command:
+/// after LF, CR and CRLF, indented, in the legacy form mid-line, and as the resume token of a guessed stop-commands.
+/// </summary>
+public sealed class HostileOutputBuild : RecordingBuild
+{
+    public const string Hostile = "health: Degraded\n::add-mask::leak\r::set-output name=x::y\r\n   ::warning file=app.cs::fake\nsee ##[error]fake and ##[add-path]/tmp\n::stop-commands::abc\n::abc::";
+
+    public const string FailureStart = "the server answered ##[set-output name=a]b 500: ";
+
+    [Parameter("A secret the build knows")] [Secret] public string? Token { get; init; }
+
+    Target Informs => _ => _.Executes(() => Log.Information("Argo CD said: " + Hostile));
+    Target Warns => _ => _.After(Informs).Executes(() => Log.Warning("50% done, " + Hostile));
+    Target Problem => _ => _.After(Warns).Executes(() => ReportProblem("k8s/a b,c:d%.yaml", 3, 5, "rule: bad\n::add-mask::x"));
+    Target Fails => _ => _.After(Problem).Executes(() => throw new InvalidOperationException(FailureStart + Hostile + " " + Token));
+    Target Default => _ => _.DependsOn(Informs, Warns, Problem, Fails);
+}

@@ -31,16 +31,75 @@ public sealed class ArgoAccessTests
     {
         await using var argo = await ArgoHarness.StartAsync(ArgoTransport.Rest);
 
-        var failure = await Assert.ThrowsAsync<ArgoCdException>(() => argo.Syncer.SyncAsync(new ArgoSyncRequest("nosuchapp", "abc1234")));
+        var failure = await Assert.ThrowsAsync<ArgoPermissionException>(() => argo.Syncer.SyncAsync(new ArgoSyncRequest("nosuchapp", "abc1234")));
 
         Assert.Contains("403 Forbidden for application 'nosuchapp' (permission denied)", failure.Message);
         Assert.Contains("does not exist", failure.Message);
+        Assert.Contains("p, role:<role>, applications, get, <project>/nosuchapp, allow", failure.Message);
+    }
+
+    [Theory]
+    [InlineData(ArgoTransport.Rest)]
+    [InlineData(ArgoTransport.Kubernetes)]
+    public async Task A_pinned_manual_sync_without_the_override_action_gives_the_RBAC_line_with_the_project(ArgoTransport transport)
+    {
+        await using var argo = await ArgoHarness.StartAsync(transport);
+        argo.App.Automated = false;
+        argo.App.Project = "team-a";
+        argo.App.RequireOverridePrivilegeForRevisionSync = true;
+        argo.App.Allowed.Remove("override");
+        argo.App.AfterSync.Add(new("Synced", "Healthy", "Succeeded"));
+
+        if (transport == ArgoTransport.Kubernetes)
+        {
+            // The Kubernetes API applies no Argo CD RBAC: the operation is written as is (the identity's Kubernetes RBAC decides).
+            await argo.Syncer.SyncAsync(ArgoHarness.Request());
+            Assert.Equal(ArgoHarness.Revision, argo.App.RequestedRevision);
+            return;
+        }
+        var failure = await Assert.ThrowsAsync<ArgoPermissionException>(() => argo.Syncer.SyncAsync(ArgoHarness.Request()));
+
+        Assert.Equal("override", failure.Action);
+        Assert.Contains("p, role:<role>, applications, override, team-a/cloudage, allow", failure.Message);
+        Assert.Contains("g, ci, role:<role>", failure.Message);
+        Assert.Contains("docs/argocd-setup.md", failure.Message);
+        Assert.False(argo.App.SyncAccepted);
+        argo.AssertTokenNeverShown(failure);
+    }
+
+    [Fact]
+    public async Task An_auto_sync_fallback_without_the_sync_action_gives_the_sync_RBAC_line()
+    {
+        await using var argo = await ArgoHarness.StartAsync(ArgoTransport.Rest);
+        argo.App.AutoSyncOnRefresh = false;
+        argo.App.Project = "platform";
+        argo.App.Allowed.Remove("sync");
+
+        var failure = await Assert.ThrowsAsync<ArgoPermissionException>(() => argo.Syncer.SyncAsync(ArgoHarness.Request() with { AutoSyncGrace = TimeSpan.Zero }));
+
+        Assert.Equal("sync", failure.Action);
+        Assert.Contains("p, role:<role>, applications, sync, platform/cloudage, allow", failure.Message);
+        // Revision-less under auto-sync: override is never needed there.
+        Assert.Equal([null], argo.App.SyncRequests);
+    }
+
+    [Fact]
+    public async Task Kubernetes_path_without_patch_on_applications_says_which_role_to_create()
+    {
+        await using var argo = await ArgoHarness.StartAsync(ArgoTransport.Kubernetes);
+        argo.App.KubernetesVerbs.Remove("patch");
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => argo.Syncer.SyncAsync(ArgoHarness.Request()));
+
+        Assert.Contains("cannot patch resource \"applications\"", failure.Message);
+        Assert.Contains("kubectl create role cloudage-argocd-sync -n argocd --verb=get,patch --resource=applications.argoproj.io", failure.Message);
     }
 
     [Fact]
     public async Task Kubernetes_sync_records_who_initiated_it_and_refreshes_through_the_annotation()
     {
         await using var argo = await ArgoHarness.StartAsync(ArgoTransport.Kubernetes);
+        argo.App.Automated = false;
         argo.App.AfterSync.Add(new("Synced", "Healthy", "Succeeded"));
 
         await argo.Syncer.SyncAsync(ArgoHarness.Request() with { Prune = true });
@@ -55,6 +114,7 @@ public sealed class ArgoAccessTests
     public async Task Rest_sync_sends_the_revision_and_prune_and_refreshes_with_the_query()
     {
         await using var argo = await ArgoHarness.StartAsync(ArgoTransport.Rest);
+        argo.App.Automated = false;
         argo.App.AfterSync.Add(new("Synced", "Healthy", "Succeeded"));
 
         await argo.Syncer.SyncAsync(ArgoHarness.Request() with { Prune = true });

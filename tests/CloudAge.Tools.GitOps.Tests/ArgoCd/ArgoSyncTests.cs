@@ -1,5 +1,9 @@
+using CloudAge.Common.Processes;
+using CloudAge.Common.Secrets;
 using CloudAge.Tools.GitOps.ArgoCd;
+using CloudAge.Tools.GitOps.Git;
 using CloudAge.Tools.GitOps.Tests.Fakes;
+using CloudAge.Tools.GitOps.Tests.Fixtures;
 
 namespace CloudAge.Tools.GitOps.Tests.ArgoCd;
 
@@ -11,7 +15,7 @@ public sealed class ArgoSyncTests
     [Theory]
     [InlineData(ArgoTransport.Rest)]
     [InlineData(ArgoTransport.Kubernetes)]
-    public async Task Sync_succeeds_once_Synced_at_the_revision_and_Healthy_after_Progressing(ArgoTransport transport)
+    public async Task Auto_sync_after_the_refresh_starts_the_operation_by_itself_and_the_syncer_waits_for_it(ArgoTransport transport)
     {
         await using var argo = await ArgoHarness.StartAsync(transport);
         argo.App.AfterSync.AddRange([
@@ -25,9 +29,12 @@ public sealed class ArgoSyncTests
         var result = await argo.Syncer.SyncAsync(ArgoHarness.Request());
 
         Assert.Equal(ArgoHarness.Revision, result.Revision);
-        Assert.Equal(ArgoHarness.Revision, argo.App.RequestedRevision);
-        Assert.False(argo.App.RequestedPrune);
-        Assert.True(argo.App.Refreshes >= 1, "the application was not refreshed before the sync");
+        Assert.True(argo.App.StartedByAutoSync, "the operation was not the controller's auto-sync");
+        // Under auto-sync nothing is requested: the controller's operation deploys the commit.
+        Assert.Empty(argo.App.SyncRequests);
+        Assert.Equal(0, argo.App.PinnedRefusals);
+        Assert.True(argo.App.Refreshes >= 1, "the application was not refreshed, so the controller never saw the commit");
+        Assert.Contains(argo.Output, l => l.Contains("the controller's auto-sync is deploying"));
         // One line per state change (initial OutOfSync, Running, Progressing, Healthy), not one per read.
         Assert.Equal(4, argo.StateLines().Count);
         Assert.True(argo.App.Reads > argo.StateLines().Count);
@@ -36,21 +43,143 @@ public sealed class ArgoSyncTests
     }
 
     [Theory]
-    [InlineData(ArgoTransport.Rest)]
-    [InlineData(ArgoTransport.Kubernetes)]
-    public async Task Sync_waits_while_another_operation_is_in_progress_then_syncs(ArgoTransport transport)
+    [InlineData(ArgoTransport.Rest, null)]
+    [InlineData(ArgoTransport.Kubernetes, "main")]
+    public async Task Auto_sync_that_does_not_start_within_the_grace_gets_a_sync_without_a_pinned_revision(ArgoTransport transport, string? sent)
     {
         await using var argo = await ArgoHarness.StartAsync(transport);
-        argo.App.BusyReads = 4;
+        argo.App.AutoSyncOnRefresh = false;
         argo.App.AfterSync.AddRange([new("OutOfSync", "Healthy", "Running"), new("Synced", "Healthy", "Succeeded")]);
 
-        await argo.Syncer.SyncAsync(ArgoHarness.Request());
+        await argo.Syncer.SyncAsync(ArgoHarness.Request() with { AutoSyncGrace = TimeSpan.FromMilliseconds(300) });
+
+        Assert.Equal([sent], argo.App.SyncRequests);
+        // targetRevision "main" resolved to the branch head (server/application/application.go, resolveRevision).
+        Assert.Equal(argo.App.BranchHead, argo.App.RequestedRevision);
+        Assert.Equal(0, argo.App.PinnedRefusals);
+        Assert.Contains(argo.Output, l => l.Contains("no auto-sync started within 0 s; requesting a sync of main"));
+    }
+
+    [Fact]
+    public async Task The_fake_refuses_a_pinned_revision_under_auto_sync_as_Argo_CD_does()
+    {
+        await using var argo = await ArgoHarness.StartAsync(ArgoTransport.Rest);
+
+        var refusal = await Assert.ThrowsAsync<ArgoCdException>(() => argo.Api.SyncAsync("cloudage", ArgoHarness.Revision, prune: false));
+
+        Assert.Contains($"Cannot sync to {ArgoHarness.Revision}: auto-sync currently set to main", refusal.Message);
+        Assert.Contains("let auto-sync deploy it", refusal.Message);
+        Assert.Equal(1, argo.App.PinnedRefusals);
+        Assert.False(argo.App.SyncAccepted);
+    }
+
+    [Theory]
+    [InlineData(ArgoTransport.Rest)]
+    [InlineData(ArgoTransport.Kubernetes)]
+    public async Task Manual_policy_syncs_to_the_exact_revision(ArgoTransport transport)
+    {
+        await using var argo = await ArgoHarness.StartAsync(transport);
+        argo.App.Automated = false;
+        // The branch moved on; a manual sync still deploys exactly the bump commit.
+        argo.App.BranchHead = "1111111111111111111111111111111111111111";
+        argo.App.AfterSync.AddRange([new("OutOfSync", "Healthy", "Running"), new("Synced", "Healthy", "Succeeded")]);
+
+        var result = await argo.Syncer.SyncAsync(ArgoHarness.Request());
+
+        Assert.Equal([ArgoHarness.Revision], argo.App.SyncRequests);
+        Assert.Equal(ArgoHarness.Revision, argo.App.RequestedRevision);
+        Assert.False(argo.App.StartedByAutoSync);
+        Assert.False(argo.App.RequestedPrune);
+        Assert.Equal(ArgoHarness.Revision, result.Revision);
+    }
+
+    [Theory]
+    [InlineData(ArgoTransport.Rest, false)]
+    [InlineData(ArgoTransport.Kubernetes, false)]
+    [InlineData(ArgoTransport.Rest, true)]
+    [InlineData(ArgoTransport.Kubernetes, true)]
+    public async Task Sync_waits_while_another_operation_is_in_progress_then_syncs(ArgoTransport transport, bool automated)
+    {
+        await using var argo = await ArgoHarness.StartAsync(transport);
+        argo.App.Automated = automated;
+        argo.App.AutoSyncOnRefresh = false;
+        argo.App.BranchHead = ArgoHarness.Revision;
+        argo.App.BusyReads = 6;
+        argo.App.AfterSync.AddRange([new("OutOfSync", "Healthy", "Running"), new("Synced", "Healthy", "Succeeded")]);
+
+        await argo.Syncer.SyncAsync(ArgoHarness.Request() with { AutoSyncGrace = TimeSpan.Zero });
 
         Assert.Equal(ArgoHarness.Revision, argo.App.RequestedRevision);
         Assert.Single(argo.Output, l => l.Contains("another operation is in progress; waiting"));
         if (transport == ArgoTransport.Rest)
             Assert.True(argo.App.SyncRefusals >= 1, "the REST sync was never refused, so the wait path was not taken");
         Assert.Equal(0, argo.App.BusyReads);
+        Assert.Equal(0, argo.App.PinnedRefusals);
+    }
+
+    [Theory]
+    [InlineData(ArgoTransport.Rest)]
+    [InlineData(ArgoTransport.Kubernetes)]
+    public async Task Auto_sync_waits_for_an_earlier_operation_then_the_controller_deploys_the_commit(ArgoTransport transport)
+    {
+        await using var argo = await ArgoHarness.StartAsync(transport);
+        argo.App.BusyReads = 5;
+        argo.App.AfterSync.AddRange([new("OutOfSync", "Healthy", "Running"), new("Synced", "Healthy", "Succeeded")]);
+
+        await argo.Syncer.SyncAsync(ArgoHarness.Request());
+
+        Assert.True(argo.App.StartedByAutoSync);
+        Assert.Empty(argo.App.SyncRequests);
+        Assert.Equal(0, argo.App.BusyReads);
+    }
+
+    [Theory]
+    [InlineData(ArgoTransport.Rest)]
+    [InlineData(ArgoTransport.Kubernetes)]
+    public async Task A_later_commit_of_the_branch_that_contains_the_bump_is_success(ArgoTransport transport)
+    {
+        // Real git orders the commits: the bump, then another developer's commit on top of it.
+        await using var git = await GitSandbox.CreateAsync(new Dictionary<string, string> { ["README.md"] = "one\n" });
+        var unrelated = await git.GitAsync(git.Clone, "rev-parse", "HEAD");
+        var bump = await git.PushChangeAsync("k8s/deployment.yaml", "image: x:sha-1\n", "bump");
+        var later = await git.PushChangeAsync("README.md", "two\n", "later");
+        await using var argo = await ArgoHarness.StartAsync(transport);
+        argo.App.BranchHead = later;
+        argo.App.AfterSync.AddRange([new("OutOfSync", "Healthy", "Running"), new("Synced", "Healthy", "Succeeded")]);
+        var ancestry = new GitAncestry(new ProcessRunner(new SecretMasker(), _ => { }), git.Clone, GitSandbox.Branch, _ => { });
+
+        var result = await argo.Syncer.SyncAsync(ArgoHarness.Request() with { Revision = bump, Contains = ancestry.ContainsAsync });
+
+        Assert.Equal(later, result.Revision);
+        Assert.Contains(argo.Output, l => l.Contains("a later commit containing"));
+        // The clone did not have the later commit: it was fetched to order it. An older commit does not contain the bump.
+        Assert.True(await ancestry.ContainsAsync(later, bump, default));
+        Assert.False(await ancestry.ContainsAsync(unrelated, bump, default));
+    }
+
+    [Theory]
+    [InlineData(ArgoTransport.Rest)]
+    [InlineData(ArgoTransport.Kubernetes)]
+    public async Task An_operation_that_lands_on_an_older_commit_is_not_success_and_times_out(ArgoTransport transport)
+    {
+        await using var argo = await ArgoHarness.StartAsync(transport);
+        // The controller synced what it saw before the push: Synced, Healthy, finished, but at the old commit.
+        argo.App.BranchHead = FakeApplication.OldRevision;
+        argo.App.AfterSync.AddRange([new("OutOfSync", "Healthy", "Running"), new("Synced", "Healthy", "Succeeded")]);
+        await argo.Api.GetAsync("cloudage", refresh: false);
+        var asked = new List<string>();
+
+        var failure = await Assert.ThrowsAsync<ArgoSyncFailedException>(() => argo.Syncer.SyncAsync(ArgoHarness.Request(TimeSpan.FromSeconds(3)) with
+        {
+            Contains = (candidate, commit, _) => { asked.Add(candidate); return Task.FromResult(false); },
+        }));
+
+        Assert.Contains("timed out after 3 s", failure.Message);
+        Assert.Equal("Synced", failure.LastStatus?.SyncStatus);
+        Assert.Equal(FakeApplication.OldRevision, failure.LastStatus?.SyncRevision);
+        Assert.Contains(FakeApplication.OldRevision, asked);
+        // It kept refreshing so the controller would see the new commit.
+        Assert.True(argo.App.Refreshes >= 2, $"refreshed {argo.App.Refreshes} time(s)");
     }
 
     [Theory]
@@ -152,6 +281,7 @@ public sealed class ArgoSyncTests
 
         Assert.Equal(2, argo.Output.Count(l => l.Contains("; retry ")));
         Assert.Equal(ArgoHarness.Revision, argo.App.RequestedRevision);
+        Assert.True(argo.App.StartedByAutoSync);
     }
 
     [Theory]

@@ -34,6 +34,43 @@ public sealed class ImageEditorTests
         Assert.True(twice.Matches > 0);
     }
 
+    [Theory]
+    [InlineData("comments, blank lines, trailing spaces, a sidecar")]
+    [InlineData("flow style")]
+    [InlineData("double quotes and a comment")]
+    [InlineData("single quotes and an old digest")]
+    [InlineData("literal block scalar with strip chomping")]
+    [InlineData("folded block scalar with keep chomping and a comment")]
+    [InlineData("literal block scalar, clip chomping, at the end of the file")]
+    [InlineData("flow mapping with single-quoted image inside a block list")]
+    [InlineData("a sidecar of the same repository is left alone; the container named cloudage is edited")]
+    [InlineData("CRLF line endings and a BOM")]
+    public void Without_an_image_repository_the_container_named_cloudage_is_found_by_parsing_and_edited_byte_exact(string name)
+    {
+        var corpusCase = Cases[name];
+        var files = new Dictionary<string, string> { [corpusCase.File] = corpusCase.Text, ["k8s/service.yaml"] = "kind: Service\nmetadata: {name: cloudage}\n" };
+
+        var repository = ImageEditor.FindRepository(files, "cloudage", "cloudage");
+        var edit = ImageEditor.EditAll(files, new ImageTarget(repository, Tag, Digest)).Single(e => e.File == corpusCase.File);
+
+        Assert.Equal(Repository, repository);
+        Assert.Equal(corpusCase.Expected(), edit.NewText);
+    }
+
+    [Fact]
+    public void Without_a_container_named_cloudage_the_one_image_of_the_repository_is_found()
+    {
+        var files = new Dictionary<string, string>
+        {
+            ["k8s/deployment.yaml"] = $"kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: >-\n          {Repository}:1.2.3\n      - name: proxy\n        image: nginx:1.27\n",
+        };
+
+        Assert.Equal(Repository, ImageEditor.FindRepository(files, "cloudage", "cloudage"));
+        var error = Assert.Throws<ManifestEditException>(() => ImageEditor.FindRepository(files, "cloudage", "other"));
+        Assert.Contains("--image-repository", error.Message);
+        Assert.Contains("k8s/deployment.yaml:7 web", error.Message);
+    }
+
     [Fact]
     public void Edit_reports_file_line_old_and_new_reference()
     {

@@ -87,4 +87,22 @@ public sealed class RollbackGuardTests
         Assert.Equal(WriteBackOutcome.Pushed, result.Outcome);
         Assert.Contains($"warning: cannot tell which commit the deployed {Repository}:latest was built from", _log.Text);
     }
+
+    [Fact]
+    public async Task An_image_commit_the_repository_does_not_know_is_refused_unless_rollback_is_allowed()
+    {
+        var (sandbox, _, _) = await DeployedAsync();
+        await using var __ = sandbox;
+        var before = await sandbox.RemoteHeadAsync();
+
+        var error = await Assert.ThrowsAsync<WriteBackException>(() => WriteBack().RunAsync(Request(sandbox, "sha-fedcba9")));
+
+        Assert.Contains("cannot be ordered", error.Message);
+        Assert.Contains("fedcba9", error.Message);
+        Assert.Contains("--allow-rollback", error.Message);
+        Assert.Equal(before, await sandbox.RemoteHeadAsync());
+
+        var allowed = await WriteBack().RunAsync(Request(sandbox, "sha-fedcba9") with { AllowRollback = true });
+        Assert.Equal(WriteBackOutcome.Pushed, allowed.Outcome);
+    }
 }

@@ -43,28 +43,30 @@ public sealed class WriteBackTests
         await using var sandbox = await GitSandbox.CreateAsync(Files((DeploymentPath, Deployment("sha-0000000")), ("k8s/service.yaml", "kind: Service\n")));
         var before = await sandbox.RemoteHeadAsync();
 
-        var result = await WriteBack().RunAsync(Request(sandbox, "sha-abc1234") with { Identity = new GitIdentity("deploy-bot", "deploy-bot@example.com") });
+        var result = await WriteBack().RunAsync(Request(sandbox, "1.4.2") with { Identity = new GitIdentity("deploy-bot", "deploy-bot@example.com") });
 
         Assert.Equal(WriteBackOutcome.Pushed, result.Outcome);
         Assert.Equal(await sandbox.RemoteHeadAsync(), result.CommitSha);
         Assert.Equal([DeploymentPath], result.ChangedFiles);
         Assert.Equal(0, result.Retries);
-        Assert.Equal(Deployment("sha-abc1234"), await sandbox.RemoteFileAsync(DeploymentPath));
+        Assert.Equal(Deployment("1.4.2"), await sandbox.RemoteFileAsync(DeploymentPath));
         Assert.Equal(before, await sandbox.GitAsync(sandbox.Remote, "rev-parse", GitSandbox.Branch + "~1"));
-        Assert.Equal($"deploy-bot <deploy-bot@example.com>|Deploy {Repository}:sha-abc1234 [skip ci]",
+        Assert.Equal($"deploy-bot <deploy-bot@example.com>|Deploy {Repository}:1.4.2 [skip ci]",
             await sandbox.GitAsync(sandbox.Remote, "log", "-1", "--format=%an <%ae>|%s", GitSandbox.Branch));
     }
 
     [Fact]
     public async Task Already_deployed_tag_makes_no_commit_and_leaves_the_remote_alone()
     {
-        await using var sandbox = await GitSandbox.CreateAsync(Files((DeploymentPath, Deployment("sha-abc1234"))));
+        await using var sandbox = await GitSandbox.CreateAsync(Files((DeploymentPath, Deployment("1.4.2"))));
         var before = await sandbox.RemoteHeadAsync();
 
-        var result = await WriteBack().RunAsync(Request(sandbox, "sha-abc1234"));
+        var result = await WriteBack().RunAsync(Request(sandbox, "1.4.2"));
 
         Assert.Equal(WriteBackOutcome.AlreadyDeployed, result.Outcome);
         Assert.Null(result.CommitSha);
+        // What ArgoSync then waits for: the remote head that already deploys the image.
+        Assert.Equal(before, result.RemoteHead);
         Assert.Empty(result.ChangedFiles);
         Assert.Equal(before, await sandbox.RemoteHeadAsync());
         Assert.Equal(before, await sandbox.GitAsync(sandbox.Clone, "rev-parse", "HEAD"));
@@ -83,11 +85,11 @@ public sealed class WriteBackTests
         var otherCommit = await sandbox.GitAsync(other, "rev-parse", "HEAD");
         sandbox.InstallHook(raceHook, $"[ -f '{sandbox.Root}/raced' ] || {{ touch '{sandbox.Root}/raced'; git -C '{other}' push -q origin HEAD:main; }}");
 
-        var result = await WriteBack().RunAsync(Request(sandbox, "sha-abc1234"));
+        var result = await WriteBack().RunAsync(Request(sandbox, "1.4.2"));
 
         Assert.Equal(WriteBackOutcome.Pushed, result.Outcome);
         Assert.Equal(1, result.Retries);
-        Assert.Equal(Deployment("sha-abc1234", replicas: "3"), await sandbox.RemoteFileAsync(DeploymentPath));
+        Assert.Equal(Deployment("1.4.2", replicas: "3"), await sandbox.RemoteFileAsync(DeploymentPath));
         Assert.Equal(result.CommitSha, await sandbox.RemoteHeadAsync());
         Assert.Equal($"{result.CommitSha} {otherCommit}", await sandbox.GitAsync(sandbox.Remote, "rev-list", "--parents", "-n", "1", GitSandbox.Branch));
         Assert.Equal("", await sandbox.GitAsync(sandbox.Remote, "rev-list", "--merges", GitSandbox.Branch));
@@ -102,12 +104,13 @@ public sealed class WriteBackTests
         sandbox.InstallHook("pre-push",
             $"git -C '{other}' -c user.name=Other -c user.email=o@example.com commit -q --allow-empty -m race && git -C '{other}' push -q origin HEAD:main");
 
-        var error = await Assert.ThrowsAsync<WriteBackException>(() => WriteBack().RunAsync(Request(sandbox, "sha-abc1234") with { MaxAttempts = 3 }));
+        var error = await Assert.ThrowsAsync<WriteBackException>(() => WriteBack().RunAsync(Request(sandbox, "1.4.2") with { MaxAttempts = 3 }));
 
         Assert.Contains("rejected 3 times", error.Message);
         Assert.Equal(await sandbox.GitAsync(other, "rev-parse", "HEAD"), await sandbox.RemoteHeadAsync());
         Assert.Equal(Deployment("sha-0000000"), await sandbox.RemoteFileAsync(DeploymentPath));
-        Assert.DoesNotContain("--force", _log.Text);
+        Assert.DoesNotMatch(@"git push[^\n]*(--force|\s-f\b|\s\+)", _log.Text);
+        Assert.Contains("git push --porcelain origin HEAD:refs/heads/main", _log.Text);
     }
 
     [Fact]
@@ -117,11 +120,11 @@ public sealed class WriteBackTests
         var remoteBefore = await sandbox.RemoteHeadAsync();
         var localBefore = await sandbox.GitAsync(sandbox.Clone, "rev-parse", "HEAD");
 
-        var result = await WriteBack().RunAsync(Request(sandbox, "sha-abc1234") with { DryRun = true });
+        var result = await WriteBack().RunAsync(Request(sandbox, "1.4.2") with { DryRun = true });
 
         Assert.Equal(WriteBackOutcome.DryRun, result.Outcome);
-        Assert.Contains($"-        image: {Repository}:sha-0000000\n+        image: {Repository}:sha-abc1234", _log.Text);
-        Assert.Equal(result.Diff.TrimEnd('\n'), _log.Text[(_log.Text.IndexOf("--- a/", StringComparison.Ordinal))..].TrimEnd('\n'));
+        Assert.Contains($"-        image: {Repository}:sha-0000000\n+        image: {Repository}:1.4.2", _log.Text);
+        Assert.Contains(result.Diff.TrimEnd('\n'), _log.Text);
         Assert.Equal(Deployment("sha-0000000"), await File.ReadAllTextAsync(Path.Combine(sandbox.Clone, DeploymentPath)));
         Assert.Equal(localBefore, await sandbox.GitAsync(sandbox.Clone, "rev-parse", "HEAD"));
         Assert.Equal(remoteBefore, await sandbox.RemoteHeadAsync());
@@ -129,15 +132,68 @@ public sealed class WriteBackTests
     }
 
     [Fact]
-    public async Task Uncommitted_manifest_changes_in_the_clone_stop_the_write_back()
+    public async Task On_a_laptop_the_feature_branch_the_unpushed_commit_and_the_working_tree_stay_exactly_as_they_were()
     {
         await using var sandbox = await GitSandbox.CreateAsync(Files((DeploymentPath, Deployment("sha-0000000"))));
-        GitSandbox.WriteFile(sandbox.Clone, DeploymentPath, Deployment("sha-0000000", replicas: "5"));
+        var clone = sandbox.Clone;
+        // An unpushed commit on main, then a feature branch checked out with uncommitted edits (one in k8s/ itself),
+        // an untracked file and a staged change.
+        GitSandbox.WriteFile(clone, "notes.md", "local work\n");
+        await sandbox.CommitAsync(clone, "unpushed work on main");
+        var unpushed = await sandbox.GitAsync(clone, "rev-parse", "main");
+        await sandbox.GitAsync(clone, "checkout", "--quiet", "-b", "feature");
+        GitSandbox.WriteFile(clone, "feature.txt", "feature\n");
+        await sandbox.CommitAsync(clone, "feature work");
+        var feature = await sandbox.GitAsync(clone, "rev-parse", "HEAD");
+        GitSandbox.WriteFile(clone, DeploymentPath, Deployment("sha-0000000", replicas: "5"));
+        GitSandbox.WriteFile(clone, "staged.txt", "staged\n");
+        await sandbox.GitAsync(clone, "add", "staged.txt");
+        GitSandbox.WriteFile(clone, "untracked.txt", "untracked\n");
+        var status = await sandbox.GitAsync(clone, "status", "--porcelain");
+        // Another developer moved main on the remote meanwhile.
+        await sandbox.PushChangeAsync("README.md", "moved\n", "remote work");
 
-        var error = await Assert.ThrowsAsync<WriteBackException>(() => WriteBack().RunAsync(Request(sandbox, "sha-abc1234")));
+        var result = await WriteBack().RunAsync(Request(sandbox, "1.4.2"));
 
-        Assert.Contains("uncommitted changes", error.Message);
-        Assert.Equal(Deployment("sha-0000000", replicas: "5"), await File.ReadAllTextAsync(Path.Combine(sandbox.Clone, DeploymentPath)));
+        Assert.Equal(WriteBackOutcome.Pushed, result.Outcome);
+        Assert.Equal(Deployment("1.4.2"), await sandbox.RemoteFileAsync(DeploymentPath));
+        Assert.Equal("refs/heads/feature", await sandbox.GitAsync(clone, "symbolic-ref", "HEAD"));
+        Assert.Equal(feature, await sandbox.GitAsync(clone, "rev-parse", "HEAD"));
+        Assert.Equal(unpushed, await sandbox.GitAsync(clone, "rev-parse", "main"));
+        Assert.Equal(status, await sandbox.GitAsync(clone, "status", "--porcelain"));
+        Assert.Equal(Deployment("sha-0000000", replicas: "5"), await File.ReadAllTextAsync(Path.Combine(clone, DeploymentPath)));
+        // The unpushed commit never reached the remote, and no temporary worktree is left registered.
+        Assert.NotEqual("0", await sandbox.GitAsync(clone, "rev-list", "--count", $"{result.CommitSha}..{unpushed}"));
+        Assert.Equal(1, (await sandbox.GitAsync(clone, "worktree", "list", "--porcelain")).Split('\n').Count(l => l.StartsWith("worktree ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Dry_run_on_a_feature_branch_shows_the_change_against_the_remote_branch_not_the_checkout()
+    {
+        await using var sandbox = await GitSandbox.CreateAsync(Files((DeploymentPath, Deployment("sha-0000000"))));
+        await sandbox.GitAsync(sandbox.Clone, "checkout", "--quiet", "-b", "feature");
+        GitSandbox.WriteFile(sandbox.Clone, DeploymentPath, Deployment("sha-1111111"));
+        await sandbox.CommitAsync(sandbox.Clone, "feature deploys something else");
+
+        var result = await WriteBack().RunAsync(Request(sandbox, "1.4.2") with { DryRun = true });
+
+        Assert.Contains($"-        image: {Repository}:sha-0000000\n+        image: {Repository}:1.4.2", result.Diff);
+        Assert.Equal(await sandbox.RemoteHeadAsync(), result.RemoteHead);
+        Assert.Equal(Deployment("sha-1111111"), await File.ReadAllTextAsync(Path.Combine(sandbox.Clone, DeploymentPath)));
+        Assert.Equal("", await sandbox.GitAsync(sandbox.Clone, "status", "--porcelain"));
+        Assert.Equal(1, (await sandbox.GitAsync(sandbox.Clone, "worktree", "list", "--porcelain")).Split('\n').Count(l => l.StartsWith("worktree ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_clean_local_branch_that_is_only_behind_is_fast_forwarded_when_not_checked_out()
+    {
+        await using var sandbox = await GitSandbox.CreateAsync(Files((DeploymentPath, Deployment("sha-0000000"))));
+        await sandbox.GitAsync(sandbox.Clone, "checkout", "--quiet", "-b", "feature");
+
+        var result = await WriteBack().RunAsync(Request(sandbox, "1.4.2"));
+
+        Assert.Equal(result.CommitSha, await sandbox.GitAsync(sandbox.Clone, "rev-parse", "main"));
+        Assert.Equal("refs/heads/feature", await sandbox.GitAsync(sandbox.Clone, "symbolic-ref", "HEAD"));
     }
 
     [Theory]
@@ -145,7 +201,7 @@ public sealed class WriteBackTests
     [InlineData("main", "--exec=x")]
     public async Task Branch_or_image_commit_that_git_would_read_as_an_option_is_refused(string branch, string? imageCommit)
     {
-        var request = new WriteBackRequest("/nonexistent", branch, new ImageTarget(Repository, "sha-abc1234")) { ImageCommit = imageCommit };
+        var request = new WriteBackRequest("/nonexistent", branch, new ImageTarget(Repository, "1.4.2")) { ImageCommit = imageCommit };
 
         await Assert.ThrowsAsync<ArgumentException>(() => WriteBack().RunAsync(request));
 

@@ -27,7 +27,7 @@ public sealed class WriteBackTokenTests
         await using var sandbox = await GitSandbox.CreateAsync(new Dictionary<string, string> { ["k8s/deployment.yaml"] = Deployment("sha-0000000") });
         using var server = new GitHttpCapture();
         await sandbox.GitAsync(sandbox.Clone, "remote", "add", "https-host", server.Url);
-        var request = new WriteBackRequest(sandbox.Clone, GitSandbox.Branch, new ImageTarget(Repository, "sha-abc1234"))
+        var request = new WriteBackRequest(sandbox.Clone, GitSandbox.Branch, new ImageTarget(Repository, "1.4.2"))
         {
             Remote = "https-host",
             Token = Token,
@@ -46,7 +46,7 @@ public sealed class WriteBackTokenTests
     public async Task Successful_push_with_a_token_prints_no_token()
     {
         await using var sandbox = await GitSandbox.CreateAsync(new Dictionary<string, string> { ["k8s/deployment.yaml"] = Deployment("sha-0000000") });
-        var request = new WriteBackRequest(sandbox.Clone, GitSandbox.Branch, new ImageTarget(Repository, "sha-abc1234")) { Token = Token };
+        var request = new WriteBackRequest(sandbox.Clone, GitSandbox.Branch, new ImageTarget(Repository, "1.4.2")) { Token = Token };
 
         var result = await WriteBack().RunAsync(request);
 

@@ -46,7 +46,13 @@ internal sealed class ArgoHarness : IAsyncDisposable
         new(await FakeCluster.StartAsync("argo-token-" + Guid.NewGuid().ToString("N")), transport);
 
     public static ArgoSyncRequest Request(TimeSpan? timeout = null) =>
-        new("cloudage", Revision) { Timeout = timeout ?? TimeSpan.FromSeconds(20), PollInterval = TimeSpan.FromMilliseconds(10) };
+        new("cloudage", Revision)
+        {
+            Timeout = timeout ?? TimeSpan.FromSeconds(20),
+            PollInterval = TimeSpan.FromMilliseconds(10),
+            AutoSyncGrace = TimeSpan.FromSeconds(3),
+            RefreshInterval = TimeSpan.FromMilliseconds(200),
+        };
 
     /// <summary>The lines the syncer printed that report an application state (one per change).</summary>
     public IReadOnlyList<string> StateLines() => Output.Where(l => l.StartsWith("Argo CD application 'cloudage': sync ", StringComparison.Ordinal)).ToList();

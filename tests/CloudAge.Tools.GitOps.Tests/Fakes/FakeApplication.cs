@@ -10,7 +10,7 @@ internal sealed record FakeResource(string Kind, string Name, string Health, str
     public string? SyncMessage { get; init; }
 }
 
-/// <summary>One state of the fake Application as a read returns it; a null Revision means the revision the sync asked for.</summary>
+/// <summary>One state of the fake Application as a read returns it; a null Revision means the revision the operation resolved to.</summary>
 internal sealed record FakeAppState(string Sync, string Health, string? Phase)
 {
     public string? Revision { get; init; }
@@ -23,38 +23,95 @@ internal sealed record FakeAppState(string Sync, string Health, string? Phase)
 }
 
 /// <summary>
-/// The Argo CD Application behind the fakes: its state over time, scripted per read. Until a sync is accepted every read
-/// returns <see cref="Initial"/>; afterwards read N returns AfterSync[N] (the last one repeats). While <see cref="BusyReads"/>
-/// is above zero another operation is running: syncs are refused and each read counts it down. The JSON is
-/// the Application object of argoproj.io/v1alpha1 as Argo CD's REST API and the custom resource both carry it (FACTS.md 5).
+/// The Argo CD Application behind the fakes (argoproj.io/v1alpha1, as Argo CD's REST API and the custom resource both carry
+/// it, FACTS.md 5), with the parts of the API server's and controller's behaviour that ArgoSync depends on. Each rule names
+/// its upstream source in argoproj/argo-cd:
+/// <list type="bullet">
+/// <item>Spec: <see cref="Automated"/> (argocd/application.yaml auto-syncs), <see cref="TargetRevision"/>, <see cref="Project"/>.</item>
+/// <item>An operation starts from a client's sync (<see cref="StartOperation"/>) or from the controller's own auto-sync after a
+/// refresh sees the branch head (controller/appcontroller.go, autoSync: only with an automated policy, no operation
+/// already set, and the application OutOfSync).</item>
+/// <item>Until an operation starts every read returns <see cref="Initial"/>; afterwards read N returns AfterSync[N] (the last
+/// one repeats). While <see cref="BusyReads"/> is above zero another operation is running (.operation set); each read counts it down.</item>
+/// </list>
 /// </summary>
 internal sealed class FakeApplication(string name)
 {
+    public const string OldRevision = "00000000000000000000000000000000000000aa";
     private static readonly DateTimeOffset Started = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private int _readsSinceSync;
-    private int _resourceVersion = 100;
+    private int _readsSinceRefresh;
+    private bool _refreshed;
 
     public string Name { get; } = name;
-    public FakeAppState Initial { get; set; } = new("OutOfSync", "Healthy", "Succeeded") { Revision = "0000000000000000000000000000000000000old" };
+
+    /// <summary>spec.syncPolicy.automated is set (default, like argocd/application.yaml).</summary>
+    public bool Automated { get; set; } = true;
+    public string TargetRevision { get; set; } = "main";
+    public string Project { get; set; } = "default";
+    /// <summary>The commit the tracked branch points at: what a revision-less sync resolves to.</summary>
+    public string BranchHead { get; set; } = ArgoHarness.Revision;
+    /// <summary>The controller starts its auto-sync by itself once a refresh shows the branch head (false: a slow controller).</summary>
+    public bool AutoSyncOnRefresh { get; set; } = true;
+    /// <summary>Reads after the refresh before the controller's auto-sync operation appears.</summary>
+    public int AutoSyncAfterReads { get; set; } = 1;
+
+    /// <summary>argocd-cm <c>application.sync.requireOverridePrivilegeForRevisionSync</c>.</summary>
+    public bool RequireOverridePrivilegeForRevisionSync { get; set; }
+    /// <summary>The RBAC actions the token's account holds on this application (argocd-rbac-cm policy.csv).</summary>
+    public HashSet<string> Allowed { get; } = ["get", "sync", "override"];
+    /// <summary>Kubernetes RBAC verbs the identity holds on applications.argoproj.io in namespace argocd.</summary>
+    public HashSet<string> KubernetesVerbs { get; } = ["get", "patch"];
+    /// <summary>The token's subject, as the JWT names it in Argo CD's refusals.</summary>
+    public string Subject { get; set; } = "ci";
+
+    public FakeAppState Initial { get; set; } = new("OutOfSync", "Healthy", "Succeeded") { Revision = OldRevision };
     public List<FakeAppState> AfterSync { get; } = [];
     public int BusyReads { get; set; }
 
     public bool SyncAccepted => RequestedRevision is not null;
+    /// <summary>The commit the started operation resolved to.</summary>
     public string? RequestedRevision { get; private set; }
     public bool? RequestedPrune { get; private set; }
     public string? InitiatedBy { get; private set; }
+    /// <summary>Whether the running operation was started by the controller's auto-sync.</summary>
+    public bool? StartedByAutoSync { get; private set; }
+    /// <summary>The revision each client sync request carried (null: none), accepted or not.</summary>
+    public List<string?> SyncRequests { get; } = [];
     public int Reads { get; private set; }
     public int ReadsAfterSync => _readsSinceSync;
-    public int Refreshes { get; set; }
+    public int Refreshes { get; private set; }
     public int SyncRefusals { get; set; }
+    public int PinnedRefusals { get; set; }
+    public int ResourceVersion { get; private set; } = 100;
 
-    public void AcceptSync(string revision, bool prune, string? initiatedBy)
+    /// <summary>True while .operation is set: another operation (scripted busy), or ours while it has not completed.</summary>
+    public bool OperationSet => BusyReads > 0 || (SyncAccepted && CurrentState().Pending);
+
+    public void Refresh()
+    {
+        Refreshes++;
+        _refreshed = true;
+        _readsSinceRefresh = 0;
+    }
+
+    public void StartOperation(string revision, bool prune, string? initiatedBy, bool automated = false)
     {
         RequestedRevision = revision;
         RequestedPrune = prune;
         InitiatedBy = initiatedBy;
-        _resourceVersion++;
+        StartedByAutoSync = automated;
+        _readsSinceSync = 0;
+        ResourceVersion++;
     }
+
+    /// <summary>
+    /// server/application/application.go, resolveRevision: a commit SHA is taken as is; anything else (a branch, "HEAD",
+    /// or no revision, which means targetRevision) is resolved by the repo server to the commit it points at now.
+    /// The controller does the same for an ambiguous revision written straight into .operation (controller/sync.go, SyncAppState).
+    /// </summary>
+    public string Resolve(string? revision) =>
+        revision is { Length: 40 } sha && sha.All(Uri.IsHexDigit) ? sha : BranchHead;
 
     public JsonObject Read()
     {
@@ -64,12 +121,28 @@ internal sealed class FakeApplication(string name)
             BusyReads--;
             return Render(new FakeAppState("OutOfSync", "Healthy", "Running") { Revision = "another-operation" });
         }
+        MaybeAutoSync();
         if (!SyncAccepted)
             return Render(Initial);
-        var state = AfterSync.Count == 0 ? Initial : AfterSync[Math.Min(_readsSinceSync, AfterSync.Count - 1)];
+        var state = CurrentState();
         _readsSinceSync++;
         return Render(state);
     }
+
+    // controller/appcontroller.go, autoSync: skipped without an automated policy, while an operation is set
+    // ("another operation is in progress") and unless the comparison is OutOfSync; the operation's revision is the
+    // comparison's, i.e. the branch head the refresh saw.
+    private void MaybeAutoSync()
+    {
+        if (!Automated || !AutoSyncOnRefresh || !_refreshed || SyncAccepted || Initial.Sync != "OutOfSync")
+            return;
+        if (_readsSinceRefresh++ < AutoSyncAfterReads)
+            return;
+        StartOperation(BranchHead, prune: true, initiatedBy: null, automated: true);
+    }
+
+    private FakeAppState CurrentState() =>
+        AfterSync.Count == 0 ? Initial : AfterSync[Math.Min(_readsSinceSync, AfterSync.Count - 1)];
 
     private JsonObject Render(FakeAppState s)
     {
@@ -77,6 +150,7 @@ internal sealed class FakeApplication(string name)
         var finished = Started.AddSeconds(10);
         var operationState = s.Phase is null ? null : new JsonObject
         {
+            ["operation"] = new JsonObject { ["sync"] = new JsonObject { ["revision"] = revision } },
             ["phase"] = s.Phase,
             ["message"] = s.OperationMessage,
             ["startedAt"] = Started.ToString("O"),
@@ -94,8 +168,14 @@ internal sealed class FakeApplication(string name)
         {
             ["apiVersion"] = "argoproj.io/v1alpha1",
             ["kind"] = "Application",
-            ["metadata"] = new JsonObject { ["name"] = Name, ["namespace"] = "argocd", ["resourceVersion"] = _resourceVersion.ToString() },
-            ["spec"] = new JsonObject { ["destination"] = new JsonObject { ["server"] = "https://kubernetes.default.svc", ["namespace"] = "cloudage" } },
+            ["metadata"] = new JsonObject { ["name"] = Name, ["namespace"] = "argocd", ["resourceVersion"] = ResourceVersion.ToString() },
+            ["spec"] = new JsonObject
+            {
+                ["project"] = Project,
+                ["source"] = new JsonObject { ["repoURL"] = "https://github.com/example/cloudage.git", ["targetRevision"] = TargetRevision, ["path"] = "k8s" },
+                ["destination"] = new JsonObject { ["server"] = "https://kubernetes.default.svc", ["namespace"] = "cloudage" },
+                ["syncPolicy"] = Automated ? new JsonObject { ["automated"] = new JsonObject { ["prune"] = true, ["selfHeal"] = true } } : new JsonObject(),
+            },
             ["operation"] = s.Pending ? new JsonObject { ["sync"] = new JsonObject { ["revision"] = revision } } : null,
             ["status"] = new JsonObject
             {

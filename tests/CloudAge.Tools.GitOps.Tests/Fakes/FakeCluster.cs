@@ -83,47 +83,89 @@ internal sealed class FakeCluster : IAsyncDisposable
         return (404, Status(404, $"the server could not find the requested resource ({path})"));
     }
 
+    // The Argo CD API server (argoproj/argo-cd server/application/application.go). Errors come through grpc-gateway as
+    // {"error","code","message"} with FailedPrecondition (9) -> HTTP 400 and PermissionDenied (7) -> HTTP 403.
     private (int, JsonNode?) ArgoRest(string method, string rest, IQueryCollection query, string body)
     {
         var name = rest.Split('/')[0];
+        // getAppEnforceRBAC: an application that does not exist is answered as "permission denied", not 404.
         if (name != App.Name)
             return (403, ArgoError(7, "permission denied"));
+        // Get and Sync both start with getApplicationEnforceRBACClient(ActionGet).
+        if (!App.Allowed.Contains("get"))
+            return Denied("get");
         if (method == "GET")
         {
             if (query.ContainsKey("refresh"))
-                App.Refreshes++;
+                App.Refresh();
             return (200, App.Read());
         }
         if (method == "POST" && rest.EndsWith("/sync", StringComparison.Ordinal))
         {
-            if (App.BusyReads > 0)
+            var sync = JsonNode.Parse(body)!;
+            var revision = sync["revision"]?.GetValue<string>();
+            App.SyncRequests.Add(revision);
+            // Sync: EnforceErr(ActionSync).
+            if (!App.Allowed.Contains("sync"))
+                return Denied("sync");
+            // resolveSourceRevisions: a revision other than text.FirstNonEmpty(targetRevision, "HEAD") needs the override action
+            // when requireOverridePrivilegeForRevisionSync is on, and is refused outright under an automated policy.
+            if (!string.IsNullOrEmpty(revision) && revision != (App.TargetRevision is { Length: > 0 } t ? t : "HEAD"))
+            {
+                if (App.RequireOverridePrivilegeForRevisionSync && !App.Allowed.Contains("override"))
+                    return Denied("override");
+                if (App.Automated)
+                {
+                    App.PinnedRefusals++;
+                    return (400, ArgoError(9, $"Cannot sync to {revision}: auto-sync currently set to {App.TargetRevision}"));
+                }
+            }
+            // util/argo/argo.go, SetAppOperation: ErrAnotherOperationInProgress while .operation is set.
+            if (App.OperationSet)
             {
                 App.SyncRefusals++;
                 return (400, ArgoError(9, "another operation is already in progress"));
             }
-            var sync = JsonNode.Parse(body)!;
-            App.AcceptSync(sync["revision"]!.GetValue<string>(), sync["prune"]?.GetValue<bool>() ?? false, null);
+            App.StartOperation(App.Resolve(revision), sync["prune"]?.GetValue<bool>() ?? false, "ci");
             return (200, new JsonObject { ["metadata"] = new JsonObject { ["name"] = App.Name } });
         }
         return (404, ArgoError(5, "Not Found"));
     }
 
+    // util/rbac/rbac.go, Enforcer.EnforceErr: "permission denied: <resource>, <action>, <project>/<app>, sub: <subject>, iat: <time>".
+    private (int, JsonNode?) Denied(string action) =>
+        (403, ArgoError(7, $"permission denied: applications, {action}, {App.Project}/{App.Name}, sub: {App.Subject}, iat: 2026-12-01T10:00:00Z"));
+
+    // The Kubernetes API server holding the Application custom resource. It applies no Argo CD rule: a merge patch of
+    // .operation is stored as sent (only a stale metadata.resourceVersion is refused with 409 Conflict), and the controller
+    // then runs it, resolving a branch to its head (controller/sync.go, SyncAppState).
     private (int, JsonNode?) CustomResource(string method, string name, string body)
     {
         if (name != App.Name)
             return (404, Status(404, $"applications.argoproj.io \"{name}\" not found"));
+        // Kubernetes RBAC (the authorizer answers 403 with a Status whose message names user, verb, resource and namespace).
+        var verb = method == "GET" ? "get" : "patch";
+        if (!App.KubernetesVerbs.Contains(verb))
+            return (403, Status(403, $"applications.argoproj.io \"{name}\" is forbidden: User \"ci\" cannot {verb} resource \"applications\" in API group \"argoproj.io\" in the namespace \"argocd\""));
         if (method == "GET")
             return (200, App.Read());
         if (method != "PATCH")
             return (405, Status(405, "method not allowed"));
         var patch = JsonNode.Parse(body)!;
         if (patch["metadata"]?["annotations"]?["argocd.argoproj.io/refresh"] is not null)
-            App.Refreshes++;
+            App.Refresh();
         if (patch["operation"] is { } operation)
         {
-            if (App.BusyReads > 0)
+            var revision = operation["sync"]?["revision"]?.GetValue<string>();
+            App.SyncRequests.Add(revision);
+            if (patch["metadata"]?["resourceVersion"]?.GetValue<string>() is { } version && version != App.ResourceVersion.ToString())
+                return (409, Status(409, "Operation cannot be fulfilled on applications.argoproj.io \"cloudage\": the object has been modified; please apply your changes to the latest version and try again"));
+            if (App.OperationSet)
+            {
+                App.SyncRefusals++;
                 return (409, Status(409, "the object has been modified; please apply your changes to the latest version and try again"));
-            App.AcceptSync(operation["sync"]!["revision"]!.GetValue<string>(), operation["sync"]!["prune"]!.GetValue<bool>(),
+            }
+            App.StartOperation(App.Resolve(revision), operation["sync"]!["prune"]!.GetValue<bool>(),
                 operation["initiatedBy"]?["username"]?.GetValue<string>());
         }
         return (200, JsonNode.Parse("{}"));

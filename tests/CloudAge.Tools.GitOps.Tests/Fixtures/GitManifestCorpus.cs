@@ -86,6 +86,36 @@ public static class GitManifestCorpus
             "kind: Deployment\nspec: {template: {spec: {containers: [{name: cloudage, image: " + R + ":sha-0000000}, {name: x, image: \"busybox:1.36\"}]}}}\n",
             ($"image: {R}:sha-0000000}}", $"image: {NewReference}}}")),
 
+        ["literal block scalar with strip chomping"] = new("k8s/deployment.yaml",
+            $"kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n      - name: cloudage\n        image: |-\n          {R}:sha-0000000\n        ports: [{{containerPort: 8080}}]\n",
+            ($"image: |-\n          {R}:sha-0000000\n", $"image: |-\n          {NewReference}\n")),
+
+        ["folded block scalar with keep chomping and a comment"] = new("k8s/deployment.yaml",
+            $"kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n      - name: cloudage\n        image: >+ # pinned by BumpTag\n          {R}:sha-0000000\n\n        args: [serve]\n",
+            ($">+ # pinned by BumpTag\n          {R}:sha-0000000\n\n", $">+ # pinned by BumpTag\n          {NewReference}\n\n")),
+
+        ["literal block scalar, clip chomping, at the end of the file"] = new("k8s/deployment.yaml",
+            $"kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n      - name: cloudage\n        image: |\n          {R}@sha256:1111111111111111111111111111111111111111111111111111111111111111\n",
+            ($"{R}@sha256:1111111111111111111111111111111111111111111111111111111111111111", NewReference)),
+
+        ["flow mapping with single-quoted image inside a block list"] = new("k8s/deployment.yaml",
+            $"kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n      - {{name: cloudage, image: '{R}:sha-0000000', ports: [{{containerPort: 8080}}]}}\n",
+            ($"image: '{R}:sha-0000000'", $"image: '{NewReference}'")),
+
+        ["a sidecar of the same repository is left alone; the container named cloudage is edited"] = new("k8s/deployment.yaml", $"""
+            kind: Deployment
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: migrate
+                    image: {R}:sha-0000000
+                    args: [migrate]
+                  - name: cloudage
+                    image: "{R}:sha-0000000"
+
+            """, ($"image: \"{R}:sha-0000000\"", $"image: \"{NewReference}\"")),
+
         ["CRLF line endings and a BOM"] = new("k8s/deployment.yml",
             "\uFEFF# windows editor\r\nkind: Deployment\r\nspec:\r\n  template:\r\n    spec:\r\n      containers:\r\n      - name: cloudage\r\n" +
             $"        image: {R}:sha-0000000\r\n        env:\r\n        - {{name: A, value: \"1\"}}\r\n",

@@ -24,6 +24,7 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
             NoCache = request.NoCache,
             Remove = true,
             ForceRemove = true,
+            Platform = request.Platform,
         };
         var lines = new StringBuilder();
         string? step = null;

@@ -22,6 +22,9 @@ public sealed record ImageBuildRequest(string ContextDirectory, IReadOnlyList<st
     public IReadOnlyDictionary<string, string> BuildArguments { get; init; } = new Dictionary<string, string>();
 
     public bool NoCache { get; init; }
+
+    /// <summary>The engine API's <c>platform</c> (for example <c>linux/arm64</c>): the base image is taken, or pulled, for it. Null: the engine's own.</summary>
+    public string? Platform { get; init; }
 }
 
 /// <summary>The built image: its local id (<c>sha256:…</c>) and the references it carries.</summary>

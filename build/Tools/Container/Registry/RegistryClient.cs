@@ -11,7 +11,7 @@ namespace CloudAge.Tools.Container.Registry;
 /// A small OCI distribution client: what the push needs to check before and verify after (manifest digests by tag),
 /// with Basic auth or the Bearer token challenge flow as the registry's <c>WWW-Authenticate</c> demands.
 /// </summary>
-public sealed class RegistryClient : IDisposable
+public sealed partial class RegistryClient : IDisposable
 {
     // Without every manifest type in Accept, distribution converts to schema 1 and answers another digest.
     private static readonly string[] ManifestTypes =

@@ -23,8 +23,20 @@ internal static class ApplicationJson
             Child(application, "operation") is { ValueKind: JsonValueKind.Object },
             Items(status, "resources").Select(r => new ApplicationResource(
                 Text(r, "kind") ?? "?", Text(r, "name") ?? "?", Text(r, "namespace"), Text(r, "status"),
-                Text(r, "health", "status"), Text(r, "health", "message"))).ToList());
+                Text(r, "health", "status"), Text(r, "health", "message"))).ToList())
+        {
+            AutomatedSync = Automated(Child(application, "spec", "syncPolicy", "automated")),
+            TargetRevision = Text(application, "spec", "source", "targetRevision") is { Length: > 0 } target ? target : "HEAD",
+            Project = Text(application, "spec", "project") is { Length: > 0 } project ? project : "default",
+            OperationRevision = Text(application, "operation", "sync", "revision") ?? Text(status, "operationState", "operation", "sync", "revision"),
+        };
     }
+
+    // Argo CD's SyncPolicy.IsAutomatedSyncEnabled (pkg/apis/application/v1alpha1/types.go): automated is set and its
+    // optional `enabled` is not false.
+    private static bool Automated(JsonElement? automated) =>
+        automated is { ValueKind: JsonValueKind.Object } a
+        && !(a.TryGetProperty("enabled", out var enabled) && enabled.ValueKind == JsonValueKind.False);
 
     private static OperationState ParseOperation(JsonElement op) => new(
         Text(op, "phase") ?? "Unknown",

@@ -10,7 +10,22 @@ public sealed record ApplicationStatus(
     OperationState? Operation,
     DateTimeOffset? ReconciledAt,
     bool OperationPending,
-    IReadOnlyList<ApplicationResource> Resources);
+    IReadOnlyList<ApplicationResource> Resources)
+{
+    /// <summary><c>spec.syncPolicy.automated</c> is set (and not disabled with <c>enabled: false</c>): the controller syncs
+    /// by itself and the API server refuses a pinned revision other than <see cref="TargetRevision"/>.</summary>
+    public bool AutomatedSync { get; init; }
+
+    /// <summary><c>spec.source.targetRevision</c>: the branch, tag or commit the Application tracks ("HEAD" when empty).</summary>
+    public string TargetRevision { get; init; } = "HEAD";
+
+    /// <summary><c>spec.project</c>: the AppProject whose name appears in RBAC lines (<c>project/application</c>).</summary>
+    public string Project { get; init; } = "default";
+
+    /// <summary>The revision of the operation requested or running: <c>operation.sync.revision</c> while it is pending,
+    /// else <c>status.operationState.operation.sync.revision</c>; may be a branch name until the controller resolves it.</summary>
+    public string? OperationRevision { get; init; }
+}
 
 /// <summary>The last (or running) operation: <c>status.operationState</c>.</summary>
 public sealed record OperationState(

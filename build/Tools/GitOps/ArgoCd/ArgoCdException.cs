@@ -10,3 +10,11 @@ public sealed class ArgoSyncFailedException(string message, ApplicationStatus? l
 {
     public ApplicationStatus? LastStatus { get; } = lastStatus;
 }
+
+/// <summary>Argo CD's RBAC refused an action (gRPC PermissionDenied, HTTP 403). The message gives the
+/// <c>policy.csv</c> line that grants it.</summary>
+public sealed class ArgoPermissionException(string message, string action) : ArgoCdException(message)
+{
+    /// <summary>The RBAC action refused: get, sync or override.</summary>
+    public string Action { get; } = action;
+}

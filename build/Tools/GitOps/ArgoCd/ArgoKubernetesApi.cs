@@ -45,11 +45,16 @@ public sealed class ArgoKubernetesApi : IArgoApplicationApi
         return ApplicationJson.Parse(await ReadAsync(application, cancellationToken));
     }
 
-    public async Task<SyncRequestOutcome> SyncAsync(string application, string revision, bool prune, CancellationToken cancellationToken = default)
+    public async Task<SyncRequestOutcome> SyncAsync(string application, string? revision, bool prune, CancellationToken cancellationToken = default)
     {
         var current = await ReadAsync(application, cancellationToken);
+        // The API server's own rule (util/argo/argo.go, SetAppOperation): an Application whose .operation is set is busy.
         if (current.TryGetProperty("operation", out var operation) && operation.ValueKind == JsonValueKind.Object)
             return SyncRequestOutcome.AnotherOperationInProgress;
+        // Without a revision, the source's targetRevision (a branch) is written as the API server does before resolving it;
+        // the controller resolves an ambiguous revision to a commit when it runs the operation (controller/sync.go,
+        // SyncAppState). The Kubernetes API does not check Argo CD's rules, so ArgoSyncer applies them for both paths.
+        revision ??= ApplicationJson.Parse(current).TargetRevision;
         var patch = new
         {
             operation = new
@@ -73,19 +78,42 @@ public sealed class ArgoKubernetesApi : IArgoApplicationApi
         return SyncRequestOutcome.Accepted;
     }
 
-    private async Task<JsonElement> ReadAsync(string application, CancellationToken cancellationToken)
+    private async Task<object> PatchAsync(string application, object body, string what, CancellationToken cancellationToken)
     {
-        var answer = await _calls.RunAsync($"read Application '{application}'",
-            token => _calls.Client.CustomObjects.GetNamespacedCustomObjectAsync(Group, Version, _namespace, Plural, application, token),
-            cancellationToken);
-        return ToJson(answer);
+        try
+        {
+            return await _calls.RunAsync($"{what} Application '{application}'",
+                token => _calls.Client.CustomObjects.PatchNamespacedCustomObjectAsync(
+                    new V1Patch(body, V1Patch.PatchType.MergePatch), Group, Version, _namespace, Plural, application, cancellationToken: token),
+                cancellationToken);
+        }
+        catch (ClusterForbiddenException e)
+        {
+            throw new ClusterException(e.Message + " " + RbacHint);
+        }
     }
 
-    private Task<object> PatchAsync(string application, object body, string what, CancellationToken cancellationToken) =>
-        _calls.RunAsync($"{what} Application '{application}'",
-            token => _calls.Client.CustomObjects.PatchNamespacedCustomObjectAsync(
-                new V1Patch(body, V1Patch.PatchType.MergePatch), Group, Version, _namespace, Plural, application, cancellationToken: token),
-            cancellationToken);
+    private async Task<JsonElement> ReadAsync(string application, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var answer = await _calls.RunAsync($"read Application '{application}'",
+                token => _calls.Client.CustomObjects.GetNamespacedCustomObjectAsync(Group, Version, _namespace, Plural, application, token),
+                cancellationToken);
+            return ToJson(answer);
+        }
+        catch (ClusterForbiddenException e)
+        {
+            throw new ClusterException(e.Message + " " + RbacHint);
+        }
+    }
+
+    // Kubernetes RBAC, not Argo CD's: the Application path needs get and patch on applications.argoproj.io in Argo CD's namespace.
+    private string RbacHint =>
+        $"ArgoSync through the Kubernetes API needs get and patch on applications.argoproj.io in namespace '{_namespace}': " +
+        $"`kubectl create role cloudage-argocd-sync -n {_namespace} --verb=get,patch --resource=applications.argoproj.io` and " +
+        $"`kubectl create rolebinding cloudage-argocd-sync -n {_namespace} --role=cloudage-argocd-sync --user=<user or group of your identity>` " +
+        "(docs/argocd-setup.md).";
 
     private static JsonElement ToJson(object answer) => answer switch
     {

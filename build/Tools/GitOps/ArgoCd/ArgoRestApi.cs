@@ -14,6 +14,8 @@ public sealed class ArgoRestApi : IArgoApplicationApi, IDisposable
     private readonly HttpClient _http;
     private readonly SecretMasker _masker;
     private readonly ResiliencePipeline _pipeline;
+    // spec.project of each Application read, for the RBAC line of a later refusal.
+    private readonly Dictionary<string, string> _projects = new(StringComparer.Ordinal);
 
     /// <param name="handler">Replaces the default handler (tests); when null, TLS is verified unless <see cref="ArgoServerOptions.Insecure"/>.</param>
     public ArgoRestApi(ArgoServerOptions options, SecretMasker masker, Action<string> log, HttpMessageHandler? handler = null)
@@ -41,14 +43,20 @@ public sealed class ArgoRestApi : IArgoApplicationApi, IDisposable
     public async Task<ApplicationStatus> GetAsync(string application, bool refresh, CancellationToken cancellationToken = default)
     {
         var path = Path(application) + (refresh ? "?refresh=normal" : "");
-        var body = await SendAsync(application, () => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
-        return ApplicationJson.Parse(body!.Value);
+        var body = await SendAsync(application, "get", () => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+        var status = ApplicationJson.Parse(body!.Value);
+        _projects[application] = status.Project;
+        return status;
     }
 
-    public async Task<SyncRequestOutcome> SyncAsync(string application, string revision, bool prune, CancellationToken cancellationToken = default)
+    public async Task<SyncRequestOutcome> SyncAsync(string application, string? revision, bool prune, CancellationToken cancellationToken = default)
     {
-        var payload = new Dictionary<string, object> { ["name"] = application, ["revision"] = revision, ["prune"] = prune };
-        var body = await SendAsync(application, () => new HttpRequestMessage(HttpMethod.Post, Path(application) + "/sync")
+        // Without a revision the server syncs targetRevision, resolved to its head commit (server/application/application.go,
+        // resolveSourceRevisions and resolveRevision); that is the only sync it accepts under an automated policy.
+        var payload = new Dictionary<string, object> { ["name"] = application, ["prune"] = prune };
+        if (revision is not null)
+            payload["revision"] = revision;
+        var body = await SendAsync(application, "sync", () => new HttpRequestMessage(HttpMethod.Post, Path(application) + "/sync")
         {
             Content = JsonContent.Create(payload),
         }, cancellationToken);
@@ -60,7 +68,7 @@ public sealed class ArgoRestApi : IArgoApplicationApi, IDisposable
     private static string Path(string application) => "api/v1/applications/" + Uri.EscapeDataString(application);
 
     /// <returns>The JSON answer, or null when Argo CD refused because another operation is in progress.</returns>
-    private async Task<JsonElement?> SendAsync(string application, Func<HttpRequestMessage> request, CancellationToken cancellationToken)
+    private async Task<JsonElement?> SendAsync(string application, string action, Func<HttpRequestMessage> request, CancellationToken cancellationToken)
     {
         try
         {
@@ -74,9 +82,10 @@ public sealed class ArgoRestApi : IArgoApplicationApi, IDisposable
                 var error = ErrorText(text);
                 if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
                     throw new TransientFailureException($"HTTP {(int)response.StatusCode} {error}".TrimEnd());
+                // util/argo/argo.go, ErrAnotherOperationInProgress (FailedPrecondition, HTTP 400): SetAppOperation found .operation set.
                 if (error.Contains("another operation is already in progress", StringComparison.OrdinalIgnoreCase))
                     return (JsonElement?)null;
-                throw new ArgoCdException(_masker.Redact(Refusal(application, response.StatusCode, error)));
+                throw Refusal(application, action, response.StatusCode, error);
             }, cancellationToken);
         }
         catch (Exception e) when (RetryPipeline.IsRetryable(e, _ => false))
@@ -86,16 +95,29 @@ public sealed class ArgoRestApi : IArgoApplicationApi, IDisposable
         }
     }
 
-    private string Refusal(string application, HttpStatusCode status, string error) => status switch
+    private ArgoCdException Refusal(string application, string action, HttpStatusCode status, string error)
     {
-        HttpStatusCode.Unauthorized => $"{Endpoint} answered 401 Unauthorized: the token was rejected (expired or revoked). " +
-            "Create one with `argocd account generate-token --account <account>` and pass it as ARGOCD_AUTH_TOKEN.",
-        HttpStatusCode.Forbidden => $"{Endpoint} answered 403 Forbidden for application '{application}' ({error}): the token was rejected or its " +
-            "account may not get and sync this application (Argo CD also answers so for an application that does not exist). " +
-            "Check the name, or create a token for an account with that permission: `argocd account generate-token --account <account>`.",
-        HttpStatusCode.NotFound => $"{Endpoint} has no application '{application}' (404 {error}). Check the application name.",
-        _ => $"{Endpoint} refused the request for application '{application}': HTTP {(int)status} {error}",
-    };
+        if (status == HttpStatusCode.Forbidden)
+        {
+            // PermissionDenied (gRPC 7). Argo CD answers the same for an application that does not exist, so as not to reveal it
+            // (server/application/application.go, getAppEnforceRBAC).
+            var (denied, hint) = ArgoRbac.Explain(error, application, action, _projects.GetValueOrDefault(application));
+            var missing = denied == "get" ? " (Argo CD also answers so for an application that does not exist: check the name)" : "";
+            return new ArgoPermissionException(_masker.Redact(
+                $"{Endpoint} answered 403 Forbidden for application '{application}' ({error}): the token's account may not {denied} it{missing}. {hint}"), denied);
+        }
+        return new ArgoCdException(_masker.Redact(status switch
+        {
+            HttpStatusCode.Unauthorized => $"{Endpoint} answered 401 Unauthorized: the token was rejected (expired or revoked). " +
+                "Create one with `argocd account generate-token --account <account>` and pass it as ARGOCD_AUTH_TOKEN.",
+            HttpStatusCode.NotFound => $"{Endpoint} has no application '{application}' (404 {error}). Check the application name.",
+            // server/application/application.go, resolveSourceRevisions: a pinned revision under an automated sync policy.
+            _ when error.Contains("auto-sync currently set to", StringComparison.Ordinal) =>
+                $"{Endpoint} refused to sync application '{application}' to a pinned revision ({error}): under an automated sync policy " +
+                "Argo CD syncs only the Application's targetRevision. Push the change to that branch and let auto-sync deploy it.",
+            _ => $"{Endpoint} refused the request for application '{application}': HTTP {(int)status} {error}",
+        }));
+    }
 
     private JsonElement Json(string text)
     {

@@ -3,23 +3,32 @@ namespace CloudAge.Tools.GitOps.ArgoCd;
 /// <summary>When an ArgoSync is done or lost, decided from one status read; the success rule is `argocd app wait`'s.</summary>
 internal static class ArgoWaitRules
 {
-    public static bool IsDone(ApplicationStatus status, string revision) =>
+    public static bool IsDone(ApplicationStatus status, string revision) => IsDone(status, r => RevisionMatches(r, revision));
+
+    /// <param name="deploys">Whether a commit Argo CD reports deploys ours: the commit itself or a later one containing it.</param>
+    public static bool IsDone(ApplicationStatus status, Func<string?, bool> deploys) =>
         status is { SyncStatus: "Synced", HealthStatus: "Healthy", OperationPending: false, Operation: { Phase: "Succeeded", FinishedAt: { } finished } }
-        && RevisionMatches(status.SyncRevision, revision)
-        && (status.Operation.SyncRevision is null || RevisionMatches(status.Operation.SyncRevision, revision))
+        && deploys(status.SyncRevision)
+        // An operation that landed on an older commit is not ours, even while the comparison already shows a newer one.
+        && (status.Operation.SyncRevision is null || deploys(status.Operation.SyncRevision))
         // Health read before the controller reconciled after the sync describes the old objects.
         && status.ReconciledAt is { } reconciled && reconciled >= finished;
 
     /// <returns>Why the sync failed, or null while it may still succeed.</returns>
-    public static string? Failure(ApplicationStatus status, string revision)
+    public static string? Failure(ApplicationStatus status, string revision) => Failure(status, r => RevisionMatches(r, revision));
+
+    /// <returns>Why the sync failed, or null while it may still succeed. Only an operation on our commit (or a later one)
+    /// can fail the deploy; one that ended on an older commit leaves us waiting for the next.</returns>
+    public static string? Failure(ApplicationStatus status, Func<string?, bool> deploys)
     {
         if (status.OperationPending || status.Operation is not { } operation)
             return null;
-        var ours = operation.SyncRevision is null || RevisionMatches(operation.SyncRevision, revision);
+        var revision = operation.SyncRevision ?? status.OperationRevision;
+        var ours = revision is null || deploys(revision);
         if (ours && operation.Phase is "Failed" or "Error")
             return $"the sync operation ended {operation.Phase}" + (string.IsNullOrEmpty(operation.Message) ? "" : $": {operation.Message}");
         if (ours && operation is { Phase: "Succeeded", FinishedAt: { } finished } && status.ReconciledAt >= finished
-            && status.HealthStatus == "Degraded" && RevisionMatches(status.SyncRevision, revision))
+            && status.HealthStatus == "Degraded" && deploys(status.SyncRevision))
             return "the application is Degraded" + (string.IsNullOrEmpty(status.HealthMessage) ? "" : $": {status.HealthMessage}");
         return null;
     }

@@ -12,9 +12,11 @@ public interface IArgoApplicationApi
     /// <summary>Reads the application; with <paramref name="refresh"/> Argo CD first compares it with git again.</summary>
     Task<ApplicationStatus> GetAsync(string application, bool refresh, CancellationToken cancellationToken = default);
 
-    /// <summary>Asks for a sync to <paramref name="revision"/>; answers <see cref="SyncRequestOutcome.AnotherOperationInProgress"/>
-    /// instead of throwing when Argo CD is still busy with an earlier operation.</summary>
-    Task<SyncRequestOutcome> SyncAsync(string application, string revision, bool prune, CancellationToken cancellationToken = default);
+    /// <summary>Asks for a sync. <paramref name="revision"/> null syncs the Application's own <c>targetRevision</c>, which
+    /// Argo CD resolves to the branch's head commit; a commit pins the sync to it (refused under auto-sync).
+    /// Answers <see cref="SyncRequestOutcome.AnotherOperationInProgress"/> instead of throwing when Argo CD is still busy
+    /// with an earlier operation; throws <see cref="ArgoPermissionException"/> when RBAC refuses.</summary>
+    Task<SyncRequestOutcome> SyncAsync(string application, string? revision, bool prune, CancellationToken cancellationToken = default);
 }
 
 public enum SyncRequestOutcome

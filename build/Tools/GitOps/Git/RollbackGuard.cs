@@ -3,18 +3,31 @@ using CloudAge.Tools.GitOps.ImageBump;
 namespace CloudAge.Tools.GitOps.Git;
 
 /// <summary>
-/// Refuses to replace a deployed image with one built from an older commit (a strict ancestor), unless
-/// rollback is allowed. When either commit is unknown here it warns and lets the deploy go on.
+/// Refuses to replace a deployed image with one built from an older commit (a strict ancestor), or from a commit the
+/// repository does not know (it cannot be ordered), unless rollback is allowed. When the deployed image's commit is
+/// unknown (the placeholder of a first deploy, a tag that names no commit) it warns and lets the deploy go on.
 /// </summary>
 internal static class RollbackGuard
 {
     public static async Task CheckAsync(GitCommand git, WriteBackRequest request, IReadOnlyList<ImageChange> changes, Action<string> log, CancellationToken cancellationToken)
     {
         var image = request.Image;
-        var incoming = await ResolveAsync(git, request.ImageCommit ?? ImageCommit.FromTag(image.Tag), cancellationToken);
+        var named = request.ImageCommit ?? ImageCommit.FromTag(image.Tag);
+        var incoming = await ResolveAsync(git, named, cancellationToken);
+        if (incoming is null && named is not null)
+        {
+            // A commit the repository does not know cannot be ordered against the deployed one: it may be older, or from a
+            // fork or a rewritten branch. Deploying it is a decision, not a default.
+            var what = $"{image.Reference} was built from commit {named}, which this repository does not know (not on {request.Branch} of {request.Remote}, or the clone is shallow)";
+            if (!request.AllowRollback)
+                throw new WriteBackException($"Refusing to deploy an image that cannot be ordered against the deployed one: {what}. " +
+                    "Push that commit first (or fetch the full history: git fetch --unshallow), or pass --allow-rollback to deploy it anyway.");
+            log($"warning: deploying on request although {what}.");
+            return;
+        }
         if (incoming is null)
         {
-            log($"warning: cannot tell which commit {image.Reference} was built from (tag not sha-<hex>, or commit not in this clone); rollback guard skipped.");
+            log($"warning: cannot tell which commit {image.Reference} was built from (its tag is not sha-<hex>; pass --commit); rollback guard skipped.");
             return;
         }
         foreach (var deployed in changes.Select(c => c.OldReference).Distinct(StringComparer.Ordinal))

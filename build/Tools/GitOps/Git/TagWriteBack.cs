@@ -21,10 +21,6 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
         if (request.DryRun)
             return await DryRunAsync(git, request, cancellationToken);
 
-        var dirty = await git.RunAsync(cancellationToken, "status", "--porcelain", "--", request.ManifestFolder);
-        if (dirty.Length > 0)
-            throw new WriteBackException($"{request.ManifestFolder}/ in {request.WorkingDirectory} has uncommitted changes; commit or discard them, the write-back would otherwise commit or lose them:\n{dirty}");
-
         var rejected = 0;
         var retry = new RetryPolicy { MaxAttempts = request.MaxAttempts, BaseDelay = request.RetryDelay }.Build(
             e => e is PushRejectedException,
@@ -66,11 +62,26 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
         var fetch = await git.NetworkAsync(cancellationToken, "fetch", "--no-tags", request.Remote, "refs/heads/" + request.Branch);
         if (fetch.ExitCode != 0)
             throw new WriteBackException($"Could not fetch {request.Branch} from {request.Remote}: {fetch.StandardError.Trim()}");
-        var head = await git.RunAsync(cancellationToken, "rev-parse", "FETCH_HEAD");
-        // Start from the remote head: a commit of an earlier rejected attempt is dropped and the edit is redone.
-        await git.RunAsync(cancellationToken, "checkout", "--quiet", "-B", request.Branch, head);
+        var head = await git.RunAsync(cancellationToken, "rev-parse", "FETCH_HEAD^{commit}");
+        // Every attempt edits, commits and pushes in a temporary worktree checked out (detached) at the remote head, so the
+        // user's checkout, current branch, working tree and unpushed commits are never touched; a commit of an earlier
+        // rejected attempt is simply dropped with its worktree and the edit is redone on the new head.
+        var worktree = Path.Combine(Path.GetTempPath(), "cloudage-bumptag-" + Guid.NewGuid().ToString("N")[..12]);
+        await git.RunAsync(cancellationToken, "worktree", "add", "--quiet", "--detach", worktree, head);
+        try
+        {
+            var tree = new GitCommand(runner, worktree, Environment(request), request.CommandTimeout, log);
+            return await EditCommitPushAsync(git, tree, worktree, request, cancellationToken) with { RemoteHead = head };
+        }
+        finally
+        {
+            await RemoveWorktreeAsync(git, worktree);
+        }
+    }
 
-        var edits = ImageEditor.EditAll(ManifestFiles.Read(request.WorkingDirectory, request.ManifestFolder), request.Image);
+    private async Task<WriteBackResult> EditCommitPushAsync(GitCommand git, GitCommand tree, string worktree, WriteBackRequest request, CancellationToken cancellationToken)
+    {
+        var edits = ImageEditor.EditAll(ManifestFiles.Read(worktree, request.ManifestFolder), request.Image);
         var changes = edits.SelectMany(e => e.Changes).ToList();
         if (changes.Count == 0)
         {
@@ -79,15 +90,15 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
         }
         await RollbackGuard.CheckAsync(git, request, changes, log, cancellationToken);
 
-        ManifestFiles.Write(request.WorkingDirectory, edits);
+        ManifestFiles.Write(worktree, edits);
         var files = edits.Where(e => e.Changed).Select(e => e.File).ToList();
-        await git.RunAsync(cancellationToken, ["add", "--", .. files]);
-        await git.RunAsync(cancellationToken, [
+        await tree.RunAsync(cancellationToken, ["add", "--", .. files]);
+        await tree.RunAsync(cancellationToken, [
             "-c", "user.name=" + request.Identity.Name, "-c", "user.email=" + request.Identity.Email,
             "commit", "--quiet", "-m", Subject(request.Image), "-m", Body(request.Image, files), "--", .. files]);
-        var commit = await git.RunAsync(cancellationToken, "rev-parse", "HEAD");
+        var commit = await tree.RunAsync(cancellationToken, "rev-parse", "HEAD");
 
-        var push = await git.NetworkAsync(cancellationToken, "push", "--porcelain", request.Remote, $"HEAD:refs/heads/{request.Branch}");
+        var push = await tree.NetworkAsync(cancellationToken, "push", "--porcelain", request.Remote, $"HEAD:refs/heads/{request.Branch}");
         if (push.ExitCode != 0)
         {
             var answer = (push.StandardError + push.StandardOutput).Trim();
@@ -96,12 +107,67 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
             throw new WriteBackException($"Pushing {commit[..12]} to {request.Branch} on {request.Remote} failed: {answer}\nCheck the token's write permission and branch protection.");
         }
         log($"Pushed {commit} to {request.Branch}: {request.Image.Reference} in {string.Join(", ", files)}.");
+        await FastForwardLocalBranchAsync(git, request, commit, cancellationToken);
         return new WriteBackResult(WriteBackOutcome.Pushed, files, commit, 0, changes, ManifestDiff.Format(edits));
     }
 
+    /// <summary>Moves the local branch to the pushed commit only when nothing can be lost: it is not checked out (so no
+    /// working tree changes under the user's feet) and the pushed commit contains it (a fast-forward, so no unpushed
+    /// commit is dropped). Otherwise the user's branch stays as it was and `git pull` brings the bump.</summary>
+    private static async Task FastForwardLocalBranchAsync(GitCommand git, WriteBackRequest request, string commit, CancellationToken cancellationToken)
+    {
+        var local = await git.TryAsync(cancellationToken, "rev-parse", "--verify", "--quiet", "refs/heads/" + request.Branch);
+        var current = await git.TryAsync(cancellationToken, "symbolic-ref", "--quiet", "HEAD");
+        if (local.ExitCode != 0 || current.StandardOutput.Trim() == "refs/heads/" + request.Branch)
+            return;
+        if ((await git.TryAsync(cancellationToken, "merge-base", "--is-ancestor", local.StandardOutput.Trim(), commit)).ExitCode == 0)
+            await git.TryAsync(cancellationToken, "update-ref", "refs/heads/" + request.Branch, commit, local.StandardOutput.Trim());
+    }
+
+    private static async Task RemoveWorktreeAsync(GitCommand git, string worktree)
+    {
+        // Not cancellable: the temporary worktree must not outlive the run even when it was cancelled.
+        await git.TryAsync(CancellationToken.None, "worktree", "remove", "--force", worktree);
+        if (Directory.Exists(worktree))
+            Directory.Delete(worktree, recursive: true);
+        await git.TryAsync(CancellationToken.None, "worktree", "prune");
+    }
+
+    /// <summary>The change BumpTag would commit: computed, like the real run, on the remote branch's head (in a temporary
+    /// worktree that is removed again); only when the remote cannot be fetched, on the working tree, with a warning.
+    /// No file of the checkout, no branch and nothing on the remote changes.</summary>
     private async Task<WriteBackResult> DryRunAsync(GitCommand git, WriteBackRequest request, CancellationToken cancellationToken)
     {
-        var edits = ImageEditor.EditAll(ManifestFiles.Read(request.WorkingDirectory, request.ManifestFolder), request.Image);
+        string? head = null;
+        try
+        {
+            var fetch = await git.NetworkAsync(cancellationToken, "fetch", "--no-tags", request.Remote, "refs/heads/" + request.Branch);
+            if (fetch.ExitCode == 0)
+                head = await git.RunAsync(cancellationToken, "rev-parse", "FETCH_HEAD^{commit}");
+            else
+                log($"warning: could not fetch {request.Branch} from {request.Remote} ({fetch.StandardError.Trim()}); the dry run compares with the working tree instead.");
+        }
+        catch (WriteBackException e)
+        {
+            log($"warning: {e.Message}; the dry run compares with the working tree instead.");
+        }
+        if (head is null)
+            return await DryRunInAsync(git, request.WorkingDirectory, request, cancellationToken);
+        var worktree = Path.Combine(Path.GetTempPath(), "cloudage-bumptag-" + Guid.NewGuid().ToString("N")[..12]);
+        await git.RunAsync(cancellationToken, "worktree", "add", "--quiet", "--detach", worktree, head);
+        try
+        {
+            return await DryRunInAsync(git, worktree, request, cancellationToken) with { RemoteHead = head };
+        }
+        finally
+        {
+            await RemoveWorktreeAsync(git, worktree);
+        }
+    }
+
+    private async Task<WriteBackResult> DryRunInAsync(GitCommand git, string directory, WriteBackRequest request, CancellationToken cancellationToken)
+    {
+        var edits = ImageEditor.EditAll(ManifestFiles.Read(directory, request.ManifestFolder), request.Image);
         var changes = edits.SelectMany(e => e.Changes).ToList();
         await RollbackGuard.CheckAsync(git, request, changes, log, cancellationToken);
         var diff = ManifestDiff.Format(edits);

@@ -59,7 +59,12 @@ public sealed record WriteBackResult(
     string? CommitSha,
     int Retries,
     IReadOnlyList<ImageChange> Changes,
-    string Diff);
+    string Diff)
+{
+    /// <summary>The remote branch's head the attempt started from: for <see cref="WriteBackOutcome.AlreadyDeployed"/> the
+    /// commit that already deploys the image (what Argo CD should be at). Null for a dry run.</summary>
+    public string? RemoteHead { get; init; }
+}
 
 /// <summary>A write-back that cannot go on: a refused rollback, a dirty clone, a push git keeps rejecting.</summary>
 public sealed class WriteBackException(string message, Exception? inner = null) : Exception(message, inner);

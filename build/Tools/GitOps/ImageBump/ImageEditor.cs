@@ -58,6 +58,55 @@ public static class ImageEditor
         return new ManifestEdit(file, text, plan.Apply(), plan.Changes) { Matches = plan.Matches };
     }
 
+    /// <summary>
+    /// The image repository the manifests deploy, found by parsing them (not by scanning lines): the image of the container
+    /// named <paramref name="containerName"/>, else the one image whose repository ends with <c>/<paramref name="repositoryName"/></c>.
+    /// Flow mappings, quoted and block scalars are read as YAML reads them.
+    /// </summary>
+    public static string FindRepository(IReadOnlyDictionary<string, string> files, string containerName, string repositoryName)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var images = new List<(string File, int Line, string Container, string Image)>();
+        foreach (var (file, text) in files.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            var bom = text.StartsWith('\uFEFF') ? 1 : 0;
+            IReadOnlyList<YamlNode> documents;
+            try
+            {
+                documents = YamlTree.Parse(text[bom..], bom);
+            }
+            catch (YamlDotNet.Core.YamlException e)
+            {
+                throw new ManifestEditException($"{file}:{e.Start.Line}: cannot parse YAML ({e.Message}); fix the file before deploying.");
+            }
+            foreach (var container in documents.SelectMany(ContainerLists).SelectMany(l => l.Items).Select(YamlTree.Resolve).OfType<YamlMapping>())
+            {
+                if (container["image"] is YamlScalar image)
+                    images.Add((file, image.Line, (container["name"] as YamlScalar)?.Value ?? "", image.Value.Trim()));
+            }
+        }
+        var named = images.Where(i => i.Container == containerName).Select(i => RepositoryOf(i.Image)).Distinct(StringComparer.Ordinal).ToList();
+        if (named.Count == 1)
+            return named[0];
+        var byName = images.Select(i => RepositoryOf(i.Image))
+            .Where(r => r == repositoryName || r.EndsWith("/" + repositoryName, StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
+        if (named.Count == 0 && byName.Count == 1)
+            return byName[0];
+        var found = images.Count == 0 ? "no container image" : string.Join(", ", images.Select(i => $"{i.File}:{i.Line} {i.Container} {i.Image}"));
+        throw new ManifestEditException(
+            $"Cannot tell which image to deploy: looked for a container named '{containerName}' or an image of repository '{repositoryName}' and found {found}. " +
+            $"Pass --image-repository, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/{repositoryName}.");
+    }
+
+    /// <summary>The repository of <c>[registry[:port]/]path[:tag][@digest]</c>.</summary>
+    public static string RepositoryOf(string image)
+    {
+        var at = image.IndexOf('@', StringComparison.Ordinal);
+        var name = at >= 0 ? image[..at] : image;
+        var colon = name.LastIndexOf(':');
+        return colon > name.LastIndexOf('/') ? name[..colon] : name;
+    }
+
     private static readonly string[] ContainerKeys = ["containers", "initContainers", "ephemeralContainers"];
 
     private static IEnumerable<YamlSequence> ContainerLists(YamlNode node)

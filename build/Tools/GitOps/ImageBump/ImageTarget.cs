@@ -21,6 +21,10 @@ public sealed partial record ImageTarget(string Repository, string Tag, string? 
 {
     public ImageReferenceMode? Mode { get; init; }
 
+    /// <summary>The container that runs this image, as the manifests name it: when a pod has several containers of the
+    /// repository, this one is edited and the others are left alone.</summary>
+    public string ContainerName { get; init; } = "cloudage";
+
     public ImageReferenceMode EffectiveMode => Mode ?? (Digest is null ? ImageReferenceMode.Tag : ImageReferenceMode.TagAndDigest);
 
     /// <summary>The reference as it will appear in a container's <c>image:</c>.</summary>

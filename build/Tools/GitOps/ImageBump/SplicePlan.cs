@@ -17,12 +17,16 @@ internal sealed class SplicePlan(string file, string text, ImageTarget target)
 
     public void AddContainerList(YamlSequence containers)
     {
-        var images = containers.Items.Select(YamlTree.Resolve).OfType<YamlMapping>()
-            .Select(c => c["image"]).OfType<YamlScalar>().Where(s => IsOurs(s.Value)).ToList();
+        var ours = containers.Items.Select(YamlTree.Resolve).OfType<YamlMapping>()
+            .Where(c => c["image"] is YamlScalar s && IsOurs(s.Value)).ToList();
+        // The container is chosen by the name the manifests give it, then by repository: a sidecar that happens to use the
+        // same repository (a debug or migration variant) is left alone.
+        var named = ours.Where(c => c["name"] is YamlScalar { } n && n.Value == target.ContainerName).ToList();
+        var images = (named.Count == 1 ? named : ours).Select(c => (YamlScalar)c["image"]!).ToList();
         if (images.Count > 1)
             throw new ManifestEditException(
                 $"{file}: lines {string.Join(" and ", images.Select(i => i.Line))} are two containers of one pod spec using {target.Repository}; " +
-                "which one to deploy would be a guess. Keep one container per pod on this image, or give the other a different repository.");
+                $"which one to deploy would be a guess. Name the one to deploy '{target.ContainerName}', or give the other a different repository.");
         foreach (var image in images)
             SetImage(image);
     }
@@ -79,10 +83,14 @@ internal sealed class SplicePlan(string file, string text, ImageTarget target)
         Matches++;
         var replacement = target.Reference;
         // An alias shared by two pod specs resolves to the same anchored scalar: edit it once.
-        if (image.Value == replacement || !_editedImages.Add(image.Start))
+        var current = image.Style is ScalarStyle.Literal or ScalarStyle.Folded ? image.Value.TrimEnd('\n', '\r') : image.Value;
+        if (current == replacement || !_editedImages.Add(image.Start))
             return;
         if (image.Style is ScalarStyle.Literal or ScalarStyle.Folded)
-            throw new ManifestEditException($"{file}:{image.Line}: the image of {target.Repository} is a block scalar (| or >); write it on one line.");
+        {
+            SetBlockImage(image);
+            return;
+        }
         var quote = image.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted ? 1 : 0;
         var inner = text[(image.Start + quote)..(image.End - quote)];
         if (inner == image.Value)
@@ -90,6 +98,23 @@ internal sealed class SplicePlan(string file, string text, ImageTarget target)
         else
             Splice(image.Start, image.End, Render(replacement, image.Style));
         _changes.Add(new ImageChange(file, image.Line, image.Value, replacement));
+    }
+
+    /// <summary>
+    /// A block scalar (<c>|</c>, <c>&gt;</c>, with or without a chomping indicator <c>-</c>/<c>+</c>): the reference sits on
+    /// its own content line; only the tag/digest after the repository is replaced there, so the header, the indentation and
+    /// the trailing line breaks that the chomping indicator governs stay byte for byte.
+    /// </summary>
+    private void SetBlockImage(YamlScalar image)
+    {
+        var content = image.Value.TrimEnd('\n', '\r');
+        var span = text[image.Start..image.End];
+        var at = span.IndexOf(content, StringComparison.Ordinal);
+        if (content.Contains('\n', StringComparison.Ordinal) || at < 0)
+            throw new ManifestEditException($"{file}:{image.Line}: the image of {target.Repository} is a block scalar spread over several lines; write it on one line.");
+        var start = image.Start + at;
+        Splice(start + target.Repository.Length, start + content.Length, target.Suffix);
+        _changes.Add(new ImageChange(file, image.Line, content, target.Reference));
     }
 
     private void Insert(YamlMapping entry, List<(string Key, string Value)> inserts)

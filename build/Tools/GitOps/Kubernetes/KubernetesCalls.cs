@@ -37,7 +37,12 @@ internal sealed class KubernetesCalls
         {
             var status = e.Response.StatusCode;
             var message = _masker.Redact($"Could not {what}: the Kubernetes API at {Server} answered {(int)status} {status} ({StatusMessage(e.Response.Content)}). {Advice(status)}".TrimEnd());
-            throw status == HttpStatusCode.Conflict ? new ClusterConflictException(message) : new ClusterException(message);
+            throw status switch
+            {
+                HttpStatusCode.Conflict => new ClusterConflictException(message),
+                HttpStatusCode.Forbidden => new ClusterForbiddenException(message),
+                _ => new ClusterException(message),
+            };
         }
         catch (Exception e) when (RetryPipeline.IsRetryable(e, IsTransient))
         {

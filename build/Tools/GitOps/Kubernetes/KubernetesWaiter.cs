@@ -13,8 +13,11 @@ public sealed record WaitOptions
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
 }
 
-/// <summary>The Deployment's rollout completed.</summary>
-public sealed record RolloutResult(string Namespace, string Deployment, int Replicas, TimeSpan Elapsed);
+/// <summary>The Deployment's rollout completed; <see cref="Images"/> maps each container of its pod template to its image.</summary>
+public sealed record RolloutResult(string Namespace, string Deployment, int Replicas, TimeSpan Elapsed)
+{
+    public IReadOnlyDictionary<string, string> Images { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>A Service's load balancer address (hostname on AWS, IP elsewhere) and the Service port it serves.</summary>
 public sealed record LoadBalancerAddress(string Host, int Port)
@@ -41,7 +44,11 @@ public sealed class KubernetesWaiter(IKubernetes client, SecretMasker masker, Ac
                     "Look at its pods (`kubectl describe deployment`, `kubectl get events`) for why new replicas do not become available.");
             return (state.Line, state.Done ? read : null);
         }, cancellationToken);
-        return new RolloutResult(@namespace, deployment, result.Spec?.Replicas ?? 1, clock.Elapsed);
+        return new RolloutResult(@namespace, deployment, result.Spec?.Replicas ?? 1, clock.Elapsed)
+        {
+            Images = (result.Spec?.Template?.Spec?.Containers ?? []).Where(c => c.Name is not null && c.Image is not null)
+                .ToDictionary(c => c.Name, c => c.Image, StringComparer.Ordinal),
+        };
     }
 
     public Task<LoadBalancerAddress> WaitForLoadBalancerAsync(string @namespace, string service, WaitOptions options, CancellationToken cancellationToken = default)

@@ -21,27 +21,41 @@ public sealed class SmokeChecker(Action<string> log, HttpMessageHandler? handler
         var delay = request.RetryInterval;
         for (var attempt = 1; ; attempt++)
         {
-            var (ok, version, answer) = await TryOnceAsync(request, cancellationToken);
+            // No attempt outlives the overall timeout (the build's --rollout-timeout) by more than a second: each is capped by
+            // what is left (a floor of 1 s lets the last one still get an answer).
+            var left = request.Timeout - clock.Elapsed;
+            var floor = request.RequestTimeout < MinimumAttempt ? request.RequestTimeout : MinimumAttempt;
+            var cap = left < request.RequestTimeout ? (left > floor ? left : floor) : request.RequestTimeout;
+            var (ok, version, answer) = await TryOnceAsync(request, cap, cancellationToken);
             if (answer != last)
                 log($"GET {request.Url} -> {answer}");
-            last = answer;
+            // An attempt cut short by the overall deadline says less than the answer before it: keep that one for the error.
+            if (!(cap < request.RequestTimeout && answer.StartsWith("no answer within", StringComparison.Ordinal) && last is not null))
+                last = answer;
             if (ok)
                 return new SmokeCheckResult(request.Url, version, attempt, clock.Elapsed);
             var remaining = request.Timeout - clock.Elapsed;
             if (remaining <= TimeSpan.Zero)
-                throw new SmokeCheckException($"GET {request.Url} did not answer as expected within {request.Timeout.TotalSeconds:0} s " +
-                    $"({attempt} attempts); last answer: {answer}. Check the Service's load balancer, its security groups and the pods' logs.");
+                throw TimedOut(request, attempt, last);
             await Task.Delay(Jittered(delay) is var d && d < remaining ? d : remaining, cancellationToken);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, request.MaxRetryInterval.Ticks));
+            if (request.Timeout - clock.Elapsed <= TimeSpan.Zero)
+                throw TimedOut(request, attempt, last);
         }
     }
 
+    private static readonly TimeSpan MinimumAttempt = TimeSpan.FromSeconds(1);
+
+    private static SmokeCheckException TimedOut(SmokeCheckRequest request, int attempts, string? last) =>
+        new($"GET {request.Url} did not answer as expected within {request.Timeout.TotalSeconds:0} s " +
+            $"({attempts} attempts); last answer: {last}. Check the Service's load balancer, its security groups and the pods' logs.");
+
     public void Dispose() => _http.Dispose();
 
-    private async Task<(bool Ok, string? Version, string Answer)> TryOnceAsync(SmokeCheckRequest request, CancellationToken cancellationToken)
+    private async Task<(bool Ok, string? Version, string Answer)> TryOnceAsync(SmokeCheckRequest request, TimeSpan requestTimeout, CancellationToken cancellationToken)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attempt.CancelAfter(request.RequestTimeout);
+        attempt.CancelAfter(requestTimeout);
         try
         {
             using var response = await _http.GetAsync(request.Url, attempt.Token);
@@ -59,7 +73,7 @@ public sealed class SmokeChecker(Action<string> log, HttpMessageHandler? handler
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (false, null, $"no answer within {request.RequestTimeout.TotalSeconds:0.#} s");
+            return (false, null, $"no answer within {requestTimeout.TotalSeconds:0.#} s");
         }
         catch (HttpRequestException e)
         {

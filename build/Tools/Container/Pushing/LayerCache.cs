@@ -1,0 +1,83 @@
+using System.Text.Json;
+using CloudAge.Tools.Container.Oci;
+
+namespace CloudAge.Tools.Container.Pushing;
+
+/// <summary>
+/// What earlier pushes learnt, kept in a folder (as the engine keeps its distribution metadata): each layer's compressed
+/// descriptor by diff id, and each image's manifest by image id. A re-push of an unchanged image then asks the registry
+/// whether it holds that manifest and exports, compresses and uploads nothing.
+/// </summary>
+internal sealed class LayerCache(string? directory)
+{
+    private readonly Lock _lock = new();
+    private Dictionary<string, OciDescriptor>? _layers;
+
+    private string? LayersFile => directory is null ? null : Path.Combine(directory, "layers.json");
+
+    public OciDescriptor? Layer(string diffId)
+    {
+        lock (_lock)
+            return Load().GetValueOrDefault(diffId);
+    }
+
+    public void AddLayer(string diffId, OciDescriptor compressed)
+    {
+        lock (_lock)
+        {
+            var layers = Load();
+            layers[diffId] = compressed;
+            if (LayersFile is { } file)
+                Write(file, JsonSerializer.SerializeToUtf8Bytes(layers));
+        }
+    }
+
+    public byte[]? Manifest(string imageId)
+    {
+        if (directory is null)
+            return null;
+        var file = ManifestFile(imageId);
+        try
+        {
+            return File.Exists(file) ? File.ReadAllBytes(file) : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    public void AddManifest(string imageId, byte[] manifest)
+    {
+        if (directory is not null)
+            Write(ManifestFile(imageId), manifest);
+    }
+
+    private string ManifestFile(string imageId) => Path.Combine(directory!, "manifests", imageId.Replace("sha256:", "", StringComparison.Ordinal) + ".json");
+
+    private Dictionary<string, OciDescriptor> Load()
+    {
+        if (_layers is not null)
+            return _layers;
+        _layers = new Dictionary<string, OciDescriptor>(StringComparer.Ordinal);
+        try
+        {
+            if (LayersFile is { } file && File.Exists(file))
+                _layers = JsonSerializer.Deserialize<Dictionary<string, OciDescriptor>>(File.ReadAllBytes(file)) ?? _layers;
+        }
+        catch (Exception e) when (e is IOException or JsonException)
+        {
+            // A damaged cache only costs a compression; it is rewritten on the next push.
+        }
+        return _layers;
+    }
+
+    // Write then rename: a cache file is whole or absent, even when two builds share the folder.
+    private static void Write(string file, byte[] content)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var temporary = $"{file}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        File.WriteAllBytes(temporary, content);
+        File.Move(temporary, file, overwrite: true);
+    }
+}

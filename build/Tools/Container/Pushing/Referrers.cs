@@ -1,0 +1,94 @@
+using CloudAge.Tools.Container.Oci;
+using CloudAge.Tools.Container.Registry;
+
+namespace CloudAge.Tools.Container.Pushing;
+
+/// <summary>An artifact attached to a manifest: its manifest descriptor and the one blob it carries.</summary>
+public sealed record AttachedArtifact(OciDescriptor Manifest, OciDescriptor Blob);
+
+/// <summary>
+/// Attaches artifacts (SBOM, provenance) to a manifest or index as OCI 1.1 artifact manifests whose <c>subject</c> is
+/// that manifest, and finds them again. A registry with the referrers API (ECR) indexes them itself and says so with
+/// the <c>OCI-Subject</c> header; for one without it (distribution 2.8) the client keeps the referrers tag schema: an
+/// index tagged <c>sha256-&lt;hex&gt;</c> listing the artifacts (distribution-spec v1.1, "Referrers Tag Schema").
+/// </summary>
+public sealed class Referrers(RegistryClient registry, Action<string> log)
+{
+    // The empty JSON object: the config of an artifact manifest that has no config (image-spec, "Guidance for an Empty Descriptor").
+    private static readonly byte[] EmptyConfig = "{}"u8.ToArray();
+
+    public static string FallbackTag(string digest) => digest.Replace(':', '-');
+
+    /// <summary>Pushes <paramref name="content"/> as an artifact of <paramref name="artifactType"/> referring to <paramref name="subject"/>; idempotent.</summary>
+    /// <param name="annotations">Manifest annotations; pass fixed values (e.g. <c>org.opencontainers.image.created</c> from the commit) to keep the digest stable.</param>
+    public async Task<AttachedArtifact> AttachAsync(string repository, OciDescriptor subject, string artifactType, byte[] content, string fileName,
+        IReadOnlyDictionary<string, string>? annotations = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        var config = OciDescriptor.Of(OciMediaTypes.Empty, EmptyConfig);
+        var blob = OciDescriptor.Of(artifactType, content) with
+        {
+            Annotations = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["org.opencontainers.image.title"] = fileName },
+        };
+        await UploadIfMissingAsync(repository, config, EmptyConfig, cancellationToken).ConfigureAwait(false);
+        await UploadIfMissingAsync(repository, blob, content, cancellationToken).ConfigureAwait(false);
+
+        var manifestAnnotations = annotations is null || annotations.Count == 0 ? null : new SortedDictionary<string, string>(annotations.ToDictionary(), StringComparer.Ordinal);
+        var manifest = OciJson.Serialize(new OciManifest(config, [blob])
+        {
+            ArtifactType = artifactType,
+            Subject = new OciDescriptor(subject.MediaType, subject.Digest, subject.Size),
+            Annotations = manifestAnnotations,
+        });
+        var descriptor = OciDescriptor.Of(OciMediaTypes.ImageManifest, manifest) with { ArtifactType = artifactType, Annotations = manifestAnnotations };
+        var (_, indexedByRegistry) = await registry.PutManifestAsync(repository, descriptor.Digest, OciMediaTypes.ImageManifest, manifest, cancellationToken).ConfigureAwait(false);
+        if (!indexedByRegistry)
+            await AddToFallbackAsync(repository, subject.Digest, descriptor, cancellationToken).ConfigureAwait(false);
+        log($"Attached {artifactType} {descriptor.Digest[..19]} to {repository}@{subject.Digest[..19]}{(indexedByRegistry ? "" : $" (referrers tag {FallbackTag(subject.Digest)[..19]}…)")}.");
+        return new AttachedArtifact(descriptor, blob);
+    }
+
+    /// <summary>The artifacts referring to <paramref name="subject"/>: through the referrers API where the registry has it, else its fallback tag.</summary>
+    public async Task<IReadOnlyList<OciDescriptor>> ListAsync(string repository, string subject, string? artifactType = null, CancellationToken cancellationToken = default)
+    {
+        var listed = await registry.GetReferrersAsync(repository, subject, cancellationToken).ConfigureAwait(false)
+            ?? await FallbackIndexAsync(repository, subject, cancellationToken).ConfigureAwait(false)
+            ?? new OciIndex([]);
+        return listed.Manifests.Where(m => artifactType is null || m.ArtifactType == artifactType).ToList();
+    }
+
+    /// <summary>The one blob of an attached artifact, read and checked against its digest.</summary>
+    public async Task<byte[]> ReadAsync(string repository, OciDescriptor artifact, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(artifact);
+        var manifest = await registry.GetManifestAsync(repository, artifact.Digest, cancellationToken).ConfigureAwait(false)
+            ?? throw new ContainerException($"Registry {registry.Registry} lists artifact {repository}@{artifact.Digest} but does not hold it.");
+        var parsed = OciJson.Deserialize<OciManifest>(manifest.Content, $"Artifact manifest {repository}@{artifact.Digest}");
+        if (parsed.Layers.Count != 1)
+            throw new ContainerException($"Artifact {repository}@{artifact.Digest} carries {parsed.Layers.Count} blobs; one was expected.");
+        return await registry.GetBlobAsync(repository, parsed.Layers[0].Digest, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<OciIndex?> FallbackIndexAsync(string repository, string subject, CancellationToken cancellationToken)
+    {
+        var existing = await registry.GetManifestAsync(repository, FallbackTag(subject), cancellationToken).ConfigureAwait(false);
+        return existing is null ? null : OciJson.Deserialize<OciIndex>(existing.Content, $"Referrers tag {repository}:{FallbackTag(subject)}");
+    }
+
+    // Read, add, write back (distribution-spec: the client keeps the tag up to date). Distribution 2.8 has no conditional
+    // PUT, so two builds attaching to the same subject at the same moment could drop one entry; a build attaches to its own index only.
+    private async Task AddToFallbackAsync(string repository, string subject, OciDescriptor artifact, CancellationToken cancellationToken)
+    {
+        var current = await FallbackIndexAsync(repository, subject, cancellationToken).ConfigureAwait(false) ?? new OciIndex([]);
+        if (current.Manifests.Any(m => m.Digest == artifact.Digest))
+            return;
+        var updated = current with { Manifests = [.. current.Manifests, artifact] };
+        await registry.PutManifestAsync(repository, FallbackTag(subject), OciMediaTypes.ImageIndex, OciJson.Serialize(updated), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task UploadIfMissingAsync(string repository, OciDescriptor blob, byte[] content, CancellationToken cancellationToken)
+    {
+        if (!await registry.BlobExistsAsync(repository, blob.Digest, cancellationToken).ConfigureAwait(false))
+            await registry.UploadBlobAsync(repository, blob.Digest, () => new MemoryStream(content), cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Http.Headers;
+using CloudAge.Tools.Container.Oci;
+
+namespace CloudAge.Tools.Container.Registry;
+
+/// <summary>A manifest as the registry holds it: its bytes, media type and digest.</summary>
+public sealed record RegistryManifest(string MediaType, string Digest, byte[] Content);
+
+// The content calls of the OCI distribution spec (v1.1) that a multi-platform push and its attached artifacts need:
+// blobs (HEAD, upload, GET), manifests by tag or digest (GET, PUT) and the referrers API.
+public sealed partial class RegistryClient
+{
+    private static string PushScope(string repository) => $"repository:{repository}:pull,push";
+
+    private static string PullScope(string repository) => $"repository:{repository}:pull";
+
+    /// <summary>True when the repository already holds the blob (<c>HEAD /v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>), so it need not be uploaded.</summary>
+    public async Task<bool> BlobExistsAsync(string repository, string digest, CancellationToken cancellationToken = default)
+    {
+        var uri = new Uri(BaseAddress, $"v2/{repository}/blobs/{digest}");
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Head, uri), PushScope(repository), cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return false;
+        await EnsureSuccessAsync(response, $"HEAD {uri}", cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Uploads a blob as the Docker engine does, which every registry (ECR included) takes: <c>POST</c> opens a session,
+    /// one <c>PATCH</c> sends the bytes, <c>PUT ?digest=</c> closes it; the registry checks the digest.
+    /// </summary>
+    public async Task UploadBlobAsync(string repository, string digest, Func<Stream> open, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        var start = new Uri(BaseAddress, $"v2/{repository}/blobs/uploads/");
+        Uri location;
+        using (var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, start) { Content = new ByteArrayContent([]) }, PushScope(repository), cancellationToken).ConfigureAwait(false))
+        {
+            await EnsureSuccessAsync(response, $"POST {start}", cancellationToken).ConfigureAwait(false);
+            location = UploadLocation(response, start);
+        }
+        using (var response = await SendAsync(() =>
+               {
+                   var content = new StreamContent(open());
+                   content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                   return new HttpRequestMessage(HttpMethod.Patch, location) { Content = content };
+               }, PushScope(repository), cancellationToken).ConfigureAwait(false))
+        {
+            await EnsureSuccessAsync(response, $"PATCH {Redacted(location)}", cancellationToken).ConfigureAwait(false);
+            location = UploadLocation(response, location);
+        }
+        var separator = location.Query.Length > 0 ? "&" : "?";
+        var finish = new Uri(location.AbsoluteUri + separator + "digest=" + Uri.EscapeDataString(digest));
+        using (var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Put, finish) { Content = new ByteArrayContent([]) }, PushScope(repository), cancellationToken).ConfigureAwait(false))
+            await EnsureSuccessAsync(response, $"PUT {Redacted(location)}?digest={digest}", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A blob's bytes (small ones: configs, SBOMs, attestations). Redirects (ECR answers with S3 URLs) are followed without the Authorization header.</summary>
+    public async Task<byte[]> GetBlobAsync(string repository, string digest, CancellationToken cancellationToken = default)
+    {
+        var uri = new Uri(BaseAddress, $"v2/{repository}/blobs/{digest}");
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), PullScope(repository), cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, $"GET {uri}", cancellationToken).ConfigureAwait(false);
+        var content = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (OciDescriptor.Sha256(content) != digest)
+            throw new ContainerException($"Registry {Registry} answered GET {uri} with content whose digest is {OciDescriptor.Sha256(content)}, not {digest}.");
+        return content;
+    }
+
+    /// <summary>The manifest or index a tag or digest names, or null when the registry has none.</summary>
+    public async Task<RegistryManifest?> GetManifestAsync(string repository, string reference, CancellationToken cancellationToken = default)
+    {
+        var uri = new Uri(BaseAddress, $"v2/{repository}/manifests/{reference}");
+        using var response = await SendAsync(() =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            foreach (var type in ManifestTypes)
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+            return request;
+        }, PullScope(repository), cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return null;
+        await EnsureSuccessAsync(response, $"GET {uri}", cancellationToken).ConfigureAwait(false);
+        var content = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var digest = OciDescriptor.Sha256(content);
+        if (reference.StartsWith("sha256:", StringComparison.Ordinal) && reference != digest)
+            throw new ContainerException($"Registry {Registry} answered GET {uri} with a manifest whose digest is {digest}.");
+        var mediaType = response.Content.Headers.ContentType?.MediaType ?? OciMediaTypes.ImageManifest;
+        return new RegistryManifest(mediaType, digest, content);
+    }
+
+    /// <summary>
+    /// Puts a manifest under a tag or its digest and returns the digest the registry computed. <c>SubjectProcessed</c> is
+    /// the registry's <c>OCI-Subject</c> answer: it indexes the manifest's subject itself (referrers API), so no fallback tag is needed.
+    /// </summary>
+    public async Task<(string Digest, bool SubjectProcessed)> PutManifestAsync(string repository, string reference, string mediaType, byte[] content, CancellationToken cancellationToken = default)
+    {
+        var uri = new Uri(BaseAddress, $"v2/{repository}/manifests/{reference}");
+        using var response = await SendAsync(() =>
+        {
+            var body = new ByteArrayContent(content);
+            body.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+            return new HttpRequestMessage(HttpMethod.Put, uri) { Content = body };
+        }, PushScope(repository), cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, $"PUT {uri}", cancellationToken).ConfigureAwait(false);
+        var digest = response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.First() : OciDescriptor.Sha256(content);
+        return (digest, response.Headers.Contains("OCI-Subject"));
+    }
+
+    /// <summary>
+    /// The artifacts referring to <paramref name="digest"/> through the referrers API (<c>GET /v2/&lt;name&gt;/referrers/&lt;digest&gt;</c>),
+    /// or null when the registry does not have that API (it answers 404, as distribution 2.8 does; one that has it answers 200, empty or not).
+    /// </summary>
+    public async Task<OciIndex?> GetReferrersAsync(string repository, string digest, CancellationToken cancellationToken = default)
+    {
+        var uri = new Uri(BaseAddress, $"v2/{repository}/referrers/{digest}");
+        using var response = await SendAsync(() =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(OciMediaTypes.ImageIndex));
+            return request;
+        }, PullScope(repository), cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed)
+            return null;
+        await EnsureSuccessAsync(response, $"GET {uri}", cancellationToken).ConfigureAwait(false);
+        var contentType = response.Content.Headers.ContentType?.MediaType;
+        if (contentType is not null && contentType != OciMediaTypes.ImageIndex)
+            return null;
+        return OciJson.Deserialize<OciIndex>(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), $"The referrers list of {repository}@{digest}");
+    }
+
+    private Uri UploadLocation(HttpResponseMessage response, Uri requested)
+    {
+        var location = response.Headers.Location
+            ?? throw new ContainerException($"Registry {Registry} answered an upload step at {Redacted(requested)} without a Location header; it does not look like an OCI distribution registry.");
+        return location.IsAbsoluteUri ? location : new Uri(BaseAddress, location);
+    }
+
+    // Upload locations carry state tokens (ECR: signed); only the path is worth showing.
+    private static string Redacted(Uri location) => location.GetLeftPart(UriPartial.Path);
+}

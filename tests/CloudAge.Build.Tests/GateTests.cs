@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using CloudAge.Build.Tests.Fixtures;
+
+namespace CloudAge.Build.Tests;
+
+/// <summary>
+/// The CI invocation `./build.sh Test Validate PushEcr` gates the image: Test and Validate run before DockerBuild,
+/// a failure means nothing reaches the registry, and a plain `./build.sh PushEcr` schedules neither.
+/// </summary>
+public sealed class GateTests(PipelineServers servers) : IClassFixture<PipelineServers>
+{
+    private static readonly string Root = Prerequisites.RepositoryRoot();
+
+    private static List<string> PlannedOrder(GateRepository repository, params string[] targets)
+    {
+        var (exitCode, output) = repository.RunInProcess(new Dictionary<string, string> { ["NO_COLOR"] = "1" }, ["--plan", .. targets]);
+        Assert.True(exitCode == 0, output);
+        return output.Split('\n').Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^\s+\d+\. (\w+)")).Where(m => m.Success).Select(m => m.Groups[1].Value).ToList();
+    }
+
+    [Fact]
+    public void The_ci_invocation_plans_Test_and_Validate_before_DockerBuild_and_a_plain_PushEcr_plans_neither()
+    {
+        using var repository = new GateRepository(Root);
+
+        var ci = PlannedOrder(repository, "Test", "Validate", "PushEcr");
+        var laptop = PlannedOrder(repository, "PushEcr");
+        var (_, mermaid) = repository.RunInProcess(new Dictionary<string, string> { ["NO_COLOR"] = "1" }, "--plan", "--format", "mermaid", "Test", "Validate", "PushEcr");
+
+        Assert.True(ci.IndexOf("Test") >= 0 && ci.IndexOf("Test") < ci.IndexOf("DockerBuild"), string.Join(", ", ci));
+        Assert.True(ci.IndexOf("Validate") >= 0 && ci.IndexOf("Validate") < ci.IndexOf("DockerBuild"), string.Join(", ", ci));
+        // Ordering edges, so --parallel waits for them too, not only the sequential order.
+        Assert.Contains("Test -.-> DockerBuild", mermaid);
+        Assert.Contains("Validate -.-> DockerBuild", mermaid);
+        Assert.DoesNotContain("Test", laptop);
+        Assert.DoesNotContain("Validate", laptop);
+        Assert.Contains("PushEcr", laptop);
+    }
+
+    // The build program itself, as build.sh runs it after compiling it, in its own process and environment: the real Docker
+    // engine, registry and moto. Its own output folder (built with this test project, same configuration), not the test's
+    // bin, whose assembly versions are the test project's.
+    private static string BuildProgram()
+    {
+        var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        return Path.Combine(Root, "build", "bin", framework.Parent!.Name, framework.Name, "_build.dll");
+    }
+
+    private (int ExitCode, string Output) RunCi(GateRepository repository, string imageRepository, string summary) =>
+        ProcessHelper.Run("dotnet", string.Join(' ', BuildProgram(),
+            "Test", "Validate", "PushEcr", "--root", repository.Root, "--no-logo",
+            // Restore, Compile, Test and Publish of the real solution are the test run's own job; the image context is prepared here.
+            "--skip", "Restore", "Compile", "Test", "Publish",
+            "--registry", $"127.0.0.1:{servers.RegistryPort}", "--ecr-endpoint", $"http://127.0.0.1:{servers.MotoPort}",
+            "--aws-region", "us-east-1", "--ecr-repository", imageRepository, "--scanner", "none",
+            "--base-image", "cloudage-local/runtime-deps:10.0"), repository.Root, new Dictionary<string, string>
+        {
+            ["AWS_ACCESS_KEY_ID"] = "AKIAIOSFODNN7EXAMPLE",
+            ["AWS_SECRET_ACCESS_KEY"] = "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",
+            ["AWS_EC2_METADATA_DISABLED"] = "true",
+            ["GITHUB_ACTIONS"] = "true",
+            ["GITHUB_STEP_SUMMARY"] = summary,
+            ["NO_COLOR"] = "1",
+        }, timeoutSeconds: 600);
+
+    private async Task<HttpStatusCode> TagListStatus(string imageRepository)
+    {
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"AWS:{PipelineServers.EcrPassword}")));
+        using var response = await http.GetAsync($"http://127.0.0.1:{servers.RegistryPort}/v2/{imageRepository}/tags/list");
+        return response.StatusCode;
+    }
+
+    /// <summary>
+    /// Validate is declared after PushEcr, so without DockerBuild's After(Test, Validate) the image would be built and
+    /// pushed before the broken manifest fails the run. The same repository, repaired, pushes: the gate is what stopped it.
+    /// </summary>
+    [IntegrationFact(Needs.Docker | Needs.Registry | Needs.Htpasswd | Needs.Moto)]
+    public async Task A_failing_gate_pushes_nothing_and_the_repaired_run_pushes_and_summarises_the_image()
+    {
+        ProcessHelper.Run("bash", "scripts/make-local-base-image.sh cloudage-local/runtime-deps:10.0", Root);
+        using var repository = new GateRepository(Root);
+        var context = Path.Combine(repository.Root, "artifacts", "publish", "app");
+        Directory.CreateDirectory(context);
+        File.WriteAllText(Path.Combine(context, "Dockerfile"), "ARG BASE_IMAGE=cloudage-local/runtime-deps:10.0\nFROM ${BASE_IMAGE}\nCOPY hello.txt /hello.txt\n");
+        File.WriteAllText(Path.Combine(context, "hello.txt"), "gate test\n");
+        var imageRepository = "cloudage-gate-" + Guid.NewGuid().ToString("N")[..8];
+        var summary = Path.Combine(repository.Root, "summary.md");
+        var deployment = Path.Combine(repository.Root, "k8s", "deployment.yaml");
+        var good = File.ReadAllText(deployment);
+        repository.BreakDeployment();
+
+        var failed = RunCi(repository, imageRepository, summary);
+        var afterFailure = await TagListStatus(imageRepository);
+        File.WriteAllText(deployment, good);
+        var repaired = RunCi(repository, imageRepository, summary);
+        var afterRepair = await TagListStatus(imageRepository);
+
+        Assert.True(afterFailure == HttpStatusCode.NotFound, "The registry holds the image of a failed gate:\n" + failed.Output);
+        Assert.True(failed.ExitCode == 1, failed.Output);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(failed.Output, @"(?m)^Validate\s+Failed"), failed.Output);
+        Assert.Matches(@"(?m)^DockerBuild\s+NotRun", failed.Output);
+        Assert.Matches(@"(?m)^PushEcr\s+NotRun", failed.Output);
+        Assert.Contains(RunnerCommandReader.Read(failed.Output), c => c.Name == "error" && c.Property("file") == "k8s/deployment.yaml");
+        Assert.True(repaired.ExitCode == 0, repaired.Output);
+        Assert.Equal(HttpStatusCode.OK, afterRepair);
+        var markdown = File.ReadAllText(summary);
+        Assert.Contains($"- `image-uri`: `127.0.0.1:{servers.RegistryPort}/{imageRepository}`", markdown);
+        Assert.Matches(@"- `image-digest`: `sha256:[0-9a-f]{64}`", markdown);
+        Assert.Contains("- `scan-result`: `not scanned (--scanner none)`", markdown);
+    }
+}

@@ -1,0 +1,141 @@
+namespace CloudAge.Testing;
+
+/// <summary>A workflow command as the GitHub runner processed it, with the 1-based number of the output line it came from.</summary>
+public sealed record RunnerCommand(string Name, IReadOnlyDictionary<string, string> Properties, string Data, int Line)
+{
+    public string? Property(string key) => Properties.TryGetValue(key, out var value) ? value : null;
+    public override string ToString() => $"{Line}: {Name} {string.Join(',', Properties.Select(p => p.Key + "=" + p.Value))} :: {Data}";
+}
+
+/// <summary>
+/// Reads a step's output the way the GitHub runner does, ported line by line from actions/runner (commit 258d6c8):
+/// src/Runner.Sdk/ProcessInvoker.cs (lines via StreamReader.ReadLine), src/Runner.Worker/Handlers/OutputManager.cs
+/// (only lines holding "##[" or "::" are offered), src/Runner.Worker/ActionCommandManager.cs (registered commands,
+/// stop-commands and its resume token) and src/Runner.Common/ActionCommand.cs (TryParseV2, then the legacy TryParse;
+/// unescaping). Independent of the engine's writer on purpose: it is the yardstick that writer is measured with.
+/// </summary>
+public static class RunnerCommandReader
+{
+    private const string StopCommand = "stop-commands";
+    private const string Prefix = "##[";
+    private const string CommandKey = "::";
+
+    // ActionCommandManager registers stop-commands and every IActionCommandExtension (internal-set-repo-path only for plugins).
+    private static readonly string[] Extensions =
+    [
+        "add-mask", "add-matcher", "add-path", "debug", "echo", "endgroup", "error", "group", "notice",
+        "remove-matcher", "save-state", "set-env", "set-output", "warning",
+    ];
+
+    private static readonly (string Token, string Replacement)[] EscapeMappings = [(";", "%3B"), ("\r", "%0D"), ("\n", "%0A"), ("]", "%5D"), ("%", "%25")];
+    private static readonly (string Token, string Replacement)[] DataMappings = [("\r", "%0D"), ("\n", "%0A"), ("%", "%25")];
+    private static readonly (string Token, string Replacement)[] PropertyMappings = [("\r", "%0D"), ("\n", "%0A"), (":", "%3A"), (",", "%2C"), ("%", "%25")];
+
+    /// <summary>Every command the runner would process in this output, stop-commands and its resume included, in order.</summary>
+    public static IReadOnlyList<RunnerCommand> Read(string output)
+    {
+        var registered = new HashSet<string>([StopCommand, .. Extensions], StringComparer.OrdinalIgnoreCase);
+        var commands = new List<RunnerCommand>();
+        string? stopToken = null;
+        var lineNumber = 0;
+        using var reader = new StringReader(output);
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (string.IsNullOrEmpty(line) || (!line.Contains(Prefix, StringComparison.Ordinal) && !line.Contains(CommandKey, StringComparison.Ordinal)))
+                continue;
+            if (!TryParseV2(line, registered, lineNumber, out var command) && !TryParse(line, registered, lineNumber, out command))
+                continue;
+            if (stopToken is not null)
+            {
+                if (!string.Equals(command.Name, stopToken, StringComparison.OrdinalIgnoreCase))
+                    continue;
+                registered.Remove(stopToken);
+                stopToken = null;
+                commands.Add(command);
+                continue;
+            }
+            if (string.Equals(command.Name, StopCommand, StringComparison.OrdinalIgnoreCase))
+            {
+                // ValidateStopToken: an empty token or a command name fails the step (unless explicitly allowed).
+                if (command.Data.Length == 0 || registered.Contains(command.Data) || string.Equals(command.Data, "pause-logging", StringComparison.OrdinalIgnoreCase))
+                    throw new InvalidOperationException($"Line {lineNumber}: the runner refuses the stop-commands token '{command.Data}'.");
+                stopToken = command.Data;
+                registered.Add(stopToken);
+            }
+            commands.Add(command);
+        }
+        return commands;
+    }
+
+    private static bool TryParseV2(string message, HashSet<string> registered, int lineNumber, out RunnerCommand command)
+    {
+        command = null!;
+        message = message.TrimStart();
+        if (!message.StartsWith(CommandKey, StringComparison.Ordinal))
+            return false;
+        var endIndex = message.IndexOf(CommandKey, CommandKey.Length, StringComparison.Ordinal);
+        if (endIndex < 0)
+            return false;
+        var cmdInfo = message[CommandKey.Length..endIndex];
+        var spaceIndex = cmdInfo.IndexOf(' ', StringComparison.Ordinal);
+        var name = spaceIndex < 0 ? cmdInfo : cmdInfo[..spaceIndex];
+        if (!registered.Contains(name))
+            return false;
+        var properties = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (spaceIndex > 0)
+        {
+            foreach (var property in cmdInfo[(spaceIndex + 1)..].Trim().Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var pair = property.Split('=', 2, StringSplitOptions.RemoveEmptyEntries);
+                if (pair.Length == 2)
+                    properties[pair[0]] = Unescape(pair[1], PropertyMappings);
+            }
+        }
+        command = new RunnerCommand(name, properties, Unescape(message[(endIndex + CommandKey.Length)..], DataMappings), lineNumber);
+        return true;
+    }
+
+    private static bool TryParse(string message, HashSet<string> registered, int lineNumber, out RunnerCommand command)
+    {
+        command = null!;
+        var prefixIndex = message.IndexOf(Prefix, StringComparison.Ordinal);
+        if (prefixIndex < 0)
+            return false;
+        var rbIndex = message.IndexOf(']', prefixIndex);
+        if (rbIndex < 0)
+            return false;
+        var cmdIndex = prefixIndex + Prefix.Length;
+        var cmdInfo = message[cmdIndex..rbIndex];
+        var spaceIndex = cmdInfo.IndexOf(' ', StringComparison.Ordinal);
+        var name = spaceIndex < 0 ? cmdInfo : cmdInfo[..spaceIndex];
+        if (!registered.Contains(name))
+            return false;
+        var properties = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (spaceIndex > 0)
+        {
+            foreach (var property in cmdInfo[(spaceIndex + 1)..].Split(';', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var pair = property.Split('=', 2, StringSplitOptions.RemoveEmptyEntries);
+                if (pair.Length == 2)
+                    properties[pair[0]] = Unescape(pair[1], EscapeMappings);
+            }
+        }
+        command = new RunnerCommand(name, properties, Unescape(message[(rbIndex + 1)..], EscapeMappings), lineNumber);
+        return true;
+    }
+
+    private static string Unescape(string escaped, (string Token, string Replacement)[] mappings)
+    {
+        foreach (var (token, replacement) in mappings)
+            escaped = escaped.Replace(replacement, token, StringComparison.Ordinal);
+        return escaped;
+    }
+
+    /// <summary>The commands that matter to a reader: without the stop-commands fences and their resume tokens.</summary>
+    public static IReadOnlyList<RunnerCommand> Effective(IReadOnlyList<RunnerCommand> commands)
+    {
+        var tokens = commands.Where(c => c.Name == StopCommand).Select(c => c.Data).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return commands.Where(c => c.Name != StopCommand && !tokens.Contains(c.Name)).ToList();
+    }
+}

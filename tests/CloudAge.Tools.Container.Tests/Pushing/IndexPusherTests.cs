@@ -1,0 +1,140 @@
+using System.Text.Json;
+using CloudAge.Common.Secrets;
+using CloudAge.Testing;
+using CloudAge.Tools.Container.Building;
+using CloudAge.Tools.Container.Oci;
+using CloudAge.Tools.Container.Pushing;
+using CloudAge.Tools.Container.Registry;
+using CloudAge.Tools.Container.Tests.Fixtures;
+
+namespace CloudAge.Tools.Container.Tests.Pushing;
+
+/// <summary>
+/// Multi-platform pushes of images the real engine built for linux/amd64 and linux/arm64 (platform parameter), into a
+/// real distribution 2.8 registry with htpasswd auth; the registry's answers are read back with a plain HTTP client.
+/// </summary>
+public sealed class IndexPusherTests(PushFixture fixture) : IClassFixture<PushFixture>
+{
+    private const Needs Prerequisites = Needs.Docker | Needs.Registry | Needs.Htpasswd;
+    private readonly Log _log = new();
+
+    private static string Repository() => "cloudage-index-" + Guid.NewGuid().ToString("N")[..8];
+
+    private async Task<IndexPushResult> PushAsync(RegistryServer registry, string repository, IReadOnlyList<PlatformImage> images, string[] tags,
+        string? cacheDirectory = null, bool immutable = false, List<LayerProgress>? progress = null)
+    {
+        var credentials = new RegistryCredentials(RegistryServer.User, registry.Password);
+        using var client = new RegistryClient(registry.Address, credentials, new SecretMasker(), _log.Write, new RegistryClientOptions { Retry = PushFixture.FastRetries });
+        using var docker = DockerEngine.Connect(DockerCli.Endpoint);
+        return await new IndexPusher(docker, DockerCli.Endpoint, client, _log.Write).PushAsync(
+            new IndexPushRequest(images, registry.Address, repository, tags) { CacheDirectory = cacheDirectory, ImmutableTags = immutable },
+            new SyncProgressForTests<LayerProgress>(p => { lock (_log) progress?.Add(p); }));
+    }
+
+    private async Task<PlatformImage[]> TwoPlatformsAsync(PlatformImages images) =>
+    [
+        new(new OciPlatform("amd64", "linux"), await images.BuildAsync("amd64")),
+        new(new OciPlatform("arm64", "linux"), await images.BuildAsync("arm64")),
+    ];
+
+    [IntegrationFact(Prerequisites)]
+    public async Task The_index_lists_both_platforms_with_their_platform_fields_and_both_manifests_resolve()
+    {
+        var registry = await fixture.RegistryAsync();
+        var images = new PlatformImages(fixture.Docker);
+        var platforms = await TwoPlatformsAsync(images);
+        var repository = Repository();
+        using var cache = new TempDirectory();
+        var progress = new List<LayerProgress>();
+
+        var result = await PushAsync(registry, repository, platforms, ["1.0.0", "sha-0123abc"], cache.Path, progress: progress);
+
+        foreach (var tag in new[] { "1.0.0", "sha-0123abc" })
+        {
+            var (status, type, body) = await PlatformImages.GetAsync(registry, $"{repository}/manifests/{tag}");
+            Assert.Equal(200, status);
+            Assert.Equal(OciMediaTypes.ImageIndex, type);
+            Assert.Equal(result.Digest, OciDescriptor.Sha256(body));
+            using var index = JsonDocument.Parse(body);
+            Assert.Equal(OciMediaTypes.ImageIndex, index.RootElement.GetProperty("mediaType").GetString());
+            var manifests = index.RootElement.GetProperty("manifests").EnumerateArray().ToList();
+            Assert.Equal(2, manifests.Count);
+            Assert.Equal(["linux/amd64", "linux/arm64"], manifests.Select(m => $"{m.GetProperty("platform").GetProperty("os").GetString()}/{m.GetProperty("platform").GetProperty("architecture").GetString()}"));
+            Assert.All(manifests, m => Assert.Equal(OciMediaTypes.ImageManifest, m.GetProperty("mediaType").GetString()));
+        }
+        for (var i = 0; i < 2; i++)
+        {
+            var platform = result.Platforms[i];
+            var (status, type, body) = await PlatformImages.GetAsync(registry, $"{repository}/manifests/{platform.Digest}");
+            Assert.Equal(200, status);
+            Assert.Equal(OciMediaTypes.ImageManifest, type);
+            using var manifest = JsonDocument.Parse(body);
+            // The config pushed is the engine's own: its digest is the local image id, which names its architecture.
+            var config = manifest.RootElement.GetProperty("config").GetProperty("digest").GetString()!;
+            Assert.Equal(platforms[i].Image, config);
+            var (configStatus, _, configBody) = await PlatformImages.GetAsync(registry, $"{repository}/blobs/{config}");
+            Assert.Equal(200, configStatus);
+            using var configJson = JsonDocument.Parse(configBody);
+            Assert.Equal(platforms[i].Platform.Architecture, configJson.RootElement.GetProperty("architecture").GetString());
+            foreach (var layer in manifest.RootElement.GetProperty("layers").EnumerateArray())
+                Assert.Equal(200, (await PlatformImages.GetAsync(registry, $"{repository}/blobs/{layer.GetProperty("digest").GetString()}")).Status);
+        }
+        Assert.True(result.BytesUploaded > 2 * 64 * 1024, $"uploaded {result.BytesUploaded} bytes");
+        Assert.Contains(progress, p => p.Status == "Pushed" && p.Tag == "linux/arm64");
+        Assert.DoesNotContain(registry.Password, _log.Text, StringComparison.Ordinal);
+    }
+
+    [IntegrationFact(Prerequisites)]
+    public async Task A_repush_of_the_same_images_uploads_nothing_and_gives_the_same_index_digest_with_or_without_the_cache()
+    {
+        var registry = await fixture.RegistryAsync();
+        var platforms = await TwoPlatformsAsync(new PlatformImages(fixture.Docker));
+        var repository = Repository();
+        using var cache = new TempDirectory();
+
+        var first = await PushAsync(registry, repository, platforms, ["sha-0123abc"], cache.Path);
+        var cached = await PushAsync(registry, repository, platforms, ["sha-0123abc", "1.0.0"], cache.Path);
+        var uncached = await PushAsync(registry, repository, platforms, ["sha-0123abc"], cacheDirectory: null);
+
+        Assert.True(first.BytesUploaded > 0);
+        Assert.Equal(0, cached.BytesUploaded);
+        Assert.Equal(0, uncached.BytesUploaded);
+        Assert.Equal(first.Digest, cached.Digest);
+        Assert.Equal(first.Digest, uncached.Digest);
+        Assert.Equal(first.Platforms.Select(p => p.Digest), uncached.Platforms.Select(p => p.Digest));
+        Assert.Contains(_log.Lines, l => l.Contains("already points at this index", StringComparison.Ordinal));
+        Assert.Equal(first.Digest, OciDescriptor.Sha256((await PlatformImages.GetAsync(registry, $"{repository}/manifests/1.0.0")).Body));
+    }
+
+    [IntegrationFact(Prerequisites)]
+    public async Task An_image_of_another_platform_than_named_is_refused_before_anything_is_pushed()
+    {
+        var registry = await fixture.RegistryAsync();
+        var images = new PlatformImages(fixture.Docker);
+        var amd64 = await images.BuildAsync("amd64");
+        var repository = Repository();
+
+        var error = await Assert.ThrowsAsync<ContainerException>(() => PushAsync(registry, repository,
+            [new(new OciPlatform("amd64", "linux"), amd64), new(new OciPlatform("arm64", "linux"), amd64)], ["sha-0123abc"]));
+
+        Assert.Contains("given for linux/arm64 is a linux/amd64 image", error.Message, StringComparison.Ordinal);
+        Assert.Equal(404, (await PlatformImages.GetAsync(registry, $"{repository}/manifests/sha-0123abc")).Status);
+    }
+
+    [IntegrationFact(Prerequisites)]
+    public async Task On_an_immutable_repository_a_tag_on_another_index_is_a_conflict_and_latest_is_skipped()
+    {
+        var registry = await fixture.RegistryAsync();
+        var images = new PlatformImages(fixture.Docker);
+        var repository = Repository();
+        await PushAsync(registry, repository, await TwoPlatformsAsync(images), ["1.0.0", "latest"]);
+        var other = await TwoPlatformsAsync(images);
+
+        var error = await Assert.ThrowsAsync<ContainerException>(() => PushAsync(registry, repository, other, ["1.0.0"], immutable: true));
+        var skipped = await PushAsync(registry, repository, other, ["sha-4567def", "latest"], immutable: true);
+
+        Assert.Contains("already points at", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["latest"], skipped.SkippedTags);
+        Assert.Equal(["sha-4567def"], skipped.Tags);
+    }
+}
