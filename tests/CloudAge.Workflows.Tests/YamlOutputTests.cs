@@ -49,7 +49,10 @@ public class YamlOutputTests
 
         Assert.Equal("completed", ((YamlScalarNode)((YamlSequenceNode)At(deploy, "on", "workflow_run", "types"))[0]).Value);
         Assert.Equal("false", ((YamlScalarNode)At(deploy, "concurrency", "cancel-in-progress")).Value);
-        Assert.Equal("github.event.workflow_run.conclusion == 'success'", ((YamlScalarNode)At(deploy, "jobs", "release", "if")).Value);
+        Assert.Equal(
+            "github.event.workflow_run.conclusion == 'success' && github.event.workflow_run.event == 'push' && " +
+            "github.event.workflow_run.head_repository.full_name == github.repository && github.event.workflow_run.head_branch == github.event.repository.default_branch",
+            ((YamlScalarNode)At(deploy, "jobs", "release", "if")).Value);
         var cache = ((YamlSequenceNode)At(deploy, "jobs", "release", "steps"))[2];
         Assert.Equal("~/.nuget/packages\n.nuke/temp\n", ((YamlScalarNode)At(cache, "with", "path")).Value);
     }
