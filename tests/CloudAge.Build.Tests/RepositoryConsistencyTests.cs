@@ -69,7 +69,7 @@ public sealed partial class RepositoryConsistencyTests
         var drift = WorkflowDrift.Check(Root, generated);
 
         Assert.True(drift.Count == 0, WorkflowDrift.Describe(drift, "build/Build.CI.GitHubActions.cs"));
-        Assert.Equal([".github/workflows/build-and-push.yml", ".github/workflows/deploy.yml"], generated.Select(f => f.RelativePath));
+        Assert.Equal([".github/workflows/build-and-push.yml", ".github/workflows/deploy.yml", ".github/workflows/pull-request.yml"], generated.Select(f => f.RelativePath));
         Assert.All(generated, f => Assert.Contains("from build/Build.CI.GitHubActions.cs; do not edit.", f.Content));
     }
 

@@ -66,7 +66,8 @@ public partial class CloudAgeWorkflowTests
         var workflow = Workflow("build-and-push");
         var steps = Steps("build-and-push", "build");
 
-        Assert.Equal("./build.sh Test Validate PushEcr", Text(steps[^1], "run"));
+        // The real class passes --platforms; the copy this test once ran on did not, and nothing noticed.
+        Assert.Equal("./build.sh Test Validate PushEcr --platforms linux/amd64,linux/arm64", Text(steps[^1], "run"));
         Assert.Contains(steps, s => Has(s, "run") && Text(s, "run") == "scripts/ci/prepare-test-runner.sh");
         Assert.Equal("build-and-push", Text(workflow, "concurrency", "group"));
         Assert.Equal("false", Text(workflow, "concurrency", "cancel-in-progress"));
