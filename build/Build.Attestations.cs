@@ -45,7 +45,7 @@ public sealed partial class Build
 
     async Task PushImage(CancellationToken cancellationToken)
     {
-        var (registry, credentials, immutable) = await RegistryLogin(cancellationToken);
+        var (registry, credentials, immutable) = await RegistryProvider().LoginAsync(Repository, TagMutability, cancellationToken);
         using var registryClient = new RegistryClient(registry, credentials, Secrets, Log.Information);
         using var docker = DockerEngine.Connect(DockerEndpoint);
         var interactive = IsLocalBuild && EnvironmentVariables.ContainsKey("TERM");
@@ -55,9 +55,9 @@ public sealed partial class Build
         {
             // One platform: the engine's own push, as before (a plain manifest, no index).
             var pusher = new ImagePusher(docker, DockerEndpoint, registryClient, Secrets, Log.Information);
-            var request = new PushRequest(PlatformImage(TargetPlatforms[0]), registry, EcrRepository, ImageTagSet.Tags) { Credentials = credentials, ImmutableTags = immutable };
+            var request = new PushRequest(PlatformImage(TargetPlatforms[0]), registry, Repository, ImageTagSet.Tags) { Credentials = credentials, ImmutableTags = immutable };
             result = await PushProgress.Run(interactive, progress => pusher.PushAsync(request, progress, cancellationToken));
-            var manifest = await registryClient.GetManifestAsync(EcrRepository, result.Digest, cancellationToken)
+            var manifest = await registryClient.GetManifestAsync(Repository, result.Digest, cancellationToken)
                 ?? throw new ContainerException($"Registry {registry} does not hold {result.ImageUri}@{result.Digest} right after pushing it; push again.");
             subject = new OciDescriptor(manifest.MediaType, manifest.Digest, manifest.Content.Length);
             _pushedPlatforms = [new PushedPlatform(TargetPlatforms[0].Platform, result.Digest, request.Image)];
@@ -65,7 +65,7 @@ public sealed partial class Build
         else
         {
             var pusher = new IndexPusher(docker, DockerEndpoint, registryClient, Log.Information);
-            var request = new IndexPushRequest(TargetPlatforms.Select(p => new PlatformImage(p.Platform, PlatformImage(p))).ToList(), registry, EcrRepository, ImageTagSet.Tags)
+            var request = new IndexPushRequest(TargetPlatforms.Select(p => new PlatformImage(p.Platform, PlatformImage(p))).ToList(), registry, Repository, ImageTagSet.Tags)
             {
                 ImmutableTags = immutable,
                 CacheDirectory = PushCacheDirectory,
@@ -107,7 +107,7 @@ public sealed partial class Build
         {
             var sbom = Tools.Container.Attestations.Sbom.MakeReproducible(File.ReadAllBytes(SbomFile), result.Digest, CommitTime);
             AtomicFile.Write(ArtifactsDirectory / "sbom" / "attached.cdx.json", System.Text.Encoding.UTF8.GetString(sbom));
-            var attached = await referrers.AttachAsync(EcrRepository, subject, OciMediaTypes.CycloneDxJson, sbom, "cloudage.cdx.json", created, cancellationToken);
+            var attached = await referrers.AttachAsync(Repository, subject, OciMediaTypes.CycloneDxJson, sbom, "cloudage.cdx.json", created, cancellationToken);
             SetOutput("sbom-digest", attached.Manifest.Digest);
         }
         else
@@ -120,7 +120,7 @@ public sealed partial class Build
             Platforms = TargetPlatforms.Select(p => p.Platform.ToString()).ToList(),
         });
         AtomicFile.Write(ArtifactsDirectory / "provenance.intoto.json", System.Text.Encoding.UTF8.GetString(provenance));
-        var statement = await referrers.AttachAsync(EcrRepository, subject, OciMediaTypes.InTotoJson, provenance, "provenance.intoto.json", created, cancellationToken);
+        var statement = await referrers.AttachAsync(Repository, subject, OciMediaTypes.InTotoJson, provenance, "provenance.intoto.json", created, cancellationToken);
         SetOutput("provenance-digest", statement.Manifest.Digest);
     }
 

@@ -22,7 +22,7 @@ public sealed partial class Build
     ImageTagSet? _imageTags;
     ImageTagSet ImageTagSet => _imageTags ??= ImageTags.Compute(Git, ExtraTags);
     string ShaTag => ImageTagSet.Tags.First(t => t.StartsWith("sha-", StringComparison.Ordinal));
-    string LocalImage => $"{EcrRepository}:{ShaTag}";
+    string LocalImage => $"{Repository}:{ShaTag}";
     Uri DockerEndpoint => DockerHost ?? DockerEngine.DefaultEndpoint;
 
     Target DockerBuild => _ => _

@@ -180,10 +180,10 @@ public sealed partial class Build
         if (ImageRepository is not null)
             return ImageRepository;
         if (Registry is not null)
-            return $"{Registry}/{EcrRepository}";
+            return $"{Registry}/{Repository}";
         // The manifests already name the repository (the user set the account and region once): parse them and take the
         // image of the container named cloudage (else the one image of the ECR repository).
-        return ImageEditor.FindRepository(ManifestFiles.Read(RootDirectory, "k8s"), "cloudage", EcrRepository);
+        return ImageEditor.FindRepository(ManifestFiles.Read(RootDirectory, "k8s"), "cloudage", Repository);
     }
 
     async Task<IKubernetes> ConnectCluster(CancellationToken cancellationToken)

@@ -58,7 +58,7 @@ public sealed partial class Build
     static string HostArchitecture => RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "arm64" : "amd64";
 
     /// <summary>Each platform's local image, e.g. cloudage:sha-0123abc-arm64.</summary>
-    string PlatformImage(BuildPlatform platform) => $"{EcrRepository}:{ShaTag}-{platform.Architecture}";
+    string PlatformImage(BuildPlatform platform) => $"{Repository}:{ShaTag}-{platform.Architecture}";
 
     DateTimeOffset? _commitTime;
 
@@ -89,7 +89,7 @@ public sealed partial class Build
         {
             var references = new List<string> { PlatformImage(platform) };
             if (platform == PrimaryPlatform)
-                references.InsertRange(0, ImageTagSet.Tags.Select(t => $"{EcrRepository}:{t}"));
+                references.InsertRange(0, ImageTagSet.Tags.Select(t => $"{Repository}:{t}"));
             var request = new ImageBuildRequest(PublishDirectory(platform), references, metadata)
             {
                 BaseImage = await BaseImageFor(docker, platform, cancellationToken),

@@ -51,13 +51,13 @@ public sealed partial class Build
                 var image = EcrImageId.ByDigest(digest);
                 try
                 {
-                    await ecr.StartImageScanAsync(EcrRepository, image, cancellationToken);
+                    await ecr.StartImageScanAsync(Repository, image, cancellationToken);
                 }
                 catch (EcrException e) when (e.Type is "LimitExceededException")
                 {
                     Log.Information("ECR already scanned this image in the last 24 hours (or scan-on-push did); reading those findings.");
                 }
-                var scan = await ecr.WaitForScanAsync(EcrRepository, image, ScanTimeout, status => Log.Information($"ECR scan of {digest[..19]}: {status.Status}"), cancellationToken);
+                var scan = await ecr.WaitForScanAsync(Repository, image, ScanTimeout, status => Log.Information($"ECR scan of {digest[..19]}: {status.Status}"), cancellationToken);
                 findings.AddRange(scan.Findings.Select(f => new VulnerabilityFinding(f.Name, f.PackageName ?? "?", f.PackageVersion ?? "?", VulnerabilitySeverities.Parse(f.Severity), f.FixedInVersion, f.Description)));
             }
             await Gate("ecr", pushed.Reference(pushed.Tags[0]), findings.Distinct().ToList(), cancellationToken);
@@ -74,7 +74,7 @@ public sealed partial class Build
             return Scanner;
         if (new TrivyScanner(Processes).IsAvailableAsync().GetAwaiter().GetResult())
             return ScannerChoice.Trivy;
-        if (PushesToEcr)
+        if (RegistryIsEcr)
             return ScannerChoice.Ecr;
         if (ScanOptional)
         {

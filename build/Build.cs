@@ -10,6 +10,8 @@ public sealed partial class Build : BuildBase
 {
     public static int Main() => Execute<Build>(x => x.Compile);
 
+    public override string BuildName => "CloudAge build";
+
     [Parameter("Configuration to build: Debug or Release")]
     public Configuration Configuration { get; init; } = Configuration.Release;
 

@@ -40,6 +40,9 @@ public abstract class BuildBase
     public void ReportProblem(string file, int line, int column, string message) =>
         Log.Problem(file, line, column, message);
 
+    /// <summary>What the start-of-run banner calls this build; the engine knows no product, so a build names itself.</summary>
+    public virtual string BuildName => GetType().Name;
+
     /// <summary>The names of the build's targets, in declaration order (for generators that must check names).</summary>
     public IReadOnlyList<string> TargetNames => Planning.TargetFactory.TargetProperties(GetType()).Select(p => p.Name).ToList();
 

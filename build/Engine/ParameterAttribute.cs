@@ -10,6 +10,11 @@ public sealed class ParameterAttribute(string? description = null) : Attribute
     public string? Description { get; } = description;
     /// <summary>Splits one environment or file value into array items; whitespace when not set.</summary>
     public char Separator { get; init; }
+    /// <summary>
+    /// The name users know (flag, environment variable, parameters-file key) when it differs from the member's,
+    /// so a member can be renamed without breaking scripts; the member name when not set.
+    /// </summary>
+    public string? Name { get; init; }
 }
 
 /// <summary>A parameter whose value is never printed: not in logs, command lines, errors, the summary, --help or --dry-run.</summary>

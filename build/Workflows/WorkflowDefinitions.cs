@@ -6,7 +6,14 @@ namespace CloudAge.Workflows;
 public sealed record GeneratedFile(string RelativePath, string Content);
 
 /// <summary>What the build offers a workflow: its target names and its parameter names (null skips parameter checks).</summary>
-public sealed record BuildSurface(IReadOnlyCollection<string> TargetNames, IReadOnlyCollection<string>? ParameterNames = null);
+public sealed record BuildSurface(IReadOnlyCollection<string> TargetNames, IReadOnlyCollection<string>? ParameterNames = null)
+{
+    /// <summary>Where the attributes are written, as the header of each file and every error name it (the build
+    /// passes the file that holds them); this project knows no build's layout.</summary>
+    public string Source { get; init; } = DefaultSource;
+
+    public const string DefaultSource = "the build's GitHubWorkflow attributes";
+}
 
 public enum ReferenceKind
 {
@@ -45,8 +52,8 @@ public sealed record WorkflowDefinitions(
 /// <summary>Attributes that describe no valid workflow; the message lists every problem at once.</summary>
 public sealed class WorkflowDefinitionException : CloudAge.Common.Errors.ToolException
 {
-    public WorkflowDefinitionException(IReadOnlyList<string> problems)
-        : base(Format(problems)) => Problems = problems;
+    public WorkflowDefinitionException(IReadOnlyList<string> problems, string source = BuildSurface.DefaultSource)
+        : base(Format(problems, source)) => Problems = problems;
 
     public WorkflowDefinitionException() : this([]) { }
     public WorkflowDefinitionException(string message) : base(message) => Problems = [message];
@@ -54,7 +61,7 @@ public sealed class WorkflowDefinitionException : CloudAge.Common.Errors.ToolExc
 
     public IReadOnlyList<string> Problems { get; } = [];
 
-    private static string Format(IReadOnlyList<string> problems) =>
+    private static string Format(IReadOnlyList<string> problems, string source) =>
         $"The GitHub workflow attributes describe no valid workflow ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}); " +
-        "fix them in build/Build.CI.GitHubActions.cs:" + string.Concat(problems.Select(p => Environment.NewLine + "  - " + p));
+        $"fix them in {source}:" + string.Concat(problems.Select(p => Environment.NewLine + "  - " + p));
 }

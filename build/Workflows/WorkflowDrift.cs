@@ -45,12 +45,12 @@ public static class WorkflowDrift
     }
 
     /// <summary>What to print when the check fails: each file, its kind and diff, then how to fix it.</summary>
-    public static string Describe(IReadOnlyList<WorkflowDriftFinding> findings)
+    public static string Describe(IReadOnlyList<WorkflowDriftFinding> findings, string source = BuildSurface.DefaultSource)
     {
         ArgumentNullException.ThrowIfNull(findings);
         if (findings.Count == 0)
             return "The committed workflow files match the attributes.";
-        var text = new StringBuilder($"{findings.Count} workflow file(s) differ from what build/Build.CI.GitHubActions.cs generates:\n");
+        var text = new StringBuilder($"{findings.Count} workflow file(s) differ from what {source} generates:\n");
         foreach (var finding in findings)
         {
             var what = finding.Kind switch

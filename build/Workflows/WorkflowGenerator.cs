@@ -22,7 +22,7 @@ public static class WorkflowGenerator
         ArgumentNullException.ThrowIfNull(surface);
         var problems = WorkflowValidator.Validate(definitions, surface);
         if (problems.Count > 0)
-            throw new WorkflowDefinitionException(problems);
+            throw new WorkflowDefinitionException(problems, surface.Source);
         return definitions.Workflows
             .OrderBy(w => w.Name, StringComparer.Ordinal)
             .Select(w => new GeneratedFile(
@@ -30,7 +30,7 @@ public static class WorkflowGenerator
                 WorkflowBuilder.Build(
                     w,
                     definitions.Jobs.Where(j => j.Workflow == w.Name).ToList(),
-                    definitions.Inputs.Where(i => i.Workflow == w.Name).ToList()).Write()))
+                    definitions.Inputs.Where(i => i.Workflow == w.Name).ToList()).Write(surface.Source)))
             .ToList();
     }
 

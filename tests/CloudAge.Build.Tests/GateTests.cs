@@ -51,8 +51,8 @@ public sealed class GateTests(PipelineServers servers) : IClassFixture<PipelineS
     private (int ExitCode, string Output) RunCi(GateRepository repository, string imageRepository, string summary) =>
         ProcessHelper.Run("dotnet", string.Join(' ', BuildProgram(),
             "Test", "Validate", "PushEcr", "--root", repository.Root, "--no-logo",
-            // Restore, Compile, Test and Publish of the real solution are the test run's own job; the image context is prepared here.
-            "--skip", "Restore", "Compile", "Test", "Publish",
+            // Restore, Compile, Test, Publish and Sbom of the real solution are the test run's own job; the image context (one platform) is prepared here.
+            "--skip", "Restore", "Compile", "Test", "Publish", "Sbom", "--platforms", "linux/amd64",
             "--registry", $"127.0.0.1:{servers.RegistryPort}", "--ecr-endpoint", $"http://127.0.0.1:{servers.MotoPort}",
             "--aws-region", "us-east-1", "--ecr-repository", imageRepository, "--scanner", "none",
             "--base-image", "cloudage-local/runtime-deps:10.0"), repository.Root, new Dictionary<string, string>
@@ -82,7 +82,7 @@ public sealed class GateTests(PipelineServers servers) : IClassFixture<PipelineS
     {
         ProcessHelper.Run("bash", "scripts/make-local-base-image.sh cloudage-local/runtime-deps:10.0", Root);
         using var repository = new GateRepository(Root);
-        var context = Path.Combine(repository.Root, "artifacts", "publish", "app");
+        var context = Path.Combine(repository.Root, "artifacts", "publish", "linux-x64");
         Directory.CreateDirectory(context);
         File.WriteAllText(Path.Combine(context, "Dockerfile"), "ARG BASE_IMAGE=cloudage-local/runtime-deps:10.0\nFROM ${BASE_IMAGE}\nCOPY hello.txt /hello.txt\n");
         File.WriteAllText(Path.Combine(context, "hello.txt"), "gate test\n");

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using CloudAge.Engine.Execution;
 using CloudAge.Engine.Parameters;
 using CloudAge.Testing;
+using CloudAge.Build.Tests.Fixtures;
 using CloudAge.Workflows;
 
 namespace CloudAge.Build.Tests;
@@ -59,15 +60,17 @@ public sealed partial class RepositoryConsistencyTests
         }
     }
 
-    private static IReadOnlyList<GeneratedFile> Generated() =>
-        WorkflowGenerator.Generate(typeof(Build), new BuildSurface(TheBuild.TargetNames, ParameterDescriptor.For(typeof(Build)).Select(p => p.CommandLineName).ToList()));
-
+    // CloudAge's own workflow attributes are tested here, once, on the real class; the generator's tests in
+    // tests/CloudAge.Workflows.Tests work on a sample of their own.
     [Fact]
     public void The_committed_workflows_are_what_the_attributes_generate()
     {
-        var drift = WorkflowDrift.Check(Root, Generated());
+        var generated = TheBuild.GeneratedWorkflows();
+        var drift = WorkflowDrift.Check(Root, generated);
 
-        Assert.True(drift.Count == 0, WorkflowDrift.Describe(drift));
+        Assert.True(drift.Count == 0, WorkflowDrift.Describe(drift, "build/Build.CI.GitHubActions.cs"));
+        Assert.Equal([".github/workflows/build-and-push.yml", ".github/workflows/deploy.yml", ".github/workflows/pull-request.yml"], generated.Select(f => f.RelativePath));
+        Assert.All(generated, f => Assert.Contains("from build/Build.CI.GitHubActions.cs; do not edit.", f.Content));
     }
 
     [Fact]
@@ -85,14 +88,28 @@ public sealed partial class RepositoryConsistencyTests
     }
 
     [Fact]
-    public void The_secrets_doc_names_every_secret_and_variable_the_real_workflows_read()
+    public void The_secrets_doc_table_lists_exactly_what_the_real_workflows_read()
     {
-        var doc = File.ReadAllText(Path.Combine(Root, "docs", "github-secrets.md"));
+        var referenced = WorkflowGenerator.ReferencedSecretsAndVariables(WorkflowDefinitions.FromType(typeof(Build)));
 
-        var missing = WorkflowGenerator.ReferencedSecretsAndVariables(WorkflowDefinitions.FromType(typeof(Build)))
-            .Where(r => !doc.Contains($"`{r.Name}`", StringComparison.Ordinal)).Select(r => r.Name).ToList();
+        var documented = SecretsDoc.ReadTable(File.ReadAllText(SecretsDoc.Path));
 
-        Assert.Empty(missing);
+        var missing = referenced.Select(SecretsDoc.Describe).Except(documented.Select(SecretsDoc.Describe)).ToList();
+        var extra = documented.Select(SecretsDoc.Describe).Except(referenced.Select(SecretsDoc.Describe)).ToList();
+        Assert.True(missing.Count + extra.Count == 0,
+            $"docs/github-secrets.md is out of date.\nAdd rows for: {string.Join("; ", missing)}\nRemove or fix rows for: {string.Join("; ", extra)}");
+        Assert.Equal(documented.Count, documented.Select(d => (d.Name, d.Where)).Distinct().Count());
+    }
+
+    [Fact]
+    public void Deploy_is_never_started_by_a_push_and_argocd_or_docs_changes_start_no_build()
+    {
+        var deploy = WorkflowDefinitions.FromType(typeof(Build)).Workflows.Single(w => w.Name == "deploy");
+        var buildAndPush = WorkflowDefinitions.FromType(typeof(Build)).Workflows.Single(w => w.Name == "build-and-push");
+
+        Assert.False(TriggerCheck.OnPush(deploy, new SimulatedPush("main", ["app/Program.cs"], "change")).Triggers);
+        var argoOnly = TriggerCheck.OnPush(buildAndPush, new SimulatedPush("main", ["argocd/application.yaml", "docs/eks-setup.md"], "docs"));
+        Assert.False(argoOnly.Triggers, argoOnly.Reason);
     }
 
     [GeneratedRegex("`([^`]+)`")]

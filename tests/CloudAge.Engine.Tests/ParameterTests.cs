@@ -123,4 +123,34 @@ public sealed class ParameterTests : IDisposable
         Assert.Equal(2, exitCode);
         Assert.Matches(@"parameters\.json:3:\d+: not valid JSON", output);
     }
+
+    [Fact]
+    public void A_renamed_member_keeps_the_name_users_know_in_every_source()
+    {
+        _harness.WriteParameters("parameters.json", """{ "OldRepository": "from-file" }""");
+        var fromFile = new RenamedParameterBuild();
+        Assert.Equal(0, _harness.Run(fromFile, ["Default"], ["--no-logo", "--verbosity", "quiet"]).ExitCode);
+        Assert.Equal("from-file", fromFile.Repository);
+
+        _harness.Environment["OLD_REPOSITORY"] = "from-env";
+        var fromEnvironment = new RenamedParameterBuild();
+        Assert.Equal(0, _harness.Run(fromEnvironment, ["Default"], ["--no-logo", "--verbosity", "quiet"]).ExitCode);
+        Assert.Equal("from-env", fromEnvironment.Repository);
+
+        var fromFlag = new RenamedParameterBuild();
+        Assert.Equal(0, _harness.Run(fromFlag, ["Default"], ["--old-repository", "from-flag", "--no-logo", "--verbosity", "quiet"]).ExitCode);
+        Assert.Equal("from-flag", fromFlag.Repository);
+
+        // The member's own name is not a second spelling.
+        var (exitCode, output) = _harness.Run(new RenamedParameterBuild(), ["Default"], ["--repository", "x", "--no-logo"]);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--repository", output);
+    }
+
+    private sealed class RenamedParameterBuild : RecordingBuild
+    {
+        [Parameter("Repository", Name = "OldRepository")] public string Repository { get; init; } = "default";
+
+        Target Default => _ => _.Executes(() => Record(nameof(Default)));
+    }
 }

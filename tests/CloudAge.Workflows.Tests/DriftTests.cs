@@ -4,15 +4,15 @@ namespace CloudAge.Workflows.Tests;
 
 public class DriftTests
 {
-    private static readonly IReadOnlyList<GeneratedFile> Generated = WorkflowGenerator.Generate(typeof(Build), Build.Surface);
-    private const string BuildAndPush = ".github/workflows/build-and-push.yml";
+    private static readonly IReadOnlyList<GeneratedFile> Generated = WorkflowGenerator.Generate(typeof(SampleBuild), SampleBuild.Surface);
+    private const string BuildAndPush = ".github/workflows/ci.yml";
 
     [Fact]
     public void A_hand_edited_workflow_is_reported_with_a_diff_and_passes_after_regeneration()
     {
         using var repo = new TempDirectory();
         WorkflowFiles.Write(repo.Path, Generated, _ => { });
-        repo.Write(BuildAndPush, repo.Read(BuildAndPush).Replace("timeout-minutes: 45", "timeout-minutes: 90", StringComparison.Ordinal));
+        repo.Write(BuildAndPush, repo.Read(BuildAndPush).Replace("timeout-minutes: 20", "timeout-minutes: 90", StringComparison.Ordinal));
 
         var drift = WorkflowDrift.Check(repo.Path, Generated);
         var written = WorkflowFiles.Write(repo.Path, Generated, _ => { });
@@ -20,7 +20,7 @@ public class DriftTests
 
         var finding = Assert.Single(drift);
         Assert.Equal((BuildAndPush, DriftKind.Modified), (finding.RelativePath, finding.Kind));
-        Assert.Contains("-    timeout-minutes: 90\n+    timeout-minutes: 45\n", finding.Diff);
+        Assert.Contains("-    timeout-minutes: 90\n+    timeout-minutes: 20\n", finding.Diff);
         Assert.StartsWith($"--- {BuildAndPush} (committed)\n+++ {BuildAndPush} (generated)\n@@ -", finding.Diff);
         Assert.Contains("Run ./build.sh GenerateWorkflows and commit the result", WorkflowDrift.Describe(drift));
         Assert.Equal([BuildAndPush], written);
@@ -34,8 +34,8 @@ public class DriftTests
 
         var drift = WorkflowDrift.Check(repo.Path, Generated);
 
-        Assert.Equal([DriftKind.Missing, DriftKind.Missing, DriftKind.Missing], drift.Select(d => d.Kind));
-        Assert.Contains("+name: deploy\n", drift[1].Diff);
+        Assert.Equal([DriftKind.Missing, DriftKind.Missing], drift.Select(d => d.Kind));
+        Assert.Contains("+name: release\n", drift[1].Diff);
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public class DriftTests
     {
         using var repo = new TempDirectory();
         WorkflowFiles.Write(repo.Path, Generated, _ => { });
-        repo.Write(".github/workflows/old.yml", Generated[0].Content.Replace("name: build-and-push", "name: old", StringComparison.Ordinal));
+        repo.Write(".github/workflows/old.yml", Generated[0].Content.Replace("name: ci", "name: old", StringComparison.Ordinal));
         repo.Write(".github/workflows/hand-written.yml", "name: hand-written\non: push\n");
 
         var drift = WorkflowDrift.Check(repo.Path, Generated);

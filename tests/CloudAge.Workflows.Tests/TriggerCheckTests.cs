@@ -5,14 +5,15 @@ namespace CloudAge.Workflows.Tests;
 
 public class TriggerCheckTests
 {
+    // The sample's push workflow ignores deploy/**; its release runs after it (workflow_run), like a build and a deploy.
     private static readonly GitHubWorkflowAttribute BuildAndPush =
-        WorkflowDefinitions.FromType(typeof(Build)).Workflows.Single(w => w.Name == "build-and-push");
+        WorkflowDefinitions.FromType(typeof(SampleBuild)).Workflows.Single(w => w.Name == "ci");
 
     private static readonly GitHubWorkflowAttribute Deploy =
-        WorkflowDefinitions.FromType(typeof(Build)).Workflows.Single(w => w.Name == "deploy");
+        WorkflowDefinitions.FromType(typeof(SampleBuild)).Workflows.Single(w => w.Name == "release");
 
-    // What BumpTag commits: the image line of the deployment manifest, with [skip ci] in the message.
-    private static readonly SimulatedPush TagBump = new("main", ["k8s/deployment.yaml"],
+    // What a tag bump commits: the image line of a deployment manifest, with [skip ci] in the message.
+    private static readonly SimulatedPush TagBump = new("main", ["deploy/app.yaml"],
         "Deploy 123456789012.dkr.ecr.eu-west-1.amazonaws.com/cloudage:sha-1a2b3c4 [skip ci]");
 
     [Fact]
@@ -29,13 +30,13 @@ public class TriggerCheckTests
         var decision = TriggerCheck.OnPush(BuildAndPush, TagBump with { CommitMessage = "Deploy sha-1a2b3c4" });
 
         Assert.False(decision.Triggers);
-        Assert.Equal("Every changed path matches paths-ignore [k8s/**, argocd/**, docs/**, **/*.md].", decision.Reason);
+        Assert.Equal("Every changed path matches paths-ignore [deploy/**, **/*.md].", decision.Reason);
     }
 
     [Fact]
     public void The_skip_marker_alone_stops_a_build_that_changes_app_code()
     {
-        var decision = TriggerCheck.OnPush(BuildAndPush, TagBump with { ChangedPaths = ["k8s/deployment.yaml", "app/Program.cs"] });
+        var decision = TriggerCheck.OnPush(BuildAndPush, TagBump with { ChangedPaths = ["deploy/app.yaml", "app/Program.cs"] });
 
         Assert.False(decision.Triggers);
         Assert.Equal("The commit message contains '[skip ci]', which skips push runs.", decision.Reason);
@@ -47,7 +48,7 @@ public class TriggerCheckTests
         var decision = TriggerCheck.OnPush(BuildAndPush, new("main", ["app/Program.cs", "README.md"], "Answer /healthz faster"));
 
         Assert.True(decision.Triggers, decision.Reason);
-        Assert.Equal("'app/Program.cs' is not ignored by paths-ignore [k8s/**, argocd/**, docs/**, **/*.md].", decision.Reason);
+        Assert.Equal("'app/Program.cs' is not ignored by paths-ignore [deploy/**, **/*.md].", decision.Reason);
     }
 
     [Fact]

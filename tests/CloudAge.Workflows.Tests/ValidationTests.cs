@@ -4,7 +4,13 @@ namespace CloudAge.Workflows.Tests;
 
 public class ValidationTests
 {
-    private static readonly BuildSurface Surface = Build.Surface;
+    // Names shaped like CloudAge's, so did-you-mean has near misses to find; no workflow attributes come with them.
+    private static readonly BuildSurface Surface = new(
+        ["Clean", "Restore", "Compile", "Test", "Publish", "DockerBuild", "Scan", "PushEcr", "BumpTag", "ArgoSync", "GetUrl", "Deploy", "Validate", "GenerateWorkflows"],
+        ["Configuration", "DefaultBranch", "Commit", "EcrRepository", "EksClusterName", "ArgoCdServer", "ArgoCdAuthToken"])
+    {
+        Source = "build/Build.CI.GitHubActions.cs",
+    };
 
     private static WorkflowDefinitionException Fails(WorkflowDefinitions definitions) =>
         Assert.Throws<WorkflowDefinitionException>(() => WorkflowGenerator.Generate(definitions, Surface));
@@ -41,6 +47,19 @@ public class ValidationTests
 
         Assert.Contains("Job 'build' of workflow 'build-and-push' invokes target 'PushErc', which does not exist. Did you mean 'PushEcr'? Available: ArgoSync, BumpTag, Clean,", error.Message);
         Assert.Contains("fix them in build/Build.CI.GitHubActions.cs", error.Message);
+    }
+
+    [Fact]
+    public void Errors_name_the_source_the_build_passes_in_and_no_file_of_their_own()
+    {
+        var error = Assert.Throws<WorkflowDefinitionException>(() => WorkflowGenerator.Generate(
+            new WorkflowDefinitions([Push("ci")], [Job("ci", "build", "Nope")], []), new BuildSurface(["Compile"]) { Source = "ci/Other.cs" }));
+        var unnamed = Assert.Throws<WorkflowDefinitionException>(() => WorkflowGenerator.Generate(
+            new WorkflowDefinitions([Push("ci")], [Job("ci", "build", "Nope")], []), new BuildSurface(["Compile"])));
+
+        Assert.Contains("fix them in ci/Other.cs:", error.Message);
+        Assert.Contains("fix them in the build's GitHubWorkflow attributes:", unnamed.Message);
+        Assert.DoesNotContain("Build.CI.GitHubActions", unnamed.Message);
     }
 
     [Fact]

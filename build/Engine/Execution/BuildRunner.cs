@@ -64,7 +64,7 @@ public static class BuildRunner
             if (options.DryRun)
                 DryRunWriter.Write(plan, parameters, build, console);
             if (!options.NoLogo && !options.DryRun)
-                console.WriteLine($"CloudAge build · {plan.Targets.Count(t => t.Status == TargetStatus.Scheduled)} of {plan.Targets.Count} targets to run · {host.Name}{(options.Parallel ? " · parallel" : string.Empty)}", Style.Dim);
+                console.WriteLine($"{build.BuildName} · {plan.Targets.Count(t => t.Status == TargetStatus.Scheduled)} of {plan.Targets.Count} targets to run · {host.Name}{(options.Parallel ? " · parallel" : string.Empty)}", Style.Dim);
             if (options.DryRun)
                 MarkDryRun(plan);
             return Execute(build, plan, options, host, console, context);

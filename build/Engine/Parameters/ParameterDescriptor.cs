@@ -10,7 +10,7 @@ public sealed class ParameterDescriptor
     private ParameterDescriptor(MemberInfo member, ParameterAttribute attribute)
     {
         _member = member;
-        Name = member.Name;
+        Name = attribute.Name ?? member.Name;
         Description = attribute.Description ?? string.Empty;
         Separator = attribute.Separator;
         IsSecret = member.GetCustomAttribute<SecretAttribute>() is not null;
@@ -69,8 +69,9 @@ public sealed class ParameterDescriptor
             if (member is not (PropertyInfo { CanWrite: true } or FieldInfo) || !member.IsDefined(typeof(ParameterAttribute), inherit: true))
                 continue;
             // GetMembers lists the most derived declaration first; a member hidden by a derived one of the same name is left out.
-            if (seen.Add(member.Name))
-                found.Add(new ParameterDescriptor(member, member.GetCustomAttribute<ParameterAttribute>()!));
+            var attribute = member.GetCustomAttribute<ParameterAttribute>()!;
+            if (seen.Add(attribute.Name ?? member.Name))
+                found.Add(new ParameterDescriptor(member, attribute));
         }
         found.Sort((a, b) => a._member.MetadataToken.CompareTo(b._member.MetadataToken));
         return found;

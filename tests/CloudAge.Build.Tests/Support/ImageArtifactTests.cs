@@ -21,7 +21,7 @@ public sealed class ImageArtifactTests : IDisposable
         Sample().Write(path);
 
         using var json = JsonDocument.Parse(File.ReadAllText(path));
-        Assert.Equal(["imageUri", "digest", "tags", "skippedTags", "commit", "version"], json.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["imageUri", "digest", "tags", "skippedTags", "commit", "version", "platforms"], json.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.EndsWith("\n", File.ReadAllText(path), StringComparison.Ordinal);
         var read = ImageArtifact.Read(path)!;
         Assert.Equal(Sample().Digest, read.Digest);

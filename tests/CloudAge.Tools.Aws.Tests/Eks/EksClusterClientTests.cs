@@ -1,7 +1,6 @@
 using System.Text;
 using CloudAge.Common.Secrets;
 using CloudAge.Testing;
-using CloudAge.Tools.Aws.Credentials;
 using CloudAge.Tools.Aws.Eks;
 using CloudAge.Tools.Aws.Signing;
 using CloudAge.Tools.Aws.Tests.Fixtures;
@@ -44,11 +43,43 @@ public sealed class EksClusterClientTests(MotoServer moto)
         var endpoint = await moto.ResetAsync();
         const string secret = "eks-describe-secret-0123456789abcdef";
 
-        var error = await Assert.ThrowsAsync<AwsCredentialsException>(() =>
+        // An unknown cluster is not a credentials problem: EksException, with the endpoint and the status.
+        var error = await Assert.ThrowsAsync<EksException>(() =>
             new EksClusterClient(new SecretMasker()).DescribeAsync(MotoServer.Session(secret), "no-such-cluster", endpoint));
 
         Assert.Contains("'no-such-cluster'", error.Message);
         Assert.Contains("answered 404", error.Message);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, error.StatusCode);
         Assert.DoesNotContain(secret, error.Message);
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public async Task EKS_answering_5xx_on_every_try_is_a_service_error_naming_the_endpoint_not_a_credentials_error()
+    {
+        var moto503 = await moto.ResetAsync();
+        await CreateClusterAsync(moto503, "cloudage-test");
+        await using var proxy = new FaultProxy(moto503, Fault.ServiceUnavailable, Fault.ServiceUnavailable, Fault.ServiceUnavailable);
+
+        var error = await Assert.ThrowsAsync<EksException>(() =>
+            new EksClusterClient(new SecretMasker()).DescribeAsync(MotoServer.Session(), "cloudage-test", proxy.Endpoint));
+
+        Assert.Equal(proxy.Endpoint, error.Endpoint);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, error.StatusCode);
+        Assert.Contains(proxy.Endpoint.ToString(), error.Message);
+        Assert.Contains("failed after 3 tries", error.Message);
+        Assert.Equal(3, proxy.Requests);
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public async Task EKS_answering_5xx_once_is_retried()
+    {
+        var endpoint = await moto.ResetAsync();
+        await CreateClusterAsync(endpoint, "cloudage-test");
+        await using var proxy = new FaultProxy(endpoint, Fault.ServiceUnavailable);
+
+        var cluster = await new EksClusterClient(new SecretMasker()).DescribeAsync(MotoServer.Session(), "cloudage-test", proxy.Endpoint);
+
+        Assert.Equal("cloudage-test", cluster.Name);
+        Assert.Equal(2, proxy.Requests);
     }
 }

@@ -13,11 +13,13 @@ public sealed class GitSandbox : IAsyncDisposable
 
     private readonly ProcessRunner _runner = new(new SecretMasker(), _ => { });
 
-    private GitSandbox(string root)
+    private readonly TempDirectory _directory = new();
+
+    private GitSandbox()
     {
-        Root = root;
-        Remote = Path.Combine(root, "remote.git");
-        Clone = Path.Combine(root, "clone");
+        Root = _directory.Path;
+        Remote = Path.Combine(Root, "remote.git");
+        Clone = Path.Combine(Root, "clone");
     }
 
     public string Root { get; }
@@ -29,8 +31,7 @@ public sealed class GitSandbox : IAsyncDisposable
     /// <summary>Creates the remote with one commit per entry of <paramref name="commits"/> (path to bytes as text), then clones it.</summary>
     public static async Task<GitSandbox> CreateAsync(params IReadOnlyDictionary<string, string>[] commits)
     {
-        var sandbox = new GitSandbox(Path.Combine(Path.GetTempPath(), "cloudage-gitops-" + Guid.NewGuid().ToString("N")));
-        Directory.CreateDirectory(sandbox.Root);
+        var sandbox = new GitSandbox();
         await sandbox.GitAsync(sandbox.Root, "init", "--quiet", "--bare", "-b", Branch, sandbox.Remote);
         var seed = await sandbox.CloneAsync("seed");
         foreach (var (files, index) in commits.Select((c, i) => (c, i)))
@@ -100,8 +101,7 @@ public sealed class GitSandbox : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        if (Directory.Exists(Root))
-            Directory.Delete(Root, recursive: true);
+        _directory.Dispose();
         return ValueTask.CompletedTask;
     }
 }

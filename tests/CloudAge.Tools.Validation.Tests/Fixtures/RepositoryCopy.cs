@@ -7,9 +7,11 @@ public sealed class RepositoryCopy : IDisposable
 {
     private static readonly string[] Copied = ["k8s", "argocd", "docs/iam-policy.json", ManifestValidator.ConfigFileName];
 
+    private readonly TempDirectory _directory = new();
+
     public RepositoryCopy()
     {
-        Root = Path.Combine(Path.GetTempPath(), "cloudage-manifests-" + Guid.NewGuid().ToString("N"));
+        Root = _directory.Path;
         var source = Prerequisites.RepositoryRoot();
         foreach (var path in Copied)
         {
@@ -66,7 +68,7 @@ public sealed class RepositoryCopy : IDisposable
 
     public IReadOnlyList<Finding> Validate() => RepositoryOptions.Validator().Validate(Root);
 
-    public void Dispose() => Directory.Delete(Root, recursive: true);
+    public void Dispose() => _directory.Dispose();
 
     private static void Copy(string from, string to)
     {

@@ -18,7 +18,11 @@ public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? ha
 {
     private const int MaxAttempts = 3;
 
-    private sealed class TransientAnswer(string message) : Exception(message);
+    // A 5xx is EKS's trouble, not the caller's: retried, and after the last try an EksException naming the endpoint.
+    private sealed class TransientAnswer(int status, string message) : Exception(message)
+    {
+        public int Status { get; } = status;
+    }
 
     public async Task<EksCluster> DescribeAsync(AwsSession session, string clusterName, Uri? endpoint = null, CancellationToken cancellationToken = default)
     {
@@ -37,7 +41,9 @@ public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? ha
         }
         catch (Exception e) when (e is TransientAnswer or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            throw new AwsCredentialsException($"EKS DescribeCluster at {baseUri} failed after {MaxAttempts} tries: {masker.Redact(e.Message)}", e);
+            var status = e is TransientAnswer answer ? (System.Net.HttpStatusCode?)answer.Status : null;
+            throw new EksException(baseUri, status,
+                $"EKS DescribeCluster at {baseUri} failed after {MaxAttempts} tries: {masker.Redact(e.Message)}. EKS or the network to it is failing; try again later, or check the region and any HTTPS proxy settings.", e);
         }
         using var document = JsonDocument.Parse(body);
         var cluster = document.RootElement.GetProperty("cluster");
@@ -53,9 +59,12 @@ public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? ha
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if ((int)response.StatusCode >= 500)
-            throw new TransientAnswer($"answered {(int)response.StatusCode}: {CloudAge.Common.Text.PeerText.OneLine(body)}");
+            throw new TransientAnswer((int)response.StatusCode, $"answered {(int)response.StatusCode}: {CloudAge.Common.Text.PeerText.OneLine(body)}");
+        // 401 and 403 are the credentials' fault (unsigned, expired, or no eks:DescribeCluster); other refusals are not.
+        if (response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
+            throw new AwsCredentialsException($"EKS DescribeCluster for '{clusterName}' at {baseUri} answered {(int)response.StatusCode}: {masker.Redact(CloudAge.Common.Text.PeerText.OneLine(body))}. Check that the credentials are valid and may call eks:DescribeCluster.");
         if (!response.IsSuccessStatusCode)
-            throw new AwsCredentialsException($"EKS DescribeCluster for '{clusterName}' at {baseUri} answered {(int)response.StatusCode}: {masker.Redact(CloudAge.Common.Text.PeerText.OneLine(body))}. Check the cluster name and region, and that the credentials may call eks:DescribeCluster.");
+            throw new EksException(baseUri, response.StatusCode, $"EKS DescribeCluster for '{clusterName}' at {baseUri} answered {(int)response.StatusCode}: {masker.Redact(CloudAge.Common.Text.PeerText.OneLine(body))}. Check the cluster name and region, and that the credentials may call eks:DescribeCluster.");
         return body;
     }
 }

@@ -1,6 +1,7 @@
 using CloudAge.Testing;
+using CloudAge.Workflows;
 
-namespace CloudAge.Workflows.Tests.Fixtures;
+namespace CloudAge.Build.Tests.Fixtures;
 
 /// <summary>The machine-checkable table of docs/github-secrets.md: one row per secret or variable.</summary>
 public static class SecretsDoc
