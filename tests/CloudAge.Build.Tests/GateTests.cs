@@ -48,11 +48,14 @@ public sealed class GateTests(PipelineServers servers) : IClassFixture<PipelineS
         return Path.Combine(Root, "build", "bin", framework.Parent!.Name, framework.Name, "_build.dll");
     }
 
+    // Restore, Compile, Test, Publish and Sbom of the real solution are the test run's own job; the image context (one platform) is prepared here.
     private (int ExitCode, string Output) RunCi(GateRepository repository, string imageRepository, string summary) =>
+        RunCi(repository, imageRepository, summary, "Restore", "Compile", "Test", "Publish", "Sbom");
+
+    private (int ExitCode, string Output) RunCi(GateRepository repository, string imageRepository, string summary, params string[] skipped) =>
         ProcessHelper.Run("dotnet", string.Join(' ', BuildProgram(),
             "Test", "Validate", "PushEcr", "--root", repository.Root, "--no-logo",
-            // Restore, Compile, Test, Publish and Sbom of the real solution are the test run's own job; the image context (one platform) is prepared here.
-            "--skip", "Restore", "Compile", "Test", "Publish", "Sbom", "--platforms", "linux/amd64",
+            "--skip", string.Join(' ', skipped), "--platforms", "linux/amd64",
             "--registry", $"127.0.0.1:{servers.RegistryPort}", "--ecr-endpoint", $"http://127.0.0.1:{servers.MotoPort}",
             "--aws-region", "us-east-1", "--ecr-repository", imageRepository, "--scanner", "none",
             "--base-image", "cloudage-local/runtime-deps:10.0"), repository.Root, new Dictionary<string, string>
@@ -110,5 +113,22 @@ public sealed class GateTests(PipelineServers servers) : IClassFixture<PipelineS
         Assert.Contains($"- `image-uri`: `127.0.0.1:{servers.RegistryPort}/{imageRepository}`", markdown);
         Assert.Matches(@"- `image-digest`: `sha256:[0-9a-f]{64}`", markdown);
         Assert.Contains("- `scan-result`: `not scanned (--scanner none)`", markdown);
+    }
+
+    [IntegrationFact(Needs.Docker | Needs.Registry | Needs.Htpasswd | Needs.Moto)]
+    public async Task A_failing_unit_test_pushes_nothing()
+    {
+        using var repository = new GateRepository(Root);
+        repository.AddFailingTestSolution();
+        var imageRepository = "cloudage-redtest-" + Guid.NewGuid().ToString("N")[..8];
+
+        // Restore, Compile and Test run for real on the repository's one-test solution; the test fails.
+        var failed = RunCi(repository, imageRepository, Path.Combine(repository.Root, "summary.md"), "Publish", "Sbom");
+
+        Assert.True(failed.ExitCode == 1, failed.Output);
+        Assert.Matches(@"(?m)^Test\s+Failed", failed.Output);
+        Assert.Matches(@"(?m)^DockerBuild\s+NotRun", failed.Output);
+        Assert.Matches(@"(?m)^PushEcr\s+NotRun", failed.Output);
+        Assert.Equal(HttpStatusCode.NotFound, await TagListStatus(imageRepository));
     }
 }

@@ -41,6 +41,47 @@ public sealed class GateRepository : IDisposable
         File.WriteAllText(path, string.Join('\n', lines) + "\n");
     }
 
+    /// <summary>
+    /// Gives the repository a CloudAge.sln of one xunit project with one failing test, so the Test target fails for the
+    /// reason it exists: a red test. Package versions are the repository's own, so restore is served from the local cache.
+    /// </summary>
+    public void AddFailingTestSolution()
+    {
+        var project = Path.Combine(Root, "gate", "Gate.Tests.csproj");
+        Directory.CreateDirectory(Path.GetDirectoryName(project)!);
+        File.WriteAllText(project, """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <IsPackable>false</IsPackable>
+                <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Microsoft.NET.Test.Sdk" Version="18.0.1" />
+                <PackageReference Include="xunit" Version="2.9.3" />
+                <PackageReference Include="xunit.runner.visualstudio" Version="3.1.5" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(Root, "gate", "GateTest.cs"),
+            "public class GateTest { [Xunit.Fact] public void Fails() => Xunit.Assert.Fail(\"a red test must stop the image\"); }\n");
+        File.WriteAllText(Path.Combine(Root, "CloudAge.sln"), """
+            Microsoft Visual Studio Solution File, Format Version 12.00
+            # Visual Studio Version 17
+            Project("{9A19103F-16F7-4668-BE54-9A1E7A4F7556}") = "Gate.Tests", "gate\Gate.Tests.csproj", "{6E1C1C6B-6F4B-4C55-9C3E-2B1F0C2A7A11}"
+            EndProject
+            Global
+            	GlobalSection(SolutionConfigurationPlatforms) = preSolution
+            		Release|Any CPU = Release|Any CPU
+            	EndGlobalSection
+            	GlobalSection(ProjectConfigurationPlatforms) = postSolution
+            		{6E1C1C6B-6F4B-4C55-9C3E-2B1F0C2A7A11}.Release|Any CPU.ActiveCfg = Release|Any CPU
+            		{6E1C1C6B-6F4B-4C55-9C3E-2B1F0C2A7A11}.Release|Any CPU.Build.0 = Release|Any CPU
+            	EndGlobalSection
+            EndGlobal
+            """);
+    }
+
     public const string HostileKey = "bogus\n::add-mask::leak ##[set-output name=x]y";
     public int BrokenLine { get; private set; }
 
