@@ -41,9 +41,9 @@ public static class Log
     // Outside any run (a library called directly): still never a workflow command made of someone else's text.
     private static void Fallback(string message)
     {
-        var lines = Hosts.WorkflowCommands.Lines(message);
+        var lines = Output.WorkflowCommands.Lines(message);
         if (Environment.GetEnvironmentVariable("GITHUB_ACTIONS") == "true")
-            lines = Hosts.WorkflowCommands.ProtectText(lines, out _);
+            lines = Output.WorkflowCommands.ProtectText(lines, out _);
         foreach (var line in lines)
             Console.Error.WriteLine(line);
     }

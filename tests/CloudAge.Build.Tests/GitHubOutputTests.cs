@@ -52,10 +52,14 @@ public sealed class GitHubOutputTests
         var environment = GitHubEnvironment();
         environment["ARGOCD_AUTH_TOKEN"] = "argo-token-0123456789";
 
+        // A clone of its own: ArgoSync without BumpTag waits for the remote branch head (git ls-remote origin main).
+        using var repository = new GateRepository(Root);
+        repository.UseItselfAsOrigin();
+
         var output = new StringWriter();
         var exitCode = CloudAge.Engine.Execution.BuildRunner.Run(new Build(),
-            ["ArgoSync", "--skip", "BumpTag", "--argocd-server", $"http://127.0.0.1:{argo.Port}", "--no-logo", "--root", Root],
-            new CloudAge.Engine.Execution.RunContext(environment, output, Root), ["Compile"]);
+            ["ArgoSync", "--skip", "BumpTag", "--argocd-server", $"http://127.0.0.1:{argo.Port}", "--no-logo", "--root", repository.Root],
+            new CloudAge.Engine.Execution.RunContext(environment, output, repository.Root), ["Compile"]);
         var text = output.ToString();
 
         Assert.Equal(1, exitCode);
@@ -65,7 +69,8 @@ public sealed class GitHubOutputTests
         Assert.Equal("ArgoSync", commands[0].Data);
         Assert.Equal("Target 'ArgoSync' failed", commands[1].Property("title"));
         Assert.Contains("403 Forbidden", commands[1].Data);
-        Assert.Contains(hostile, commands[1].Data);
+        // A peer's text is printed on one line (PeerText): its newlines arrive escaped, never as lines of their own.
+        Assert.Contains(CloudAge.Common.Text.PeerText.OneLine(hostile), commands[1].Data);
         // The failure is also printed as text for people, fenced so the runner reads none of it.
         Assert.Contains("::add-mask::s3cr3t", text);
         Assert.Contains(RunnerCommandReader.Read(text), c => c.Name == "stop-commands");

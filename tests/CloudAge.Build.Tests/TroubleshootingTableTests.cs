@@ -42,13 +42,13 @@ public sealed partial class TroubleshootingTableTests
             var none = new Dictionary<string, string>();
             var outputs = new List<string>
             {
-                BadInputTests.Run(root, none, "--sync-timeout", "NaN", "--help").Output,
+                BadInputTests.Run(root, none, "--sync-timeout", "NaN", "--plan").Output,
                 BadInputTests.Run(root, none, "Pushecr2").Output,
                 BadInputTests.Run(root, none, "GetUrl", "--kubeconfig", "build.sh-is-not-yaml").Output,
-                BadInputTests.Run(root, new Dictionary<string, string> { ["GITHUB_ACTIONS"] = "true" }, "--git-token", "ghs_x0123456789", "--help").Output,
+                BadInputTests.Run(root, new Dictionary<string, string> { ["GITHUB_ACTIONS"] = "true" }, "--git-token", "ghs_x0123456789", "--plan").Output,
             };
             File.WriteAllText(Path.Combine(root, ".nuke", "parameters.json"), """{ "Commit": "abcdef1", "Commit": "abcdef2" }""");
-            outputs.Add(BadInputTests.Run(root, none, "--help").Output);
+            outputs.Add(BadInputTests.Run(root, none, "--plan").Output);
             return string.Join('\n', outputs);
         }
         finally

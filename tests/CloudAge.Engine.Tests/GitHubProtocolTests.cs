@@ -1,4 +1,4 @@
-using CloudAge.Engine.Hosts;
+using CloudAge.Engine.Output;
 using CloudAge.Engine.Tests.Fixtures;
 
 namespace CloudAge.Engine.Tests;
@@ -47,15 +47,17 @@ public sealed class GitHubProtocolTests : IDisposable
         Assert.Equal(1, exitCode);
         var commands = RunnerCommandReader.Effective(RunnerCommandReader.Read(output));
         Assert.Equal(
-            ["group", "endgroup", "group", "warning", "endgroup", "group", "error", "endgroup", "group", "error", "endgroup"],
+            ["warning", "group", "endgroup", "group", "warning", "endgroup", "group", "error", "endgroup", "group", "error", "endgroup"],
             commands.Select(c => c.Name));
-        Assert.Equal("50% done, " + HostileOutputBuild.Hostile, commands[3].Data);
-        var problem = commands[6];
+        // The secret given as a flag on a CI runner is warned about when the parameters are read, before any target.
+        Assert.Contains("the secret --token was given on the command line", commands[0].Data);
+        Assert.Equal("50% done, " + HostileOutputBuild.Hostile, commands[4].Data);
+        var problem = commands[7];
         Assert.Equal("k8s/a b,c:d%.yaml", problem.Property("file"));
         Assert.Equal("3", problem.Property("line"));
         Assert.Equal("5", problem.Property("col"));
         Assert.Equal("k8s/a b,c:d%.yaml:3:5: rule: bad\n::add-mask::x", problem.Data);
-        var failure = commands[9];
+        var failure = commands[10];
         Assert.Equal("Target 'Fails' failed", failure.Property("title"));
         Assert.Equal(HostileOutputBuild.FailureStart + HostileOutputBuild.Hostile + " ***", failure.Data);
         var lines = output.Split('\n');

@@ -1,6 +1,5 @@
 using CloudAge.Common.Secrets;
 using CloudAge.Engine.Cli;
-using CloudAge.Engine.Hosts;
 
 namespace CloudAge.Engine.Output;
 
@@ -25,7 +24,7 @@ public enum Style
 /// <summary>A line for the console: text (styled, and kept from being read as a workflow command) or a workflow command.</summary>
 public readonly record struct ConsoleLine(string Text, Style Style = Style.Plain, bool IsCommand = false)
 {
-    /// <summary>A workflow command built by <see cref="Hosts.WorkflowCommands.Format"/>: written at the start of its line, never coloured.</summary>
+    /// <summary>A workflow command built by <see cref="WorkflowCommands.Format"/>: written at the start of its line, never coloured.</summary>
     public static ConsoleLine Command(string command) => new(command, Style.Plain, IsCommand: true);
 }
 
@@ -34,7 +33,7 @@ public readonly record struct ConsoleLine(string Text, Style Style = Style.Plain
 /// terminal), and writes blocks whole so lines of parallel targets never interleave. With
 /// <see cref="GuardsWorkflowCommands"/> (on GitHub Actions) only <see cref="ConsoleLine.Command"/> lines can be read as
 /// workflow commands: they go out uncoloured, and text that would parse as one is fenced by
-/// <see cref="Hosts.WorkflowCommands.ProtectText"/>.
+/// <see cref="WorkflowCommands.ProtectText"/>.
 /// </summary>
 public sealed class BuildConsole(TextWriter writer, bool color, SecretMasker masker, Verbosity verbosity, bool guardsWorkflowCommands = false)
 {

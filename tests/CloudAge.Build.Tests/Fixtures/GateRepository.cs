@@ -82,6 +82,9 @@ public sealed class GateRepository : IDisposable
             """);
     }
 
+    /// <summary>Makes the repository its own <c>origin</c>, so `git ls-remote origin main` answers as on a real clone.</summary>
+    public void UseItselfAsOrigin() => Git($"remote add origin \"{Root}\"");
+
     public const string HostileKey = "bogus\n::add-mask::leak ##[set-output name=x]y";
     public int BrokenLine { get; private set; }
 

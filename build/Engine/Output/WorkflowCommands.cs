@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace CloudAge.Engine.Hosts;
+namespace CloudAge.Engine.Output;
 
 /// <summary>
 /// The one place that speaks GitHub's workflow-command protocol: it writes commands exactly as the runner reads them
