@@ -1,0 +1,147 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CloudAge.Build.Tests.Fixtures;
+
+namespace CloudAge.Build.Tests;
+
+/// <summary>
+/// `./build.sh Provision` end to end: the built build program in its own process, with --root, static keys in its
+/// environment and --aws-endpoint on the real moto server, deploying the repository's infra/cloudage.yaml. The
+/// deployment flow's corner cases are StackDeployerTests' (tools level); these prove the target's wiring: inputs,
+/// credentials, the endpoint override, the exit codes and what the user reads.
+/// </summary>
+public sealed class ProvisionTests(MotoAlone moto) : IClassFixture<MotoAlone>, IDisposable
+{
+    private const string SecretKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzPROVISIONzz";
+    private static readonly string Root = Prerequisites.RepositoryRoot();
+    private readonly GateRepository _repository = CopyWithInfra();
+    private readonly string _id = Guid.NewGuid().ToString("N")[..8];
+
+    private string Stack => "cloudage-e2e-" + _id;
+    private string Table => "cloudage-e2e-table-" + _id;
+    private string Bucket => "cloudage-e2e-bucket-" + _id;
+    private string Repository => "cloudage-e2e-" + _id;
+
+    // The names each test owns, so tests sharing one moto never collide; ConfigureRegistryScanning is account-wide.
+    private string[] Parameters => ["GitHubOwner=acme", $"TableName={Table}", $"BucketName={Bucket}", $"RepositoryName={Repository}", "ConfigureRegistryScanning=false"];
+
+    private static GateRepository CopyWithInfra()
+    {
+        var repository = new GateRepository(Root);
+        // The template only: no infra/parameters.json, so the values are the command line's alone.
+        Directory.CreateDirectory(Path.Combine(repository.Root, "infra"));
+        File.Copy(Path.Combine(Root, "infra", "cloudage.yaml"), Path.Combine(repository.Root, "infra", "cloudage.yaml"));
+        return repository;
+    }
+
+    // The build program as build.sh runs it after compiling it: its own output folder, built with this test project.
+    private static string BuildProgram()
+    {
+        var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        return Path.Combine(Root, "build", "bin", framework.Parent!.Name, framework.Name, "_build.dll");
+    }
+
+    private (int ExitCode, string Output) Provision(string stack, params string[] extra)
+    {
+        var result = ProcessHelper.Run("dotnet", string.Join(' ', [BuildProgram(), "Provision", "--root", _repository.Root, "--no-logo",
+            "--aws-endpoint", moto.Endpoint, "--aws-region", "us-east-1", "--stack-name", stack, .. extra]), _repository.Root, new Dictionary<string, string>
+        {
+            ["AWS_ACCESS_KEY_ID"] = "AKIAIOSFODNN7EXAMPLE",
+            ["AWS_SECRET_ACCESS_KEY"] = SecretKey,
+            // Nothing but the keys above: no profile of this machine, no instance metadata.
+            ["AWS_CONFIG_FILE"] = Path.Combine(_repository.Root, "no-aws-config"),
+            ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(_repository.Root, "no-aws-credentials"),
+            ["AWS_PROFILE"] = "",
+            ["AWS_EC2_METADATA_DISABLED"] = "true",
+            ["NO_COLOR"] = "1",
+        }, timeoutSeconds: 300);
+        Assert.DoesNotContain(SecretKey, result.Output);
+        Assert.DoesNotContain("wJalrXUtnFEMI", result.Output);
+        return result;
+    }
+
+    private JsonElement Resources() => moto.Query($$"""
+        stacks = [s["StackStatus"] for s in cfn.list_stacks()["StackSummaries"] if s["StackName"] == "{{Stack}}" and s["StackStatus"] != "DELETE_COMPLETE"]
+        out(dict(stacks=stacks, tables=[t for t in ddb.list_tables()["TableNames"] if t == "{{Table}}"],
+                 buckets=[b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"] == "{{Bucket}}"],
+                 repos=[r["repositoryName"] for r in ecr.describe_repositories()["repositories"] if r["repositoryName"] == "{{Repository}}"]))
+        """);
+
+    private JsonElement Events() => moto.Query($$"""
+        out([e["EventId"] for e in cfn.describe_stack_events(StackName="{{Stack}}")["StackEvents"]])
+        """);
+
+    [IntegrationFact(Needs.Moto)]
+    public void The_first_run_creates_the_stack_and_its_resources_and_a_second_run_changes_nothing()
+    {
+        var first = Provision(Stack, ["--stack-parameters", .. Parameters]);
+        var created = Resources();
+        var table = moto.Query($$"""
+            t = ddb.describe_table(TableName="{{Table}}")["Table"]
+            r = ecr.describe_repositories(repositoryNames=["{{Repository}}"])["repositories"][0]
+            out(dict(billing=t["BillingModeSummary"]["BillingMode"], mutability=r["imageTagMutability"]))
+            """);
+        var eventsBefore = Events();
+        // No parameters: like `aws cloudformation deploy`, an update keeps the values the stack has.
+        var second = Provision(Stack);
+        var eventsAfter = Events();
+        var after = Resources();
+
+        Assert.True(first.ExitCode == 0, first.Output);
+        var changeSet = Regex.Match(first.Output, $@"Creating change set (cloudage-\d{{8}}-\d{{6}}) for stack {Stack} \(new stack\) at {Regex.Escape(moto.Endpoint)}");
+        Assert.True(changeSet.Success, first.Output);
+        Assert.Matches(@"Add\s+AssignmentsTable\s+AWS::DynamoDB::Table", first.Output);
+        Assert.Matches(@"Add\s+Repository\s+AWS::ECR::Repository", first.Output);
+        Assert.Contains($"Stack {Stack}: CREATE_COMPLETE.", first.Output);
+        Assert.Matches(@"(?m)^Provision\s+Succeeded", first.Output);
+        Assert.Equal(["CREATE_COMPLETE"], created.GetProperty("stacks").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal([Table], created.GetProperty("tables").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal([Bucket], created.GetProperty("buckets").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal([Repository], created.GetProperty("repos").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal("PAY_PER_REQUEST", table.GetProperty("billing").GetString());
+        Assert.Equal("IMMUTABLE", table.GetProperty("mutability").GetString());
+
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.Contains($"Stack {Stack}: no changes", second.Output);
+        Assert.DoesNotContain("Add ", second.Output);
+        Assert.Equal(eventsBefore.EnumerateArray().Select(e => e.GetString()), eventsAfter.EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(created.ToString(), after.ToString());
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public void Dry_run_prints_the_change_set_and_creates_nothing()
+    {
+        var result = Provision(Stack, ["--dry-run", "--stack-parameters", .. Parameters]);
+        var left = Resources();
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        var changeSet = Regex.Match(result.Output, $@"Creating change set (cloudage-\d{{8}}-\d{{6}}) for stack {Stack} \(new stack\)");
+        Assert.True(changeSet.Success, result.Output);
+        Assert.Matches(@"Add\s+AssignmentsTable\s+AWS::DynamoDB::Table", result.Output);
+        Assert.Matches(@"Add\s+Repository\s+AWS::ECR::Repository", result.Output);
+        Assert.Contains($"Dry run: change set {changeSet.Groups[1].Value} deleted; stack {Stack} was not changed.", result.Output);
+        Assert.Empty(left.GetProperty("stacks").EnumerateArray());
+        Assert.Empty(left.GetProperty("tables").EnumerateArray());
+        Assert.Empty(left.GetProperty("buckets").EnumerateArray());
+        Assert.Empty(left.GetProperty("repos").EnumerateArray());
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public void A_stack_parameter_that_is_not_Key_Value_exits_2_with_one_sentence_naming_it_and_creates_nothing()
+    {
+        var result = Provision(Stack, ["--stack-parameters", "GitHubOwner=acme", "TableName"]);
+        var left = Resources();
+
+        Assert.True(result.ExitCode == 2, result.Output);
+        var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var message = Assert.Single(lines, l => l.Contains("--stack-parameters", StringComparison.Ordinal));
+        Assert.Contains("'TableName' is not Key=Value", message);
+        Assert.Contains("e.g. --stack-parameters GitHubOwner=", message);
+        Assert.DoesNotContain("Exception", result.Output);
+        Assert.DoesNotMatch(@"(?m)^\s+at \S+\(", result.Output);
+        Assert.DoesNotContain("Creating change set", result.Output);
+        Assert.Empty(left.GetProperty("stacks").EnumerateArray());
+    }
+
+    public void Dispose() => _repository.Dispose();
+}
