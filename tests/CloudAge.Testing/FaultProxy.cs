@@ -21,6 +21,11 @@ public enum Fault
     Drop,
     /// <summary>Answers nothing for 10 seconds (longer than the tests' per-try timeout).</summary>
     Hang,
+    /// <summary>
+    /// Takes the request and then neither reads its body nor answers until the client gives up (or the proxy stops),
+    /// as a registry or middlebox that stops taking an upload does: the sender's socket buffers fill and no byte moves.
+    /// </summary>
+    Stall,
 }
 
 /// <summary>
@@ -38,6 +43,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private int _next = -1;
     private int _requests;
     private int _failuresServed;
+    private readonly CancellationTokenSource _stopping = new();
 
     private FaultProxy(string upstream, Func<HttpRequest, bool> matches, Fault[] script)
     {
@@ -67,6 +73,18 @@ public sealed class FaultProxy : IAsyncDisposable
         return proxy;
     }
 
+    /// <summary>The requests that <paramref name="matches"/> matches take the faults of <paramref name="script"/> in order; all others pass.</summary>
+    public static async Task<FaultProxy> StartAsync(string upstream, Func<HttpRequest, bool> matches, params Fault[] script)
+    {
+        var proxy = new FaultProxy(upstream, matches, script);
+        await proxy._app.StartAsync();
+        return proxy;
+    }
+
+    /// <summary>A blob upload's body (<c>PATCH</c>, or a <c>PUT</c> to an upload session), as the engine and RegistryClient send it.</summary>
+    public static bool BlobUpload(HttpRequest request) =>
+        request.Path.Value!.Contains("/blobs/uploads/", StringComparison.Ordinal) && request.Method is "PATCH" or "PUT";
+
     public int Port => new Uri(_app.Urls.First()).Port;
 
     public string Address => $"127.0.0.1:{Port}";
@@ -88,6 +106,22 @@ public sealed class FaultProxy : IAsyncDisposable
         Interlocked.Increment(ref _requests);
         context.Response.Headers.Connection = "close";
         var fault = _matches(context.Request) && Interlocked.Increment(ref _next) is var index && index < _script.Length ? _script[index] : Fault.Pass;
+        if (fault == Fault.Stall)
+        {
+            Interlocked.Increment(ref _failuresServed);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
+            try
+            {
+                // The body is left unread: Kestrel stops reading the socket once its small request buffer is full.
+                await Task.Delay(Timeout.Infinite, either.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client gave up (its stall rule) or the test ended.
+            }
+            context.Abort();
+            return;
+        }
         if (fault != Fault.Pass)
         {
             Interlocked.Increment(ref _failuresServed);
@@ -156,8 +190,10 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
         await _app.StopAsync();
         await _app.DisposeAsync();
         _upstream.Dispose();
+        _stopping.Dispose();
     }
 }

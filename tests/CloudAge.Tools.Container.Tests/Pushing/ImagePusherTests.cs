@@ -16,13 +16,16 @@ public sealed class ImagePusherTests(PushFixture fixture) : IClassFixture<PushFi
     private readonly List<LayerProgress> _progress = [];
 
     private async Task<PushResult> PushAsync(string image, string pushTo, string[] tags, RegistryServer registry, string repository,
-        bool immutable = false, string? password = null, string? checkVia = null)
+        bool immutable = false, string? password = null, string? checkVia = null, TimeSpan? stallTimeout = null)
     {
         var credentials = new RegistryCredentials(RegistryServer.User, password ?? registry.Password);
         var masker = new SecretMasker();
         using var client = new RegistryClient(checkVia ?? pushTo, credentials, masker, _log.Write, new RegistryClientOptions { Retry = PushFixture.FastRetries });
         using var docker = DockerEngine.Connect(DockerCli.Endpoint);
-        var pusher = new ImagePusher(docker, DockerCli.Endpoint, client, masker, _log.Write, PushFixture.FastRetries);
+        var pusher = new ImagePusher(docker, DockerCli.Endpoint, client, masker, _log.Write, PushFixture.FastRetries)
+        {
+            StallTimeout = stallTimeout ?? TimeSpan.FromSeconds(60),
+        };
         return await pusher.PushAsync(new PushRequest(image, pushTo, repository, tags) { Credentials = credentials, ImmutableTags = immutable },
             new SyncProgressForTests<LayerProgress>(p => { lock (_progress) _progress.Add(p); }));
     }
@@ -200,5 +203,35 @@ public sealed class ImagePusherTests(PushFixture fixture) : IClassFixture<PushFi
         Assert.Null(digest);
         Assert.Equal(2, proxy.FailuresServed);
         AssertNoSecretIn(registry.Password);
+    }
+
+    [IntegrationFact(Prerequisites)]
+    public async Task A_registry_that_stops_taking_the_upload_fails_the_push_as_stalled_within_the_bound_and_names_the_registry()
+    {
+        var registry = await fixture.RegistryAsync();
+        var image = await fixture.FreshImageAsync();
+        var repository = Repository();
+        // Every layer upload through the proxy is taken and then left unread and unanswered; everything else passes.
+        await using var proxy = await FaultProxy.StartAsync(registry.Address, FaultProxy.BlobUpload, Enumerable.Repeat(Fault.Stall, 50).ToArray());
+        var stall = TimeSpan.FromSeconds(3);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<ContainerException>(() =>
+            PushAsync(image, proxy.Address, ["1.0.0"], registry, repository, checkVia: registry.Address, stallTimeout: stall));
+        clock.Stop();
+
+        // Three tries of about 3 s each and short backoffs; without the rule the engine waits on the socket for many minutes.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the push took {clock.Elapsed.TotalSeconds:0.0} s to fail");
+        Assert.True(clock.Elapsed >= stall * PushFixture.FastRetries.MaxAttempts, $"the push failed after {clock.Elapsed.TotalSeconds:0.0} s, before the stall rule could apply");
+        // The engine may still be opening the next upload when a later try's silence runs out, so not every try stalls an upload.
+        Assert.True(proxy.FailuresServed >= 1, "no upload went through the stalling proxy");
+        Assert.Contains("stalled", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"registry {proxy.Address}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no progress for 3 s", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", error.Message, StringComparison.Ordinal);
+        Assert.Null(await PushFixture.RegistryDigestAsync(registry, repository, "1.0.0"));
+        AssertNoSecretIn(registry.Password, error.Message);
     }
 }

@@ -137,4 +137,40 @@ public sealed class IndexPusherTests(PushFixture fixture) : IClassFixture<PushFi
         Assert.Equal(["latest"], skipped.SkippedTags);
         Assert.Equal(["sha-4567def"], skipped.Tags);
     }
+
+    [IntegrationFact(Prerequisites)]
+    public async Task A_registry_that_stops_taking_a_blob_upload_fails_the_index_push_as_stalled_within_the_bound_and_names_the_registry()
+    {
+        var registry = await fixture.RegistryAsync();
+        var images = new PlatformImages(fixture.Docker);
+        PlatformImage[] platforms = [new(new OciPlatform("amd64", "linux"), await images.BuildAsync("amd64"))];
+        var repository = Repository();
+        // Every blob upload body through the proxy is taken and then left unread and unanswered; everything else passes.
+        await using var proxy = await FaultProxy.StartAsync(registry.Address, FaultProxy.BlobUpload, Enumerable.Repeat(Fault.Stall, 50).ToArray());
+        var stall = TimeSpan.FromSeconds(3);
+        var credentials = new RegistryCredentials(RegistryServer.User, registry.Password);
+        using var client = new RegistryClient(proxy.Address, credentials, new SecretMasker(), _log.Write,
+            new RegistryClientOptions { Retry = PushFixture.FastRetries, StallTimeout = stall });
+        using var docker = DockerEngine.Connect(DockerCli.Endpoint);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<ContainerException>(() =>
+            new IndexPusher(docker, DockerCli.Endpoint, client, _log.Write).PushAsync(new IndexPushRequest(platforms, proxy.Address, repository, ["1.0.0"])));
+        clock.Stop();
+
+        // FastRetries: three tries of 3 s each; without the rule each try waits for the 60 s try timeout.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the push took {clock.Elapsed.TotalSeconds:0.0} s to fail");
+        Assert.Equal(PushFixture.FastRetries.MaxAttempts, proxy.FailuresServed);
+        Assert.Contains("stalled", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"registry {proxy.Address}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no progress for 3 s", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("_state", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", error.Message, StringComparison.Ordinal);
+        Assert.Null(await PushFixture.RegistryDigestAsync(registry, repository, "1.0.0"));
+        var everything = string.Join('\n', _log.Lines.Append(error.Message));
+        Assert.DoesNotContain(registry.Password, everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{RegistryServer.User}:{registry.Password}")), everything, StringComparison.Ordinal);
+    }
 }

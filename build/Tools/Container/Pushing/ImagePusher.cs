@@ -1,3 +1,4 @@
+using CloudAge.Common.Net;
 using CloudAge.Common.Resilience;
 using CloudAge.Common.Secrets;
 using CloudAge.Tools.Container.Building;
@@ -74,7 +75,7 @@ public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClie
         // The engine sends this as X-Registry-Auth (base64 JSON); it is never logged, as its encoding escapes the masker.
         var auth = request.Credentials is null ? new AuthConfig()
             : new AuthConfig { Username = request.Credentials.Username, Password = request.Credentials.Password, ServerAddress = request.Registry };
-        var pipeline = _retry.Pipeline<bool>(o => o.Exception is TransientPushException, line => log(masker.Redact(line)),
+        var pipeline = _retry.Pipeline<bool>(o => o.Exception is TransientPushException or UploadStalledException, line => log(masker.Redact(line)),
             $"Push of {repository}:{tag}", _retry.AttemptTimeoutOrDefault() * 10);
         log($"Pushing {repository}:{tag}");
         try
@@ -84,19 +85,11 @@ public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClie
                 var stream = new PushStream(tag, progress, bytes);
                 // The engine reports every layer's progress while it uploads; silence for StallTimeout means the registry
                 // stopped taking bytes, and the try is cut there instead of waiting for the whole attempt's timeout.
-                using var stall = CancellationTokenSource.CreateLinkedTokenSource(token);
-                stall.CancelAfter(StallTimeout);
+                using var stall = new StallWatch(StallTimeout, token);
                 void OnMessage(JSONMessage message)
                 {
                     stream.OnMessage(message);
-                    try
-                    {
-                        stall.CancelAfter(StallTimeout);
-                    }
-                    catch (ObjectDisposedException)
-                    {
-                        // A late message after the try ended.
-                    }
+                    stall.Progress();
                 }
                 try
                 {
@@ -107,20 +100,23 @@ public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClie
                 {
                     Fail(e.ResponseBody is { Length: > 0 } body ? body.Trim() : e.Message);
                 }
-                catch (OperationCanceledException) when (stall.IsCancellationRequested && !token.IsCancellationRequested)
+                catch (OperationCanceledException) when (stall.Stalled)
                 {
-                    throw new TransientPushException($"the upload stalled: no progress for {StallTimeout.TotalSeconds:0} s");
+                    throw new UploadStalledException(StallTimeout);
                 }
                 if (stream.Error is { } error)
                     Fail(error);
                 return true;
             }, cancellationToken).ConfigureAwait(false);
         }
+        catch (UploadStalledException e)
+        {
+            throw new ContainerException(masker.Redact(
+                $"Pushing {repository}:{tag} to registry {request.Registry} stalled: no progress for {StallTimeout.TotalSeconds:0} s, after {_retry.MaxAttempts} tries. Check the registry and the network path to it (a proxy or firewall that drops long uploads)."), e);
+        }
         catch (Exception e) when (e is TransientPushException or Polly.Timeout.TimeoutRejectedException)
         {
-            throw new ContainerException(masker.Redact(e.Message.StartsWith("the upload stalled", StringComparison.Ordinal)
-                ? $"Pushing {repository}:{tag} to registry {request.Registry} stalled: no progress for {StallTimeout.TotalSeconds:0} s, after {_retry.MaxAttempts} tries. Check the registry and the network path to it (a proxy or firewall that drops long uploads)."
-                : $"Pushing {repository}:{tag} failed after {_retry.MaxAttempts} tries; registry {request.Registry} answered: {e.Message}"), e);
+            throw new ContainerException(masker.Redact($"Pushing {repository}:{tag} failed after {_retry.MaxAttempts} tries; registry {request.Registry} answered: {e.Message}"), e);
         }
         catch (Exception e) when (DockerEngine.IsUnreachable(e))
         {

@@ -45,7 +45,7 @@ public sealed partial class RegistryClient
                    var content = new StreamContent(open());
                    content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
                    return new HttpRequestMessage(HttpMethod.Patch, location) { Content = content };
-               }, PushScope(repository), cancellationToken).ConfigureAwait(false))
+               }, PushScope(repository), cancellationToken, upload: true).ConfigureAwait(false))
         {
             await EnsureSuccessAsync(response, $"PATCH {Redacted(location)}", cancellationToken).ConfigureAwait(false);
             location = UploadLocation(response, location);

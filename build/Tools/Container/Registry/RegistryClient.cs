@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using CloudAge.Common.Net;
 using CloudAge.Common.Resilience;
 using CloudAge.Common.Secrets;
 using Polly;
@@ -28,6 +29,7 @@ public sealed partial class RegistryClient : IDisposable
     private readonly Action<string> _log;
     private readonly RetryPolicy _retry;
     private readonly TokenAuthenticator _tokens;
+    private readonly TimeSpan _stallTimeout;
     private AuthenticationHeaderValue? _authorization;
 
     public RegistryClient(string registry, RegistryCredentials? credentials, SecretMasker masker, Action<string> log, RegistryClientOptions? options = null)
@@ -39,6 +41,7 @@ public sealed partial class RegistryClient : IDisposable
         _masker = masker;
         _log = log;
         _retry = options.Retry;
+        _stallTimeout = options.StallTimeout;
         if (credentials is not null)
             masker.Add(credentials.Password);
         var https = options.UseHttps ?? !IsLoopback(registry);
@@ -81,9 +84,9 @@ public sealed partial class RegistryClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, string? scope, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, string? scope, CancellationToken cancellationToken, bool upload = false)
     {
-        var response = await SendWithRetriesAsync(create, cancellationToken).ConfigureAwait(false);
+        var response = await SendWithRetriesAsync(create, upload, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized || response.Headers.WwwAuthenticate.Count == 0)
             return response;
         var challenge = response.Headers.WwwAuthenticate.First();
@@ -93,23 +96,44 @@ public sealed partial class RegistryClient : IDisposable
         _authorization = challenge.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase)
             ? await _tokens.AuthorizeAsync(challenge, scope, BaseAddress, cancellationToken).ConfigureAwait(false)
             : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_credentials.Username}:{_credentials.Password}")));
-        return await SendWithRetriesAsync(create, cancellationToken).ConfigureAwait(false);
+        return await SendWithRetriesAsync(create, upload, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> SendWithRetriesAsync(Func<HttpRequestMessage> create, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendWithRetriesAsync(Func<HttpRequestMessage> create, bool upload, CancellationToken cancellationToken)
     {
         var pipeline = _retry.Pipeline<HttpResponseMessage>(
-            outcome => outcome.Exception is HttpRequestException e && !CloudAge.Common.Net.SafeHttp.IsTlsFailure(e) || outcome.Result is { } r && RegistryErrors.IsTransient(r.StatusCode),
+            outcome => outcome.Exception is UploadStalledException || outcome.Exception is HttpRequestException e && !CloudAge.Common.Net.SafeHttp.IsTlsFailure(e)
+                || outcome.Result is { } r && RegistryErrors.IsTransient(r.StatusCode),
             line => _log(_masker.Redact(line)), $"Registry {Registry}", _retry.AttemptTimeoutOrDefault());
-        var target = create().RequestUri;
+        Uri? target;
+        using (var probe = create())
+            target = probe.RequestUri;
         try
         {
             return await pipeline.ExecuteAsync(async token =>
             {
                 using var request = create();
                 request.Headers.Authorization = _authorization;
-                return await _http.SendAsync(request, token).ConfigureAwait(false);
+                if (!upload || request.Content is not { } body)
+                    return await _http.SendAsync(request, token).ConfigureAwait(false);
+                // An upload is also cut when no byte moves for the stall timeout (the same rule as the engine push).
+                using var watch = new StallWatch(_stallTimeout, token);
+                request.Content = new WatchedContent(body, watch);
+                try
+                {
+                    return await _http.SendAsync(request, watch.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (watch.Stalled)
+                {
+                    throw new UploadStalledException(_stallTimeout);
+                }
             }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UploadStalledException e)
+        {
+            throw new ContainerException(_masker.Redact(
+                $"Uploading to registry {Registry} ({target?.GetLeftPart(UriPartial.Path)}) stalled: no progress for {e.Timeout.TotalSeconds:0} s, after {_retry.MaxAttempts} tries. " +
+                "Check the registry and the network path to it (a proxy or firewall that drops long uploads)."), e);
         }
         catch (Exception e) when (CloudAge.Common.Net.SafeHttp.IsTlsFailure(e))
         {

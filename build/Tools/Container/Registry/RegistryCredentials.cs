@@ -18,4 +18,7 @@ public sealed record RegistryClientOptions
     public bool? UseHttps { get; init; }
 
     public RetryPolicy Retry { get; init; } = ContainerRetry.Default;
+
+    /// <summary>A blob upload try that moves no bytes for this long is stalled: given up and retried, as the engine push is.</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }
