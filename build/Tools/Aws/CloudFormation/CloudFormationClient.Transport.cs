@@ -3,10 +3,10 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml;
 using System.Xml.Linq;
+using CloudAge.Common.Resilience;
 using CloudAge.Tools.Aws.Credentials;
 using CloudAge.Tools.Aws.Signing;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace CloudAge.Tools.Aws.CloudFormation;
@@ -123,33 +123,23 @@ public sealed partial class CloudFormationClient
         static string WebUtility(string text) => System.Net.WebUtility.HtmlDecode(text);
     }
 
-    private ResiliencePipeline BuildPipeline()
-    {
-        var builder = new ResiliencePipelineBuilder();
-        if (_options.MaxAttempts > 1)
+    private ResiliencePipeline BuildPipeline() =>
+        new RetryPolicy
         {
-            builder.AddRetry(new RetryStrategyOptions
+            MaxAttempts = _options.MaxAttempts,
+            BaseDelay = _options.FirstRetryDelay,
+            MaxDelay = _options.MaxRetryDelay,
+            AttemptTimeout = _options.AttemptTimeout,
+        }.Build(
+            e => e is CloudFormationException { IsTransient: true } || IsConnectionFailure(e),
+            attempt =>
             {
-                ShouldHandle = new PredicateBuilder().Handle<CloudFormationException>(e => e.IsTransient).Handle<Exception>(IsConnectionFailure),
-                MaxRetryAttempts = _options.MaxAttempts - 1,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = _options.FirstRetryDelay,
-                MaxDelay = _options.MaxRetryDelay,
-                OnRetry = args =>
-                {
-                    var action = args.Context.Properties.GetValue(ActionKey, "call");
-                    var answer = args.Outcome.Exception is CloudFormationException cfn ? $"{cfn.Code} (HTTP {(int?)cfn.StatusCode})" : args.Outcome.Exception?.GetType().Name;
-                    _log($"CloudFormation {action} answered {answer}; retrying in {args.RetryDelay.TotalSeconds:0.0}s (try {args.AttemptNumber + 2} of {_options.MaxAttempts}).");
-                    return default;
-                },
+                var action = attempt.Context.Properties.GetValue(ActionKey, "call");
+                var answer = attempt.Exception is CloudFormationException cfn ? $"{cfn.Code} (HTTP {(int?)cfn.StatusCode})" : attempt.Exception?.GetType().Name;
+                _log($"CloudFormation {action} answered {answer}; retrying in {attempt.Delay.TotalSeconds:0.0}s (try {attempt.Failed + 1} of {attempt.MaxAttempts}).");
             });
-        }
-        builder.AddTimeout(_options.AttemptTimeout);
-        return builder.Build();
-    }
 
-    private static bool IsConnectionFailure(Exception e) => e is HttpRequestException or TimeoutRejectedException or IOException;
+    private static bool IsConnectionFailure(Exception e) => AwsCallFailures.IsConnectionFailure(e);
 
     private static string Snippet(string body)
     {

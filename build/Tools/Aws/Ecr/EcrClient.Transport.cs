@@ -4,7 +4,6 @@ using CloudAge.Common.Resilience;
 using CloudAge.Tools.Aws.Credentials;
 using CloudAge.Tools.Aws.Signing;
 using Polly;
-using Polly.Timeout;
 
 namespace CloudAge.Tools.Aws.Ecr;
 
@@ -86,8 +85,5 @@ public sealed partial class EcrClient
                 _log($"ECR {operation} answered {answer}; retrying in {attempt.Delay.TotalSeconds:0.0}s (try {attempt.Failed + 1} of {attempt.MaxAttempts}).");
             });
 
-    // Resets, refused connections and per-try timeouts; a caller's own cancellation is not one of them.
-    // A TLS failure answers the same on every try, so it is not one of them.
-    private static bool IsConnectionFailure(Exception e) =>
-        e is HttpRequestException or TimeoutRejectedException or IOException && !CloudAge.Common.Net.SafeHttp.IsTlsFailure(e);
+    private static bool IsConnectionFailure(Exception e) => AwsCallFailures.IsConnectionFailure(e);
 }
