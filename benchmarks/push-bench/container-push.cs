@@ -1,4 +1,8 @@
 #:project ../../build/Tools/Container/CloudAge.Tools.Container.csproj
+// The build program's own runtime settings (build/_build.csproj), so the entry point starts as ./build.sh does.
+#:property TieredPGO=false
+#:property ConcurrentGarbageCollection=false
+#:property InvariantGlobalization=true
 // The code path the benchmark measures against the raw docker CLI: build a context through the engine API and push
 // it with ImagePusher. Usage: dotnet run container-push.cs -- CONTEXT REGISTRY REPOSITORY TAG [--no-cache] [--base-image IMAGE]
 // Credentials, when the registry needs them: BENCH_REGISTRY_USER and BENCH_REGISTRY_PASSWORD. Prints bytes-uploaded=N last.

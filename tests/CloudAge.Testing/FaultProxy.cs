@@ -163,30 +163,7 @@ public sealed class FaultProxy : IAsyncDisposable
         await ForwardAsync(context, upstream);
     }
 
-    private async Task ForwardAsync(HttpContext context, string upstream)
-    {
-        var target = new Uri($"http://{upstream}{context.Request.Path}{context.Request.QueryString}");
-        using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), target);
-        if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
-            request.Content = new StreamContent(context.Request.Body);
-        foreach (var (name, values) in context.Request.Headers)
-        {
-            if (name.Equals("Host", StringComparison.OrdinalIgnoreCase) || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
-                continue;
-            if (!request.Headers.TryAddWithoutValidation(name, values.ToArray()))
-                request.Content?.Headers.TryAddWithoutValidation(name, values.ToArray());
-        }
-        request.Headers.Host = context.Request.Host.Value;
-        using var response = await _upstream.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
-        context.Response.StatusCode = (int)response.StatusCode;
-        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
-        {
-            if (!name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) && !name.Equals("Connection", StringComparison.OrdinalIgnoreCase))
-                context.Response.Headers[name] = values.ToArray();
-        }
-        if (context.Request.Method != "HEAD")
-            await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
-    }
+    private Task ForwardAsync(HttpContext context, string upstream) => ProxyForwarding.ForwardAsync(_upstream, context, upstream);
 
     public async ValueTask DisposeAsync()
     {

@@ -65,9 +65,9 @@ public class BuildContextTests
         directory.Write("skip.log", "no");
         directory.Write(".dockerignore", "*.log");
 
-        await using var tar = await BuildContext.CreateTarAsync(directory.Path);
+        await using var tar = BuildContext.OpenTar(directory.Path);
         var entries = new Dictionary<string, TarEntry>();
-        using (var reader = new TarReader(tar, leaveOpen: true))
+        using (var reader = new TarReader(tar.Stream, leaveOpen: true))
         {
             while (reader.GetNextEntry(copyData: true) is { } entry)
                 entries[entry.Name] = entry;
@@ -79,10 +79,48 @@ public class BuildContextTests
     }
 
     [Fact]
-    public async Task A_missing_context_directory_is_a_clear_error()
+    public void A_missing_context_directory_is_a_clear_error()
     {
-        var error = await Assert.ThrowsAsync<ContainerException>(() => BuildContext.CreateTarAsync("/nonexistent/" + Guid.NewGuid()));
+        var error = Assert.Throws<ContainerException>(() => BuildContext.OpenTar("/nonexistent/" + Guid.NewGuid()));
 
         Assert.Contains("does not exist", error.Message);
+    }
+
+    [Fact]
+    public async Task The_tar_streams_a_context_larger_than_its_pipe_and_ends_cleanly()
+    {
+        using var directory = new TempDirectory();
+        directory.Write("Dockerfile", "FROM scratch");
+        var big = new byte[5 << 20];
+        Random.Shared.NextBytes(big);
+        File.WriteAllBytes(System.IO.Path.Combine(directory.Path, "big.bin"), big);
+
+        await using var tar = BuildContext.OpenTar(directory.Path);
+        using var reader = new TarReader(tar.Stream, leaveOpen: true);
+        byte[]? read = null;
+        while (reader.GetNextEntry(copyData: true) is { } entry)
+            if (entry.Name == "big.bin")
+                read = new BinaryReader(entry.DataStream!).ReadBytes(big.Length + 1);
+        await tar.Writing;
+
+        Assert.Equal(big, read);
+        Assert.Null(tar.WriteFailure);
+    }
+
+    [Fact]
+    public async Task A_file_that_vanishes_while_the_tar_is_written_fails_the_stream_with_the_reading_error()
+    {
+        using var directory = new TempDirectory();
+        directory.Write("Dockerfile", "FROM scratch");
+        // 'a.bin' fills the pipe (1 MiB) and holds the writer until the stream is read; 'b.txt' is gone by then.
+        File.WriteAllBytes(System.IO.Path.Combine(directory.Path, "a.bin"), new byte[4 << 20]);
+        directory.Write("b.txt", "soon gone");
+
+        await using var tar = BuildContext.OpenTar(directory.Path);
+        File.Delete(System.IO.Path.Combine(directory.Path, "b.txt"));
+        var error = await Assert.ThrowsAnyAsync<IOException>(() => tar.Stream.CopyToAsync(Stream.Null));
+
+        Assert.IsType<FileNotFoundException>(error);
+        Assert.IsType<FileNotFoundException>(tar.WriteFailure);
     }
 }

@@ -15,6 +15,8 @@ namespace CloudAge.Tools.Container.Tests.Pushing;
 /// <summary>
 /// SBOM and provenance attached to a pushed index in the real distribution 2.8 registry, which has no referrers API:
 /// they must be found through the referrers tag schema (sha256-&lt;hex&gt;), and read back as what was attached.
+/// And the same registry behind <see cref="ReferrersApiProxy"/>, which gives it the OCI 1.1 referrers API as ECR has it:
+/// no fallback tag, the list read through the API, page by page.
 /// </summary>
 public sealed class ReferrersTests(PushFixture fixture) : IClassFixture<PushFixture>
 {
@@ -81,5 +83,78 @@ public sealed class ReferrersTests(PushFixture fixture) : IClassFixture<PushFixt
         Assert.Equal(sbom, readSbom);
         AttestationDocuments.AssertValidCycloneDx(readSbom, pushed.Digest, CommitTime, components: 2);
         AttestationDocuments.AssertValidInTotoStatement(readProvenance, pushed.Digest);
+    }
+
+    [IntegrationFact(Prerequisites)]
+    public async Task With_the_referrers_API_no_fallback_tag_is_written_and_the_artifacts_are_listed_page_by_page()
+    {
+        var registry = await fixture.RegistryAsync();
+        await using var api = await ReferrersApiProxy.StartAsync(registry.Address, pageSize: 1);
+        var (client, repository, pushed) = await PushIndexAsync(registry, api.Address);
+        using var _ = client;
+        var referrers = new Referrers(client, _log.Write);
+        var sbom = Sbom.MakeReproducible(Encoding.UTF8.GetBytes(CycloneDx), pushed.Digest, CommitTime);
+        var provenance = Provenance.Create(new ProvenanceFacts($"{api.Address}/{repository}", pushed.Digest, "https://github.com/org/cloudage",
+            new string('c', 40), "./build.sh PushEcr", "urn:cloudage:builder:local", CommitTime));
+
+        var attachedSbom = await referrers.AttachAsync(repository, pushed.Index, OciMediaTypes.CycloneDxJson, sbom, "cloudage.cdx.json");
+        var attachedProvenance = await referrers.AttachAsync(repository, pushed.Index, OciMediaTypes.InTotoJson, provenance, "provenance.intoto.json");
+
+        // The registry answered OCI-Subject, so nothing was written under the referrers tag, through the proxy or around it.
+        Assert.DoesNotContain(api.Requests, r => r.Contains("/manifests/sha256-", StringComparison.Ordinal));
+        var (status, _, _) = await PlatformImages.GetAsync(registry, $"{repository}/manifests/{Referrers.FallbackTag(pushed.Digest)}");
+        Assert.Equal(404, status);
+        var attachedLines = _log.Lines.Where(l => l.StartsWith("Attached", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, attachedLines.Count);
+        Assert.All(attachedLines, l => Assert.DoesNotContain("referrers tag", l));
+
+        // Two referrers at one per page: two answers, the second reached through the first's Link header.
+        var listed = await client.GetReferrersAsync(repository, pushed.Digest);
+        Assert.NotNull(listed);
+        Assert.Equal(new[] { attachedSbom.Manifest.Digest, attachedProvenance.Manifest.Digest }.Order(StringComparer.Ordinal), listed.Manifests.Select(m => m.Digest).Order(StringComparer.Ordinal));
+        Assert.Equal(2, api.Requests.Count(r => r.StartsWith($"GET /v2/{repository}/referrers/", StringComparison.Ordinal)));
+        Assert.All(listed.Manifests, m => Assert.Equal(OciMediaTypes.ImageManifest, m.MediaType));
+
+        var foundSbom = Assert.Single(await referrers.ListAsync(repository, pushed.Digest, OciMediaTypes.CycloneDxJson));
+        var foundProvenance = Assert.Single(await referrers.ListAsync(repository, pushed.Digest, OciMediaTypes.InTotoJson));
+        Assert.Equal(sbom, await referrers.ReadAsync(repository, foundSbom));
+        AttestationDocuments.AssertValidInTotoStatement(await referrers.ReadAsync(repository, foundProvenance), pushed.Digest);
+
+        // A registry with the API lists nothing as an empty index, never as "no API".
+        var nothing = await client.GetReferrersAsync(repository, "sha256:" + new string('0', 64));
+        Assert.NotNull(nothing);
+        Assert.Empty(nothing.Manifests);
+    }
+
+    [IntegrationFact(Prerequisites)]
+    public async Task A_next_page_on_another_origin_is_not_followed_so_the_credentials_stay_with_the_registry()
+    {
+        var registry = await fixture.RegistryAsync();
+        await using var elsewhere = new FaultProxy(new Uri($"http://{registry.Address}/"));
+        await using var api = await ReferrersApiProxy.StartAsync(registry.Address, pageSize: 1, linkOrigin: $"http://localhost:{elsewhere.Port}");
+        var (client, repository, pushed) = await PushIndexAsync(registry, api.Address);
+        using var _ = client;
+        var referrers = new Referrers(client, _log.Write);
+        await referrers.AttachAsync(repository, pushed.Index, OciMediaTypes.CycloneDxJson, Encoding.UTF8.GetBytes("{}"), "a.json");
+        await referrers.AttachAsync(repository, pushed.Index, OciMediaTypes.InTotoJson, Encoding.UTF8.GetBytes("{\"a\":1}"), "b.json");
+
+        var error = await Assert.ThrowsAsync<ContainerException>(() => client.GetReferrersAsync(repository, pushed.Digest));
+
+        Assert.Contains($"another origin (http://localhost:{elsewhere.Port})", error.Message);
+        Assert.Equal(0, elsewhere.Requests);
+        Assert.DoesNotContain(registry.Password, error.Message);
+    }
+
+    private async Task<(RegistryClient Client, string Repository, IndexPushResult Pushed)> PushIndexAsync(RegistryServer registry, string address)
+    {
+        var images = new PlatformImages(fixture.Docker);
+        var repository = "cloudage-refapi-" + Guid.NewGuid().ToString("N")[..8];
+        var client = new RegistryClient(address, new RegistryCredentials(RegistryServer.User, registry.Password), new SecretMasker(), _log.Write,
+            new RegistryClientOptions { Retry = PushFixture.FastRetries });
+        using var docker = DockerEngine.Connect(DockerCli.Endpoint);
+        var pushed = await new IndexPusher(docker, DockerCli.Endpoint, client, _log.Write).PushAsync(new IndexPushRequest(
+            [new(new OciPlatform("amd64", "linux"), await images.BuildAsync("amd64")), new(new OciPlatform("arm64", "linux"), await images.BuildAsync("arm64"))],
+            address, repository, ["sha-0123abc"]));
+        return (client, repository, pushed);
     }
 }

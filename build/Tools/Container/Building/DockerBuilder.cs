@@ -14,6 +14,9 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
         ArgumentNullException.ThrowIfNull(request);
         if (request.References.Count == 0)
             throw new ArgumentException("An image build needs at least one reference to tag the image with.", nameof(request));
+        // The context starts streaming into its pipe while the engine is pinged: the walk and the first file reads overlap the round trip.
+        var context = BuildContext.OpenTar(request.ContextDirectory, request.Dockerfile, LabelInstruction(request.Metadata), cancellationToken);
+        await using var contextLifetime = context.ConfigureAwait(false);
         await DockerEngine.EnsureRunningAsync(docker, endpoint, cancellationToken).ConfigureAwait(false);
 
         var parameters = new ImageBuildParameters
@@ -29,6 +32,7 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
         var lines = new StringBuilder();
         string? step = null;
         string? error = null;
+        string? imageId = null;
         var progress = new SyncProgress<JSONMessage>(message =>
         {
             if (message.Stream is { } text)
@@ -43,13 +47,19 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
             }
             if (message.Error?.Message is { Length: > 0 } failure)
                 error ??= failure;
+            if (message.Aux?.ExtensionData?.TryGetValue("ID", out var aux) == true && aux?.ToString() is { } auxId && auxId.StartsWith("sha256:", StringComparison.Ordinal))
+                imageId = auxId;
         });
 
         try
         {
-            var context = await BuildContext.CreateTarAsync(request.ContextDirectory, request.Dockerfile, LabelInstruction(request.Metadata), cancellationToken).ConfigureAwait(false);
-            await using (context.ConfigureAwait(false))
-                await docker.Images.BuildImageFromDockerfileAsync(parameters, context, null, null, progress, cancellationToken).ConfigureAwait(false);
+            await docker.Images.BuildImageFromDockerfileAsync(parameters, context.Stream, null, null, progress, cancellationToken).ConfigureAwait(false);
+            await context.Writing.ConfigureAwait(false);
+        }
+        catch (Exception) when (context.WriteFailure is { } failure)
+        {
+            // A file of the context could not be read: that, not the engine's side of the broken upload, is the cause.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
         catch (DockerApiException e)
         {
@@ -67,9 +77,10 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
             throw new ContainerException($"The image build failed{where}: {error.Trim()}");
         }
 
-        var image = await docker.Images.InspectImageAsync(request.References[0], cancellationToken).ConfigureAwait(false);
-        log($"Built {image.ID} as {string.Join(", ", request.References)}");
-        return new ImageBuildResult(image.ID, request.References);
+        // The engine names the image it built in the stream's last aux message; an engine that does not is asked.
+        var id = imageId ?? (await docker.Images.InspectImageAsync(request.References[0], cancellationToken).ConfigureAwait(false)).ID;
+        log($"Built {id} as {string.Join(", ", request.References)}");
+        return new ImageBuildResult(id, request.References);
     }
 
     // The engine turns each API label into its own LABEL step, each committing an intermediate container (about 0.3 s

@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using System.IO.Pipelines;
 
 namespace CloudAge.Tools.Container.Context;
 
@@ -20,37 +21,47 @@ public static class BuildContext
     }
 
     /// <summary>
-    /// Writes the context as a tar into a temporary file that is deleted when the returned stream is closed,
-    /// so large contexts do not sit in memory. Owners are 0:0 as the Docker CLI sends them, which keeps the engine's cache stable across machines.
+    /// The context as a tar stream, written while it is read: a background task walks the files into a pipe, so the
+    /// engine receives the first bytes at once and nothing is staged on disk or held in memory beyond the pipe's buffer.
+    /// Owners are 0:0 as the Docker CLI sends them, which keeps the engine's cache stable across machines.
+    /// A missing context throws here, before anything starts; a file that cannot be read fails the stream's reads
+    /// and the returned <see cref="ContextTar.Writing"/> task with the reading error.
     /// </summary>
-    public static Task<Stream> CreateTarAsync(string contextDirectory, string dockerfile = "Dockerfile", CancellationToken cancellationToken = default) =>
-        CreateTarAsync(contextDirectory, dockerfile, null, cancellationToken);
-
     /// <param name="dockerfileSuffix">Instructions appended to the Dockerfile in the tar only (the file on disk is left alone).</param>
-    internal static async Task<Stream> CreateTarAsync(string contextDirectory, string dockerfile, string? dockerfileSuffix, CancellationToken cancellationToken)
+    public static ContextTar OpenTar(string contextDirectory, string dockerfile = "Dockerfile", string? dockerfileSuffix = null, CancellationToken cancellationToken = default)
     {
-        var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920,
-            FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-        try
+        var found = new List<(string Relative, FileSystemInfo Info)>();
+        Walk(contextDirectory, dockerfile, (relative, info) => found.Add((relative, info)));
+        // Large segments and a buffered sink: the engine gets the tar in 64 KiB chunks, not one HTTP chunk per tar write.
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19, minimumSegmentSize: 1 << 16, useSynchronizationContext: false));
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Not started with the token: a writer that never runs would leave the reader waiting for an end that never comes.
+        var writing = Task.Run(async () =>
         {
-            var found = new List<(string Relative, FileSystemInfo Info)>();
-            Walk(contextDirectory, dockerfile, (relative, info) => found.Add((relative, info)));
-            await using (var writer = new TarWriter(file, TarEntryFormat.Pax, leaveOpen: true))
+            try
             {
-                var dockerfileName = dockerfile.Replace('\\', '/');
-                foreach (var (relative, info) in found)
-                {
-                    var suffix = relative == dockerfileName ? dockerfileSuffix : null;
-                    await WriteEntryAsync(writer, relative, info, suffix, cancellationToken).ConfigureAwait(false);
-                }
+                await using (var sink = new BufferedStream(pipe.Writer.AsStream(leaveOpen: true), 1 << 16))
+                    await WriteTarAsync(found, dockerfile, dockerfileSuffix, sink, stop.Token).ConfigureAwait(false);
+                await pipe.Writer.CompleteAsync().ConfigureAwait(false);
             }
-            file.Position = 0;
-            return file;
-        }
-        catch
+            catch (Exception e)
+            {
+                await pipe.Writer.CompleteAsync(e).ConfigureAwait(false);
+                throw;
+            }
+        }, CancellationToken.None);
+        return new ContextTar(pipe.Reader.AsStream(), writing, stop);
+    }
+
+    private static async Task WriteTarAsync(List<(string Relative, FileSystemInfo Info)> found, string dockerfile, string? dockerfileSuffix,
+        Stream destination, CancellationToken cancellationToken)
+    {
+        await using var writer = new TarWriter(destination, TarEntryFormat.Pax, leaveOpen: true);
+        var dockerfileName = dockerfile.Replace('\\', '/');
+        foreach (var (relative, info) in found)
         {
-            await file.DisposeAsync().ConfigureAwait(false);
-            throw;
+            var suffix = relative == dockerfileName ? dockerfileSuffix : null;
+            await WriteEntryAsync(writer, relative, info, suffix, cancellationToken).ConfigureAwait(false);
         }
     }
 

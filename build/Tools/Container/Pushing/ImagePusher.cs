@@ -26,11 +26,23 @@ public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClie
             throw new ArgumentException("A push needs at least one tag.", nameof(request));
         if (request.Credentials is not null)
             masker.Add(request.Credentials.Password);
-        await DockerEngine.EnsureRunningAsync(docker, endpoint, cancellationToken).ConfigureAwait(false);
-        await registry.CheckAccessAsync(cancellationToken).ConfigureAwait(false);
+        // The registry is asked while the engine is: two independent round trips (and their first-call costs) at once.
+        // The engine's answer is awaited first, so an engine that is down is the error reported even when both fail.
+        var access = registry.CheckAccessAsync(cancellationToken);
+        ImageInspectResponse local;
+        try
+        {
+            await DockerEngine.EnsureRunningAsync(docker, endpoint, cancellationToken).ConfigureAwait(false);
+            local = await InspectAsync(request.Image, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _ = access.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw;
+        }
+        await access.ConfigureAwait(false);
 
         var repository = $"{request.Registry}/{request.Repository}";
-        var local = await InspectAsync(request.Image, cancellationToken).ConfigureAwait(false);
         var plan = await TagPlan.MakeAsync(request, registry, KnownDigests(local, repository), cancellationToken).ConfigureAwait(false);
         foreach (var tag in plan.Skipped)
             log($"Warning: {repository}:{tag} is left as it is: the repository's tags are immutable and '{tag}' already points at another image.");

@@ -111,23 +111,54 @@ public sealed partial class RegistryClient
     /// <summary>
     /// The artifacts referring to <paramref name="digest"/> through the referrers API (<c>GET /v2/&lt;name&gt;/referrers/&lt;digest&gt;</c>),
     /// or null when the registry does not have that API (it answers 404, as distribution 2.8 does; one that has it answers 200, empty or not).
+    /// A paged answer is followed through its <c>Link: &lt;…&gt;; rel="next"</c> header (distribution-spec v1.1, "Listing Referrers"),
+    /// on the registry's own origin only and for at most <see cref="MaxReferrerPages"/> pages.
     /// </summary>
     public async Task<OciIndex?> GetReferrersAsync(string repository, string digest, CancellationToken cancellationToken = default)
     {
         var uri = new Uri(BaseAddress, $"v2/{repository}/referrers/{digest}");
-        using var response = await SendAsync(() =>
+        var manifests = new List<OciDescriptor>();
+        for (var page = 1; ; page++)
         {
-            var request = new HttpRequestMessage(HttpMethod.Get, uri);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(OciMediaTypes.ImageIndex));
-            return request;
-        }, PullScope(repository), cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed)
+            using var response = await SendAsync(() =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, uri);
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(OciMediaTypes.ImageIndex));
+                return request;
+            }, PullScope(repository), cancellationToken).ConfigureAwait(false);
+            if (page == 1 && response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed)
+                return null;
+            await EnsureSuccessAsync(response, $"GET {uri}", cancellationToken).ConfigureAwait(false);
+            var contentType = response.Content.Headers.ContentType?.MediaType;
+            if (contentType is not null && contentType != OciMediaTypes.ImageIndex)
+                return page == 1 ? null : throw new ContainerException($"Registry {Registry} answered page {page} of the referrers of {repository}@{digest} with {contentType}, not an image index.");
+            var listed = OciJson.Deserialize<OciIndex>(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), $"The referrers list of {repository}@{digest}");
+            manifests.AddRange(listed.Manifests);
+            if (NextPage(response, uri) is not { } next)
+                return listed with { Manifests = manifests };
+            if (next.Scheme != BaseAddress.Scheme || next.Authority != BaseAddress.Authority)
+                throw new ContainerException($"Registry {Registry} points the next page of the referrers of {repository}@{digest} at another origin ({next.Scheme}://{next.Authority}); it is not followed, so credentials stay with the registry.");
+            if (page == MaxReferrerPages)
+                throw new ContainerException($"Registry {Registry} lists the referrers of {repository}@{digest} over more than {MaxReferrerPages} pages; stopped there.");
+            uri = next;
+        }
+    }
+
+    /// <summary>The most pages of one referrers list that are read (at the spec's suggested 10 per page, 1,000 artifacts).</summary>
+    public const int MaxReferrerPages = 100;
+
+    // RFC 8288: Link: <uri-reference>; rel="next", possibly among other links; the reference is resolved against the request.
+    private static Uri? NextPage(HttpResponseMessage response, Uri requested)
+    {
+        if (!response.Headers.TryGetValues("Link", out var values))
             return null;
-        await EnsureSuccessAsync(response, $"GET {uri}", cancellationToken).ConfigureAwait(false);
-        var contentType = response.Content.Headers.ContentType?.MediaType;
-        if (contentType is not null && contentType != OciMediaTypes.ImageIndex)
-            return null;
-        return OciJson.Deserialize<OciIndex>(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), $"The referrers list of {repository}@{digest}");
+        foreach (var link in values.SelectMany(v => v.Split(',')))
+        {
+            var parts = link.Split(';', StringSplitOptions.TrimEntries);
+            if (parts[0] is ['<', .., '>'] target && parts.Skip(1).Any(p => p.Replace(" ", "", StringComparison.Ordinal) is "rel=\"next\"" or "rel=next"))
+                return Uri.TryCreate(requested, target[1..^1], out var next) ? next : null;
+        }
+        return null;
     }
 
     private Uri UploadLocation(HttpResponseMessage response, Uri requested)

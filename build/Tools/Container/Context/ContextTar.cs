@@ -1,0 +1,32 @@
+namespace CloudAge.Tools.Container.Context;
+
+/// <summary>
+/// A build context being written as a tar: <see cref="Stream"/> is what the engine reads, <see cref="Writing"/> the
+/// task that writes it. Disposing stops the writer (an engine that stopped reading leaves nothing running) and waits for it.
+/// </summary>
+public sealed class ContextTar(Stream stream, Task writing, CancellationTokenSource stop) : IAsyncDisposable
+{
+    public Stream Stream { get; } = stream;
+
+    /// <summary>Completes when the whole tar is written; faults with the reading error when a file could not be read.</summary>
+    public Task Writing { get; } = writing;
+
+    /// <summary>The writer's own failure, when it failed for a reason other than being stopped; otherwise null.</summary>
+    public Exception? WriteFailure =>
+        Writing.IsFaulted && Writing.Exception?.GetBaseException() is { } e && e is not OperationCanceledException ? e : null;
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync().ConfigureAwait(false);
+        await Stream.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await Writing.ConfigureAwait(false);
+        }
+        catch
+        {
+            // Stopped, or already reported through WriteFailure by whoever read the stream.
+        }
+        stop.Dispose();
+    }
+}
