@@ -85,18 +85,42 @@ public sealed partial class Build
         using var docker = DockerEngine.Connect(DockerEndpoint);
         await DockerEngine.EnsureRunningAsync(docker, DockerEndpoint, cancellationToken);
         var metadata = new ImageMetadata(AppVersion, CommitSha, SourceUrl, CommitTime);
-        foreach (var platform in TargetPlatforms)
+        // The platforms build at once, as buildx builds them: the engine receives, unpacks and hashes each context on
+        // its own core. Each line names its platform; the first failure stops the other build and is the one reported.
+        var several = TargetPlatforms.Count > 1;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var builds = TargetPlatforms.Select(async platform =>
         {
-            var references = new List<string> { PlatformImage(platform) };
-            if (platform == PrimaryPlatform)
-                references.InsertRange(0, ImageTagSet.Tags.Select(t => $"{Repository}:{t}"));
-            var request = new ImageBuildRequest(PublishDirectory(platform), references, metadata)
+            try
             {
-                BaseImage = await BaseImageFor(docker, platform, cancellationToken),
-                NoCache = NoCache,
-                Platform = platform.Platform.ToString(),
-            };
-            var result = await new DockerBuilder(docker, DockerEndpoint, Log.Information).BuildAsync(request, cancellationToken);
+                var references = new List<string> { PlatformImage(platform) };
+                if (platform == PrimaryPlatform)
+                    references.InsertRange(0, ImageTagSet.Tags.Select(t => $"{Repository}:{t}"));
+                var request = new ImageBuildRequest(PublishDirectory(platform), references, metadata)
+                {
+                    BaseImage = await BaseImageFor(docker, platform, stop.Token),
+                    NoCache = NoCache,
+                    Platform = platform.Platform.ToString(),
+                };
+                Action<string> log = several ? line => Log.Information($"[{platform.Platform}] {line}") : Log.Information;
+                return (Platform: platform, Result: await new DockerBuilder(docker, DockerEndpoint, log).BuildAsync(request, stop.Token));
+            }
+            catch
+            {
+                await stop.CancelAsync();
+                throw;
+            }
+        }).ToList();
+        try
+        {
+            await Task.WhenAll(builds);
+        }
+        catch (Exception) when (builds.FirstOrDefault(b => b.IsFaulted && b.Exception!.GetBaseException() is not OperationCanceledException) is { } failed)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed.Exception!.GetBaseException());
+        }
+        foreach (var (platform, result) in builds.Select(b => b.Result))
+        {
             SetOutput($"image-id-{platform.Architecture}", result.ImageId);
             if (platform == PrimaryPlatform)
                 SetOutput("image-id", result.ImageId);

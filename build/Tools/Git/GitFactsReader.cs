@@ -9,11 +9,27 @@ public sealed partial class GitFactsReader(ProcessRunner runner)
 {
     public async Task<GitFacts> ReadAsync(string repositoryDirectory, string defaultBranch, CancellationToken cancellationToken = default)
     {
-        var sha = (await Git(["rev-parse", "HEAD"]).ConfigureAwait(false)).StandardOutput.Trim();
-        var branch = (await Git(["rev-parse", "--abbrev-ref", "HEAD"]).ConfigureAwait(false)).StandardOutput.Trim();
-        var status = await Git(["status", "--porcelain"]).ConfigureAwait(false);
+        // Four read-only questions, asked at once: each is a process start, and every build-time target waits for them.
+        var shaRead = Git(["rev-parse", "HEAD"]);
+        var branchRead = Git(["rev-parse", "--abbrev-ref", "HEAD"]);
+        var statusRead = Git(["status", "--porcelain"]);
         // Without any v* tag, describe exits non-zero ("No names found"); that is a fact, not a failure.
-        var describe = await Git(["describe", "--tags", "--match", "v*", "--long", "--abbrev=40"], throwOnFailure: false).ConfigureAwait(false);
+        var describeRead = Git(["describe", "--tags", "--match", "v*", "--long", "--abbrev=40"], throwOnFailure: false);
+        try
+        {
+            await Task.WhenAll(shaRead, branchRead, statusRead, describeRead).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The first question's failure is the one reported (not a repository, no commit yet), as when they ran in turn.
+            foreach (var read in new[] { shaRead, branchRead, statusRead, describeRead })
+                await read.ConfigureAwait(false);
+            throw;
+        }
+        var sha = shaRead.Result.StandardOutput.Trim();
+        var branch = branchRead.Result.StandardOutput.Trim();
+        var status = statusRead.Result;
+        var describe = describeRead.Result;
         string? tag = null;
         var since = 0;
         if (describe.ExitCode == 0 && Describe().Match(describe.StandardOutput.Trim()) is { Success: true } m)

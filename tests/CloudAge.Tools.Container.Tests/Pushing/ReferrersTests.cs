@@ -109,16 +109,24 @@ public sealed class ReferrersTests(PushFixture fixture) : IClassFixture<PushFixt
         Assert.All(attachedLines, l => Assert.DoesNotContain("referrers tag", l));
 
         // Two referrers at one per page: two answers, the second reached through the first's Link header.
+        var asked = api.Requests.Count;
         var listed = await client.GetReferrersAsync(repository, pushed.Digest);
         Assert.NotNull(listed);
         Assert.Equal(new[] { attachedSbom.Manifest.Digest, attachedProvenance.Manifest.Digest }.Order(StringComparer.Ordinal), listed.Manifests.Select(m => m.Digest).Order(StringComparer.Ordinal));
-        Assert.Equal(2, api.Requests.Count(r => r.StartsWith($"GET /v2/{repository}/referrers/", StringComparison.Ordinal)));
+        Assert.Equal(2, api.Requests.Skip(asked).Count(r => r.StartsWith($"GET /v2/{repository}/referrers/", StringComparison.Ordinal)));
         Assert.All(listed.Manifests, m => Assert.Equal(OciMediaTypes.ImageManifest, m.MediaType));
 
         var foundSbom = Assert.Single(await referrers.ListAsync(repository, pushed.Digest, OciMediaTypes.CycloneDxJson));
         var foundProvenance = Assert.Single(await referrers.ListAsync(repository, pushed.Digest, OciMediaTypes.InTotoJson));
         Assert.Equal(sbom, await referrers.ReadAsync(repository, foundSbom));
         AttestationDocuments.AssertValidInTotoStatement(await referrers.ReadAsync(repository, foundProvenance), pushed.Digest);
+
+        // A re-push of the same build (a new process, so nothing remembered) finds both listed and writes nothing.
+        var before = api.Requests.Count;
+        var again = new Referrers(client, _log.Write);
+        Assert.Equal(attachedSbom.Manifest.Digest, (await again.AttachAsync(repository, pushed.Index, OciMediaTypes.CycloneDxJson, sbom, "cloudage.cdx.json")).Manifest.Digest);
+        Assert.Equal(attachedProvenance.Manifest.Digest, (await again.AttachAsync(repository, pushed.Index, OciMediaTypes.InTotoJson, provenance, "provenance.intoto.json")).Manifest.Digest);
+        Assert.DoesNotContain(api.Requests.Skip(before), r => !r.StartsWith("GET ", StringComparison.Ordinal));
 
         // A registry with the API lists nothing as an empty index, never as "no API".
         var nothing = await client.GetReferrersAsync(repository, "sha256:" + new string('0', 64));

@@ -17,6 +17,9 @@ public sealed class Referrers(RegistryClient registry, Action<string> log)
     // The empty JSON object: the config of an artifact manifest that has no config (image-spec, "Guidance for an Empty Descriptor").
     private static readonly byte[] EmptyConfig = "{}"u8.ToArray();
 
+    // What each subject is known to have attached: read once per subject, kept up to date by this instance's attaches.
+    private readonly Dictionary<(string Repository, string Subject), HashSet<string>> _listed = [];
+
     public static string FallbackTag(string digest) => digest.Replace(':', '-');
 
     /// <summary>Pushes <paramref name="content"/> as an artifact of <paramref name="artifactType"/> referring to <paramref name="subject"/>; idempotent.</summary>
@@ -30,9 +33,6 @@ public sealed class Referrers(RegistryClient registry, Action<string> log)
         {
             Annotations = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["org.opencontainers.image.title"] = fileName },
         };
-        await UploadIfMissingAsync(repository, config, EmptyConfig, cancellationToken).ConfigureAwait(false);
-        await UploadIfMissingAsync(repository, blob, content, cancellationToken).ConfigureAwait(false);
-
         var manifestAnnotations = annotations is null || annotations.Count == 0 ? null : new SortedDictionary<string, string>(annotations.ToDictionary(), StringComparer.Ordinal);
         var manifest = OciJson.Serialize(new OciManifest(config, [blob])
         {
@@ -41,6 +41,19 @@ public sealed class Referrers(RegistryClient registry, Action<string> log)
             Annotations = manifestAnnotations,
         });
         var descriptor = OciDescriptor.Of(OciMediaTypes.ImageManifest, manifest) with { ArtifactType = artifactType, Annotations = manifestAnnotations };
+
+        // The same content for the same subject is the same manifest digest: listed already means attached already
+        // (a re-push of an unchanged build asks once per subject, not once per blob and manifest).
+        if (!_listed.TryGetValue((repository, subject.Digest), out var listed))
+            _listed[(repository, subject.Digest)] = listed = (await ListAsync(repository, subject.Digest, cancellationToken: cancellationToken).ConfigureAwait(false)).Select(m => m.Digest).ToHashSet(StringComparer.Ordinal);
+        if (listed.Contains(descriptor.Digest))
+        {
+            log($"{artifactType} {descriptor.Digest[..19]} is attached to {repository}@{subject.Digest[..19]} already.");
+            return new AttachedArtifact(descriptor, blob);
+        }
+        await UploadIfMissingAsync(repository, config, EmptyConfig, cancellationToken).ConfigureAwait(false);
+        await UploadIfMissingAsync(repository, blob, content, cancellationToken).ConfigureAwait(false);
+        listed.Add(descriptor.Digest);
         var (_, indexedByRegistry) = await registry.PutManifestAsync(repository, descriptor.Digest, OciMediaTypes.ImageManifest, manifest, cancellationToken).ConfigureAwait(false);
         if (!indexedByRegistry)
             await AddToFallbackAsync(repository, subject.Digest, descriptor, cancellationToken).ConfigureAwait(false);
