@@ -82,9 +82,12 @@ public sealed partial class Build
 
     async Task BuildPlatformImages(CancellationToken cancellationToken)
     {
+        // The git questions (version, commit, commit time) and the engine's (ping, base images) are independent: asked at once.
+        var reading = Task.Run(() => new ImageMetadata(AppVersion, CommitSha, SourceUrl, CommitTime), cancellationToken);
         using var docker = DockerEngine.Connect(DockerEndpoint);
         await DockerEngine.EnsureRunningAsync(docker, DockerEndpoint, cancellationToken);
-        var metadata = new ImageMetadata(AppVersion, CommitSha, SourceUrl, CommitTime);
+        var bases = TargetPlatforms.ToDictionary(p => p, p => BaseImageFor(docker, p, cancellationToken));
+        var metadata = await reading;
         // The platforms build at once, as buildx builds them: the engine receives, unpacks and hashes each context on
         // its own core. Each line names its platform; the first failure stops the other build and is the one reported.
         var several = TargetPlatforms.Count > 1;
@@ -98,7 +101,7 @@ public sealed partial class Build
                     references.InsertRange(0, ImageTagSet.Tags.Select(t => $"{Repository}:{t}"));
                 var request = new ImageBuildRequest(PublishDirectory(platform), references, metadata)
                 {
-                    BaseImage = await BaseImageFor(docker, platform, stop.Token),
+                    BaseImage = await bases[platform],
                     NoCache = NoCache,
                     Platform = platform.Platform.ToString(),
                 };
