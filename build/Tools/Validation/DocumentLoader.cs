@@ -90,7 +90,7 @@ internal static class DocumentLoader
         }
         else if (KubernetesTypes.TryGetStrictDeserializer(apiVersion, kind, out var deserialize))
         {
-            StrictSchemaCheck.Run(document, deserialize, findings);
+            StrictSchemaCheck.Run(document, source.Events, deserialize, findings);
         }
         else
         {

@@ -18,10 +18,21 @@ internal static class KubernetesTypes
 
     // KubernetesYaml.Deserialize takes only text; its strict deserializer (the same converters and naming, no
     // unknown fields) also takes parser events, which lets Validate type a document it has already parsed instead
-    // of parsing its text twice. The method is private, so a package update that renames it fails here, loudly.
-    private static readonly IDeserializer Strict =
-        typeof(KubernetesYaml).GetMethod("GetDeserializer", BindingFlags.NonPublic | BindingFlags.Static, [typeof(bool)])?.Invoke(null, [true]) as IDeserializer
-        ?? throw new InvalidOperationException("KubernetesYaml.GetDeserializer(bool) is missing; the KubernetesClient package changed its internals.");
+    // of parsing its text twice. Its builder is private, so a package update that renames it fails here, loudly.
+    // The builder is the package's own (converters, naming, JSON-name overrides); only memos of what reflection
+    // answers are added (MemoizingTypeInspector, MemoizingTypeConverter): the same answers, asked once per type.
+    private static readonly IDeserializer Strict = BuildStrict();
+
+    private static IDeserializer BuildStrict()
+    {
+        var builder = typeof(KubernetesYaml).GetProperty("CommonDeserializerBuilder", BindingFlags.NonPublic | BindingFlags.Static)?.GetValue(null) as DeserializerBuilder
+            ?? throw new InvalidOperationException("KubernetesYaml.CommonDeserializerBuilder is missing; the KubernetesClient package changed its internals.");
+        // YamlDotNet's builder has no option for its value converter; the field it keeps it in is set instead.
+        var converter = typeof(DeserializerBuilder).GetField("typeConverter", BindingFlags.NonPublic | BindingFlags.Instance)
+            ?? throw new InvalidOperationException("DeserializerBuilder.typeConverter is missing; the YamlDotNet package changed its internals.");
+        converter.SetValue(builder, new MemoizingTypeConverter((YamlDotNet.Serialization.Utilities.ITypeConverter)converter.GetValue(builder)!));
+        return builder.WithTypeInspector(inner => new MemoizingTypeInspector(inner)).Build();
+    }
 
     public static bool TryGetStrictDeserializer(string apiVersion, string kind, out Func<IParser, object?> deserialize)
     {

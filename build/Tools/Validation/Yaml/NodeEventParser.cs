@@ -9,9 +9,14 @@ namespace CloudAge.Tools.Validation.Yaml;
 /// deserializer types the document without parsing its text a second time (parsing is most of Validate's cost).
 /// A node met again (an alias in the source) is replayed as an alias, so nothing is expanded.
 /// </summary>
-internal sealed class NodeEventParser(YamlNode root) : IParser
+internal sealed class NodeEventParser : IParser
 {
-    private readonly IEnumerator<ParsingEvent> events = Events(root).GetEnumerator();
+    private readonly IEnumerator<ParsingEvent> events;
+
+    public NodeEventParser(YamlNode root) => events = Events(root).GetEnumerator();
+
+    /// <summary>Replays the events the document was parsed from, as they were (cheaper than making them again).</summary>
+    public NodeEventParser(IReadOnlyList<ParsingEvent> recorded) => events = recorded.GetEnumerator();
 
     public ParsingEvent? Current { get; private set; }
 

@@ -1,7 +1,11 @@
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace CloudAge.Tools.Validation.Yaml;
 
-/// <summary>One parsed document of a file, and where it starts (its root node's mark is not the document's start).</summary>
-internal sealed record YamlDocumentSource(string File, YamlNode Root, Mark Start);
+/// <summary>
+/// One parsed document of a file, where it starts (its root node's mark is not the document's start), and the parser
+/// events it was read from, StreamStart to StreamEnd, for typing it without making them again from the nodes.
+/// </summary>
+internal sealed record YamlDocumentSource(string File, YamlNode Root, Mark Start, IReadOnlyList<ParsingEvent>? Events = null);

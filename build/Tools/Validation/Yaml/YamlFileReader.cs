@@ -39,8 +39,9 @@ internal static class YamlFileReader
             while (recorder.MoveNext() && recorder.Current is DocumentStart)
             {
                 var stream = new YamlStream();
-                stream.Load(new OneDocumentParser(recorder));
-                onDocument(new YamlDocumentSource(file, stream.Documents[0].RootNode, recorder.Documents[count++].Start));
+                var document = new OneDocumentParser(recorder);
+                stream.Load(document);
+                onDocument(new YamlDocumentSource(file, stream.Documents[0].RootNode, recorder.Documents[count++].Start, document.Events));
             }
         }
         catch (ExcessiveAliasingException e)
