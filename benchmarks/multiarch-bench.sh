@@ -29,6 +29,8 @@ images=()
 cleanup() {
   [[ -n "$registry_pid" ]] && kill "$registry_pid" 2>/dev/null || true
   [[ ${#images[@]} -gt 0 ]] && docker rmi -f "${images[@]}" >/dev/null 2>&1 || true
+  # Every image this run tagged: its repositories end in "-$$" (measure() runs in a subshell, so no list would see them).
+  docker images --format '{{.Repository}}:{{.Tag}}' | grep -E "(^|/)bench-(raw|ours)-[0-9]+-$$:" | xargs -r docker rmi -f >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -74,7 +76,6 @@ declare -A total=()
 for run in $(seq "$runs"); do
   for side in raw ours; do
     repo="bench-$side-$run-$$"
-    images+=("$registry/$repo:sha-$sha-amd64" "$registry/$repo:sha-$sha-arm64" "$repo:sha-$sha-amd64" "$repo:sha-$sha-arm64" "$repo:sha-$sha")
     s="$(timed "$side" "$repo" --no-cache)"
     printf '%-4s %-5s %-5s %8s\n' "$run" "$side" cold "$s"
     total[$side-cold]="$(awk -v a="${total[$side-cold]:-0}" -v b="$s" 'BEGIN { print a + b }')"

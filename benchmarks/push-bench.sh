@@ -32,6 +32,8 @@ images=()
 cleanup() {
   [[ -n "$registry_pid" ]] && kill "$registry_pid" 2>/dev/null || true
   [[ ${#images[@]} -gt 0 ]] && docker rmi -f "${images[@]}" >/dev/null 2>&1 || true
+  # Every image this run tagged: its repositories end in "-$$" (measure() runs in a subshell, so no list would see them).
+  docker images --format '{{.Repository}}:{{.Tag}}' | grep -E "(^|/)bench-(raw|ours)-[0-9]+-$$:" | xargs -r docker rmi -f >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -96,7 +98,6 @@ measure() {
   start="$(date +%s.%N)"
   output="$(bash -c "$command" 2>&1)" || { echo "FAILED: $command" >&2; echo "$output" | tail -20 >&2; exit 1; }
   end="$(date +%s.%N)"
-  images+=("$registry/$repo:$tag")
   bytes="$(echo "$output" | sed -n 's/^bytes-uploaded=//p' | tail -1)"
   if [[ -z "$bytes" ]]; then
     # The CLI prints no byte counts; "Pushed" layers mean uploads, "Layer already exists" means none.
