@@ -87,7 +87,8 @@ if [[ -z "$ours" ]]; then
     || { tail -20 "$work/publish.log" >&2; echo "Could not publish benchmarks/push-bench/container-push.cs" >&2; exit 1; }
   base_option=''
   [[ -n "$base_image" ]] && base_option="--base-image $base_image"
-  ours="$work/ours/container-push {context} {registry} {repo} {tag} {nocache} $base_option"
+  # --records: the build records DockerBuild keeps, so the warm run reuses the cold run's image as ./build.sh would.
+  ours="$work/ours/container-push {context} {registry} {repo} {tag} {nocache} $base_option --records $work/records"
 fi
 
 # Runs a command template; prints "seconds bytes" (bytes: what the run reported uploading, '-' when it cannot tell).

@@ -95,9 +95,15 @@ public sealed partial class Build
     }
 
     /// <summary>Compressed-layer digests and manifests of earlier pushes, so a re-push of an unchanged image sends nothing (kept across Clean).</summary>
-    string PushCacheDirectory => EnvironmentVariables.GetValueOrDefault("XDG_CACHE_HOME") is { Length: > 0 } cache
-        ? Path.Combine(cache, "cloudage", "oci")
-        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "cloudage", "oci");
+    string PushCacheDirectory => Path.Combine(CacheDirectory, "oci");
+
+    /// <summary>Which image each earlier build made from which inputs, so an unchanged build is not sent to the engine again (kept across Clean).</summary>
+    string BuildRecordDirectory => Path.Combine(CacheDirectory, "builds");
+
+    /// <summary>$XDG_CACHE_HOME/cloudage, else ~/.cache/cloudage.</summary>
+    string CacheDirectory => EnvironmentVariables.GetValueOrDefault("XDG_CACHE_HOME") is { Length: > 0 } cache
+        ? Path.Combine(cache, "cloudage")
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "cloudage");
 
     async Task Attach(RegistryClient registryClient, PushResult result, OciDescriptor subject, CancellationToken cancellationToken)
     {

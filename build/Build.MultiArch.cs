@@ -104,6 +104,7 @@ public sealed partial class Build
                     BaseImage = await bases[platform],
                     NoCache = NoCache,
                     Platform = platform.Platform.ToString(),
+                    RecordDirectory = BuildRecordDirectory,
                 };
                 Action<string> log = several ? line => Log.Information($"[{platform.Platform}] {line}") : Log.Information;
                 return (Platform: platform, Result: await new DockerBuilder(docker, DockerEndpoint, log).BuildAsync(request, stop.Token));

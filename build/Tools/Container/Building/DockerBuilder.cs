@@ -14,8 +14,23 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
         ArgumentNullException.ThrowIfNull(request);
         if (request.References.Count == 0)
             throw new ArgumentException("An image build needs at least one reference to tag the image with.", nameof(request));
+        var labels = LabelInstruction(request.Metadata);
+        var arguments = BuildArguments(request);
+        string? recordKey = null;
+        if (request.RecordDirectory is { } records)
+        {
+            await DockerEngine.EnsureRunningAsync(docker, endpoint, cancellationToken).ConfigureAwait(false);
+            recordKey = await BuildRecords.KeyAsync(docker, request, arguments, labels, cancellationToken).ConfigureAwait(false);
+            if (!request.NoCache && recordKey is not null && BuildRecords.Find(records, recordKey) is { } recorded
+                && await ReuseAsync(recorded, request.References, cancellationToken).ConfigureAwait(false))
+            {
+                log($"Reused {recorded} as {string.Join(", ", request.References)}: built before from this context, Dockerfile, arguments and base image.");
+                return new ImageBuildResult(recorded, request.References);
+            }
+        }
+
         // The context starts streaming into its pipe while the engine is pinged: the walk and the first file reads overlap the round trip.
-        var context = BuildContext.OpenTar(request.ContextDirectory, request.Dockerfile, LabelInstruction(request.Metadata), cancellationToken);
+        var context = BuildContext.OpenTar(request.ContextDirectory, request.Dockerfile, labels, cancellationToken);
         await using var contextLifetime = context.ConfigureAwait(false);
         await DockerEngine.EnsureRunningAsync(docker, endpoint, cancellationToken).ConfigureAwait(false);
 
@@ -23,7 +38,7 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
         {
             Dockerfile = request.Dockerfile.Replace('\\', '/'),
             Tags = request.References.ToList(),
-            BuildArgs = BuildArguments(request),
+            BuildArgs = arguments,
             NoCache = request.NoCache,
             Remove = true,
             ForceRemove = true,
@@ -80,7 +95,35 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
         // The engine names the image it built in the stream's last aux message; an engine that does not is asked.
         var id = imageId ?? (await docker.Images.InspectImageAsync(request.References[0], cancellationToken).ConfigureAwait(false)).ID;
         log($"Built {id} as {string.Join(", ", request.References)}");
+        if (recordKey is not null)
+            BuildRecords.Add(request.RecordDirectory!, recordKey, id);
         return new ImageBuildResult(id, request.References);
+    }
+
+    // The recorded image gets this build's references; false when the engine no longer has it (pruned, another engine).
+    private async Task<bool> ReuseAsync(string imageId, IReadOnlyList<string> references, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await docker.Images.InspectImageAsync(imageId, cancellationToken).ConfigureAwait(false);
+            foreach (var reference in references)
+            {
+                var (repository, tag) = SplitReference(reference);
+                await docker.Images.TagImageAsync(imageId, new ImageTagParameters { RepositoryName = repository, Tag = tag }, cancellationToken).ConfigureAwait(false);
+            }
+            return true;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    // registry:port/name:tag → (registry:port/name, tag); a reference without a tag is :latest.
+    internal static (string Repository, string Tag) SplitReference(string reference)
+    {
+        var colon = reference.LastIndexOf(':');
+        return colon > reference.LastIndexOf('/') ? (reference[..colon], reference[(colon + 1)..]) : (reference, "latest");
     }
 
     // The engine turns each API label into its own LABEL step, each committing an intermediate container (about 0.3 s

@@ -25,6 +25,13 @@ public sealed record ImageBuildRequest(string ContextDirectory, IReadOnlyList<st
 
     /// <summary>The engine API's <c>platform</c> (for example <c>linux/arm64</c>): the base image is taken, or pulled, for it. Null: the engine's own.</summary>
     public string? Platform { get; init; }
+
+    /// <summary>
+    /// A folder where builds are recorded by their inputs (<see cref="BuildRecords"/>): a build whose inputs are those
+    /// of a recorded one reuses that image, still in the engine, instead of sending the context again. Null: every
+    /// build goes to the engine. <see cref="NoCache"/> builds are recorded but never reuse.
+    /// </summary>
+    public string? RecordDirectory { get; init; }
 }
 
 /// <summary>The built image: its local id (<c>sha256:…</c>) and the references it carries.</summary>

@@ -53,6 +53,40 @@ public static class BuildContext
         return new ContextTar(pipe.Reader.AsStream(), writing, stop);
     }
 
+    /// <summary>
+    /// A SHA-256 over what the tar of the context holds, entry by entry (name, type, mode, modification time, link
+    /// target, size and bytes; the Dockerfile with <paramref name="dockerfileSuffix"/>), without the tar's own
+    /// access and change times, which differ on every write.
+    /// </summary>
+    public static async Task<byte[]> DigestAsync(string contextDirectory, string dockerfile = "Dockerfile", string? dockerfileSuffix = null, CancellationToken cancellationToken = default)
+    {
+        var found = new List<(string Relative, FileSystemInfo Info)>();
+        Walk(contextDirectory, dockerfile, (relative, info) => found.Add((relative, info)));
+        var dockerfileName = dockerfile.Replace('\\', '/');
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 16];
+        foreach (var (relative, info) in found)
+        {
+            var kind = info.LinkTarget is not null ? "link" : info is DirectoryInfo ? "dir" : "file";
+            var mode = OperatingSystem.IsWindows() ? 0b111_101_101 : (int)info.UnixFileMode;
+            var header = $"{kind}\0{relative}\0{mode}\0{info.LastWriteTimeUtc.Ticks}\0{info.LinkTarget}\0";
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(header));
+            if (kind != "file")
+                continue;
+            if (relative == dockerfileName && dockerfileSuffix is not null)
+            {
+                hash.AppendData(System.Text.Encoding.UTF8.GetBytes((await File.ReadAllTextAsync(info.FullName, cancellationToken).ConfigureAwait(false)).TrimEnd() + "\n" + dockerfileSuffix + "\n"));
+                continue;
+            }
+            await using var file = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{file.Length}\0"));
+            int read;
+            while ((read = await file.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                hash.AppendData(buffer, 0, read);
+        }
+        return hash.GetHashAndReset();
+    }
+
     private static async Task WriteTarAsync(List<(string Relative, FileSystemInfo Info)> found, string dockerfile, string? dockerfileSuffix,
         Stream destination, CancellationToken cancellationToken)
     {

@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using CloudAge.Common.IO;
+using CloudAge.Tools.Container.Context;
+using Docker.DotNet;
+
+namespace CloudAge.Tools.Container.Building;
+
+/// <summary>
+/// Which image a build made from exactly which inputs, one small file per build in a folder, so an unchanged build
+/// (a re-run of the same commit) reuses its image instead of sending the whole context to the engine again, which the
+/// engine would answer from its cache with that same image. The key is a SHA-256 of every input the engine's answer
+/// depends on: the context as its tar would hold it (names, modes, modification times and bytes of every file, the
+/// Dockerfile with its label line; <see cref="BuildContext.DigestAsync"/>), the Dockerfile's path, the platform, the build arguments and the base image's
+/// local ID. Reuse is offered only when every FROM line names the BASE_IMAGE argument, so the base image is the only
+/// outside input; any other FROM (a fixed image, a stage) builds as always. The recorded image must still be in the engine.
+/// </summary>
+internal static partial class BuildRecords
+{
+    /// <summary>The key of this build, or null when it cannot be reused safely (another FROM, or no local base image).</summary>
+    public static async Task<string?> KeyAsync(IDockerClient docker, ImageBuildRequest request, IReadOnlyDictionary<string, string> arguments,
+        string dockerfileSuffix, CancellationToken cancellationToken)
+    {
+        if (request.BaseImage is not { } baseImage)
+            return null;
+        var dockerfile = Path.Combine(request.ContextDirectory, request.Dockerfile);
+        if (!File.Exists(dockerfile) || !OnlyBaseImage(await File.ReadAllTextAsync(dockerfile, cancellationToken).ConfigureAwait(false)))
+            return null;
+        string baseImageId;
+        try
+        {
+            baseImageId = (await docker.Images.InspectImageAsync(baseImage, cancellationToken).ConfigureAwait(false)).ID;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return null; // the engine would pull it: what it gets is not known here
+        }
+
+        var context = await BuildContext.DigestAsync(request.ContextDirectory, request.Dockerfile, dockerfileSuffix, cancellationToken).ConfigureAwait(false);
+        var inputs = new StringBuilder("cloudage-build-record/1\n")
+            .Append("context ").Append(Convert.ToHexStringLower(context)).Append('\n')
+            .Append("dockerfile ").Append(request.Dockerfile.Replace('\\', '/')).Append('\n')
+            .Append("platform ").Append(request.Platform ?? "").Append('\n')
+            .Append("base ").Append(baseImageId).Append('\n');
+        foreach (var (name, value) in arguments.OrderBy(a => a.Key, StringComparer.Ordinal))
+            inputs.Append("arg ").Append(name).Append('=').Append(value.Replace("\n", "\\n", StringComparison.Ordinal)).Append('\n');
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(inputs.ToString())));
+    }
+
+    /// <summary>The image recorded for <paramref name="key"/>, or null.</summary>
+    public static string? Find(string directory, string key)
+    {
+        var path = Path.Combine(directory, key);
+        return File.Exists(path) && File.ReadAllText(path).Trim() is { } id && id.StartsWith("sha256:", StringComparison.Ordinal) ? id : null;
+    }
+
+    public static void Add(string directory, string key, string imageId)
+    {
+        Directory.CreateDirectory(directory);
+        AtomicFile.Write(Path.Combine(directory, key), imageId + "\n");
+    }
+
+    /// <summary>True when the Dockerfile has FROM lines and every one names ${BASE_IMAGE} (or $BASE_IMAGE).</summary>
+    internal static bool OnlyBaseImage(string dockerfileText)
+    {
+        var images = From().Matches(dockerfileText).Select(m => m.Groups["image"].Value).ToList();
+        return images.Count > 0 && images.All(i => i is "${BASE_IMAGE}" or "$BASE_IMAGE");
+    }
+
+    [GeneratedRegex(@"^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(?<image>\S+)", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
+    private static partial Regex From();
+}

@@ -1,0 +1,88 @@
+using CloudAge.Testing;
+using CloudAge.Tools.Container.Building;
+using CloudAge.Tools.Container.Tests.Fixtures;
+
+namespace CloudAge.Tools.Container.Tests.Building;
+
+/// <summary>
+/// An unchanged build reuses the image recorded for its inputs without sending the context (real engine); any change
+/// of a file, an argument or the base image, a Dockerfile with another FROM, a removed image or --no-cache builds again.
+/// </summary>
+public class BuildRecordsTests
+{
+    private static readonly ImageMetadata Metadata = new("1.0.0", "0123abcdef456789012345678901234567890abc", "https://example.com/cloudage",
+        new DateTimeOffset(2026, 11, 26, 4, 0, 0, TimeSpan.Zero));
+
+    private const string Dockerfile = "ARG BASE_IMAGE=mcr.microsoft.com/dotnet/runtime-deps:10.0\nFROM ${BASE_IMAGE}\nCOPY app.txt /app/app.txt\n";
+
+    [IntegrationFact(Needs.Docker)]
+    public async Task An_unchanged_build_reuses_its_image_and_every_changed_input_builds_again()
+    {
+        await using var docker = new DockerCli();
+        var baseImage = await docker.MakeBaseImageAsync();
+        using var context = new TempDirectory();
+        using var records = new TempDirectory();
+        context.Write("Dockerfile", Dockerfile);
+        context.Write("app.txt", "one");
+        var name = $"cloudage-test-records-{Guid.NewGuid():N}";
+        using var client = DockerEngine.Connect(DockerCli.Endpoint);
+
+        async Task<(ImageBuildResult Result, Log Log)> Build(string tag, ImageMetadata? metadata = null, bool noCache = false)
+        {
+            var log = new Log();
+            var result = await new DockerBuilder(client, DockerCli.Endpoint, log.Write).BuildAsync(
+                new ImageBuildRequest(context.Path, [docker.Track($"{name}:{tag}")], metadata ?? Metadata)
+                { BaseImage = baseImage, RecordDirectory = records.Path, NoCache = noCache });
+            return (result, log);
+        }
+
+        var first = await Build("first");
+        var again = await Build("again");
+
+        // The second build never reached the engine's build (no steps), and its tag names the same image.
+        Assert.Contains(first.Log.Lines, l => l.StartsWith("Step 1/", StringComparison.Ordinal));
+        Assert.DoesNotContain(again.Log.Lines, l => l.StartsWith("Step ", StringComparison.Ordinal));
+        Assert.Contains(again.Log.Lines, l => l.StartsWith($"Reused {first.Result.ImageId}", StringComparison.Ordinal));
+        Assert.Equal(first.Result.ImageId, again.Result.ImageId);
+        Assert.Equal(first.Result.ImageId, (await docker.RunAsync("image", "inspect", "--format", "{{.Id}}", $"{name}:again")).Trim());
+
+        // A changed file, changed labels (another commit) and --no-cache each go to the engine.
+        context.Write("app.txt", "two");
+        var changedFile = await Build("file");
+        Assert.Contains(changedFile.Log.Lines, l => l.StartsWith("Step 1/", StringComparison.Ordinal));
+        Assert.NotEqual(first.Result.ImageId, changedFile.Result.ImageId);
+        var changedCommit = await Build("commit", Metadata with { Revision = new string('f', 40) });
+        Assert.Contains(changedCommit.Log.Lines, l => l.StartsWith("Step 1/", StringComparison.Ordinal));
+        Assert.Contains((await Build("nocache", noCache: true)).Log.Lines, l => l.StartsWith("Step 1/", StringComparison.Ordinal));
+
+        // Another base image under the same name (the tag moved, as a pull of a newer base moves it): its ID is in the key.
+        var otherBase = await docker.MakeBaseImageAsync();
+        await docker.RunAsync("tag", otherBase, baseImage);
+        var rebased = await Build("rebased");
+        Assert.Contains(rebased.Log.Lines, l => l.StartsWith("Step 1/", StringComparison.Ordinal));
+
+        // A recorded image that is gone from the engine is built again, not trusted.
+        var current = await Build("current");
+        Assert.DoesNotContain(current.Log.Lines, l => l.StartsWith("Step ", StringComparison.Ordinal));
+        await docker.RunAsync("image", "rm", "-f", current.Result.ImageId);
+        var rebuilt = await Build("rebuilt");
+        Assert.Contains(rebuilt.Log.Lines, l => l.StartsWith("Step 1/", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nCOPY a /a\n", true)]
+    [InlineData("ARG BASE_IMAGE\nfrom --platform=$BUILDPLATFORM $BASE_IMAGE AS app\n", true)]
+    [InlineData("FROM debian:12\nCOPY a /a\n", false)]
+    [InlineData("ARG BASE_IMAGE\nFROM ${BASE_IMAGE} AS build\nFROM build\n", false)]
+    [InlineData("ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nFROM alpine\n", false)]
+    [InlineData("# no FROM at all\n", false)]
+    public void Only_a_Dockerfile_whose_every_FROM_is_the_base_image_argument_can_be_reused(string dockerfile, bool reusable) =>
+        Assert.Equal(reusable, BuildRecords.OnlyBaseImage(dockerfile));
+
+    [Theory]
+    [InlineData("cloudage:sha-0123abc", "cloudage", "sha-0123abc")]
+    [InlineData("127.0.0.1:5000/team/cloudage:1.2.3", "127.0.0.1:5000/team/cloudage", "1.2.3")]
+    [InlineData("127.0.0.1:5000/cloudage", "127.0.0.1:5000/cloudage", "latest")]
+    public void References_split_into_repository_and_tag(string reference, string repository, string tag) =>
+        Assert.Equal((repository, tag), DockerBuilder.SplitReference(reference));
+}
