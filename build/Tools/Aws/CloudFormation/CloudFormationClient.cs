@@ -3,6 +3,7 @@ using System.Xml.Linq;
 using CloudAge.Common.Secrets;
 using CloudAge.Tools.Aws.Credentials;
 using CloudAge.Tools.Aws.Ecr;
+using CloudAge.Tools.Aws.Transport;
 
 namespace CloudAge.Tools.Aws.CloudFormation;
 
@@ -17,7 +18,7 @@ public sealed partial class CloudFormationClient : IDisposable
     private readonly SecretMasker _masker;
     private readonly Action<string> _log;
     private readonly CloudFormationClientOptions _options;
-    private readonly HttpClient _http;
+    private readonly AwsTransport _transport;
 
     public CloudFormationClient(AwsSession session, SecretMasker masker, Action<string> log, CloudFormationClientOptions? options = null, HttpMessageHandler? handler = null)
     {
@@ -27,11 +28,7 @@ public sealed partial class CloudFormationClient : IDisposable
         _log = message => log(masker.Redact(message));
         _options = options ?? new CloudFormationClientOptions();
         Endpoint = _options.Endpoint ?? AwsEndpoints.CloudFormation(session.Region);
-        _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }, disposeHandler: handler is null)
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
-        _pipeline = BuildPipeline();
+        _transport = CreateTransport(handler);
     }
 
     public Uri Endpoint { get; }
@@ -135,7 +132,7 @@ public sealed partial class CloudFormationClient : IDisposable
     public Task DeleteStackAsync(string stackName, CancellationToken cancellationToken = default) =>
         SendAsync("DeleteStack", [new("StackName", stackName)], cancellationToken);
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _transport.Dispose();
 
     // The transport drops XML namespaces (real CloudFormation and emulators differ), so plain local names match.
     private static XName Name(string localName) => localName;

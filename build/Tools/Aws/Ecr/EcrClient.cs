@@ -1,5 +1,6 @@
 using CloudAge.Common.Secrets;
 using CloudAge.Tools.Aws.Credentials;
+using CloudAge.Tools.Aws.Transport;
 
 namespace CloudAge.Tools.Aws.Ecr;
 
@@ -14,7 +15,7 @@ public sealed partial class EcrClient : IDisposable
     private readonly SecretMasker _masker;
     private readonly Action<string> _log;
     private readonly EcrClientOptions _options;
-    private readonly HttpClient _http;
+    private readonly AwsTransport _transport;
 
     /// <param name="handler">The HTTP handler to send through (tests, proxies); a new SocketsHttpHandler when null.</param>
     public EcrClient(AwsSession session, SecretMasker masker, Action<string> log, EcrClientOptions? options = null, HttpMessageHandler? handler = null)
@@ -27,15 +28,10 @@ public sealed partial class EcrClient : IDisposable
         if (_options.MaxAttempts < 1)
             throw new ArgumentException("MaxAttempts must be at least 1.", nameof(options));
         Endpoint = _options.Endpoint ?? AwsEndpoints.EcrApi(session.Region);
-        // Per-try timeouts come from the resilience pipeline; HttpClient's own would cut across retries.
-        _http = new HttpClient(handler ?? CloudAge.Common.Net.SafeHttp.CreateHandler(), disposeHandler: handler is null)
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
-        _pipeline = BuildPipeline();
+        _transport = CreateTransport(handler);
     }
 
     public Uri Endpoint { get; }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _transport.Dispose();
 }

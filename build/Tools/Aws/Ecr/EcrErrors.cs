@@ -1,20 +1,19 @@
 using System.Net;
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using CloudAge.Common.Secrets;
+using CloudAge.Tools.Aws.Transport;
 
 namespace CloudAge.Tools.Aws.Ecr;
 
 /// <summary>Turns an ECR error answer (JSON <c>__type</c>, the X-Amzn-Errortype header, or an XML/HTML body) into an <see cref="EcrException"/>.</summary>
-internal static partial class EcrErrors
+internal static class EcrErrors
 {
     public static EcrException FromResponse(string operation, Uri endpoint, HttpResponseMessage response, string body, SecretMasker masker)
     {
-        var (type, message) = ParseBody(body);
+        var (type, message) = AwsErrorBody.Parse(body);
         if (response.Headers.TryGetValues("X-Amzn-Errortype", out var headerTypes))
             type ??= headerTypes.FirstOrDefault();
         type = NormalizeType(type) ?? (response.ReasonPhrase is { Length: > 0 } reason ? reason.Replace(" ", string.Empty, StringComparison.Ordinal) : "HttpError");
-        message = masker.Redact(CloudAge.Common.Text.PeerText.OneLine(message ?? Snippet(body), 600));
+        message = masker.Redact(CloudAge.Common.Text.PeerText.OneLine(message ?? AwsErrorBody.Snippet(body), 600));
         var status = response.StatusCode;
         var text = $"ECR {operation} at {endpoint} answered HTTP {(int)status} {type}: {message}{Hint(type, status)}";
         return new EcrException(type, message, operation, endpoint, status, masker.Redact(text));
@@ -35,45 +34,7 @@ internal static partial class EcrErrors
     }
 
     /// <summary>"aws.protocoltests#ThrottlingException:http://..." becomes "ThrottlingException".</summary>
-    internal static string? NormalizeType(string? type)
-    {
-        if (string.IsNullOrWhiteSpace(type))
-            return null;
-        var colon = type.IndexOf(':', StringComparison.Ordinal);
-        if (colon >= 0)
-            type = type[..colon];
-        var hash = type.IndexOf('#', StringComparison.Ordinal);
-        if (hash >= 0)
-            type = type[(hash + 1)..];
-        return type.Trim();
-    }
-
-    private static (string? Type, string? Message) ParseBody(string body)
-    {
-        var trimmed = body.TrimStart();
-        if (trimmed.StartsWith('{'))
-        {
-            try
-            {
-                using var document = JsonDocument.Parse(trimmed);
-                var root = document.RootElement;
-                return (Text(root, "__type") ?? Text(root, "code"), Text(root, "message") ?? Text(root, "Message"));
-            }
-            catch (JsonException)
-            {
-                return (null, null);
-            }
-        }
-        // STS-style XML errors (moto answers signature failures this way).
-        var code = XmlCode().Match(body);
-        var xmlMessage = XmlMessage().Match(body);
-        return (code.Success ? code.Groups[1].Value : null, xmlMessage.Success ? xmlMessage.Groups[1].Value : null);
-    }
-
-    private static string? Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
+    internal static string? NormalizeType(string? type) => AwsErrorBody.NormalizeCode(type);
 
     private static string Hint(string type, HttpStatusCode status) => type switch
     {
@@ -94,16 +55,4 @@ internal static partial class EcrErrors
             parts.Add(e.Message);
         return string.Join(" -> ", parts.Distinct(StringComparer.Ordinal));
     }
-
-    private static string Snippet(string body)
-    {
-        var text = body.Trim();
-        return text.Length == 0 ? "(empty body)" : text.Length > 300 ? text[..300] + "..." : text;
-    }
-
-    [GeneratedRegex("<Code>([^<]*)</Code>")]
-    private static partial Regex XmlCode();
-
-    [GeneratedRegex("<Message>([^<]*)</Message>")]
-    private static partial Regex XmlMessage();
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 using CloudAge.Common.Resilience;
 using CloudAge.Common.Secrets;
 using CloudAge.Tools.Aws.Credentials;
-using CloudAge.Tools.Aws.Signing;
+using CloudAge.Tools.Aws.Transport;
 
 namespace CloudAge.Tools.Aws.Eks;
 
@@ -29,35 +29,27 @@ public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? ha
         ArgumentNullException.ThrowIfNull(session);
         var baseUri = endpoint ?? new Uri($"https://eks.{session.Region}.amazonaws.com/");
         var uri = new Uri(baseUri, "clusters/" + Uri.EscapeDataString(clusterName));
-        using var http = new HttpClient(handler ?? CloudAge.Common.Net.SafeHttp.CreateHandler(), disposeHandler: handler is null) { Timeout = TimeSpan.FromSeconds(30) };
-        var keys = await CredentialKeys.GetAsync(session.Credentials, masker).ConfigureAwait(false);
-        var pipeline = new RetryPolicy { MaxAttempts = MaxAttempts, BaseDelay = TimeSpan.FromSeconds(2) }.Build(
-            e => e is TransientAnswer || e is HttpRequestException && !CloudAge.Common.Net.SafeHttp.IsTlsFailure(e) || e is TaskCanceledException && !cancellationToken.IsCancellationRequested);
-
-        string body;
-        try
-        {
-            body = await pipeline.ExecuteAsync(async token => await DescribeOnceAsync(http, uri, keys, session.Region, clusterName, baseUri, token), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is TransientAnswer or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            var status = e is TransientAnswer answer ? (System.Net.HttpStatusCode?)answer.Status : null;
-            throw new EksException(baseUri, status,
-                $"EKS DescribeCluster at {baseUri} failed after {MaxAttempts} tries: {masker.Redact(e.Message)}. EKS or the network to it is failing; try again later, or check the region and any HTTPS proxy settings.", e);
-        }
+        using var transport = new AwsTransport("EKS", "eks", session, masker,
+            new RetryPolicy { MaxAttempts = MaxAttempts, BaseDelay = TimeSpan.FromSeconds(2), AttemptTimeout = TimeSpan.FromSeconds(30) }, TimeProvider.System,
+            e => e is TransientAnswer, e => e is TransientAnswer answer ? $"HTTP {answer.Status}" : null, log: null, handler);
+        var body = await transport.CallAsync("DescribeCluster", () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, uri);
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                return request;
+            },
+            (response, text) => Read(response, text, clusterName, baseUri),
+            (attempts, last) => new EksException(baseUri, last is TransientAnswer answer ? (System.Net.HttpStatusCode?)answer.Status : null,
+                $"EKS DescribeCluster at {baseUri} failed after {attempts} tries: {masker.Redact(last.Message)}. EKS or the network to it is failing; try again later, or check the region and any HTTPS proxy settings.", last),
+            cancellationToken).ConfigureAwait(false);
         using var document = JsonDocument.Parse(body);
         var cluster = document.RootElement.GetProperty("cluster");
         return new EksCluster(clusterName, new Uri(cluster.GetProperty("endpoint").GetString()!),
             cluster.GetProperty("certificateAuthority").GetProperty("data").GetString()!);
     }
 
-    private async Task<string> DescribeOnceAsync(HttpClient http, Uri uri, Amazon.Runtime.ImmutableCredentials keys, string region, string clusterName, Uri baseUri, CancellationToken cancellationToken)
+    private string Read(HttpResponseMessage response, string body, string clusterName, Uri baseUri)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        await SigV4RequestSigner.SignAsync(request, keys, region, "eks", DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
-        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if ((int)response.StatusCode >= 500)
             throw new TransientAnswer((int)response.StatusCode, $"answered {(int)response.StatusCode}: {CloudAge.Common.Text.PeerText.OneLine(body)}");
         // 401 and 403 are the credentials' fault (unsigned, expired, or no eks:DescribeCluster); other refusals are not.

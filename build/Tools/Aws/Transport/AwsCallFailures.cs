@@ -1,4 +1,4 @@
-namespace CloudAge.Tools.Aws;
+namespace CloudAge.Tools.Aws.Transport;
 
 /// <summary>Which failures of a signed AWS API call are worth another try, for every client in this project.</summary>
 internal static class AwsCallFailures

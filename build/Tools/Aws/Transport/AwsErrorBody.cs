@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace CloudAge.Tools.Aws.Transport;
+
+/// <summary>
+/// The code and message of an AWS error answer, whatever the protocol: JSON (<c>__type</c> or <c>code</c>, and
+/// <c>message</c>), as ECR and EKS answer, or XML (<c>&lt;Code&gt;</c>, <c>&lt;Message&gt;</c>), as the Query
+/// protocol (CloudFormation, STS) answers; emulators sometimes pass one service's form through another.
+/// </summary>
+internal static partial class AwsErrorBody
+{
+    public static (string? Code, string? Message) Parse(string body)
+    {
+        var trimmed = body.TrimStart();
+        if (trimmed.StartsWith('{'))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(trimmed);
+                var root = document.RootElement;
+                return (NormalizeCode(Text(root, "__type") ?? Text(root, "code")), Text(root, "message") ?? Text(root, "Message"));
+            }
+            catch (JsonException)
+            {
+                return (null, null);
+            }
+        }
+        var code = XmlCode().Match(body);
+        var message = XmlMessage().Match(body);
+        return (code.Success ? NormalizeCode(System.Net.WebUtility.HtmlDecode(code.Groups[1].Value)) : null,
+            message.Success ? System.Net.WebUtility.HtmlDecode(message.Groups[1].Value) : null);
+    }
+
+    /// <summary>"aws.protocoltests#ThrottlingException:http://..." becomes "ThrottlingException".</summary>
+    public static string? NormalizeCode(string? code)
+    {
+        if (string.IsNullOrWhiteSpace(code))
+            return null;
+        var colon = code.IndexOf(':', StringComparison.Ordinal);
+        if (colon >= 0)
+            code = code[..colon];
+        var hash = code.IndexOf('#', StringComparison.Ordinal);
+        if (hash >= 0)
+            code = code[(hash + 1)..];
+        return code.Trim();
+    }
+
+    /// <summary>The start of a body that is not the expected answer, to show what came back.</summary>
+    public static string Snippet(string body)
+    {
+        var text = body.Trim();
+        return text.Length == 0 ? "(empty body)" : text.Length > 300 ? text[..300] + "..." : text;
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    [GeneratedRegex("<Code>([^<]*)</Code>")]
+    private static partial Regex XmlCode();
+
+    [GeneratedRegex("<Message>([^<]*)</Message>")]
+    private static partial Regex XmlMessage();
+}

@@ -1,0 +1,100 @@
+using CloudAge.Common.Resilience;
+using CloudAge.Common.Secrets;
+using CloudAge.Tools.Aws.Credentials;
+using CloudAge.Tools.Aws.Signing;
+using Polly;
+
+namespace CloudAge.Tools.Aws.Transport;
+
+/// <summary>
+/// How every hand-written AWS client here (ECR, CloudFormation, EKS) calls its service: each try builds the request,
+/// signs it with SigV4 for the session's region, sends it through a capped handler (SafeHttp: no redirect carries the
+/// signature elsewhere, bodies are bounded), and reads the answer whole; the shared <see cref="RetryPolicy"/> retries the
+/// service's transient answers and connection failures (<see cref="AwsCallFailures"/>) with a per-try timeout and one log
+/// line per retry. The service says what its request looks like, how its answer is read (throwing its own exception
+/// for an error answer), how that exception is named in the retry line, and what the last failure becomes when the
+/// tries are used up.
+/// </summary>
+internal sealed class AwsTransport : IDisposable
+{
+    private static readonly ResiliencePropertyKey<string> OperationKey = new("aws-operation");
+
+    private readonly string _service;
+    private readonly string _signingService;
+    private readonly AwsSession _session;
+    private readonly SecretMasker _masker;
+    private readonly TimeProvider _time;
+    private readonly Func<Exception, bool> _isTransientAnswer;
+    private readonly HttpClient _http;
+    private readonly ResiliencePipeline _pipeline;
+
+    /// <param name="service">The service's name in messages ("ECR").</param>
+    /// <param name="signingService">The SigV4 service name ("ecr").</param>
+    /// <param name="describeAnswer">The failed try's answer for the retry line, such as "ThrottlingException (HTTP 400)".</param>
+    /// <param name="log">Receives the retry lines (redacted); null for none.</param>
+    public AwsTransport(string service, string signingService, AwsSession session, SecretMasker masker, RetryPolicy retry, TimeProvider time,
+        Func<Exception, bool> isTransientAnswer, Func<Exception, string?> describeAnswer, Action<string>? log, HttpMessageHandler? handler)
+    {
+        _service = service;
+        _signingService = signingService;
+        _session = session;
+        _masker = masker;
+        _time = time;
+        _isTransientAnswer = isTransientAnswer;
+        // Per-try timeouts come from the pipeline; HttpClient's own would cut across retries.
+        _http = new HttpClient(handler ?? CloudAge.Common.Net.SafeHttp.CreateHandler(), disposeHandler: handler is null) { Timeout = Timeout.InfiniteTimeSpan };
+        _pipeline = retry.Build(
+            e => isTransientAnswer(e) || AwsCallFailures.IsConnectionFailure(e),
+            attempt =>
+            {
+                var operation = attempt.Context.Properties.GetValue(OperationKey, "call");
+                var answer = attempt.Exception is { } e ? describeAnswer(e) ?? e.GetType().Name : null;
+                log?.Invoke(masker.Redact($"{service} {operation} answered {answer}; retrying in {attempt.Delay.TotalSeconds:0.0}s (try {attempt.Failed + 1} of {attempt.MaxAttempts})."));
+            });
+    }
+
+    /// <summary>
+    /// One call, tried until it succeeds, fails for good, or the tries are used up; then <paramref name="gaveUp"/>
+    /// turns the number of tries and the last failure (the service's transient answer, or a connection failure) into
+    /// the exception thrown.
+    /// </summary>
+    /// <param name="request">Makes the request of one try (a request is sent once).</param>
+    /// <param name="read">Reads a try's answer and its body; throws the service's exception for an error answer.</param>
+    public async Task<T> CallAsync<T>(string operation, Func<HttpRequestMessage> request, Func<HttpResponseMessage, string, T> read,
+        Func<int, Exception, Exception> gaveUp, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(OperationKey, operation);
+        var attempts = 0;
+        try
+        {
+            return await _pipeline.ExecuteAsync(async ctx =>
+            {
+                attempts++;
+                return await OnceAsync(request, read, ctx.CancellationToken).ConfigureAwait(false);
+            }, context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (_isTransientAnswer(e) || (AwsCallFailures.IsConnectionFailure(e) && !cancellationToken.IsCancellationRequested))
+        {
+            throw gaveUp(attempts, e);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async Task<T> OnceAsync<T>(Func<HttpRequestMessage> create, Func<HttpResponseMessage, string, T> read, CancellationToken cancellationToken)
+    {
+        using var request = create();
+        var keys = await CredentialKeys.GetAsync(_session.Credentials, _masker).ConfigureAwait(false);
+        await SigV4RequestSigner.SignAsync(request, keys, _session.Region, _signingService, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        return read(response, body);
+    }
+
+    public override string ToString() => $"{_service} transport";
+
+    public void Dispose() => _http.Dispose();
+}

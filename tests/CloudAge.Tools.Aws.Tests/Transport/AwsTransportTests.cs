@@ -1,0 +1,71 @@
+using CloudAge.Testing;
+using CloudAge.Tools.Aws.CloudFormation;
+using CloudAge.Tools.Aws.Tests.Fixtures;
+using CloudAge.Tools.Aws.Transport;
+
+namespace CloudAge.Tools.Aws.Tests.Transport;
+
+/// <summary>
+/// The transport ECR, CloudFormation and EKS share (signing, retries, the last failure), seen through CloudFormation
+/// against the real moto server behind a fault proxy; ECR's and EKS's own fault tests go through the same code.
+/// </summary>
+[Collection(MotoServerGroup.Name)]
+public sealed class AwsTransportTests(MotoServer moto) : IAsyncLifetime
+{
+    private readonly LogCapture _log = new();
+    private Uri _moto = null!;
+
+    public async Task InitializeAsync() => _moto = await moto.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private CloudFormationClient Client(Uri endpoint, int attempts) =>
+        new(MotoServer.Session(), _log.Masker, _log.Log, new CloudFormationClientOptions
+        {
+            Endpoint = endpoint,
+            MaxAttempts = attempts,
+            FirstRetryDelay = TimeSpan.FromMilliseconds(20),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(100),
+            AttemptTimeout = TimeSpan.FromSeconds(3),
+        });
+
+    [IntegrationFact(Needs.Moto)]
+    public async Task An_unavailable_answer_and_a_dropped_connection_are_retried_with_one_line_each()
+    {
+        await using var proxy = new FaultProxy(_moto, Fault.ServiceUnavailable, Fault.Drop);
+        using var client = Client(proxy.Endpoint, attempts: 3);
+
+        var stack = await client.DescribeStackAsync("cloudage-none");
+
+        Assert.Null(stack); // moto's real answer on the third try: no such stack
+        Assert.Equal(3, proxy.Requests);
+        var retries = _log.Lines.Where(l => l.Contains("retrying in", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, retries.Count);
+        Assert.StartsWith("CloudFormation DescribeStacks answered ServiceUnavailable (HTTP 503); retrying in", retries[0]);
+        Assert.Contains("(try 2 of 3)", retries[0]); // the try about to be made
+        Assert.Contains("(try 3 of 3)", retries[1]);
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public async Task When_the_tries_are_used_up_the_error_names_the_endpoint_the_tries_and_the_last_answer()
+    {
+        await using var proxy = new FaultProxy(_moto, Fault.ServiceUnavailable, Fault.ServiceUnavailable);
+        using var client = Client(proxy.Endpoint, attempts: 2);
+
+        var error = await Assert.ThrowsAsync<CloudFormationException>(() => client.DescribeStackAsync("cloudage-none"));
+
+        Assert.Equal($"CloudFormation DescribeStacks at {proxy.Endpoint} still failed after 2 tries; the last answer was HTTP 503 ServiceUnavailable: " +
+            "<html><body>503 Service Temporarily Unavailable</body></html>", error.Message);
+        Assert.Equal(2, proxy.Requests);
+    }
+
+    [Theory]
+    [InlineData("""{"__type":"com.amazonaws.ecr#RepositoryNotFoundException","message":"no such repository"}""", "RepositoryNotFoundException", "no such repository")]
+    [InlineData("""{"code":"ThrottlingException","Message":"Rate exceeded"}""", "ThrottlingException", "Rate exceeded")]
+    [InlineData("<ErrorResponse><Error><Code>ValidationError</Code><Message>Stack with id x does not exist &amp; never did</Message></Error></ErrorResponse>",
+        "ValidationError", "Stack with id x does not exist & never did")]
+    [InlineData("<html><body>502 Bad Gateway</body></html>", null, null)]
+    [InlineData("{ not json", null, null)]
+    public void Error_answers_of_every_protocol_give_their_code_and_message(string body, string? code, string? message) =>
+        Assert.Equal((code, message), AwsErrorBody.Parse(body));
+}
