@@ -59,6 +59,20 @@ public sealed class AwsTransportTests(MotoServer moto) : IAsyncLifetime
         Assert.Equal(2, proxy.Requests);
     }
 
+    [IntegrationFact(Needs.Moto)]
+    public async Task A_TLS_failure_is_not_retried_and_is_the_services_error_at_its_endpoint()
+    {
+        // moto speaks plain HTTP: an https:// endpoint on its port fails in the TLS handshake, the same on every try.
+        var endpoint = new UriBuilder(_moto) { Scheme = "https" }.Uri;
+        using var client = Client(endpoint, attempts: 3);
+
+        var error = await Assert.ThrowsAsync<CloudFormationException>(() => client.DescribeStackAsync("cloudage-none"));
+
+        Assert.StartsWith($"CloudFormation DescribeStacks at {endpoint} could not be reached after 1 try (ConnectionFailed: ", error.Message);
+        Assert.Matches(@"\(ConnectionFailed: [^)]* -> [^)]+\)", error.Message); // the TLS cause itself, not only "see inner exception"
+        Assert.DoesNotContain(_log.Lines, l => l.Contains("retrying", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("""{"__type":"com.amazonaws.ecr#RepositoryNotFoundException","message":"no such repository"}""", "RepositoryNotFoundException", "no such repository")]
     [InlineData("""{"code":"ThrottlingException","Message":"Rate exceeded"}""", "ThrottlingException", "Rate exceeded")]

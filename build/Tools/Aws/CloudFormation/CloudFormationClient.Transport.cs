@@ -41,10 +41,11 @@ public sealed partial class CloudFormationClient
     {
         if (last is CloudFormationException e)
             return new CloudFormationException(e.Code, e.ServiceMessage, e.StatusCode, _masker.Redact(
-                $"CloudFormation {action} at {Endpoint} still failed after {attempts} tries; the last answer was HTTP {(int?)e.StatusCode} {e.Code}: {e.ServiceMessage}"));
+                $"CloudFormation {action} at {Endpoint} still failed after {AwsTransport.Tries(attempts)}; the last answer was HTTP {(int?)e.StatusCode} {e.Code}: {e.ServiceMessage}"));
         var code = last is TimeoutRejectedException ? "Timeout" : "ConnectionFailed";
-        return new CloudFormationException(code, last.Message, null, _masker.Redact(
-            $"CloudFormation {action} at {Endpoint} could not be reached after {attempts} tries ({code}: {last.Message}). " +
+        var detail = AwsTransport.Describe(last);
+        return new CloudFormationException(code, detail, null, _masker.Redact(
+            $"CloudFormation {action} at {Endpoint} could not be reached after {AwsTransport.Tries(attempts)} ({code}: {detail}). " +
             "Check the network, the region and any --aws-endpoint override."));
     }
 

@@ -23,12 +23,12 @@ internal static class EcrErrors
     {
         if (last is EcrException ecr)
         {
-            var text = $"ECR {operation} at {endpoint} still failed after {attempts} tries; the last answer was HTTP {(int?)ecr.StatusCode} {ecr.Type}: {ecr.ServiceMessage}";
+            var text = $"ECR {operation} at {endpoint} still failed after {AwsTransport.Tries(attempts)}; the last answer was HTTP {(int?)ecr.StatusCode} {ecr.Type}: {ecr.ServiceMessage}";
             return new EcrException(ecr.Type, ecr.ServiceMessage, operation, endpoint, ecr.StatusCode, masker.Redact(text)) { Attempts = attempts };
         }
         var type = last is Polly.Timeout.TimeoutRejectedException ? "Timeout" : "ConnectionFailed";
-        var detail = masker.Redact(Describe(last));
-        var message = $"ECR {operation} at {endpoint} could not be reached after {attempts} tries ({type}: {detail}). " +
+        var detail = masker.Redact(AwsTransport.Describe(last));
+        var message = $"ECR {operation} at {endpoint} could not be reached after {AwsTransport.Tries(attempts)} ({type}: {detail}). " +
             "Check the network, the region and any ECR endpoint override (VPC endpoint, emulator).";
         return new EcrException(type, detail, operation, endpoint, null, message) { Attempts = attempts };
     }
@@ -47,12 +47,4 @@ internal static class EcrErrors
         _ when status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => ". Check the AWS credentials and their permissions.",
         _ => ".",
     };
-
-    private static string Describe(Exception exception)
-    {
-        var parts = new List<string>();
-        for (var e = exception; e is not null; e = e.InnerException)
-            parts.Add(e.Message);
-        return string.Join(" -> ", parts.Distinct(StringComparer.Ordinal));
-    }
 }

@@ -40,7 +40,7 @@ public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? ha
             },
             (response, text) => Read(response, text, clusterName, baseUri),
             (attempts, last) => new EksException(baseUri, last is TransientAnswer answer ? (System.Net.HttpStatusCode?)answer.Status : null,
-                $"EKS DescribeCluster at {baseUri} failed after {attempts} tries: {masker.Redact(last.Message)}. EKS or the network to it is failing; try again later, or check the region and any HTTPS proxy settings.", last),
+                $"EKS DescribeCluster at {baseUri} failed after {AwsTransport.Tries(attempts)}: {masker.Redact(last is TransientAnswer ? last.Message : AwsTransport.Describe(last))}. EKS or the network to it is failing; try again later, or check the region and any HTTPS proxy settings.", last),
             cancellationToken).ConfigureAwait(false);
         using var document = JsonDocument.Parse(body);
         var cluster = document.RootElement.GetProperty("cluster");

@@ -78,6 +78,11 @@ internal sealed class AwsTransport : IDisposable
         {
             throw gaveUp(attempts, e);
         }
+        catch (HttpRequestException e) when (CloudAge.Common.Net.SafeHttp.IsTlsFailure(e))
+        {
+            // Not retried (it answers the same every time), but still reported as the service's failure at its endpoint.
+            throw gaveUp(attempts, e);
+        }
         finally
         {
             ResilienceContextPool.Shared.Return(context);
@@ -93,6 +98,18 @@ internal sealed class AwsTransport : IDisposable
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         return read(response, body);
     }
+
+    /// <summary>A failure and its causes in one line ("The SSL connection could not be established -> ..."), outermost first.</summary>
+    public static string Describe(Exception exception)
+    {
+        var parts = new List<string>();
+        for (var e = exception; e is not null; e = e.InnerException)
+            parts.Add(e.Message);
+        return CloudAge.Common.Text.PeerText.OneLine(string.Join(" -> ", parts.Distinct(StringComparer.Ordinal)), 600);
+    }
+
+    /// <summary>"1 try", "3 tries": for the messages that say how often a call was tried.</summary>
+    public static string Tries(int attempts) => attempts == 1 ? "1 try" : $"{attempts} tries";
 
     public override string ToString() => $"{_service} transport";
 
