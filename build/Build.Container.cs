@@ -12,7 +12,7 @@ public sealed partial class Build
     [Parameter("Extra image tags besides sha-<7 hex>, the version and latest")]
     public string[] ExtraTags { get; init; } = [];
 
-    [Parameter("Build the image without the engine's layer cache")]
+    [Parameter("Build the image without the engine's layer cache or a recorded earlier build of the same inputs")]
     public bool NoCache { get; init; }
 
     [Parameter("Docker engine endpoint (default: unix:///var/run/docker.sock)")]
