@@ -69,6 +69,23 @@ public class BuildRecordsTests
         Assert.Contains(rebuilt.Log.Lines, l => l.StartsWith("Step 1/", StringComparison.Ordinal));
     }
 
+    [IntegrationFact(Needs.Docker)]
+    public async Task A_local_base_image_of_another_platform_gives_no_key_because_the_engine_would_pull_instead()
+    {
+        await using var docker = new DockerCli();
+        var baseImage = await docker.MakeBaseImageAsync(); // imported here: linux/amd64
+        using var context = new TempDirectory();
+        context.Write("Dockerfile", Dockerfile);
+        context.Write("app.txt", "one");
+        using var client = DockerEngine.Connect(DockerCli.Endpoint);
+        var request = new ImageBuildRequest(context.Path, ["x:y"], Metadata) { BaseImage = baseImage };
+        var arguments = new Dictionary<string, string> { ["BASE_IMAGE"] = baseImage };
+
+        Assert.NotNull(await BuildRecords.KeyAsync(client, request with { Platform = "linux/amd64" }, arguments, "LABEL a=b", CancellationToken.None));
+        Assert.Null(await BuildRecords.KeyAsync(client, request with { Platform = "linux/arm64" }, arguments, "LABEL a=b", CancellationToken.None));
+        Assert.Null(await BuildRecords.KeyAsync(client, request with { BaseImage = "cloudage-test-absent:" + Guid.NewGuid().ToString("N") }, arguments, "LABEL a=b", CancellationToken.None));
+    }
+
     [Theory]
     [InlineData("ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nCOPY a /a\n", true)]
     [InlineData("ARG BASE_IMAGE\nfrom --platform=$BUILDPLATFORM $BASE_IMAGE AS app\n", true)]

@@ -13,8 +13,9 @@ namespace CloudAge.Tools.Container.Building;
 /// engine would answer from its cache with that same image. The key is a SHA-256 of every input the engine's answer
 /// depends on: the context as its tar would hold it (names, modes, modification times and bytes of every file, the
 /// Dockerfile with its label line; <see cref="BuildContext.DigestAsync"/>), the Dockerfile's path, the platform, the build arguments and the base image's
-/// local ID. Reuse is offered only when every FROM line names the BASE_IMAGE argument, so the base image is the only
-/// outside input; any other FROM (a fixed image, a stage) builds as always. The recorded image must still be in the engine.
+/// local ID. Reuse is offered only when every FROM line names the BASE_IMAGE argument and that image is local and of
+/// the platform asked for, so the base image is the only outside input and the engine would not pull another; any
+/// other FROM (a fixed image, a stage) builds as always. The recorded image must still be in the engine.
 /// </summary>
 internal static partial class BuildRecords
 {
@@ -30,7 +31,11 @@ internal static partial class BuildRecords
         string baseImageId;
         try
         {
-            baseImageId = (await docker.Images.InspectImageAsync(baseImage, cancellationToken).ConfigureAwait(false)).ID;
+            var local = await docker.Images.InspectImageAsync(baseImage, cancellationToken).ConfigureAwait(false);
+            // A local base of another platform than the one asked for is not what the engine builds on: it pulls instead.
+            if (request.Platform?.Split('/') is { } wanted && (wanted.Length < 2 || wanted[0] != local.Os || wanted[1] != local.Architecture))
+                return null;
+            baseImageId = local.ID;
         }
         catch (DockerImageNotFoundException)
         {
