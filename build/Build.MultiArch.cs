@@ -92,6 +92,7 @@ public sealed partial class Build
         // its own core. Each line names its platform; the first failure stops the other build and is the one reported.
         var several = TargetPlatforms.Count > 1;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Exception? firstFailure = null;
         var builds = TargetPlatforms.Select(async platform =>
         {
             try
@@ -109,8 +110,10 @@ public sealed partial class Build
                 Action<string> log = several ? line => Log.Information($"[{platform.Platform}] {line}") : Log.Information;
                 return (Platform: platform, Result: await new DockerBuilder(docker, DockerEndpoint, log).BuildAsync(request, stop.Token));
             }
-            catch
+            catch (Exception e)
             {
+                // The first to fail in time is the cause; the other build then fails only because it was stopped.
+                Interlocked.CompareExchange(ref firstFailure, e, null);
                 await stop.CancelAsync();
                 throw;
             }
@@ -119,9 +122,9 @@ public sealed partial class Build
         {
             await Task.WhenAll(builds);
         }
-        catch (Exception) when (builds.FirstOrDefault(b => b.IsFaulted && b.Exception!.GetBaseException() is not OperationCanceledException) is { } failed)
+        catch (Exception) when (Volatile.Read(ref firstFailure) is { } first && first is not OperationCanceledException)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed.Exception!.GetBaseException());
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
         }
         foreach (var (platform, result) in builds.Select(b => b.Result))
         {

@@ -98,6 +98,22 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
+    public void A_quantity_that_is_not_one_is_reported_with_the_models_own_words()
+    {
+        using var repository = new RepositoryCopy();
+        var path = Path.Combine(repository.Root, "k8s", "deployment.yaml");
+        var text = File.ReadAllText(path);
+        var cpu = System.Text.RegularExpressions.Regex.Match(text, @"cpu: ""?[0-9a-z.]+""?");
+        File.WriteAllText(path, text[..cpu.Index] + "cpu: abc" + text[(cpu.Index + cpu.Length)..]);
+
+        var finding = Assert.Single(repository.Validate(), f => f.RuleId == RuleIds.KubernetesSchema);
+
+        // The cast operator's own error (KubernetesClient's ResourceQuantity), not a reflection wrapper's.
+        Assert.Contains("cannot be converted", finding.Message);
+        Assert.DoesNotContain("target of an invocation", finding.Message);
+    }
+
+    [Fact]
     public void Positions_are_right_in_a_file_with_windows_line_endings()
     {
         using var repository = new RepositoryCopy();

@@ -123,4 +123,21 @@ public class BuildContextTests
         Assert.IsType<FileNotFoundException>(error);
         Assert.IsType<FileNotFoundException>(tar.WriteFailure);
     }
+
+    [Fact]
+    public void A_FIFO_in_the_context_is_a_clear_error_not_a_hang()
+    {
+        if (OperatingSystem.IsWindows())
+            return; // no FIFOs in a Windows file system
+        using var directory = new TempDirectory();
+        directory.Write("Dockerfile", "FROM scratch");
+        var fifo = System.IO.Path.Combine(directory.Path, "pipe");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+            mkfifo.WaitForExit();
+
+        var error = Assert.Throws<ContainerException>(() => BuildContext.OpenTar(directory.Path));
+
+        Assert.Contains("'pipe', which is a FIFO (named pipe), not a file", error.Message);
+        Assert.Contains(".dockerignore", error.Message);
+    }
 }

@@ -66,13 +66,31 @@ internal static partial class BuildRecords
         AtomicFile.Write(Path.Combine(directory, key), imageId + "\n");
     }
 
-    /// <summary>True when the Dockerfile has FROM lines and every one names ${BASE_IMAGE} (or $BASE_IMAGE).</summary>
+    /// <summary>
+    /// True when the base image is the Dockerfile's only outside input: it has FROM lines, every one is exactly
+    /// <c>FROM ${BASE_IMAGE}</c> (or <c>$BASE_IMAGE</c>, optionally <c>AS name</c>, no flags: a <c>--platform</c> would
+    /// choose another base than the one inspected), no COPY or ADD takes <c>--from</c> (another image or stage), and no
+    /// ADD fetches a URL or a git repository. Anything else is built every time.
+    /// </summary>
     internal static bool OnlyBaseImage(string dockerfileText)
     {
-        var images = From().Matches(dockerfileText).Select(m => m.Groups["image"].Value).ToList();
-        return images.Count > 0 && images.All(i => i is "${BASE_IMAGE}" or "$BASE_IMAGE");
+        var froms = FromLine().Matches(dockerfileText);
+        return froms.Count > 0
+            && froms.All(m => ExactBaseFrom().IsMatch(m.Value))
+            && !CopyFrom().IsMatch(dockerfileText)
+            && !RemoteAdd().IsMatch(dockerfileText);
     }
 
-    [GeneratedRegex(@"^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(?<image>\S+)", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
-    private static partial Regex From();
+    [GeneratedRegex(@"^[ \t]*FROM\b.*$", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
+    private static partial Regex FromLine();
+
+    // Instructions are case-insensitive; argument names are not.
+    [GeneratedRegex(@"^[ \t]*(?i:FROM)[ \t]+(\$\{BASE_IMAGE\}|\$BASE_IMAGE)([ \t]+(?i:AS)[ \t]+\S+)?[ \t]*\r?$")]
+    private static partial Regex ExactBaseFrom();
+
+    [GeneratedRegex(@"^[ \t]*(COPY|ADD)\b[^\n]*--from", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
+    private static partial Regex CopyFrom();
+
+    [GeneratedRegex(@"^[ \t]*ADD\b[^\n]*(://|git@)", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
+    private static partial Regex RemoteAdd();
 }

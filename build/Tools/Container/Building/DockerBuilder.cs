@@ -95,7 +95,9 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
         // The engine names the image it built in the stream's last aux message; an engine that does not is asked.
         var id = imageId ?? (await docker.Images.InspectImageAsync(request.References[0], cancellationToken).ConfigureAwait(false)).ID;
         log($"Built {id} as {string.Join(", ", request.References)}");
-        if (recordKey is not null)
+        // Recorded only when the inputs read before the build are still the inputs after it: a file or the base tag
+        // that changed meanwhile may or may not be in the image, so such a build is not remembered.
+        if (recordKey is not null && await BuildRecords.KeyAsync(docker, request, arguments, labels, cancellationToken).ConfigureAwait(false) == recordKey)
             BuildRecords.Add(request.RecordDirectory!, recordKey, id);
         return new ImageBuildResult(id, request.References);
     }

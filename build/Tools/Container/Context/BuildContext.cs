@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Pipelines;
+using CloudAge.Common.IO;
 
 namespace CloudAge.Tools.Container.Context;
 
@@ -35,8 +36,9 @@ public static class BuildContext
         // Large segments and a buffered sink: the engine gets the tar in 64 KiB chunks, not one HTTP chunk per tar write.
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19, minimumSegmentSize: 1 << 16, useSynchronizationContext: false));
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var tar = new ContextTar(pipe.Reader.AsStream(), stop);
         // Not started with the token: a writer that never runs would leave the reader waiting for an end that never comes.
-        var writing = Task.Run(async () =>
+        tar.Writing = Task.Run(async () =>
         {
             try
             {
@@ -46,17 +48,19 @@ public static class BuildContext
             }
             catch (Exception e)
             {
+                // Recorded before the reader is woken, so whoever sees the upload break also sees why.
+                tar.RecordFailure(e);
                 await pipe.Writer.CompleteAsync(e).ConfigureAwait(false);
                 throw;
             }
         }, CancellationToken.None);
-        return new ContextTar(pipe.Reader.AsStream(), writing, stop);
+        return tar;
     }
 
     /// <summary>
     /// A SHA-256 over what the tar of the context holds, entry by entry (name, type, mode, modification time, link
-    /// target, size and bytes; the Dockerfile with <paramref name="dockerfileSuffix"/>), without the tar's own
-    /// access and change times, which differ on every write.
+    /// target, size and bytes; the Dockerfile with <paramref name="dockerfileSuffix"/>): computed from the entries,
+    /// not from the tar's bytes, so it does not depend on how a tar library encodes them.
     /// </summary>
     public static async Task<byte[]> DigestAsync(string contextDirectory, string dockerfile = "Dockerfile", string? dockerfileSuffix = null, CancellationToken cancellationToken = default)
     {
@@ -122,12 +126,23 @@ public static class BuildContext
                         WalkDirectory((DirectoryInfo)info, relative + "/", matched);
                     continue;
                 }
+                // A FIFO, socket or device would block or fail the read; Docker's own walk does not read them either.
+                if (info is FileInfo && info.LinkTarget is null && FileKinds.Of(info.FullName) is not (FileKind.Regular or FileKind.Missing) and var kind)
+                    throw new ContainerException($"The build context holds '{relative}', which is a {Describe(kind)}, not a file; remove it from '{contextDirectory}' or add it to .dockerignore.");
                 include(relative, info);
                 if (isDirectory)
                     WalkDirectory((DirectoryInfo)info, relative + "/", matched);
             }
         }
     }
+
+    private static string Describe(FileKind kind) => kind switch
+    {
+        FileKind.Fifo => "FIFO (named pipe)",
+        FileKind.Socket => "socket",
+        FileKind.CharacterDevice or FileKind.BlockDevice => "device",
+        _ => "special file",
+    };
 
     private static async Task WriteEntryAsync(TarWriter writer, string relative, FileSystemInfo info, string? suffix, CancellationToken cancellationToken)
     {

@@ -4,16 +4,26 @@ namespace CloudAge.Tools.Container.Context;
 /// A build context being written as a tar: <see cref="Stream"/> is what the engine reads, <see cref="Writing"/> the
 /// task that writes it. Disposing stops the writer (an engine that stopped reading leaves nothing running) and waits for it.
 /// </summary>
-public sealed class ContextTar(Stream stream, Task writing, CancellationTokenSource stop) : IAsyncDisposable
+public sealed class ContextTar : IAsyncDisposable
 {
-    public Stream Stream { get; } = stream;
+    private readonly CancellationTokenSource stop;
+    private Exception? failure;
+
+    internal ContextTar(Stream stream, CancellationTokenSource stop)
+    {
+        Stream = stream;
+        this.stop = stop;
+    }
+
+    public Stream Stream { get; }
 
     /// <summary>Completes when the whole tar is written; faults with the reading error when a file could not be read.</summary>
-    public Task Writing { get; } = writing;
+    public Task Writing { get; internal set; } = Task.CompletedTask;
 
     /// <summary>The writer's own failure, when it failed for a reason other than being stopped; otherwise null.</summary>
-    public Exception? WriteFailure =>
-        Writing.IsFaulted && Writing.Exception?.GetBaseException() is { } e && e is not OperationCanceledException ? e : null;
+    public Exception? WriteFailure => Volatile.Read(ref failure) is { } e && e is not OperationCanceledException ? e : null;
+
+    internal void RecordFailure(Exception e) => Interlocked.CompareExchange(ref failure, e, null);
 
     public async ValueTask DisposeAsync()
     {

@@ -53,10 +53,10 @@ public sealed class Referrers(RegistryClient registry, Action<string> log)
         }
         await UploadIfMissingAsync(repository, config, EmptyConfig, cancellationToken).ConfigureAwait(false);
         await UploadIfMissingAsync(repository, blob, content, cancellationToken).ConfigureAwait(false);
-        listed.Add(descriptor.Digest);
         var (_, indexedByRegistry) = await registry.PutManifestAsync(repository, descriptor.Digest, OciMediaTypes.ImageManifest, manifest, cancellationToken).ConfigureAwait(false);
         if (!indexedByRegistry)
             await AddToFallbackAsync(repository, subject.Digest, descriptor, cancellationToken).ConfigureAwait(false);
+        listed.Add(descriptor.Digest);
         log($"Attached {artifactType} {descriptor.Digest[..19]} to {repository}@{subject.Digest[..19]}{(indexedByRegistry ? "" : $" (referrers tag {FallbackTag(subject.Digest)[..19]}…)")}.");
         return new AttachedArtifact(descriptor, blob);
     }

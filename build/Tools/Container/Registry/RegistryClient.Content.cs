@@ -155,7 +155,7 @@ public sealed partial class RegistryClient
         foreach (var link in values.SelectMany(v => v.Split(',')))
         {
             var parts = link.Split(';', StringSplitOptions.TrimEntries);
-            if (parts[0] is ['<', .., '>'] target && parts.Skip(1).Any(p => p.Replace(" ", "", StringComparison.Ordinal) is "rel=\"next\"" or "rel=next"))
+            if (parts[0] is ['<', .., '>'] target && parts.Skip(1).Any(p => p.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant() is "rel=\"next\"" or "rel=next"))
                 return Uri.TryCreate(requested, target[1..^1], out var next) ? next : null;
         }
         return null;

@@ -1,3 +1,4 @@
+using CloudAge.Common.IO;
 namespace CloudAge.Tools.Validation.Files;
 
 /// <summary>

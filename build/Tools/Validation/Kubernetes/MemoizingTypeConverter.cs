@@ -23,7 +23,7 @@ internal sealed class MemoizingTypeConverter(ITypeConverter inner) : ITypeConver
         var cast = _operators.GetOrAdd((value.GetType(), expectedType), pair => Operator(pair.Source, pair.Destination));
         return cast is null
             ? inner.ChangeType(value, expectedType, enumNamingConvention, typeInspector)
-            : cast.Invoke(null, [value]);
+            : cast.Invoke(null, BindingFlags.DoNotWrapExceptions, binder: null, [value], culture: null); // the operator's own error, as YamlDotNet reports it // the operator's own error, as YamlDotNet reports it
     }
 
     // The implicit operator of the destination or the source type, else an explicit one, as YamlDotNet's

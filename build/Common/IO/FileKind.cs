@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace CloudAge.Tools.Validation.Files;
+namespace CloudAge.Common.IO;
 
 /// <summary>What a directory entry is, read without following a symlink and without opening the entry.</summary>
-internal enum FileKind
+public enum FileKind
 {
     Missing,
     Regular,
@@ -22,7 +22,7 @@ internal enum FileKind
 /// type is read from the kernel here (statx on Linux, lstat on macOS: both fixed layouts for the one field read).
 /// Mono.Unix would do it too, but it is unmaintained since 2021 and ships its own native library per platform.
 /// </summary>
-internal static partial class FileKinds
+public static partial class FileKinds
 {
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
