@@ -32,7 +32,16 @@ public sealed partial class Build
         // while a plain `./build.sh PushEcr` schedules neither and stays as quick as before.
         .After(Test, Validate)
         .Requires(() => PlatformsAreValid)
+        // With --continue, After alone would still build an image of a commit that just failed them, and PushEcr push
+        // it. Failing here (not skipping: a skipped target does not stop its dependents) stops PushEcr and the deploy.
+        .Executes(RefuseAfterFailedGates)
         .Executes(BuildPlatformImages);
+
+    void RefuseAfterFailedGates()
+    {
+        if (FailedTargets.Where(t => t is nameof(Test) or nameof(Validate)).Order(StringComparer.Ordinal).ToList() is [_, ..] failed)
+            throw new InvalidOperationException($"{string.Join(" and ", failed)} failed in this run, so no image is built from this commit (--continue goes on past a failure, not past this gate). Fix {string.Join(" and ", failed)} and run again.");
+    }
 
     string SourceUrl => EnvironmentVariables.TryGetValue("GITHUB_REPOSITORY", out var repository)
         ? $"{EnvironmentVariables.GetValueOrDefault("GITHUB_SERVER_URL", "https://github.com")}/{repository}"

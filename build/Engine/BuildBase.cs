@@ -14,6 +14,7 @@ public abstract class BuildBase
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, string>> _outputs = new(StringComparer.Ordinal);
     private readonly AsyncLocal<string?> _currentTarget = new();
+    private readonly ConcurrentDictionary<string, byte> _failed = new(StringComparer.Ordinal);
 
     /// <summary>The repository root: --root, else the nearest folder above the working directory that holds .nuke/.</summary>
     public AbsolutePath RootDirectory { get; internal set; }
@@ -45,6 +46,14 @@ public abstract class BuildBase
 
     /// <summary>The names of the build's targets, in declaration order (for generators that must check names).</summary>
     public IReadOnlyList<string> TargetNames => Planning.TargetFactory.TargetProperties(GetType()).Select(p => p.Name).ToList();
+
+    /// <summary>
+    /// The targets that failed so far in this run (NUKE's <c>FailedTargets</c>), for a condition such as "not after a
+    /// failed test": with <c>--continue</c>, a target ordered only <c>After</c> a failed one still runs otherwise.
+    /// </summary>
+    public IReadOnlyCollection<string> FailedTargets => _failed.Keys.ToList();
+
+    internal void MarkFailed(string target) => _failed.TryAdd(target, 0);
 
     internal string? CurrentTarget
     {

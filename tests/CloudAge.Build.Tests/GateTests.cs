@@ -53,12 +53,15 @@ public sealed class GateTests(PipelineServers servers) : IClassFixture<PipelineS
         RunCi(repository, imageRepository, summary, "Restore", "Compile", "Test", "Publish", "Sbom");
 
     private (int ExitCode, string Output) RunCi(GateRepository repository, string imageRepository, string summary, params string[] skipped) =>
-        ProcessHelper.Run("dotnet", string.Join(' ', BuildProgram(),
-            "Test", "Validate", "PushEcr", "--root", repository.Root, "--no-logo",
+        RunCi(repository, imageRepository, summary, [], skipped);
+
+    private (int ExitCode, string Output) RunCi(GateRepository repository, string imageRepository, string summary, string[] extra, params string[] skipped) =>
+        ProcessHelper.Run("dotnet", string.Join(' ', [BuildProgram(),
+            "Test", "Validate", "PushEcr", .. extra, "--root", repository.Root, "--no-logo",
             "--skip", string.Join(' ', skipped), "--platforms", "linux/amd64",
             "--registry", $"127.0.0.1:{servers.RegistryPort}", "--ecr-endpoint", $"http://127.0.0.1:{servers.MotoPort}",
             "--aws-region", "us-east-1", "--ecr-repository", imageRepository, "--scanner", "none",
-            "--base-image", "cloudage-local/runtime-deps:10.0"), repository.Root, new Dictionary<string, string>
+            "--base-image", "cloudage-local/runtime-deps:10.0"]), repository.Root, new Dictionary<string, string>
         {
             ["AWS_ACCESS_KEY_ID"] = "AKIAIOSFODNN7EXAMPLE",
             ["AWS_SECRET_ACCESS_KEY"] = "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",
@@ -128,6 +131,26 @@ public sealed class GateTests(PipelineServers servers) : IClassFixture<PipelineS
         Assert.True(failed.ExitCode == 1, failed.Output);
         Assert.Matches(@"(?m)^Test\s+Failed", failed.Output);
         Assert.Matches(@"(?m)^DockerBuild\s+NotRun", failed.Output);
+        Assert.Matches(@"(?m)^PushEcr\s+NotRun", failed.Output);
+        Assert.Equal(HttpStatusCode.NotFound, await TagListStatus(imageRepository));
+    }
+
+    /// <summary>
+    /// --continue goes on past a failed target, and DockerBuild is only ordered after Validate: without its gate it
+    /// would build the failed commit's image and PushEcr push it. It fails instead, so PushEcr and the deploy do not run.
+    /// </summary>
+    [IntegrationFact(Needs.Docker | Needs.Registry | Needs.Htpasswd | Needs.Moto)]
+    public async Task With_continue_a_failed_Validate_still_stops_the_image_and_the_push()
+    {
+        using var repository = new GateRepository(Root);
+        var imageRepository = "cloudage-continue-" + Guid.NewGuid().ToString("N")[..8];
+        repository.BreakDeployment();
+
+        var failed = RunCi(repository, imageRepository, Path.Combine(repository.Root, "summary.md"), ["--continue"], "Restore", "Compile", "Test", "Publish", "Sbom");
+
+        Assert.True(failed.ExitCode == 1, failed.Output);
+        Assert.Matches(@"(?m)^Validate\s+Failed", failed.Output);
+        Assert.Matches(@"(?m)^DockerBuild\s+Failed\s+.*Validate failed in this run", failed.Output);
         Assert.Matches(@"(?m)^PushEcr\s+NotRun", failed.Output);
         Assert.Equal(HttpStatusCode.NotFound, await TagListStatus(imageRepository));
     }

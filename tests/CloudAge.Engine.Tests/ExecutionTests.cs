@@ -35,6 +35,19 @@ public sealed class ExecutionTests : IDisposable
     }
 
     [Fact]
+    public void FailedTargets_names_the_targets_that_failed_so_far_so_a_condition_can_refuse_to_run_after_them()
+    {
+        var build = new FailureBuild();
+
+        var (exitCode, output) = _harness.Run(build, "GatedRun", "--continue");
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(["Setup", "Cleanup"], build.Ran);
+        Assert.Equal(["Breaks"], build.FailedTargets);
+        Assert.Matches(@"Gated\s+Skipped\s+–\s+'Breaks' failed in this run", output);
+    }
+
+    [Fact]
     public void ProceedAfterFailure_lets_later_targets_run()
     {
         var build = new FailureBuild();

@@ -112,6 +112,7 @@ internal sealed class Executor(BuildConsole console, IBuildHost host, ExecutionS
         catch (Exception e)
         {
             entry.Status = TargetStatus.Failed;
+            build.MarkFailed(entry.Name);
             entry.Failure = e;
             var message = ErrorReport.Message(e);
             entry.Note = console.Masker.Redact(message.Split('\n')[0].TrimEnd('\r'));

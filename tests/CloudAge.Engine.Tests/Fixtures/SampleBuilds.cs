@@ -49,6 +49,8 @@ public sealed class FailureBuild : RecordingBuild
     Target Later => _ => _.After(Tolerant).Executes(() => Record(nameof(Later)));
     Target Default => _ => _.DependsOn(Breaks, AfterBreak, Independent, Cleanup);
     Target TolerantRun => _ => _.DependsOn(Tolerant, Later);
+    Target Gated => _ => _.After(Breaks).OnlyWhenDynamic(() => !FailedTargets.Contains(nameof(Breaks)), "'Breaks' failed in this run").Executes(() => Record(nameof(Gated)));
+    Target GatedRun => _ => _.DependsOn(Setup, Breaks, Gated, Cleanup);
 }
 
 public sealed class ParameterBuild : RecordingBuild
