@@ -3,16 +3,18 @@
 # against the same local registry and the same kind of context: cold (no build cache, layers new to the registry)
 # and warm (build cache, layers already in the registry), plus what the warm push uploaded.
 #
-# Usage: benchmarks/push-bench.sh [--ours 'COMMAND'] [--raw 'COMMAND'] [--context DIR] [--base-image IMAGE] [--runs N]
+# Usage: benchmarks/push-bench.sh [--ours 'COMMAND'] [--raw 'COMMAND'] [--context DIR] [--base-image IMAGE] [--runs N] [--aot]
 #   COMMAND templates take {context} {registry} {repo} {tag} {nocache} ({nocache} is --no-cache on cold runs, else empty).
 #   --ours defaults to the small entry point benchmarks/push-bench/container-push.cs (DockerBuilder + ImagePusher);
 #          later: --ours './build.sh DockerBuild PushEcr --registry {registry} ...'.
+#   --aot  publishes the default entry point with Native AOT instead of ReadyToRun (same code, no JIT at run time):
+#          what the .NET runtime's own start-up costs, since ./build.sh itself runs ReadyToRun.
 #   --context defaults to a generated one (local base image + two 8 MiB random files, new content for every cold run,
 #          so no cold run finds its layers already in the registry). A given context is used as is.
 # Needs: a Docker engine, docker-registry (Debian package), dotnet. Everything it starts or makes is removed at exit.
 set -euo pipefail
 
-ours='' raw='' context='' base_image='' runs=1
+ours='' raw='' context='' base_image='' runs=1 aot=
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --ours) ours="$2"; shift 2 ;;
@@ -20,6 +22,7 @@ while [[ $# -gt 0 ]]; do
     --context) context="$2"; shift 2 ;;
     --base-image) base_image="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
+    --aot) aot=1; shift ;;
     -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "Unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -81,9 +84,15 @@ if [[ -z "$raw" ]]; then
 fi
 if [[ -z "$ours" ]]; then
   # Published ReadyToRun, run directly: what a build entry point should do to keep JIT start-up out of every run.
-  echo "Publishing the benchmark entry point (benchmarks/push-bench/container-push.cs, ReadyToRun)..."
-  dotnet publish "$root/benchmarks/push-bench/container-push.cs" -c Release -r linux-x64 --self-contained false \
-    -p:PublishAot=false -p:PublishReadyToRun=true -o "$work/ours" >"$work/publish.log" 2>&1 \
+  if [[ -n "$aot" ]]; then
+    # Trim-analysis warnings (Polly's generic retry options) are reported, not fatal: this is a measurement build.
+    echo "Publishing the benchmark entry point (benchmarks/push-bench/container-push.cs, Native AOT)..."
+    flags=(-p:PublishAot=true -p:TreatWarningsAsErrors=false)
+  else
+    echo "Publishing the benchmark entry point (benchmarks/push-bench/container-push.cs, ReadyToRun)..."
+    flags=(--self-contained false -p:PublishAot=false -p:PublishReadyToRun=true)
+  fi
+  dotnet publish "$root/benchmarks/push-bench/container-push.cs" -c Release -r linux-x64 "${flags[@]}" -o "$work/ours" >"$work/publish.log" 2>&1 \
     || { tail -20 "$work/publish.log" >&2; echo "Could not publish benchmarks/push-bench/container-push.cs" >&2; exit 1; }
   base_option=''
   [[ -n "$base_image" ]] && base_option="--base-image $base_image"
