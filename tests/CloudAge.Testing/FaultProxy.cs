@@ -1,8 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace CloudAge.Testing;
 
@@ -49,15 +47,7 @@ public sealed class FaultProxy : IAsyncDisposable
     {
         _matches = matches;
         _script = script;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o =>
-        {
-            o.Listen(IPAddress.Loopback, 0);
-            o.Limits.MaxRequestBodySize = null;
-        });
-        _app = builder.Build();
-        _app.Run(context => HandleAsync(context, upstream));
+        _app = LoopbackWebApp.Create(context => HandleAsync(context, upstream));
     }
 
     /// <summary>Every request takes the next fault of <paramref name="script"/>; once it is used up, requests pass.</summary>

@@ -4,9 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace CloudAge.Testing;
 
@@ -44,15 +42,7 @@ public sealed partial class ReferrersApiProxy : IAsyncDisposable
         _target = upstream;
         PageSize = pageSize;
         _linkOrigin = linkOrigin;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o =>
-        {
-            o.Listen(IPAddress.Loopback, 0);
-            o.Limits.MaxRequestBodySize = null;
-        });
-        _app = builder.Build();
-        _app.Run(HandleAsync);
+        _app = LoopbackWebApp.Create(HandleAsync);
     }
 
     /// <summary>Starts the proxy in front of the registry at <paramref name="upstream"/> (host:port).</summary>

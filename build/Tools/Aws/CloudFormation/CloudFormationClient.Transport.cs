@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Xml;
 using System.Xml.Linq;
-using CloudAge.Common.Resilience;
 using CloudAge.Tools.Aws.Transport;
 using Polly.Timeout;
 
@@ -13,9 +12,7 @@ public sealed partial class CloudFormationClient
     private const string ApiVersion = "2010-05-15";
 
     private AwsTransport CreateTransport(HttpMessageHandler? handler) =>
-        new("CloudFormation", "cloudformation", _session, _masker,
-            new RetryPolicy { MaxAttempts = _options.MaxAttempts, BaseDelay = _options.FirstRetryDelay, MaxDelay = _options.MaxRetryDelay, AttemptTimeout = _options.AttemptTimeout },
-            _options.TimeProvider,
+        new("CloudFormation", "cloudformation", _session, _masker, _options,
             e => e is CloudFormationException { IsTransient: true },
             e => e is CloudFormationException cfn ? $"{cfn.Code} (HTTP {(int?)cfn.StatusCode})" : null,
             _log, handler);

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
-using CloudAge.Common.Resilience;
 using CloudAge.Tools.Aws.Transport;
 
 namespace CloudAge.Tools.Aws.Ecr;
@@ -11,9 +10,7 @@ public sealed partial class EcrClient
     private const string TargetPrefix = "AmazonEC2ContainerRegistry_V20150921.";
 
     private AwsTransport CreateTransport(HttpMessageHandler? handler) =>
-        new("ECR", "ecr", _session, _masker,
-            new RetryPolicy { MaxAttempts = _options.MaxAttempts, BaseDelay = _options.FirstRetryDelay, MaxDelay = _options.MaxRetryDelay, AttemptTimeout = _options.AttemptTimeout },
-            _options.TimeProvider,
+        new("ECR", "ecr", _session, _masker, _options,
             e => e is EcrException { IsTransient: true },
             e => e is EcrException ecr ? $"{ecr.Type} (HTTP {(int?)ecr.StatusCode})" : null,
             _log, handler);

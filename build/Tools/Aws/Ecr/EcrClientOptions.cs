@@ -1,7 +1,7 @@
 namespace CloudAge.Tools.Aws.Ecr;
 
 /// <summary>How the ECR client reaches the API and how patiently it retries.</summary>
-public sealed record EcrClientOptions
+public sealed record EcrClientOptions : CloudAge.Tools.Aws.Transport.IAwsCallOptions
 {
     /// <summary>Overrides <c>https://api.ecr.&lt;region&gt;.amazonaws.com</c> (VPC endpoint, emulator such as moto).</summary>
     public Uri? Endpoint { get; init; }

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
-using CloudAge.Common.Resilience;
 using CloudAge.Common.Secrets;
 using CloudAge.Tools.Aws.Credentials;
 using CloudAge.Tools.Aws.Transport;
@@ -16,7 +15,11 @@ public sealed record EksCluster(string Name, Uri Endpoint, string CertificateAut
 /// </summary>
 public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? handler = null)
 {
-    private const int MaxAttempts = 3;
+    // One DescribeCluster per deploy: three tries, 2 s doubling, 30 s each.
+    private sealed record CallOptions(int MaxAttempts, TimeSpan FirstRetryDelay, TimeSpan MaxRetryDelay, TimeSpan AttemptTimeout, TimeProvider TimeProvider) : IAwsCallOptions
+    {
+        public static readonly CallOptions Default = new(3, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(30), TimeProvider.System);
+    }
 
     // A 5xx is EKS's trouble, not the caller's: retried, and after the last try an EksException naming the endpoint.
     private sealed class TransientAnswer(int status, string message) : Exception(message)
@@ -29,8 +32,7 @@ public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? ha
         ArgumentNullException.ThrowIfNull(session);
         var baseUri = endpoint ?? new Uri($"https://eks.{session.Region}.amazonaws.com/");
         var uri = new Uri(baseUri, "clusters/" + Uri.EscapeDataString(clusterName));
-        using var transport = new AwsTransport("EKS", "eks", session, masker,
-            new RetryPolicy { MaxAttempts = MaxAttempts, BaseDelay = TimeSpan.FromSeconds(2), AttemptTimeout = TimeSpan.FromSeconds(30) }, TimeProvider.System,
+        using var transport = new AwsTransport("EKS", "eks", session, masker, CallOptions.Default,
             e => e is TransientAnswer, e => e is TransientAnswer answer ? $"HTTP {answer.Status}" : null, log: null, handler);
         var body = await transport.CallAsync("DescribeCluster", () =>
             {

@@ -32,14 +32,15 @@ internal sealed class AwsTransport : IDisposable
     /// <param name="signingService">The SigV4 service name ("ecr").</param>
     /// <param name="describeAnswer">The failed try's answer for the retry line, such as "ThrottlingException (HTTP 400)".</param>
     /// <param name="log">Receives the retry lines (redacted); null for none.</param>
-    public AwsTransport(string service, string signingService, AwsSession session, SecretMasker masker, RetryPolicy retry, TimeProvider time,
+    public AwsTransport(string service, string signingService, AwsSession session, SecretMasker masker, IAwsCallOptions options,
         Func<Exception, bool> isTransientAnswer, Func<Exception, string?> describeAnswer, Action<string>? log, HttpMessageHandler? handler)
     {
         _service = service;
         _signingService = signingService;
         _session = session;
         _masker = masker;
-        _time = time;
+        _time = options.TimeProvider;
+        var retry = new RetryPolicy { MaxAttempts = options.MaxAttempts, BaseDelay = options.FirstRetryDelay, MaxDelay = options.MaxRetryDelay, AttemptTimeout = options.AttemptTimeout };
         _isTransientAnswer = isTransientAnswer;
         // Per-try timeouts come from the pipeline; HttpClient's own would cut across retries.
         _http = new HttpClient(handler ?? CloudAge.Common.Net.SafeHttp.CreateHandler(), disposeHandler: handler is null) { Timeout = Timeout.InfiniteTimeSpan };

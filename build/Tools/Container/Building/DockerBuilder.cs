@@ -29,10 +29,12 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
             }
         }
 
-        // The context starts streaming into its pipe while the engine is pinged: the walk and the first file reads overlap the round trip.
+        // The context starts streaming into its pipe while the engine is pinged (unless the records step pinged it
+        // already): the walk and the first file reads overlap the round trip.
         var context = BuildContext.OpenTar(request.ContextDirectory, request.Dockerfile, labels, cancellationToken);
         await using var contextLifetime = context.ConfigureAwait(false);
-        await DockerEngine.EnsureRunningAsync(docker, endpoint, cancellationToken).ConfigureAwait(false);
+        if (request.RecordDirectory is null)
+            await DockerEngine.EnsureRunningAsync(docker, endpoint, cancellationToken).ConfigureAwait(false);
 
         var parameters = new ImageBuildParameters
         {

@@ -79,7 +79,7 @@ public static class BuildContext
                 continue;
             if (relative == dockerfileName && dockerfileSuffix is not null)
             {
-                hash.AppendData(System.Text.Encoding.UTF8.GetBytes((await File.ReadAllTextAsync(info.FullName, cancellationToken).ConfigureAwait(false)).TrimEnd() + "\n" + dockerfileSuffix + "\n"));
+                hash.AppendData(await DockerfileWithSuffixAsync(info.FullName, dockerfileSuffix, cancellationToken).ConfigureAwait(false));
                 continue;
             }
             await using var file = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
@@ -136,6 +136,10 @@ public static class BuildContext
         }
     }
 
+    // The Dockerfile as the tar carries it: the file's text with the suffix's instructions after its last line.
+    private static async Task<byte[]> DockerfileWithSuffixAsync(string path, string suffix, CancellationToken cancellationToken) =>
+        System.Text.Encoding.UTF8.GetBytes((await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).TrimEnd() + "\n" + suffix + "\n");
+
     private static string Describe(FileKind kind) => kind switch
     {
         FileKind.Fifo => "FIFO (named pipe)",
@@ -165,7 +169,7 @@ public static class BuildContext
         }
         Stream data = suffix is null
             ? new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous)
-            : new MemoryStream(System.Text.Encoding.UTF8.GetBytes((await File.ReadAllTextAsync(info.FullName, cancellationToken).ConfigureAwait(false)).TrimEnd() + "\n" + suffix + "\n"));
+            : new MemoryStream(await DockerfileWithSuffixAsync(info.FullName, suffix, cancellationToken).ConfigureAwait(false));
         await using (data.ConfigureAwait(false))
         {
             entry.DataStream = data;

@@ -7,13 +7,13 @@ namespace CloudAge.Tools.Validation.Kubernetes;
 /// <summary>Strict typing of one document against its KubernetesClient model: the errors kubectl --dry-run gives.</summary>
 internal static partial class StrictSchemaCheck
 {
-    /// <param name="events">The events the document was parsed from, when kept; else they are made again from its nodes.</param>
-    public static void Run(ManifestDocument document, IReadOnlyList<YamlDotNet.Core.Events.ParsingEvent>? events, Func<IParser, object?> deserialize, FindingList findings)
+    /// <param name="events">The events the document was parsed from.</param>
+    public static void Run(ManifestDocument document, IReadOnlyList<YamlDotNet.Core.Events.ParsingEvent> events, Func<IParser, object?> deserialize, FindingList findings)
     {
         try
         {
             // The events carry the file's own marks, so an error's position is already a position in the file.
-            deserialize(events is null ? new NodeEventParser(document.Root) : new NodeEventParser(events));
+            deserialize(new RecordedEventParser(events));
         }
         catch (YamlException e)
         {
