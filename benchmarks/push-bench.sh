@@ -3,18 +3,19 @@
 # against the same local registry and the same kind of context: cold (no build cache, layers new to the registry)
 # and warm (build cache, layers already in the registry), plus what the warm push uploaded.
 #
-# Usage: benchmarks/push-bench.sh [--ours 'COMMAND'] [--raw 'COMMAND'] [--context DIR] [--base-image IMAGE] [--runs N] [--aot]
+# Usage: benchmarks/push-bench.sh [--ours 'COMMAND'] [--raw 'COMMAND'] [--context DIR] [--base-image IMAGE] [--runs N] [--composite | --aot]
 #   COMMAND templates take {context} {registry} {repo} {tag} {nocache} ({nocache} is --no-cache on cold runs, else empty).
 #   --ours defaults to the small entry point benchmarks/push-bench/container-push.cs (DockerBuilder + ImagePusher);
 #          later: --ours './build.sh DockerBuild PushEcr --registry {registry} ...'.
-#   --aot  publishes the default entry point with Native AOT instead of ReadyToRun (same code, no JIT at run time):
-#          what the .NET runtime's own start-up costs, since ./build.sh itself runs ReadyToRun.
+#   --composite  publishes the default entry point as CLOUDAGE_BOOTSTRAP=composite ./build.sh publishes the build program:
+#          self-contained, the code and the .NET runtime compiled together ahead of time (a first publish of about a minute).
+#   --aot  publishes the default entry point with Native AOT instead (same code, no JIT at run time; not a ./build.sh mode).
 #   --context defaults to a generated one (local base image + two 8 MiB random files, new content for every cold run,
 #          so no cold run finds its layers already in the registry). A given context is used as is.
 # Needs: a Docker engine, docker-registry (Debian package), dotnet. Everything it starts or makes is removed at exit.
 set -euo pipefail
 
-ours='' raw='' context='' base_image='' runs=1 aot=
+ours='' raw='' context='' base_image='' runs=1 aot= composite=
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --ours) ours="$2"; shift 2 ;;
@@ -23,7 +24,8 @@ while [[ $# -gt 0 ]]; do
     --base-image) base_image="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --aot) aot=1; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --composite) composite=1; shift ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "Unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -83,11 +85,14 @@ if [[ -z "$raw" ]]; then
   raw+=" && docker push {registry}/{repo}:{tag}"
 fi
 if [[ -z "$ours" ]]; then
-  # Published ReadyToRun, run directly: what a build entry point should do to keep JIT start-up out of every run.
+  # Published as ./build.sh publishes the build program (ReadyToRun, or composite with --composite), run directly.
   if [[ -n "$aot" ]]; then
     # Trim-analysis warnings (Polly's generic retry options) are reported, not fatal: this is a measurement build.
     echo "Publishing the benchmark entry point (benchmarks/push-bench/container-push.cs, Native AOT)..."
     flags=(-p:PublishAot=true -p:TreatWarningsAsErrors=false)
+  elif [[ -n "$composite" ]]; then
+    echo "Publishing the benchmark entry point (benchmarks/push-bench/container-push.cs, self-contained composite ReadyToRun)..."
+    flags=(--self-contained true -p:PublishAot=false -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true)
   else
     echo "Publishing the benchmark entry point (benchmarks/push-bench/container-push.cs, ReadyToRun)..."
     flags=(--self-contained false -p:PublishAot=false -p:PublishReadyToRun=true)

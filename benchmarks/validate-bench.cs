@@ -1,5 +1,10 @@
 #:project ../build/Tools/Validation/CloudAge.Tools.Validation.csproj
 #:property PublishAot=false
+// The build program's own runtime settings (build/_build.csproj), so Validate runs here as it runs in ./build.sh.
+#:property TieredPGO=false
+#:property ConcurrentGarbageCollection=false
+#:property InvariantGlobalization=true
+#:property DynamicCodeSupport=false
 
 // Times ManifestValidator. Two modes (validate-bench.sh drives them):
 //   <repo> [count]                 N generated manifests (default 500): copies of k8s/ with renamed objects, so every

@@ -93,6 +93,7 @@ public sealed class GateTests(PipelineServers servers) : IClassFixture<PipelineS
         File.WriteAllText(Path.Combine(context, "Dockerfile"), "ARG BASE_IMAGE=cloudage-local/runtime-deps:10.0\nFROM ${BASE_IMAGE}\nCOPY hello.txt /hello.txt\n");
         File.WriteAllText(Path.Combine(context, "hello.txt"), "gate test\n");
         var imageRepository = "cloudage-gate-" + Guid.NewGuid().ToString("N")[..8];
+        using var images = new LocalImages(imageRepository);
         var summary = Path.Combine(repository.Root, "summary.md");
         var deployment = Path.Combine(repository.Root, "k8s", "deployment.yaml");
         var good = File.ReadAllText(deployment);
@@ -124,6 +125,7 @@ public sealed class GateTests(PipelineServers servers) : IClassFixture<PipelineS
         using var repository = new GateRepository(Root);
         repository.AddFailingTestSolution();
         var imageRepository = "cloudage-redtest-" + Guid.NewGuid().ToString("N")[..8];
+        using var images = new LocalImages(imageRepository);
 
         // Restore, Compile and Test run for real on the repository's one-test solution; the test fails.
         var failed = RunCi(repository, imageRepository, Path.Combine(repository.Root, "summary.md"), "Publish", "Sbom");
@@ -144,6 +146,7 @@ public sealed class GateTests(PipelineServers servers) : IClassFixture<PipelineS
     {
         using var repository = new GateRepository(Root);
         var imageRepository = "cloudage-continue-" + Guid.NewGuid().ToString("N")[..8];
+        using var images = new LocalImages(imageRepository);
         repository.BreakDeployment();
 
         var failed = RunCi(repository, imageRepository, Path.Combine(repository.Root, "summary.md"), ["--continue"], "Restore", "Compile", "Test", "Publish", "Sbom");

@@ -39,6 +39,7 @@ public sealed class PipelineTests(PipelineServers servers) : IClassFixture<Pipel
         Assert.True(made.ExitCode == 0, made.Output);
         Assert.Contains("cloudage-local/runtime-deps-e2e:10.0-arm64", made.Output);
         var repository = "cloudage-e2e-" + Guid.NewGuid().ToString("N")[..8];
+        using var images = new LocalImages(repository);
 
         var first = BuildSh(repository);
         var firstImage = await File.ReadAllTextAsync(Path.Combine(Root, "artifacts", "image.json"));

@@ -55,8 +55,9 @@ public sealed class ServiceImageFixture : IAsyncLifetime
         if (_image.IsValueCreated)
         {
             var app = "cloudage-test-app-" + _id + ":test";
+            // make-local-base-image.sh makes NAME:TAG and, where it can, NAME:TAG-arm64.
             var baseImage = "cloudage-test-base-" + _id + ":local";
-            await Runner.RunAsync(new ProcessSpec("docker", ["image", "rm", "--force", app, baseImage]) { ThrowOnFailure = false, StreamOutput = false });
+            await Runner.RunAsync(new ProcessSpec("docker", ["image", "rm", "--force", app, baseImage, baseImage + "-arm64"]) { ThrowOnFailure = false, StreamOutput = false });
         }
         if (Directory.Exists(_workDirectory))
             Directory.Delete(_workDirectory, recursive: true);

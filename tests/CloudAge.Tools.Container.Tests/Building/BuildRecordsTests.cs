@@ -86,6 +86,32 @@ public class BuildRecordsTests
         Assert.Null(await BuildRecords.KeyAsync(client, request with { BaseImage = "cloudage-test-absent:" + Guid.NewGuid().ToString("N") }, arguments, "LABEL a=b", CancellationToken.None));
     }
 
+    [IntegrationFact(Needs.Docker)]
+    public async Task A_context_that_cannot_be_hashed_fails_with_its_reason_whether_or_not_the_base_image_gives_a_key()
+    {
+        if (OperatingSystem.IsWindows())
+            return; // no FIFOs in a Windows file system
+        await using var docker = new DockerCli();
+        var baseImage = await docker.MakeBaseImageAsync();
+        using var context = new TempDirectory();
+        using var records = new TempDirectory();
+        context.Write("Dockerfile", Dockerfile);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [Path.Combine(context.Path, "pipe")]))
+            await mkfifo.WaitForExitAsync();
+        using var client = DockerEngine.Connect(DockerCli.Endpoint);
+
+        // The hash runs beside the engine's answer about the base image: with a key (local base) its failure is the
+        // build's; without one (no such base) it is dropped, and the tar meets the same file and says the same.
+        foreach (var baseName in new[] { baseImage, "cloudage-test-absent:" + Guid.NewGuid().ToString("N") })
+        {
+            var request = new ImageBuildRequest(context.Path, [docker.Track($"cloudage-test-records-{Guid.NewGuid():N}:x")], Metadata)
+            { BaseImage = baseName, RecordDirectory = records.Path };
+            var error = await Assert.ThrowsAsync<ContainerException>(() => new DockerBuilder(client, DockerCli.Endpoint, _ => { }).BuildAsync(request));
+            Assert.Contains("'pipe', which is a FIFO (named pipe), not a file", error.Message);
+        }
+        Assert.Empty(Directory.GetFiles(records.Path));
+    }
+
     [Theory]
     [InlineData("ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nCOPY a /a\n", true)]
     [InlineData("ARG BASE_IMAGE\nfrom $BASE_IMAGE as app\nCOPY --chown=1:1 a /a\n", true)]

@@ -28,21 +28,29 @@ internal static partial class BuildRecords
         var dockerfile = Path.Combine(request.ContextDirectory, request.Dockerfile);
         if (!File.Exists(dockerfile) || !OnlyBaseImage(await File.ReadAllTextAsync(dockerfile, cancellationToken).ConfigureAwait(false)))
             return null;
+        // The context's files are read and hashed while the engine is asked about the base image: disk and engine at once.
+        using var digestStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var digesting = Task.Run(() => BuildContext.DigestAsync(request.ContextDirectory, request.Dockerfile, dockerfileSuffix, digestStop.Token), digestStop.Token);
         string baseImageId;
         try
         {
             var local = await docker.Images.InspectImageAsync(baseImage, cancellationToken).ConfigureAwait(false);
             // A local base of another platform than the one asked for is not what the engine builds on: it pulls instead.
             if (request.Platform?.Split('/') is { } wanted && (wanted.Length < 2 || wanted[0] != local.Os || wanted[1] != local.Architecture))
-                return null;
+                return await Discard(digesting, digestStop).ConfigureAwait(false);
             baseImageId = local.ID;
         }
         catch (DockerImageNotFoundException)
         {
-            return null; // the engine would pull it: what it gets is not known here
+            return await Discard(digesting, digestStop).ConfigureAwait(false); // the engine would pull it: what it gets is not known here
+        }
+        catch
+        {
+            await Discard(digesting, digestStop).ConfigureAwait(false);
+            throw;
         }
 
-        var context = await BuildContext.DigestAsync(request.ContextDirectory, request.Dockerfile, dockerfileSuffix, cancellationToken).ConfigureAwait(false);
+        var context = await digesting.ConfigureAwait(false);
         var inputs = new StringBuilder("cloudage-build-record/1\n")
             .Append("context ").Append(Convert.ToHexStringLower(context)).Append('\n')
             .Append("dockerfile ").Append(request.Dockerfile.Replace('\\', '/')).Append('\n')
@@ -51,6 +59,21 @@ internal static partial class BuildRecords
         foreach (var (name, value) in arguments.OrderBy(a => a.Key, StringComparer.Ordinal))
             inputs.Append("arg ").Append(name).Append('=').Append(value.Replace("\n", "\\n", StringComparison.Ordinal)).Append('\n');
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(inputs.ToString())));
+    }
+
+    // No key after all: the hash is stopped and awaited, so no read outlives the call or fails unobserved.
+    // Its failure (a file that cannot be read) is the tar's to report when the context is sent.
+    private static async Task<string?> Discard(Task<byte[]> digesting, CancellationTokenSource stop)
+    {
+        await stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await digesting.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ContainerException or OperationCanceledException)
+        {
+        }
+        return null;
     }
 
     /// <summary>The image recorded for <paramref name="key"/>, or null.</summary>
