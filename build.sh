@@ -14,22 +14,12 @@ PROJECT="$ROOT/build/_build.csproj"
 # Published (ReadyToRun where the SDK can) into a folder of its own, away from the projects' bin/Debug outputs.
 OUT="$ROOT/build/bin/Bootstrap/program"
 DLL="$OUT/_build.dll"
-STAMP="$TEMP/build.stamp"   # content: the dotnet that built it, then the mode; time: when that build started
+STAMP="$TEMP/build.stamp"   # content: the dotnet that built it; time: when that build started
 DONE="$TEMP/build.done"     # time: when that build's outputs were complete
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 fail() { echo "build.sh: $*" >&2; exit 2; }
 progress() { echo "build.sh: $*" >&2; }
-
-# How the build program is compiled ahead of time. readytorun (the default): the program's own assemblies, run on
-# the shared .NET runtime; about a minute the first time. composite: the program and the .NET runtime compiled
-# together into one self-contained image, so almost nothing is JIT-compiled at run time (a warm DockerBuild + push
-# starts about 0.4 s sooner, benchmarks/push-bench.sh --composite), for a first compile about two minutes longer.
-MODE="${CLOUDAGE_BOOTSTRAP:-readytorun}"
-case "$MODE" in
-  readytorun | composite) ;;
-  *) fail "CLOUDAGE_BOOTSTRAP must be readytorun or composite, such as CLOUDAGE_BOOTSTRAP=composite ./build.sh PushEcr, not '$MODE'" ;;
-esac
 
 # Prints the first reason to rebuild, in one `find`: a build output written after the build finished (a corrupted
 # or half-replaced program is never run), or an input newer than the stamp: a source, project or props file, or a
@@ -45,11 +35,9 @@ stale() {
 
 # Warm path: nothing changed since the last successful build, and its outputs are exactly what that build wrote.
 if [ -f "$STAMP" ] && [ -f "$DONE" ] && [ -f "$DLL" ]; then
-  { IFS= read -r STAMP_DOTNET; IFS= read -r STAMP_MODE; } < "$STAMP" || true
-  # A stamp from before modes existed has one line: readytorun.
-  if [ -x "$STAMP_DOTNET" ] && [ "${STAMP_MODE:-readytorun}" = "$MODE" ] && [ -z "$(stale)" ]; then
-    [ "$MODE" = readytorun ] && exec "$STAMP_DOTNET" "$DLL" "$@"
-    [ -x "$OUT/_build" ] && exec "$OUT/_build" "$@"
+  IFS= read -r STAMP_DOTNET < "$STAMP" || true
+  if [ -x "$STAMP_DOTNET" ] && [ -z "$(stale)" ]; then
+    exec "$STAMP_DOTNET" "$DLL" "$@"
   fi
 fi
 
@@ -102,14 +90,9 @@ show_progress() {
   done
 }
 publish() {
-  "$DOTNET" publish "$PROJECT" -c "$CONFIGURATION" -p:Optimize=true -o "$OUT" -nologo -tl:off -v:minimal -clp:NoSummary "$@" 2>&1 \
+  "$DOTNET" publish "$PROJECT" -c Bootstrap -p:Optimize=true -o "$OUT" -nologo -tl:off -v:minimal -clp:NoSummary "$@" 2>&1 \
     | tee "$TEMP/build.log" | show_progress
 }
-
-# Each mode compiles in a configuration of its own: their intermediate folders (obj/) never mix, as an incremental
-# ReadyToRun step would otherwise keep an assembly compiled for the other mode.
-CONFIGURATION=Bootstrap
-[ "$MODE" = composite ] && CONFIGURATION=BootstrapComposite
 
 mkdir -p "$TEMP"
 rm -f "$STAMP" "$DONE"
@@ -123,11 +106,7 @@ touch "$TEMP/build.started"
 SECONDS=0
 progress "compiling the build program (first run, or build/ changed); the first time takes a minute or two. Log: .nuke/temp/build.log"
 status=0
-if [ "$MODE" = composite ]; then
-  [ -n "$RID" ] || fail "CLOUDAGE_BOOTSTRAP=composite needs Linux or macOS on x64 or arm64 ($(uname -s)/$(uname -m) here); unset it to build the program as usual"
-  progress "CLOUDAGE_BOOTSTRAP=composite: compiling the program together with the .NET runtime (self-contained); the first time takes a few minutes"
-  publish -r "$RID" --self-contained true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true || status=$?
-elif [ -n "$RID" ]; then
+if [ -n "$RID" ]; then
   publish -r "$RID" --self-contained false -p:PublishReadyToRun=true || status=$?
   if [ "$status" != 0 ] && grep -qi 'crossgen' "$TEMP/build.log" && ! grep -q 'error CS' "$TEMP/build.log"; then
     progress "ReadyToRun compilation is not available here (no crossgen2 package on the feed); building without it"
@@ -140,14 +119,11 @@ fi
 if [ "$status" != 0 ] || [ ! -f "$DLL" ]; then
   fail "the build program did not compile (errors above, full log in .nuke/temp/build.log)"
 fi
-# The program as the warm path will run it: composite is self-contained, so its own launcher, not dotnet.
-RUN=("$DOTNET" "$DLL")
-[ "$MODE" = composite ] && RUN=("$OUT/_build")
-"${RUN[@]}" --write-schema --no-logo >/dev/null
+"$DOTNET" "$DLL" --write-schema --no-logo >/dev/null
 # The stamp's time is when the build started, so an edit made during the build still counts as a change.
-{ command -v "$DOTNET"; echo "$MODE"; } > "$TEMP/build.stamp.next"
+command -v "$DOTNET" > "$TEMP/build.stamp.next"
 touch -r "$TEMP/build.started" "$TEMP/build.stamp.next"
 mv "$TEMP/build.stamp.next" "$STAMP"
 touch "$DONE"
 progress "build program ready in ${SECONDS} s"
-exec "${RUN[@]}" "$@"
+exec "$DOTNET" "$DLL" "$@"

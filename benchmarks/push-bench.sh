@@ -7,8 +7,8 @@
 #   COMMAND templates take {context} {registry} {repo} {tag} {nocache} ({nocache} is --no-cache on cold runs, else empty).
 #   --ours defaults to the small entry point benchmarks/push-bench/container-push.cs (DockerBuilder + ImagePusher);
 #          later: --ours './build.sh DockerBuild PushEcr --registry {registry} ...'.
-#   --composite  publishes the default entry point as CLOUDAGE_BOOTSTRAP=composite ./build.sh publishes the build program:
-#          self-contained, the code and the .NET runtime compiled together ahead of time (a first publish of about a minute).
+#   --composite  publishes the default entry point self-contained, its code and the .NET runtime compiled together
+#          ahead of time (composite ReadyToRun; about a minute to publish), so almost nothing is JIT-compiled; not a ./build.sh mode.
 #   --aot  publishes the default entry point with Native AOT instead (same code, no JIT at run time; not a ./build.sh mode).
 #   --context defaults to a generated one (local base image + two 8 MiB random files, new content for every cold run,
 #          so no cold run finds its layers already in the registry). A given context is used as is.
@@ -85,19 +85,21 @@ if [[ -z "$raw" ]]; then
   raw+=" && docker push {registry}/{repo}:{tag}"
 fi
 if [[ -z "$ours" ]]; then
-  # Published as ./build.sh publishes the build program (ReadyToRun, or composite with --composite), run directly.
+  # Published ReadyToRun as ./build.sh publishes the build program, and run directly.
   if [[ -n "$aot" ]]; then
     # Trim-analysis warnings (Polly's generic retry options) are reported, not fatal: this is a measurement build.
     echo "Publishing the benchmark entry point (benchmarks/push-bench/container-push.cs, Native AOT)..."
-    flags=(-p:PublishAot=true -p:TreatWarningsAsErrors=false)
+    flags=(-c ReleaseAot -p:PublishAot=true -p:TreatWarningsAsErrors=false)
   elif [[ -n "$composite" ]]; then
     echo "Publishing the benchmark entry point (benchmarks/push-bench/container-push.cs, self-contained composite ReadyToRun)..."
-    flags=(--self-contained true -p:PublishAot=false -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true)
+    flags=(-c ReleaseComposite --self-contained true -p:PublishAot=false -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true)
   else
     echo "Publishing the benchmark entry point (benchmarks/push-bench/container-push.cs, ReadyToRun)..."
-    flags=(--self-contained false -p:PublishAot=false -p:PublishReadyToRun=true)
+    flags=(-c Release --self-contained false -p:PublishAot=false -p:PublishReadyToRun=true)
   fi
-  dotnet publish "$root/benchmarks/push-bench/container-push.cs" -c Release -r linux-x64 "${flags[@]}" -o "$work/ours" >"$work/publish.log" 2>&1 \
+  # A configuration per mode: an incremental ReadyToRun step would otherwise keep assemblies compiled for another
+  # mode (a composite's component assemblies cannot run without their composite image).
+  dotnet publish "$root/benchmarks/push-bench/container-push.cs" -r linux-x64 "${flags[@]}" -o "$work/ours" >"$work/publish.log" 2>&1 \
     || { tail -20 "$work/publish.log" >&2; echo "Could not publish benchmarks/push-bench/container-push.cs" >&2; exit 1; }
   base_option=''
   [[ -n "$base_image" ]] && base_option="--base-image $base_image"
@@ -129,10 +131,12 @@ for run in $(seq "$runs"); do
     repo="bench-$side-$run-$$"
     new_content
     read -r seconds bytes <<<"$(measure "$template" "$repo" cold --no-cache)"
+    [[ -n "$seconds" ]] || exit 1 # measure printed why (it runs in a subshell, so its exit stops only itself)
     printf '%-6s %-5s %-5s %10s  %s\n' "$run" "$side" cold "$seconds" "$bytes"
     total[$side-cold]="$(awk -v a="${total[$side-cold]:-0}" -v b="$seconds" 'BEGIN { print a + b }')"
     # Warm: same context, build cache on, every layer already in the registry (a second push of an unchanged image).
     read -r seconds bytes <<<"$(measure "$template" "$repo" warm '')"
+    [[ -n "$seconds" ]] || exit 1
     printf '%-6s %-5s %-5s %10s  %s\n' "$run" "$side" warm "$seconds" "$bytes"
     total[$side-warm]="$(awk -v a="${total[$side-warm]:-0}" -v b="$seconds" 'BEGIN { print a + b }')"
   done

@@ -39,10 +39,6 @@ public sealed class BootstrapTests : IDisposable
     private static (int ExitCode, string Output) BuildShIn(string root, params string[] args) =>
         ProcessHelper.Run("bash", "build.sh " + string.Join(' ', args), root);
 
-    private (int ExitCode, string Output) BuildShWithMode(string? mode, params string[] args) =>
-        ProcessHelper.Run("bash", "build.sh " + string.Join(' ', args), _root,
-            mode is null ? null : new Dictionary<string, string> { ["CLOUDAGE_BOOTSTRAP"] = mode }, timeoutSeconds: 900);
-
     private static void Git(string directory, string arguments)
     {
         var (exitCode, output) = ProcessHelper.Run("git", arguments, directory);
@@ -141,44 +137,5 @@ public sealed class BootstrapTests : IDisposable
         Assert.Contains("error CS", output);
         Assert.Contains("the build program did not compile", output);
         Assert.False(File.Exists(Path.Combine(_root, ".nuke", "temp", "build.stamp")));
-    }
-
-    [Fact]
-    public void Composite_mode_builds_a_self_contained_program_once_and_switching_back_rebuilds_it()
-    {
-        var program = Path.GetDirectoryName(Dll)!;
-        var runtime = Path.Combine(program, OperatingSystem.IsMacOS() ? "libcoreclr.dylib" : "libcoreclr.so");
-
-        var composite = BuildShWithMode("composite", "Compile");
-        var builtAt = File.GetLastWriteTimeUtc(Dll);
-        var selfContained = File.Exists(runtime);
-        var stampMode = File.ReadAllLines(Path.Combine(_root, ".nuke", "temp", "build.stamp"))[1];
-        var again = BuildShWithMode("composite", "Test");
-        var stillBuiltAt = File.GetLastWriteTimeUtc(Dll);
-        var usual = BuildShWithMode(null, "Publish");
-
-        Assert.True(composite.ExitCode == 0, composite.Output);
-        Assert.Contains("build.sh: CLOUDAGE_BOOTSTRAP=composite: compiling the program together with the .NET runtime", composite.Output);
-        Assert.Contains("first Compile", composite.Output);
-        Assert.True(selfContained, "the composite program should carry its own runtime");
-        Assert.Equal("composite", stampMode);
-        // The second run in the same mode is the program's line and nothing else, from the same build.
-        Assert.Equal((0, "first Test\n"), again);
-        Assert.Equal(builtAt, stillBuiltAt);
-        // Another mode is another program: rebuilt, framework-dependent again (no runtime of its own in the folder).
-        Assert.Equal(0, usual.ExitCode);
-        Assert.Contains("build.sh: compiling the build program", usual.Output);
-        Assert.Contains("first Publish", usual.Output);
-        Assert.False(File.Exists(runtime), "the readytorun program should run on the shared runtime");
-    }
-
-    [Fact]
-    public void An_unknown_bootstrap_mode_is_exit_2_naming_the_variable_and_a_good_value()
-    {
-        var (exitCode, output) = BuildShWithMode("fast", "Compile");
-
-        Assert.Equal(2, exitCode);
-        Assert.Equal("build.sh: CLOUDAGE_BOOTSTRAP must be readytorun or composite, such as CLOUDAGE_BOOTSTRAP=composite ./build.sh PushEcr, not 'fast'\n", output);
-        Assert.False(Directory.Exists(Path.Combine(_root, "build", "bin")));
     }
 }

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The first calls of the push path in a fresh .NET process, each beside the same call made a second time in that
+# process: Docker client construction, engine ping, image inspect, a registry request (push-bench.sh's warm gap).
+# Usage: benchmarks/first-calls.sh [--runs N] [--composite]   (medians of N fresh processes, default 7)
+#   --composite  publishes self-contained composite ReadyToRun instead of ReadyToRun (about a minute to publish).
+# Needs: a Docker engine, docker-registry (Debian package), dotnet. Everything it starts or makes is removed at exit.
+set -euo pipefail
+runs=7 composite=
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --runs) runs="$2"; shift 2 ;;
+    --composite) composite=1; shift ;;
+    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    *) echo "Unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+registry_pid=''
+image="cloudage-first-calls:$$"
+cleanup() {
+  [[ -n "$registry_pid" ]] && kill "$registry_pid" 2>/dev/null || true
+  docker rmi -f "$image" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+printf 'version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: %s/registry}}\nhttp: {addr: 127.0.0.1:%s}\n' "$work" "$port" >"$work/registry.yml"
+docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
+registry_pid=$!
+for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break; sleep 0.2; done
+echo base >"$work/base.txt"
+tar -C "$work" -cf "$work/base.tar" base.txt
+docker import "$work/base.tar" "$image" >/dev/null
+
+# A configuration per mode, as in push-bench.sh: ReadyToRun steps of the two modes must not share intermediates.
+if [[ -n "$composite" ]]; then
+  mode="self-contained composite ReadyToRun"
+  flags=(-c ReleaseComposite --self-contained true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true)
+else
+  mode="ReadyToRun"
+  flags=(-c Release --self-contained false -p:PublishReadyToRun=true)
+fi
+echo "Publishing benchmarks/push-bench/first-calls.cs ($mode)..."
+dotnet publish "$root/benchmarks/push-bench/first-calls.cs" -r linux-x64 -p:PublishAot=false "${flags[@]}" -o "$work/out" >"$work/publish.log" 2>&1 \
+  || { tail -20 "$work/publish.log" >&2; echo "Could not publish benchmarks/push-bench/first-calls.cs" >&2; exit 1; }
+
+for run in $(seq "$runs"); do
+  "$work/out/first-calls" "$image" "127.0.0.1:$port" | sed "s/^/$run\t/"
+done >"$work/times.tsv"
+python3 - "$work/times.tsv" "$mode" "$runs" <<'PY'
+import statistics, sys
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1]) if line.strip()]
+calls = list(dict.fromkeys(call for _, call, _ in rows))  # in the order the program made them
+print(f"{'call (' + sys.argv[2] + ', median of ' + sys.argv[3] + ')':<58} {'ms':>8}")
+for call in calls:
+    print(f"{call:<58} {statistics.median(float(ms) for _, c, ms in rows if c == call):>8.1f}")
+PY

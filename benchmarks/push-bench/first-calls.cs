@@ -1,0 +1,49 @@
+#:project ../../build/Tools/Container/CloudAge.Tools.Container.csproj
+// The build program's own runtime settings (build/_build.csproj), as in container-push.cs.
+#:property TieredPGO=false
+#:property ConcurrentGarbageCollection=false
+#:property InvariantGlobalization=true
+#:property DynamicCodeSupport=false
+// What each first call of the push path costs in a fresh process, and the same call a second time: the part of a
+// warm push that is the .NET process's, not the engine's or the registry's. Usage (first-calls.sh drives it):
+// first-calls IMAGE REGISTRY   (IMAGE: a local image to inspect; REGISTRY: host:port of a registry without auth)
+using System.Diagnostics;
+using CloudAge.Common.Secrets;
+using CloudAge.Tools.Container.Building;
+using CloudAge.Tools.Container.Registry;
+
+if (args.Length < 2)
+{
+    Console.Error.WriteLine("Usage: first-calls IMAGE REGISTRY");
+    return 2;
+}
+var started = Process.GetCurrentProcess().StartTime.ToUniversalTime();
+Console.WriteLine($"process start to Main\t{(DateTime.UtcNow - started).TotalMilliseconds:0}");
+var clock = Stopwatch.StartNew();
+void Report(string what)
+{
+    Console.WriteLine($"{what}\t{clock.Elapsed.TotalMilliseconds:0.0}");
+    clock.Restart();
+}
+
+var endpoint = Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? new Uri(host) : DockerEngine.DefaultEndpoint;
+clock.Restart();
+using var docker = DockerEngine.Connect(endpoint);
+Report("Docker client construction");
+for (var i = 1; i <= 2; i++)
+{
+    await DockerEngine.EnsureRunningAsync(docker, endpoint);
+    Report($"engine ping, call {i}");
+}
+for (var i = 1; i <= 2; i++)
+{
+    await docker.Images.InspectImageAsync(args[0]);
+    Report($"image inspect, call {i}");
+}
+using var registry = new RegistryClient(args[1], null, new SecretMasker(), _ => { });
+for (var i = 1; i <= 2; i++)
+{
+    await registry.CheckAccessAsync();
+    Report($"registry request, call {i}");
+}
+return 0;
