@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The first calls of the push path in a fresh .NET process, each beside the same call made a second time in that
-# process: Docker client construction, engine ping, image inspect, a registry request (push-bench.sh's warm gap).
+# process and the same request made by curl (the engine's and the registry's own time, measured in the same run):
+# Docker client construction, engine ping, image inspect, a registry request (push-bench.sh's warm gap).
 # Usage: benchmarks/first-calls.sh [--runs N] [--composite]   (medians of N fresh processes, default 7)
 #   --composite  publishes self-contained composite ReadyToRun instead of ReadyToRun (about a minute to publish).
 # Needs: a Docker engine, docker-registry (Debian package), dotnet. Everything it starts or makes is removed at exit.
@@ -29,7 +30,9 @@ port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 printf 'version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: %s/registry}}\nhttp: {addr: 127.0.0.1:%s}\n' "$work" "$port" >"$work/registry.yml"
 docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
 registry_pid=$!
-for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break; sleep 0.2; done
+up=''
+for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && { up=1; break; }; sleep 0.2; done
+[[ -n "$up" ]] || { cat "$work/registry.log" >&2; echo "docker-registry did not answer on 127.0.0.1:$port within 10 s (log above)" >&2; exit 1; }
 echo base >"$work/base.txt"
 tar -C "$work" -cf "$work/base.tar" base.txt
 docker import "$work/base.tar" "$image" >/dev/null
@@ -43,11 +46,19 @@ else
   flags=(-c Release --self-contained false -p:PublishReadyToRun=true)
 fi
 echo "Publishing benchmarks/push-bench/first-calls.cs ($mode)..."
-dotnet publish "$root/benchmarks/push-bench/first-calls.cs" -r linux-x64 -p:PublishAot=false "${flags[@]}" -o "$work/out" >"$work/publish.log" 2>&1 \
+dotnet publish "$root/benchmarks/push-bench/first-calls.cs" -r linux-x64 -p:PublishAot=false -p:Optimize=true "${flags[@]}" -o "$work/out" >"$work/publish.log" 2>&1 \
   || { tail -20 "$work/publish.log" >&2; echo "Could not publish benchmarks/push-bench/first-calls.cs" >&2; exit 1; }
 
+# The same requests from curl: what the engine and the registry take themselves, connection included.
+socket="${DOCKER_HOST:-unix:///var/run/docker.sock}"
+[[ "$socket" == unix://* ]] || { echo "first-calls.sh needs the engine on a Unix socket (DOCKER_HOST=unix:///...), not $socket" >&2; exit 2; }
+socket="${socket#unix://}"
+curl_ms() { curl -fsS -o /dev/null -w '%{time_total}' "$@" | awk '{ printf "%.1f", $1 * 1000 }'; }
 for run in $(seq "$runs"); do
   "$work/out/first-calls" "$image" "127.0.0.1:$port" | sed "s/^/$run\t/"
+  printf '%s\tcurl: engine ping\t%s\n' "$run" "$(curl_ms --unix-socket "$socket" http://localhost/_ping)"
+  printf '%s\tcurl: image inspect\t%s\n' "$run" "$(curl_ms --unix-socket "$socket" "http://localhost/images/$image/json")"
+  printf '%s\tcurl: registry request\t%s\n' "$run" "$(curl_ms "http://127.0.0.1:$port/v2/")"
 done >"$work/times.tsv"
 python3 - "$work/times.tsv" "$mode" "$runs" <<'PY'
 import statistics, sys

@@ -4,7 +4,6 @@
 #:property TieredPGO=false
 #:property ConcurrentGarbageCollection=false
 #:property InvariantGlobalization=true
-#:property DynamicCodeSupport=false
 
 // Times ManifestValidator. Two modes (validate-bench.sh drives them):
 //   <repo> [count]                 N generated manifests (default 500): copies of k8s/ with renamed objects, so every

@@ -3,7 +3,6 @@
 #:property TieredPGO=false
 #:property ConcurrentGarbageCollection=false
 #:property InvariantGlobalization=true
-#:property DynamicCodeSupport=false
 // The code path the benchmark measures against the raw docker CLI: build a context through the engine API and push
 // it with ImagePusher. Usage: dotnet run container-push.cs -- CONTEXT REGISTRY REPOSITORY TAG [--no-cache] [--base-image IMAGE]
 // Credentials, when the registry needs them: BENCH_REGISTRY_USER and BENCH_REGISTRY_PASSWORD. Prints bytes-uploaded=N last.

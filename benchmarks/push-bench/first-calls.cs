@@ -3,7 +3,6 @@
 #:property TieredPGO=false
 #:property ConcurrentGarbageCollection=false
 #:property InvariantGlobalization=true
-#:property DynamicCodeSupport=false
 // What each first call of the push path costs in a fresh process, and the same call a second time: the part of a
 // warm push that is the .NET process's, not the engine's or the registry's. Usage (first-calls.sh drives it):
 // first-calls IMAGE REGISTRY   (IMAGE: a local image to inspect; REGISTRY: host:port of a registry without auth)
@@ -41,6 +40,7 @@ for (var i = 1; i <= 2; i++)
     Report($"image inspect, call {i}");
 }
 using var registry = new RegistryClient(args[1], null, new SecretMasker(), _ => { });
+Report("registry client construction");
 for (var i = 1; i <= 2; i++)
 {
     await registry.CheckAccessAsync();

@@ -11,10 +11,15 @@ public sealed class LocalImages(params string[] repositories) : IDisposable
 {
     public void Dispose()
     {
-        if (Docker("images", "--format", "{{.Repository}}:{{.Tag}}") is not { } listed)
+        if (Docker("images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}") is not { } listed)
             return;
+        // A tag is removed by name (an image with other tags keeps them); an untagged image of the repository
+        // (left when a later build took its tag) by its ID.
         var doomed = listed.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(reference => repositories.Any(repository => Names(reference, repository))).ToList();
+            .Select(line => line.Split(' ', 2))
+            .Where(parts => parts.Length == 2 && repositories.Any(repository => Names(parts[0], repository)))
+            .Select(parts => parts[0].EndsWith(":<none>", StringComparison.Ordinal) ? parts[1] : parts[0])
+            .Distinct().ToList();
         if (doomed.Count > 0)
             Docker(["rmi", "-f", .. doomed]);
     }
@@ -34,7 +39,12 @@ public sealed class LocalImages(params string[] repositories) : IDisposable
             using var process = Process.Start(new ProcessStartInfo("docker", arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
             var output = process.StandardOutput.ReadToEndAsync();
             _ = process.StandardError.ReadToEndAsync();
-            return process.WaitForExit(60_000) && process.ExitCode == 0 ? output.Result : null;
+            if (!process.WaitForExit(60_000))
+            {
+                process.Kill(entireProcessTree: true);
+                return null;
+            }
+            return process.ExitCode == 0 ? output.Result : null;
         }
         catch (System.ComponentModel.Win32Exception)
         {

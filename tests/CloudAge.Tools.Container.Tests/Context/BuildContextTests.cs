@@ -140,4 +140,19 @@ public class BuildContextTests
         Assert.Contains("'pipe', which is a FIFO (named pipe), not a file", error.Message);
         Assert.Contains(".dockerignore", error.Message);
     }
+
+    [Fact]
+    public async Task A_stopped_walk_ends_at_the_next_entry_instead_of_reading_the_whole_context()
+    {
+        using var directory = new TempDirectory();
+        directory.Write("Dockerfile", "FROM scratch");
+        for (var i = 0; i < 50; i++)
+            directory.Write($"d{i}/f.txt", "x");
+        using var stopped = new CancellationTokenSource();
+        await stopped.CancelAsync();
+
+        // Build records hash the context beside the engine's answer and stop the hash when no key results.
+        Assert.Throws<OperationCanceledException>(() => BuildContext.OpenTar(directory.Path, cancellationToken: stopped.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => BuildContext.DigestAsync(directory.Path, cancellationToken: stopped.Token));
+    }
 }

@@ -32,7 +32,7 @@ public static class BuildContext
     public static ContextTar OpenTar(string contextDirectory, string dockerfile = "Dockerfile", string? dockerfileSuffix = null, CancellationToken cancellationToken = default)
     {
         var found = new List<(string Relative, FileSystemInfo Info)>();
-        Walk(contextDirectory, dockerfile, (relative, info) => found.Add((relative, info)));
+        Walk(contextDirectory, dockerfile, (relative, info) => found.Add((relative, info)), cancellationToken);
         // Large segments and a buffered sink: the engine gets the tar in 64 KiB chunks, not one HTTP chunk per tar write.
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19, minimumSegmentSize: 1 << 16, useSynchronizationContext: false));
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -65,7 +65,7 @@ public static class BuildContext
     public static async Task<byte[]> DigestAsync(string contextDirectory, string dockerfile = "Dockerfile", string? dockerfileSuffix = null, CancellationToken cancellationToken = default)
     {
         var found = new List<(string Relative, FileSystemInfo Info)>();
-        Walk(contextDirectory, dockerfile, (relative, info) => found.Add((relative, info)));
+        Walk(contextDirectory, dockerfile, (relative, info) => found.Add((relative, info)), cancellationToken);
         var dockerfileName = dockerfile.Replace('\\', '/');
         using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         var buffer = new byte[1 << 16];
@@ -103,7 +103,7 @@ public static class BuildContext
         }
     }
 
-    private static void Walk(string contextDirectory, string dockerfile, Action<string, FileSystemInfo> include)
+    private static void Walk(string contextDirectory, string dockerfile, Action<string, FileSystemInfo> include, CancellationToken cancellationToken = default)
     {
         var root = new DirectoryInfo(contextDirectory);
         if (!root.Exists)
@@ -116,6 +116,7 @@ public static class BuildContext
             // Go's filepath.Walk visits names in lexical byte order; the tar (and so the engine's cache key) follows it.
             foreach (var info in directory.EnumerateFileSystemInfos().OrderBy(i => i.Name, StringComparer.Ordinal))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var relative = prefix + info.Name;
                 var (excluded, matched) = ignore.Evaluate(relative, parentMatched);
                 var isDirectory = info is DirectoryInfo && info.LinkTarget is null;
