@@ -53,6 +53,7 @@ public sealed class ReproducibleBuildTests(PushFixture fixture) : IClassFixture<
         // A re-run of the pipeline against an IMMUTABLE repository: the same tag again is "already pushed", not a conflict.
         var registry = await fixture.RegistryAsync();
         var repository = "cloudage-repro-" + Guid.NewGuid().ToString("N")[..8];
+        using var pushedImages = new LocalImages(repository); // the push tags the image registry/repository:tag
         var pushed = await PushAsync(registry, $"{name}:first", repository, $"sha-{commit[..7]}");
         var rerun = await PushAsync(registry, $"{name}:second", repository, $"sha-{commit[..7]}");
 
