@@ -26,13 +26,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-printf 'version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: %s/registry}}\nhttp: {addr: 127.0.0.1:%s}\n' "$work" "$port" >"$work/registry.yml"
-docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
-registry_pid=$!
-up=''
-for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && { up=1; break; }; sleep 0.2; done
-[[ -n "$up" ]] || { cat "$work/registry.log" >&2; echo "docker-registry did not answer on 127.0.0.1:$port within 10 s (log above)" >&2; exit 1; }
+source "$root/benchmarks/lib/registry.sh"
+start_registry "$work"
 echo base >"$work/base.txt"
 tar -C "$work" -cf "$work/base.tar" base.txt
 docker import "$work/base.tar" "$image" >/dev/null
@@ -55,10 +50,10 @@ socket="${DOCKER_HOST:-unix:///var/run/docker.sock}"
 socket="${socket#unix://}"
 curl_ms() { curl -fsS -o /dev/null -w '%{time_total}' "$@" | awk '{ printf "%.1f", $1 * 1000 }'; }
 for run in $(seq "$runs"); do
-  "$work/out/first-calls" "$image" "127.0.0.1:$port" | sed "s/^/$run\t/"
+  "$work/out/first-calls" "$image" "$registry" | sed "s/^/$run\t/"
   printf '%s\tcurl: engine ping\t%s\n' "$run" "$(curl_ms --unix-socket "$socket" http://localhost/_ping)"
   printf '%s\tcurl: image inspect\t%s\n' "$run" "$(curl_ms --unix-socket "$socket" "http://localhost/images/$image/json")"
-  printf '%s\tcurl: registry request\t%s\n' "$run" "$(curl_ms "http://127.0.0.1:$port/v2/")"
+  printf '%s\tcurl: registry request\t%s\n' "$run" "$(curl_ms "http://$registry/v2/")"
 done >"$work/times.tsv"
 python3 - "$work/times.tsv" "$mode" "$runs" <<'PY'
 import statistics, sys

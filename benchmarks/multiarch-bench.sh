@@ -39,12 +39,8 @@ export DOCKER_BUILDKIT=0 NO_COLOR=1
 base="cloudage-bench/runtime-deps:10.0"
 scripts/make-local-base-image.sh "$base" >/dev/null
 
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-registry="127.0.0.1:$port"
-printf 'version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: %s}}\nhttp: {addr: %s}\n' "$work/registry" "$registry" >"$work/registry.yml"
-docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
-registry_pid=$!
-for _ in $(seq 50); do curl -fsS "http://$registry/v2/" >/dev/null 2>&1 && break; sleep 0.2; done
+source "$root/benchmarks/lib/registry.sh"
+start_registry "$work"
 
 seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 timed() { local start end; start="$(date +%s.%N)"; "$@" >"$work/last.log" 2>&1 || { tail -30 "$work/last.log" >&2; echo "FAILED: $*" >&2; exit 1; }; end="$(date +%s.%N)"; seconds "$start" "$end"; }

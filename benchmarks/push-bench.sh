@@ -47,17 +47,8 @@ trap cleanup EXIT
 # Both sides use the engine's classic builder, which is what the Engine API builds with (API 1.41).
 export DOCKER_BUILDKIT=0
 
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-registry="127.0.0.1:$port"
-cat >"$work/registry.yml" <<YAML
-version: 0.1
-log: {level: error}
-storage: {filesystem: {rootdirectory: $work/registry}}
-http: {addr: $registry}
-YAML
-docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
-registry_pid=$!
-for _ in $(seq 50); do curl -fsS "http://$registry/v2/" >/dev/null 2>&1 && break; sleep 0.2; done
+source "$root/benchmarks/lib/registry.sh"
+start_registry "$work"
 
 generated=''
 if [[ -z "$context" ]]; then
