@@ -1,5 +1,6 @@
 using CloudAge.Testing;
 using CloudAge.Tools.Container.Building;
+using CloudAge.Tools.Container.Context;
 using CloudAge.Tools.Container.Tests.Fixtures;
 
 namespace CloudAge.Tools.Container.Tests.Building;
@@ -87,6 +88,43 @@ public class BuildRecordsTests
     }
 
     [IntegrationFact(Needs.Docker)]
+    public async Task A_build_of_a_new_group_is_not_hashed_before_it_and_is_recorded_only_if_its_base_stayed()
+    {
+        await using var docker = new DockerCli();
+        var baseImage = await docker.MakeBaseImageAsync();
+        using var context = new TempDirectory();
+        using var records = new TempDirectory();
+        context.Write("Dockerfile", Dockerfile);
+        context.Write("app.txt", "one");
+        using var client = DockerEngine.Connect(DockerCli.Endpoint);
+        var request = new ImageBuildRequest(context.Path, [docker.Track($"cloudage-test-records-{Guid.NewGuid():N}:x")], Metadata)
+        { BaseImage = baseImage, RecordDirectory = records.Path };
+        var arguments = new Dictionary<string, string> { ["BASE_IMAGE"] = baseImage, ["VERSION"] = "1.0.0" };
+
+        // No record in this build's group (arguments, label line, Dockerfile path, platform): none can match, so the
+        // context is not read before the build; the base image's ID is, to check it against the one after the build.
+        var before = await BuildRecords.BeforeAsync(client, request, arguments, "LABEL a=b", records.Path, CancellationToken.None);
+        Assert.NotNull(before);
+        Assert.Null(before.Key);
+        Assert.Equal((await docker.RunAsync("image", "inspect", "--format", "{{.Id}}", baseImage)).Trim(), before.BaseImageId);
+
+        var sent = await BuildContext.DigestAsync(context.Path, dockerfileSuffix: "LABEL a=b");
+        var key = await BuildRecords.KeyOfSentAsync(client, request, arguments, before, sent, CancellationToken.None);
+        Assert.NotNull(key);
+        BuildRecords.Add(records.Path, before.Group, key, "sha256:" + new string('1', 64));
+
+        // Once the group has a record, the key is read before the build, and it is the key recorded from what was sent.
+        var again = await BuildRecords.BeforeAsync(client, request, arguments, "LABEL a=b", records.Path, CancellationToken.None);
+        Assert.Equal(before.Group, again!.Group);
+        Assert.Equal(key, again.Key);
+        Assert.Null((await BuildRecords.BeforeAsync(client, request, arguments, "LABEL a=c", records.Path, CancellationToken.None))!.Key);
+
+        // The base tag moved to another image during the build: what the engine built on is not known, nothing is recorded.
+        await docker.RunAsync("tag", await docker.MakeBaseImageAsync(), baseImage);
+        Assert.Null(await BuildRecords.KeyOfSentAsync(client, request, arguments, before, sent, CancellationToken.None));
+    }
+
+    [IntegrationFact(Needs.Docker)]
     public async Task A_context_that_cannot_be_hashed_fails_with_its_reason_whether_or_not_the_base_image_gives_a_key()
     {
         if (OperatingSystem.IsWindows())
@@ -109,7 +147,7 @@ public class BuildRecordsTests
             var error = await Assert.ThrowsAsync<ContainerException>(() => new DockerBuilder(client, DockerCli.Endpoint, _ => { }).BuildAsync(request));
             Assert.Contains("'pipe', which is a FIFO (named pipe), not a file", error.Message);
         }
-        Assert.Empty(Directory.GetFiles(records.Path));
+        Assert.Empty(Directory.GetFiles(records.Path, "*", SearchOption.AllDirectories));
     }
 
     [Theory]

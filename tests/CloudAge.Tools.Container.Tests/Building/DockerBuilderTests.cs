@@ -72,4 +72,27 @@ public class DockerBuilderTests
         Assert.Contains("sudo systemctl start docker", error.Message);
         Assert.Contains("DOCKER_HOST", error.Message);
     }
+
+    [Fact]
+    public async Task Without_an_engine_the_ping_is_the_error_even_when_its_first_call_ran_beside_it()
+    {
+        var endpoint = new Uri($"unix:///tmp/no-docker-{Guid.NewGuid():N}.sock");
+        using var client = DockerEngine.Connect(endpoint);
+        using var context = new TempDirectory();
+        context.Write("Dockerfile", "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n");
+        using var records = new TempDirectory();
+
+        // With build records the base image is asked about (and the context hashed) beside the ping; the builder and the
+        // pusher both report the ping's sentence, not the inspect that failed beside it.
+        var build = await Assert.ThrowsAsync<ContainerException>(() => new DockerBuilder(client, endpoint, _ => { }).BuildAsync(
+            new ImageBuildRequest(context.Path, ["x:y"], Metadata) { BaseImage = "base:1", RecordDirectory = records.Path }));
+        using var registry = new CloudAge.Tools.Container.Registry.RegistryClient("127.0.0.1:9", null, new CloudAge.Common.Secrets.SecretMasker(), _ => { });
+        var push = await Assert.ThrowsAsync<ContainerException>(() => new CloudAge.Tools.Container.Pushing.ImagePusher(
+            client, endpoint, registry, new CloudAge.Common.Secrets.SecretMasker(), _ => { }).PushAsync(
+            new CloudAge.Tools.Container.Pushing.PushRequest("sha256:" + new string('a', 64), "127.0.0.1:9", "app", ["1.0.0"])));
+
+        Assert.StartsWith($"No Docker engine answers at {endpoint}", build.Message);
+        Assert.StartsWith($"No Docker engine answers at {endpoint}", push.Message);
+        Assert.Empty(Directory.GetFiles(records.Path, "*", SearchOption.AllDirectories));
+    }
 }

@@ -125,6 +125,65 @@ public class BuildContextTests
     }
 
     [Fact]
+    public async Task The_tar_digests_what_it_sends_as_the_context_digest_reads_it()
+    {
+        if (OperatingSystem.IsWindows())
+            return; // the symlink below needs a Unix file system
+        using var directory = new TempDirectory();
+        directory.Write("Dockerfile", "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n");
+        directory.Write("src/app.txt", "hello");
+        File.WriteAllBytes(directory.PathOf("data.bin"), RandomBytes(300_000));
+        File.CreateSymbolicLink(directory.PathOf("link"), "src/app.txt");
+
+        var read = await BuildContext.DigestAsync(directory.Path, dockerfileSuffix: "LABEL a=b");
+        var sent = await SentDigestAsync(directory.Path, "LABEL a=b");
+
+        // One definition fed two ways: a build's record is checked against what the engine got without a second read.
+        Assert.Equal(Convert.ToHexString(read), Convert.ToHexString(sent));
+        Assert.NotEqual(Convert.ToHexString(read), Convert.ToHexString(await SentDigestAsync(directory.Path, "LABEL a=c")));
+        Assert.NotEqual(Convert.ToHexString(read), Convert.ToHexString(await BuildContext.DigestAsync(directory.Path, dockerfileSuffix: "LABEL a=c")));
+    }
+
+    [Fact]
+    public async Task A_file_changed_while_the_tar_is_written_makes_a_digest_that_matches_neither_reading()
+    {
+        using var directory = new TempDirectory();
+        directory.Write("Dockerfile", "FROM scratch");
+        // 'a.bin' fills the pipe (1 MiB) and holds the writer until the stream is read; 'b.txt' changes before that.
+        File.WriteAllBytes(directory.PathOf("a.bin"), new byte[4 << 20]);
+        directory.Write("b.txt", "before");
+        var before = Convert.ToHexString(await BuildContext.DigestAsync(directory.Path));
+
+        await using var tar = BuildContext.OpenTar(directory.Path);
+        Assert.Null(tar.SentDigest);
+        directory.Write("b.txt", "after!");
+        File.SetLastWriteTimeUtc(directory.PathOf("b.txt"), File.GetLastWriteTimeUtc(directory.PathOf("b.txt")).AddSeconds(5));
+        await tar.Stream.CopyToAsync(Stream.Null);
+        await tar.Writing;
+        var sent = Convert.ToHexString(tar.SentDigest!);
+
+        // The tar carried the old modification time (from the walk) and the new bytes: neither the inputs the key was
+        // read from nor the files as they are now, so a build of it is never recorded under either.
+        Assert.NotEqual(before, sent);
+        Assert.NotEqual(Convert.ToHexString(await BuildContext.DigestAsync(directory.Path)), sent);
+    }
+
+    private static async Task<byte[]> SentDigestAsync(string directory, string suffix)
+    {
+        await using var tar = BuildContext.OpenTar(directory, dockerfileSuffix: suffix);
+        await tar.Stream.CopyToAsync(Stream.Null);
+        await tar.Writing;
+        return tar.SentDigest!;
+    }
+
+    private static byte[] RandomBytes(int length)
+    {
+        var bytes = new byte[length];
+        Random.Shared.NextBytes(bytes);
+        return bytes;
+    }
+
+    [Fact]
     public void A_FIFO_in_the_context_is_a_clear_error_not_a_hang()
     {
         if (OperatingSystem.IsWindows())

@@ -11,60 +11,131 @@ namespace CloudAge.Tools.Container.Building;
 /// Which image a build made from exactly which inputs, one small file per build in a folder, so an unchanged build
 /// (a re-run of the same commit) reuses its image instead of sending the whole context to the engine again, which the
 /// engine would answer from its cache with that same image. The key is a SHA-256 of every input the engine's answer
-/// depends on: the context as its tar would hold it (names, modes, modification times and bytes of every file, the
-/// Dockerfile with its label line; <see cref="BuildContext.DigestAsync"/>), the Dockerfile's path, the platform, the build arguments and the base image's
-/// local ID. Reuse is offered only when every FROM line names the BASE_IMAGE argument and that image is local and of
-/// the platform asked for, so the base image is the only outside input and the engine would not pull another; any
-/// other FROM (a fixed image, a stage) builds as always. The recorded image must still be in the engine.
+/// depends on: the context as its tar holds it (names, modes, modification times and bytes of every file, the
+/// Dockerfile with its label line; <see cref="ContextDigest"/>), the Dockerfile's path, the platform, the build
+/// arguments and the base image's local ID. Reuse is offered only when every FROM line names the BASE_IMAGE argument
+/// and that image is local and of the platform asked for, so the base image is the only outside input and the engine
+/// would not pull another; any other FROM (a fixed image, a stage) builds as always. The recorded image must still be
+/// in the engine.
+/// <para>
+/// Records are filed in groups: a folder per build arguments, label line, Dockerfile path and platform (every input
+/// but the files and the base image's ID). A build whose group has no folder (a commit or version not built here
+/// before) cannot match any record, so its context is not read before the build; it is recorded afterwards under the
+/// key of what the engine was sent (<see cref="ContextTar.SentDigest"/>), when the base image is the same before and
+/// after the build.
+/// </para>
 /// </summary>
 internal static partial class BuildRecords
 {
+    /// <summary>What is known before a build: its group, the base image's ID, and its key when its group has records.</summary>
+    public sealed record Before(string Group, string BaseImageId, string? Key);
+
+    /// <summary>
+    /// The base image's ID and, when the build's group has records (and it is not a --no-cache build), the build's key (the context is hashed while the
+    /// engine is asked about the base image); null when the build cannot be recorded (another FROM, no local base image).
+    /// </summary>
+    public static async Task<Before?> BeforeAsync(IDockerClient docker, ImageBuildRequest request, IReadOnlyDictionary<string, string> arguments,
+        string dockerfileSuffix, string directory, CancellationToken cancellationToken)
+    {
+        if (!MayReuse(request))
+            return null;
+        var group = Group(request, arguments, dockerfileSuffix);
+        // A --no-cache build never reuses, so it needs no key before it either.
+        if (request.NoCache || !Directory.Exists(Path.Combine(directory, group)))
+            return await BaseImageIdAsync(docker, request, cancellationToken).ConfigureAwait(false) is { } baseImageId ? new Before(group, baseImageId, null) : null;
+        return await KeyAsync(docker, request, arguments, dockerfileSuffix, cancellationToken).ConfigureAwait(false) is { } keyed
+            ? new Before(group, keyed.BaseImageId, keyed.Key)
+            : null;
+    }
+
     /// <summary>The key of this build, or null when it cannot be reused safely (another FROM, or no local base image).</summary>
-    public static async Task<string?> KeyAsync(IDockerClient docker, ImageBuildRequest request, IReadOnlyDictionary<string, string> arguments,
+    public static async Task<(string Key, string BaseImageId)?> KeyAsync(IDockerClient docker, ImageBuildRequest request, IReadOnlyDictionary<string, string> arguments,
         string dockerfileSuffix, CancellationToken cancellationToken)
     {
-        if (request.BaseImage is not { } baseImage)
-            return null;
-        var dockerfile = Path.Combine(request.ContextDirectory, request.Dockerfile);
-        if (!File.Exists(dockerfile) || !OnlyBaseImage(await File.ReadAllTextAsync(dockerfile, cancellationToken).ConfigureAwait(false)))
+        if (!MayReuse(request))
             return null;
         // The context's files are read and hashed while the engine is asked about the base image: disk and engine at once.
         using var digestStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var digesting = Task.Run(() => BuildContext.DigestAsync(request.ContextDirectory, request.Dockerfile, dockerfileSuffix, digestStop.Token), digestStop.Token);
-        string baseImageId;
+        string? baseImageId;
         try
         {
-            var local = await docker.Images.InspectImageAsync(baseImage, cancellationToken).ConfigureAwait(false);
-            // A local base of another platform than the one asked for is not what the engine builds on: it pulls instead.
-            if (request.Platform?.Split('/') is { } wanted && (wanted.Length < 2 || wanted[0] != local.Os || wanted[1] != local.Architecture))
-                return await Discard(digesting, digestStop).ConfigureAwait(false);
-            baseImageId = local.ID;
-        }
-        catch (DockerImageNotFoundException)
-        {
-            return await Discard(digesting, digestStop).ConfigureAwait(false); // the engine would pull it: what it gets is not known here
+            baseImageId = await BaseImageIdAsync(docker, request, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             await Discard(digesting, digestStop).ConfigureAwait(false);
             throw;
         }
+        if (baseImageId is null)
+        {
+            await Discard(digesting, digestStop).ConfigureAwait(false);
+            return null;
+        }
+        return (Compose(request, arguments, await digesting.ConfigureAwait(false), baseImageId), baseImageId);
+    }
 
-        var context = await digesting.ConfigureAwait(false);
-        var inputs = new StringBuilder("cloudage-build-record/1\n")
-            .Append("context ").Append(Convert.ToHexStringLower(context)).Append('\n')
+    /// <summary>
+    /// The key to record the build the engine just ran under: of the context it was sent (<see cref="ContextTar.SentDigest"/>,
+    /// the bytes as the tar carried them, not a second read of the files) and of the base image, which must be the one
+    /// seen before the build (a base tag moved meanwhile may or may not be what the engine built on: not recorded).
+    /// </summary>
+    public static async Task<string?> KeyOfSentAsync(IDockerClient docker, ImageBuildRequest request, IReadOnlyDictionary<string, string> arguments,
+        Before before, byte[] sentDigest, CancellationToken cancellationToken) =>
+        await BaseImageIdAsync(docker, request, cancellationToken).ConfigureAwait(false) is { } baseImageId && baseImageId == before.BaseImageId
+            ? Compose(request, arguments, sentDigest, baseImageId)
+            : null;
+
+    private static bool MayReuse(ImageBuildRequest request)
+    {
+        if (request.BaseImage is null)
+            return false;
+        var dockerfile = Path.Combine(request.ContextDirectory, request.Dockerfile);
+        return File.Exists(dockerfile) && OnlyBaseImage(File.ReadAllText(dockerfile));
+    }
+
+    // The local base image's ID, or null when the engine would not build on it: absent (it would pull), or of another
+    // platform than the one asked for (it pulls instead).
+    private static async Task<string?> BaseImageIdAsync(IDockerClient docker, ImageBuildRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var local = await docker.Images.InspectImageAsync(request.BaseImage!, cancellationToken).ConfigureAwait(false);
+            if (request.Platform?.Split('/') is { } wanted && (wanted.Length < 2 || wanted[0] != local.Os || wanted[1] != local.Architecture))
+                return null;
+            return local.ID;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private static string Compose(ImageBuildRequest request, IReadOnlyDictionary<string, string> arguments, byte[] context, string baseImageId) =>
+        Hash(Inputs(request, arguments).Insert(0, "context " + Convert.ToHexStringLower(context) + "\n").Append("base ").Append(baseImageId).Append('\n'));
+
+    // Every input of the key but the context's files and the base image's ID; the label line is in the key through
+    // the context's Dockerfile.
+    private static string Group(ImageBuildRequest request, IReadOnlyDictionary<string, string> arguments, string dockerfileSuffix) =>
+        Hash(Inputs(request, arguments).Append("suffix ").Append(dockerfileSuffix.Replace("\n", "\\n", StringComparison.Ordinal)).Append('\n'));
+
+    private static StringBuilder Inputs(ImageBuildRequest request, IReadOnlyDictionary<string, string> arguments)
+    {
+        var inputs = new StringBuilder()
             .Append("dockerfile ").Append(request.Dockerfile.Replace('\\', '/')).Append('\n')
-            .Append("platform ").Append(request.Platform ?? "").Append('\n')
-            .Append("base ").Append(baseImageId).Append('\n');
+            .Append("platform ").Append(request.Platform ?? "").Append('\n');
         foreach (var (name, value) in arguments.OrderBy(a => a.Key, StringComparer.Ordinal))
             inputs.Append("arg ").Append(name).Append('=').Append(value.Replace("\n", "\\n", StringComparison.Ordinal)).Append('\n');
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(inputs.ToString())));
+        return inputs;
     }
+
+    private static string Hash(StringBuilder inputs) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(inputs.Insert(0, "cloudage-build-record/2\n").ToString())));
 
     // No key after all: the hash is stopped (between entries and reads) and awaited, so no read outlives the call or
     // fails unobserved. Whatever it failed with is not this call's answer: a file that cannot be read is the tar's to
     // report when the context is sent, and an engine error being thrown stays the error reported.
-    private static async Task<string?> Discard(Task<byte[]> digesting, CancellationTokenSource stop)
+    private static async Task Discard(Task<byte[]> digesting, CancellationTokenSource stop)
     {
         await stop.CancelAsync().ConfigureAwait(false);
         try
@@ -76,20 +147,19 @@ internal static partial class BuildRecords
 #pragma warning restore CA1031
         {
         }
-        return null;
     }
 
-    /// <summary>The image recorded for <paramref name="key"/>, or null.</summary>
-    public static string? Find(string directory, string key)
+    /// <summary>The image recorded for <paramref name="key"/> in <paramref name="group"/>, or null.</summary>
+    public static string? Find(string directory, string group, string key)
     {
-        var path = Path.Combine(directory, key);
+        var path = Path.Combine(directory, group, key);
         return File.Exists(path) && File.ReadAllText(path).Trim() is { } id && id.StartsWith("sha256:", StringComparison.Ordinal) ? id : null;
     }
 
-    public static void Add(string directory, string key, string imageId)
+    public static void Add(string directory, string group, string key, string imageId)
     {
-        Directory.CreateDirectory(directory);
-        AtomicFile.Write(Path.Combine(directory, key), imageId + "\n");
+        Directory.CreateDirectory(Path.Combine(directory, group));
+        AtomicFile.Write(Path.Combine(directory, group, key), imageId + "\n");
     }
 
     /// <summary>

@@ -16,12 +16,12 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
             throw new ArgumentException("An image build needs at least one reference to tag the image with.", nameof(request));
         var labels = LabelInstruction(request.Metadata);
         var arguments = BuildArguments(request);
-        string? recordKey = null;
+        BuildRecords.Before? before = null;
         if (request.RecordDirectory is { } records)
         {
-            await DockerEngine.EnsureRunningAsync(docker, endpoint, cancellationToken).ConfigureAwait(false);
-            recordKey = await BuildRecords.KeyAsync(docker, request, arguments, labels, cancellationToken).ConfigureAwait(false);
-            if (!request.NoCache && recordKey is not null && BuildRecords.Find(records, recordKey) is { } recorded
+            before = await DockerEngine.EnsureRunningBesideAsync(docker, endpoint,
+                token => BuildRecords.BeforeAsync(docker, request, arguments, labels, records, token), cancellationToken).ConfigureAwait(false);
+            if (!request.NoCache && before is { Key: { } key } && BuildRecords.Find(records, before.Group, key) is { } recorded
                 && await ReuseAsync(recorded, request.References, cancellationToken).ConfigureAwait(false))
             {
                 log($"Reused {recorded} as {string.Join(", ", request.References)}: built before from this context, Dockerfile, arguments and base image.");
@@ -97,10 +97,11 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
         // The engine names the image it built in the stream's last aux message; an engine that does not is asked.
         var id = imageId ?? (await docker.Images.InspectImageAsync(request.References[0], cancellationToken).ConfigureAwait(false)).ID;
         log($"Built {id} as {string.Join(", ", request.References)}");
-        // Recorded only when the inputs read before the build are still the inputs after it: a file or the base tag
-        // that changed meanwhile may or may not be in the image, so such a build is not remembered.
-        if (recordKey is not null && await BuildRecords.KeyAsync(docker, request, arguments, labels, cancellationToken).ConfigureAwait(false) == recordKey)
-            BuildRecords.Add(request.RecordDirectory!, recordKey, id);
+        // Recorded under the key of what the engine was sent: the digest of the bytes the tar carried (not a second
+        // read of the files) and the base image, which must be the one seen before the build.
+        if (before is not null && context.SentDigest is { } sent
+            && await BuildRecords.KeyOfSentAsync(docker, request, arguments, before, sent, cancellationToken).ConfigureAwait(false) is { } sentKey)
+            BuildRecords.Add(request.RecordDirectory!, before.Group, sentKey, id);
         return new ImageBuildResult(id, request.References);
     }
 

@@ -31,6 +31,37 @@ public static class DockerEngine
         }
     }
 
+    /// <summary>
+    /// The first call of a step made beside the ping instead of after it: the call's round trip (and its first-call
+    /// cost in a fresh process) no longer waits for the ping's. An engine that does not answer is still reported by
+    /// the ping's sentence: its failure wins, and the call is then stopped and awaited, so nothing outlives this.
+    /// </summary>
+    public static async Task<T> EnsureRunningBesideAsync<T>(IDockerClient docker, Uri endpoint, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var calling = call(stop.Token);
+        try
+        {
+            await EnsureRunningAsync(docker, endpoint, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await calling.ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // the ping's failure is the one reported; the stopped call's is dropped on purpose
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+            throw;
+        }
+        return await calling.ConfigureAwait(false);
+    }
+
     internal static bool IsUnreachable(Exception e) =>
         e is HttpRequestException or SocketException or IOException || e.InnerException is { } inner && IsUnreachable(inner);
 

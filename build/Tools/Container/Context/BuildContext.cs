@@ -43,7 +43,7 @@ public static class BuildContext
             try
             {
                 await using (var sink = new BufferedStream(pipe.Writer.AsStream(leaveOpen: true), 1 << 16))
-                    await WriteTarAsync(found, dockerfile, dockerfileSuffix, sink, stop.Token).ConfigureAwait(false);
+                    tar.SentDigest = await WriteTarAsync(found, dockerfile, dockerfileSuffix, sink, stop.Token).ConfigureAwait(false);
                 await pipe.Writer.CompleteAsync().ConfigureAwait(false);
             }
             catch (Exception e)
@@ -58,49 +58,52 @@ public static class BuildContext
     }
 
     /// <summary>
-    /// A SHA-256 over what the tar of the context holds, entry by entry (name, type, mode, modification time, link
-    /// target, size and bytes; the Dockerfile with <paramref name="dockerfileSuffix"/>): computed from the entries,
-    /// not from the tar's bytes, so it does not depend on how a tar library encodes them.
+    /// A SHA-256 over what the tar of the context holds, entry by entry (<see cref="ContextDigest"/>: name, type, mode,
+    /// modification time, link target, size and bytes; the Dockerfile with <paramref name="dockerfileSuffix"/>), read
+    /// from the files: computed from the entries, not from the tar's bytes, so it does not depend on how a tar library
+    /// encodes them. The tar of <see cref="OpenTar"/> computes the same value over what it sends (<see cref="ContextTar.SentDigest"/>).
     /// </summary>
     public static async Task<byte[]> DigestAsync(string contextDirectory, string dockerfile = "Dockerfile", string? dockerfileSuffix = null, CancellationToken cancellationToken = default)
     {
         var found = new List<(string Relative, FileSystemInfo Info)>();
         Walk(contextDirectory, dockerfile, (relative, info) => found.Add((relative, info)), cancellationToken);
         var dockerfileName = dockerfile.Replace('\\', '/');
-        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var digest = new ContextDigest();
         var buffer = new byte[1 << 16];
         foreach (var (relative, info) in found)
         {
-            var kind = info.LinkTarget is not null ? "link" : info is DirectoryInfo ? "dir" : "file";
-            var mode = OperatingSystem.IsWindows() ? 0b111_101_101 : (int)info.UnixFileMode;
-            var header = $"{kind}\0{relative}\0{mode}\0{info.LastWriteTimeUtc.Ticks}\0{info.LinkTarget}\0";
-            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(header));
-            if (kind != "file")
+            digest.Entry(relative, info);
+            if (ContextDigest.Kind(info) != "file")
                 continue;
             if (relative == dockerfileName && dockerfileSuffix is not null)
             {
-                hash.AppendData(await DockerfileWithSuffixAsync(info.FullName, dockerfileSuffix, cancellationToken).ConfigureAwait(false));
+                digest.Bytes(await DockerfileWithSuffixAsync(info.FullName, dockerfileSuffix, cancellationToken).ConfigureAwait(false));
                 continue;
             }
             await using var file = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
-            hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{file.Length}\0"));
+            digest.FileLength(file.Length);
             int read;
             while ((read = await file.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                hash.AppendData(buffer, 0, read);
+                digest.Bytes(buffer.AsSpan(0, read));
         }
-        return hash.GetHashAndReset();
+        return digest.Finish();
     }
 
-    private static async Task WriteTarAsync(List<(string Relative, FileSystemInfo Info)> found, string dockerfile, string? dockerfileSuffix,
+    // Returns the digest of what it wrote (DigestAsync's value for the bytes actually read and sent).
+    private static async Task<byte[]> WriteTarAsync(List<(string Relative, FileSystemInfo Info)> found, string dockerfile, string? dockerfileSuffix,
         Stream destination, CancellationToken cancellationToken)
     {
-        await using var writer = new TarWriter(destination, TarEntryFormat.Pax, leaveOpen: true);
-        var dockerfileName = dockerfile.Replace('\\', '/');
-        foreach (var (relative, info) in found)
+        using var digest = new ContextDigest();
+        await using (var writer = new TarWriter(destination, TarEntryFormat.Pax, leaveOpen: true))
         {
-            var suffix = relative == dockerfileName ? dockerfileSuffix : null;
-            await WriteEntryAsync(writer, relative, info, suffix, cancellationToken).ConfigureAwait(false);
+            var dockerfileName = dockerfile.Replace('\\', '/');
+            foreach (var (relative, info) in found)
+            {
+                var suffix = relative == dockerfileName ? dockerfileSuffix : null;
+                await WriteEntryAsync(writer, relative, info, suffix, digest, cancellationToken).ConfigureAwait(false);
+            }
         }
+        return digest.Finish();
     }
 
     private static void Walk(string contextDirectory, string dockerfile, Action<string, FileSystemInfo> include, CancellationToken cancellationToken = default)
@@ -149,8 +152,9 @@ public static class BuildContext
         _ => "special file",
     };
 
-    private static async Task WriteEntryAsync(TarWriter writer, string relative, FileSystemInfo info, string? suffix, CancellationToken cancellationToken)
+    private static async Task WriteEntryAsync(TarWriter writer, string relative, FileSystemInfo info, string? suffix, ContextDigest digest, CancellationToken cancellationToken)
     {
+        digest.Entry(relative, info);
         PaxTarEntry entry;
         if (info.LinkTarget is { } target)
             entry = new PaxTarEntry(TarEntryType.SymbolicLink, relative) { LinkName = target };
@@ -159,7 +163,7 @@ public static class BuildContext
         else
             entry = new PaxTarEntry(TarEntryType.RegularFile, relative);
         // Windows has no mode bits; the Docker CLI sends 0755 for everything it reads there.
-        entry.Mode = OperatingSystem.IsWindows() ? (UnixFileMode)0b111_101_101 : info.UnixFileMode;
+        entry.Mode = ContextDigest.Mode(info);
         entry.ModificationTime = info.LastWriteTimeUtc;
         entry.Uid = 0;
         entry.Gid = 0;
@@ -168,9 +172,19 @@ public static class BuildContext
             await writer.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
             return;
         }
-        Stream data = suffix is null
-            ? new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous)
-            : new MemoryStream(await DockerfileWithSuffixAsync(info.FullName, suffix, cancellationToken).ConfigureAwait(false));
+        Stream data;
+        if (suffix is null)
+        {
+            var file = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous);
+            digest.FileLength(file.Length);
+            data = new DigestingReadStream(file, digest);
+        }
+        else
+        {
+            var bytes = await DockerfileWithSuffixAsync(info.FullName, suffix, cancellationToken).ConfigureAwait(false);
+            digest.Bytes(bytes);
+            data = new MemoryStream(bytes);
+        }
         await using (data.ConfigureAwait(false))
         {
             entry.DataStream = data;

@@ -20,6 +20,12 @@ public sealed class ContextTar : IAsyncDisposable
     /// <summary>Completes when the whole tar is written; faults with the reading error when a file could not be read.</summary>
     public Task Writing { get; internal set; } = Task.CompletedTask;
 
+    /// <summary>
+    /// Once <see cref="Writing"/> has completed: <see cref="BuildContext.DigestAsync"/>'s value for exactly what was sent,
+    /// the bytes as the tar writer read them; null before that or when writing failed.
+    /// </summary>
+    public byte[]? SentDigest { get; internal set; }
+
     /// <summary>The writer's own failure, when it failed for a reason other than being stopped; otherwise null.</summary>
     public Exception? WriteFailure => Volatile.Read(ref failure) is { } e && e is not OperationCanceledException ? e : null;
 

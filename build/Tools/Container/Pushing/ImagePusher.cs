@@ -26,14 +26,14 @@ public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClie
             throw new ArgumentException("A push needs at least one tag.", nameof(request));
         if (request.Credentials is not null)
             masker.Add(request.Credentials.Password);
-        // The registry is asked while the engine is: two independent round trips (and their first-call costs) at once.
-        // The engine's answer is awaited first, so an engine that is down is the error reported even when both fail.
+        // The registry is asked while the engine is pinged and asked about the image: independent round trips (and their
+        // first-call costs) at once. The engine's answers are awaited first, so an engine that is down is the error
+        // reported even when all fail.
         var access = registry.CheckAccessAsync(cancellationToken);
         ImageInspectResponse local;
         try
         {
-            await DockerEngine.EnsureRunningAsync(docker, endpoint, cancellationToken).ConfigureAwait(false);
-            local = await InspectAsync(request.Image, cancellationToken).ConfigureAwait(false);
+            local = await DockerEngine.EnsureRunningBesideAsync(docker, endpoint, token => InspectAsync(request.Image, token), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
