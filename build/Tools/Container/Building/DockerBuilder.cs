@@ -21,7 +21,8 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
         {
             before = await DockerEngine.EnsureRunningBesideAsync(docker, endpoint,
                 token => BuildRecords.BeforeAsync(docker, request, arguments, labels, records, token), cancellationToken).ConfigureAwait(false);
-            if (!request.NoCache && before is { Key: { } key } && BuildRecords.Find(records, before.Group, key) is { } recorded
+            // A --no-cache build has no key before it (BuildRecords.BeforeAsync), so it never reuses.
+            if (before is { Key: { } key } && BuildRecords.Find(records, before.Group, key) is { } recorded
                 && await ReuseAsync(recorded, request.References, cancellationToken).ConfigureAwait(false))
             {
                 log($"Reused {recorded} as {string.Join(", ", request.References)}: built before from this context, Dockerfile, arguments and base image.");

@@ -162,7 +162,6 @@ public static class BuildContext
             entry = new PaxTarEntry(TarEntryType.Directory, relative + "/");
         else
             entry = new PaxTarEntry(TarEntryType.RegularFile, relative);
-        // Windows has no mode bits; the Docker CLI sends 0755 for everything it reads there.
         entry.Mode = ContextDigest.Mode(info);
         entry.ModificationTime = info.LastWriteTimeUtc;
         entry.Uid = 0;

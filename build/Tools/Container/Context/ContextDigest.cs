@@ -16,6 +16,7 @@ internal sealed class ContextDigest : IDisposable
 
     public static string Kind(FileSystemInfo info) => info.LinkTarget is not null ? "link" : info is DirectoryInfo ? "dir" : "file";
 
+    // Windows has no mode bits; the Docker CLI sends 0755 for everything it reads there.
     public static UnixFileMode Mode(FileSystemInfo info) => OperatingSystem.IsWindows() ? (UnixFileMode)0b111_101_101 : info.UnixFileMode;
 
     public void Entry(string relative, FileSystemInfo info) =>
@@ -24,7 +25,8 @@ internal sealed class ContextDigest : IDisposable
     /// <summary>A file's bytes follow its length.</summary>
     public void FileLength(long length) => Text($"{length}\0");
 
-    /// <summary>The Dockerfile as sent, with its appended instructions (no length: it is not the file on disk).</summary>
+    /// <summary>An entry's bytes: a file's after its <see cref="FileLength"/>, or the Dockerfile as sent, with its
+    /// appended instructions and no length (it is not the file on disk).</summary>
     public void Bytes(ReadOnlySpan<byte> data) => hash.AppendData(data);
 
     public byte[] Finish() => hash.GetHashAndReset();
