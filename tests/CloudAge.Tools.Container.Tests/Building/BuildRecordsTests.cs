@@ -88,7 +88,7 @@ public class BuildRecordsTests
     }
 
     [IntegrationFact(Needs.Docker)]
-    public async Task A_build_of_a_new_group_is_not_hashed_before_it_and_is_recorded_only_if_its_base_stayed()
+    public async Task A_build_of_a_new_group_waits_for_nothing_and_is_recorded_only_on_the_base_its_FROM_steps_name()
     {
         await using var docker = new DockerCli();
         var baseImage = await docker.MakeBaseImageAsync();
@@ -97,31 +97,71 @@ public class BuildRecordsTests
         context.Write("Dockerfile", Dockerfile);
         context.Write("app.txt", "one");
         using var client = DockerEngine.Connect(DockerCli.Endpoint);
-        var request = new ImageBuildRequest(context.Path, [docker.Track($"cloudage-test-records-{Guid.NewGuid():N}:x")], Metadata)
-        { BaseImage = baseImage, RecordDirectory = records.Path };
+        var reference = docker.Track($"cloudage-test-records-{Guid.NewGuid():N}:x");
+        var request = new ImageBuildRequest(context.Path, [reference], Metadata) { BaseImage = baseImage, RecordDirectory = records.Path };
         var arguments = new Dictionary<string, string> { ["BASE_IMAGE"] = baseImage, ["VERSION"] = "1.0.0" };
 
-        // No record in this build's group (arguments, label line, Dockerfile path, platform): none can match, so the
-        // context is not read before the build; the base image's ID is, to check it against the one after the build.
-        var before = await BuildRecords.BeforeAsync(client, request, arguments, "LABEL a=b", records.Path, CancellationToken.None);
-        Assert.NotNull(before);
-        Assert.Null(before.Key);
-        Assert.Equal((await docker.RunAsync("image", "inspect", "--format", "{{.Id}}", baseImage)).Trim(), before.BaseImageId);
+        // No record in this build's group (arguments, label line, Dockerfile path, platform): none can match, so
+        // nothing is read or asked before the build.
+        var group = BuildRecords.GroupOf(request, arguments, "LABEL a=b", records.Path);
+        Assert.NotNull(group);
+        Assert.False(group.Value.HasRecords);
+        Assert.Null(BuildRecords.GroupOf(request with { BaseImage = null }, arguments, "LABEL a=b", records.Path));
+
+        // The engine's log of a real build names the image each FROM step started from.
+        var log = new Log();
+        await new DockerBuilder(client, DockerCli.Endpoint, log.Write).BuildAsync(request with { RecordDirectory = null });
+        var builtOn = new BuildRecords.BaseSteps();
+        foreach (var line in log.Lines)
+            builtOn.Line(line);
+        var baseId = (await docker.RunAsync("image", "inspect", "--format", "{{.Id}}", baseImage)).Trim();
+        Assert.Equal(new[] { baseId["sha256:".Length..][..12] }, builtOn.Ids);
+        Assert.Equal(baseId, await BuildRecords.BaseImageIdAsync(client, request, CancellationToken.None));
 
         var sent = await BuildContext.DigestAsync(context.Path, dockerfileSuffix: "LABEL a=b");
-        var key = await BuildRecords.KeyOfSentAsync(client, request, arguments, before, sent, CancellationToken.None);
+        var key = BuildRecords.KeyOfSent(request, arguments, baseId, sent, builtOn);
         Assert.NotNull(key);
-        BuildRecords.Add(records.Path, before.Group, key, "sha256:" + new string('1', 64));
+        BuildRecords.Add(records.Path, group.Value.Group, key, "sha256:" + new string('1', 64));
 
         // Once the group has a record, the key is read before the build, and it is the key recorded from what was sent.
-        var again = await BuildRecords.BeforeAsync(client, request, arguments, "LABEL a=b", records.Path, CancellationToken.None);
-        Assert.Equal(before.Group, again!.Group);
-        Assert.Equal(key, again.Key);
-        Assert.Null((await BuildRecords.BeforeAsync(client, request, arguments, "LABEL a=c", records.Path, CancellationToken.None))!.Key);
+        var again = BuildRecords.GroupOf(request, arguments, "LABEL a=b", records.Path);
+        Assert.Equal((group.Value.Group, true), again!.Value);
+        Assert.Equal((key, baseId), (await BuildRecords.KeyAsync(client, request, arguments, "LABEL a=b", CancellationToken.None))!.Value);
+        Assert.False(BuildRecords.GroupOf(request, arguments, "LABEL a=c", records.Path)!.Value.HasRecords);
+        Assert.False(BuildRecords.GroupOf(request with { NoCache = true }, arguments, "LABEL a=b", records.Path)!.Value.HasRecords);
 
-        // The base tag moved to another image during the build: what the engine built on is not known, nothing is recorded.
-        await docker.RunAsync("tag", await docker.MakeBaseImageAsync(), baseImage);
-        Assert.Null(await BuildRecords.KeyOfSentAsync(client, request, arguments, before, sent, CancellationToken.None));
+        // The base tag moved between the engine's look-up and ours (or away and back): the image asked about is not the
+        // one the build started from, and nothing is recorded. A log without FROM steps proves nothing either.
+        var otherId = (await docker.RunAsync("image", "inspect", "--format", "{{.Id}}", await docker.MakeBaseImageAsync())).Trim();
+        Assert.Null(BuildRecords.KeyOfSent(request, arguments, otherId, sent, builtOn));
+        Assert.Null(BuildRecords.KeyOfSent(request, arguments, baseId, sent, new BuildRecords.BaseSteps()));
+    }
+
+    [Fact]
+    public void The_base_steps_are_the_IDs_the_engine_logs_after_each_FROM_step_and_no_other()
+    {
+        var steps = new BuildRecords.BaseSteps();
+        foreach (var line in new[]
+        {
+            "Step 1/6 : ARG BASE_IMAGE",
+            "Step 2/6 : FROM ${BASE_IMAGE} AS one",
+            " ---> 9300b6c53788",
+            "Step 3/6 : RUN echo ' ---> aaaaaaaaaaaa'",
+            " ---> Running in 5f1e2d3c4b5a",
+            " ---> aaaaaaaaaaaa",
+            "Removing intermediate container 5f1e2d3c4b5a",
+            " ---> 9516cebf251b",
+            "Step 4/6 : from $BASE_IMAGE",
+            " ---> Using cache",
+            " ---> 9300b6c53788",
+            "Step 5/6 : FROMAGE /x",
+            " ---> bbbbbbbbbbbb",
+            "Step 6/6 : LABEL a=b",
+            " ---> 48d0f2c18074",
+        })
+            steps.Line(line);
+
+        Assert.Equal(new[] { "9300b6c53788", "9300b6c53788" }, steps.Ids);
     }
 
     [IntegrationFact(Needs.Docker)]

@@ -82,8 +82,8 @@ public class DockerBuilderTests
         context.Write("Dockerfile", "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n");
         using var records = new TempDirectory();
 
-        // With build records the base image is asked about (and the context hashed) beside the ping; the builder and the
-        // pusher both report the ping's sentence, not the inspect that failed beside it.
+        // With build records (a group with none yet) the build and the base image's lookup run beside the ping; the
+        // builder and the pusher both report the ping's sentence, not the calls that failed beside it.
         var build = await Assert.ThrowsAsync<ContainerException>(() => new DockerBuilder(client, endpoint, _ => { }).BuildAsync(
             new ImageBuildRequest(context.Path, ["x:y"], Metadata) { BaseImage = "base:1", RecordDirectory = records.Path }));
         using var registry = new CloudAge.Tools.Container.Registry.RegistryClient("127.0.0.1:9", null, new CloudAge.Common.Secrets.SecretMasker(), _ => { });

@@ -20,32 +20,26 @@ namespace CloudAge.Tools.Container.Building;
 /// <para>
 /// Records are filed in groups: a folder per build arguments, label line, Dockerfile path and platform (every input
 /// but the files and the base image's ID). A build whose group has no folder (a commit or version not built here
-/// before) cannot match any record, so its context is not read before the build; it is recorded afterwards under the
-/// key of what the engine was sent (<see cref="ContextTar.SentDigest"/>), when the base image is the same before and
-/// after the build.
+/// before) cannot match any record, so nothing is read or asked before it: the base image is asked about beside the
+/// build, and the build is recorded afterwards under the key of what the engine was sent
+/// (<see cref="ContextTar.SentDigest"/>) when every FROM step of the build's log names that image
+/// (<see cref="BaseSteps"/>).
 /// </para>
 /// </summary>
 internal static partial class BuildRecords
 {
-    /// <summary>What is known before a build: its group, the base image's ID, and its key when its group has records.</summary>
-    public sealed record Before(string Group, string BaseImageId, string? Key);
-
     /// <summary>
-    /// The base image's ID and, when the build's group has records (and it is not a --no-cache build), the build's key (the context is hashed while the
-    /// engine is asked about the base image); null when the build cannot be recorded (another FROM, no local base image).
+    /// The build's group, and whether it has records a key could match (never for a --no-cache build, which does not
+    /// reuse); null when the build cannot be recorded (a FROM other than the base image argument). Reads no context
+    /// and asks the engine nothing.
     /// </summary>
-    public static async Task<Before?> BeforeAsync(IDockerClient docker, ImageBuildRequest request, IReadOnlyDictionary<string, string> arguments,
-        string dockerfileSuffix, string directory, CancellationToken cancellationToken)
+    public static (string Group, bool HasRecords)? GroupOf(ImageBuildRequest request, IReadOnlyDictionary<string, string> arguments,
+        string dockerfileSuffix, string directory)
     {
         if (!MayReuse(request))
             return null;
         var group = Group(request, arguments, dockerfileSuffix);
-        // A --no-cache build never reuses, so it needs no key before it either.
-        if (request.NoCache || !Directory.Exists(Path.Combine(directory, group)))
-            return await BaseImageIdAsync(docker, request, cancellationToken).ConfigureAwait(false) is { } baseImageId ? new Before(group, baseImageId, null) : null;
-        return await KeyAsync(docker, request, arguments, dockerfileSuffix, cancellationToken).ConfigureAwait(false) is { } keyed
-            ? new Before(group, keyed.BaseImageId, keyed.Key)
-            : null;
+        return (group, !request.NoCache && Directory.Exists(Path.Combine(directory, group)));
     }
 
     /// <summary>The key of this build, or null when it cannot be reused safely (another FROM, or no local base image).</summary>
@@ -77,14 +71,20 @@ internal static partial class BuildRecords
 
     /// <summary>
     /// The key to record the build the engine just ran under: of the context it was sent (<see cref="ContextTar.SentDigest"/>,
-    /// the bytes as the tar carried them, not a second read of the files) and of the base image, which must be the one
-    /// seen before the build (a base tag moved meanwhile may or may not be what the engine built on: not recorded).
+    /// the bytes as the tar carried them, not a second read of the files) and of the base image asked about, which
+    /// must be the image every FROM step of the build's log names (<paramref name="builtOn"/>). A base tag moved
+    /// between the engine's look-up and ours (even away and back) gives another ID there: not recorded.
     /// </summary>
-    public static async Task<string?> KeyOfSentAsync(IDockerClient docker, ImageBuildRequest request, IReadOnlyDictionary<string, string> arguments,
-        Before before, byte[] sentDigest, CancellationToken cancellationToken) =>
-        await BaseImageIdAsync(docker, request, cancellationToken).ConfigureAwait(false) is { } baseImageId && baseImageId == before.BaseImageId
+    public static string? KeyOfSent(ImageBuildRequest request, IReadOnlyDictionary<string, string> arguments, string baseImageId,
+        byte[] sentDigest, BaseSteps builtOn)
+    {
+        ArgumentNullException.ThrowIfNull(baseImageId);
+        ArgumentNullException.ThrowIfNull(builtOn);
+        var hex = baseImageId.StartsWith("sha256:", StringComparison.Ordinal) ? baseImageId["sha256:".Length..] : baseImageId;
+        return builtOn.Ids.Count > 0 && builtOn.Ids.All(id => hex.StartsWith(id, StringComparison.Ordinal))
             ? Compose(request, arguments, sentDigest, baseImageId)
             : null;
+    }
 
     private static bool MayReuse(ImageBuildRequest request)
     {
@@ -96,7 +96,7 @@ internal static partial class BuildRecords
 
     // The local base image's ID, or null when the engine would not build on it: absent (it would pull), or of another
     // platform than the one asked for (it pulls instead).
-    private static async Task<string?> BaseImageIdAsync(IDockerClient docker, ImageBuildRequest request, CancellationToken cancellationToken)
+    public static async Task<string?> BaseImageIdAsync(IDockerClient docker, ImageBuildRequest request, CancellationToken cancellationToken)
     {
         try
         {
@@ -160,6 +160,40 @@ internal static partial class BuildRecords
     {
         Directory.CreateDirectory(Path.Combine(directory, group));
         AtomicFile.Write(Path.Combine(directory, group, key), imageId + "\n");
+    }
+
+    /// <summary>
+    /// The images a build's FROM steps started from, as the classic builder logs them: <c>Step 2/4 : FROM ${BASE_IMAGE}</c>
+    /// and then <c> ---&gt; 9300b6c53788</c>, the image's ID cut to 12 hex digits (moby builder/dockerfile/builder.go,
+    /// dispatchDockerfileWithCancellation: <c>stringid.TruncateID(state.imageID)</c> after each step). Fed every line.
+    /// </summary>
+    public sealed partial class BaseSteps
+    {
+        private readonly List<string> _ids = [];
+        private bool _afterFrom;
+
+        public IReadOnlyList<string> Ids => _ids;
+
+        public void Line(string line)
+        {
+            ArgumentNullException.ThrowIfNull(line);
+            if (StepLine().IsMatch(line))
+                _afterFrom = FromStep().IsMatch(line);
+            else if (_afterFrom && StepResult().Match(line) is { Success: true } result)
+            {
+                _ids.Add(result.Groups[1].Value);
+                _afterFrom = false;
+            }
+        }
+
+        [GeneratedRegex(@"^Step \d+/\d+ :")]
+        private static partial Regex StepLine();
+
+        [GeneratedRegex(@"^Step \d+/\d+ : (?i:FROM)\b")]
+        private static partial Regex FromStep();
+
+        [GeneratedRegex(@"^ ---> ([0-9a-f]{12})$")]
+        private static partial Regex StepResult();
     }
 
     /// <summary>

@@ -16,27 +16,62 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
             throw new ArgumentException("An image build needs at least one reference to tag the image with.", nameof(request));
         var labels = LabelInstruction(request.Metadata);
         var arguments = BuildArguments(request);
-        BuildRecords.Before? before = null;
-        if (request.RecordDirectory is { } records)
+        var group = request.RecordDirectory is { } records ? BuildRecords.GroupOf(request, arguments, labels, records) : null;
+        string? baseImageId = null;
+        var pinged = false;
+        if (group is { HasRecords: true })
         {
-            before = await DockerEngine.EnsureRunningBesideAsync(docker, endpoint,
-                token => BuildRecords.BeforeAsync(docker, request, arguments, labels, records, token), cancellationToken).ConfigureAwait(false);
-            // A --no-cache build has no key before it (BuildRecords.BeforeAsync), so it never reuses.
-            if (before is { Key: { } key } && BuildRecords.Find(records, before.Group, key) is { } recorded
+            // A key could match a record: the context is hashed, and the base image asked about, beside the ping.
+            var keyed = await DockerEngine.EnsureRunningBesideAsync(docker, endpoint,
+                token => BuildRecords.KeyAsync(docker, request, arguments, labels, token), cancellationToken).ConfigureAwait(false);
+            pinged = true;
+            if (keyed is { } found && BuildRecords.Find(request.RecordDirectory!, group.Value.Group, found.Key) is { } recorded
                 && await ReuseAsync(recorded, request.References, cancellationToken).ConfigureAwait(false))
             {
                 log($"Reused {recorded} as {string.Join(", ", request.References)}: built before from this context, Dockerfile, arguments and base image.");
                 return new ImageBuildResult(recorded, request.References);
             }
+            baseImageId = keyed?.BaseImageId;
+            if (keyed is null)
+                group = null; // no local base image of this platform: the engine pulls one, and the build is not recorded
         }
 
-        // The context starts streaming into its pipe while the engine is pinged (unless the records step pinged it
-        // already): the walk and the first file reads overlap the round trip.
+        // Nothing waits before the build starts: the context streams into its pipe as the engine is pinged (unless the
+        // records step pinged it), and a build that may be recorded asks about its base image beside it too.
         var context = BuildContext.OpenTar(request.ContextDirectory, request.Dockerfile, labels, cancellationToken);
         await using var contextLifetime = context.ConfigureAwait(false);
-        if (request.RecordDirectory is null)
-            await DockerEngine.EnsureRunningAsync(docker, endpoint, cancellationToken).ConfigureAwait(false);
+        var builtOn = new BuildRecords.BaseSteps();
+        async Task<string> BuildBesideAsync(CancellationToken token)
+        {
+            var asking = group is not null && baseImageId is null ? BuildRecords.BaseImageIdAsync(docker, request, token) : Task.FromResult(baseImageId);
+            string built;
+            try
+            {
+                built = await BuildAsync(request, arguments, context, builtOn, token).ConfigureAwait(false);
+            }
+            catch
+            {
+                await Settle(asking).ConfigureAwait(false);
+                throw;
+            }
+            baseImageId = await Settle(asking).ConfigureAwait(false);
+            return built;
+        }
+        var id = pinged
+            ? await BuildBesideAsync(cancellationToken).ConfigureAwait(false)
+            : await DockerEngine.EnsureRunningBesideAsync(docker, endpoint, BuildBesideAsync, cancellationToken).ConfigureAwait(false);
+        log($"Built {id} as {string.Join(", ", request.References)}");
+        // Recorded under the key of what the engine was sent: the digest of the bytes the tar carried (not a second
+        // read of the files) and the base image, which must be the one the build's FROM steps name.
+        if (group is { } filed && baseImageId is not null && context.SentDigest is { } sent
+            && BuildRecords.KeyOfSent(request, arguments, baseImageId, sent, builtOn) is { } sentKey)
+            BuildRecords.Add(request.RecordDirectory!, filed.Group, sentKey, id);
+        return new ImageBuildResult(id, request.References);
+    }
 
+    private async Task<string> BuildAsync(ImageBuildRequest request, Dictionary<string, string> arguments, ContextTar context,
+        BuildRecords.BaseSteps builtOn, CancellationToken cancellationToken)
+    {
         var parameters = new ImageBuildParameters
         {
             Dockerfile = request.Dockerfile.Replace('\\', '/'),
@@ -60,6 +95,7 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
                 {
                     if (StepLine().IsMatch(line))
                         step = line;
+                    builtOn.Line(line);
                     log(line);
                 });
             }
@@ -96,14 +132,24 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
         }
 
         // The engine names the image it built in the stream's last aux message; an engine that does not is asked.
-        var id = imageId ?? (await docker.Images.InspectImageAsync(request.References[0], cancellationToken).ConfigureAwait(false)).ID;
-        log($"Built {id} as {string.Join(", ", request.References)}");
-        // Recorded under the key of what the engine was sent: the digest of the bytes the tar carried (not a second
-        // read of the files) and the base image, which must be the one seen before the build.
-        if (before is not null && context.SentDigest is { } sent
-            && await BuildRecords.KeyOfSentAsync(docker, request, arguments, before, sent, cancellationToken).ConfigureAwait(false) is { } sentKey)
-            BuildRecords.Add(request.RecordDirectory!, before.Group, sentKey, id);
-        return new ImageBuildResult(id, request.References);
+        return imageId ?? (await docker.Images.InspectImageAsync(request.References[0], cancellationToken).ConfigureAwait(false)).ID;
+    }
+
+    // The base image asked about beside the build: its answer, or none when the build failed or the engine could not
+    // say (the build is then not recorded, which costs only a later rebuild). Awaited either way, so nothing outlives
+    // the build or fails unobserved.
+    private static async Task<string?> Settle(Task<string?> asking)
+    {
+        try
+        {
+            return await asking.ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // a record is an optimisation: no answer about the base image means no record, not a failed build
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
     }
 
     // The recorded image gets this build's references; false when the engine no longer has it (pruned, another engine).
