@@ -138,6 +138,52 @@ public class BuildRecordsTests
     }
 
     [Fact]
+    public void A_new_group_makes_the_folder_keep_only_its_newest_groups_and_a_group_found_counts_as_new()
+    {
+        using var records = new TempDirectory();
+        var image = "sha256:" + new string('1', 64);
+        var start = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
+        for (var i = 0; i < 3; i++)
+        {
+            BuildRecords.Add(records.Path, $"group-{i}", "key", image, groupsKept: 3);
+            Directory.SetLastWriteTimeUtc(records.PathOf($"group-{i}"), start.AddDays(i));
+        }
+        // A record filed flat by the first version of the records, which no build reads any more.
+        File.SetLastWriteTimeUtc(records.Write(new string('a', 64), image), start.AddDays(-1));
+
+        // The oldest group is reused, so it is the newest now; another record in an existing group prunes nothing.
+        Assert.Equal(image, BuildRecords.Find(records.Path, "group-0", "key"));
+        BuildRecords.Add(records.Path, "group-1", "other-key", image, groupsKept: 3);
+        Assert.Equal(4, Directory.GetFileSystemEntries(records.Path).Length);
+        BuildRecords.Add(records.Path, "group-3", "key", image, groupsKept: 3);
+
+        Assert.Equal(new[] { "group-0", "group-1", "group-3" },
+            Directory.GetFileSystemEntries(records.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Null(BuildRecords.Find(records.Path, "group-2", "key"));
+    }
+
+    [IntegrationFact(Needs.Docker)]
+    public async Task A_build_that_cannot_be_recorded_still_succeeds_and_says_why_it_was_not_recorded()
+    {
+        await using var docker = new DockerCli();
+        var baseImage = await docker.MakeBaseImageAsync();
+        using var context = new TempDirectory();
+        context.Write("Dockerfile", Dockerfile);
+        context.Write("app.txt", "one");
+        // The records folder's path is taken by a file: no folder can be made there.
+        var notAFolder = context.Write("records-file", "");
+        using var client = DockerEngine.Connect(DockerCli.Endpoint);
+        var log = new Log();
+
+        var built = await new DockerBuilder(client, DockerCli.Endpoint, log.Write).BuildAsync(new ImageBuildRequest(context.Path,
+            [docker.Track($"cloudage-test-records-{Guid.NewGuid():N}:x")], Metadata) { BaseImage = baseImage, RecordDirectory = notAFolder });
+
+        Assert.StartsWith("sha256:", built.ImageId, StringComparison.Ordinal);
+        var warning = Assert.Single(log.Lines, l => l.StartsWith("Warning: the build was not recorded in " + notAFolder, StringComparison.Ordinal));
+        Assert.Contains("the next unchanged build goes to the engine again", warning);
+    }
+
+    [Fact]
     public void The_base_steps_are_the_IDs_the_engine_logs_after_each_FROM_step_and_no_other()
     {
         var steps = new BuildRecords.BaseSteps();

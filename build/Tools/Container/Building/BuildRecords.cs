@@ -149,17 +149,33 @@ internal static partial class BuildRecords
         }
     }
 
-    /// <summary>The image recorded for <paramref name="key"/> in <paramref name="group"/>, or null.</summary>
+    /// <summary>
+    /// How many groups the folder keeps: the newest by when a build was last recorded or reused in them. A group is a
+    /// commit and version, so an older one seldom matches again.
+    /// </summary>
+    public const int GroupsKept = 100;
+
+    /// <summary>The image recorded for <paramref name="key"/> in <paramref name="group"/>, or null; a group found is marked as used now.</summary>
     public static string? Find(string directory, string group, string key)
     {
         var path = Path.Combine(directory, group, key);
-        return File.Exists(path) && File.ReadAllText(path).Trim() is { } id && id.StartsWith("sha256:", StringComparison.Ordinal) ? id : null;
+        if (!File.Exists(path) || File.ReadAllText(path).Trim() is not { } id || !id.StartsWith("sha256:", StringComparison.Ordinal))
+            return null;
+        CacheFolder.Touch(Path.Combine(directory, group));
+        return id;
     }
 
-    public static void Add(string directory, string group, string key, string imageId)
+    /// <summary>
+    /// Records the image a build made. A new group makes the folder drop all but its <paramref name="groupsKept"/>
+    /// newest groups. Throws what the file system throws; the caller decides (a record only spares a later build).
+    /// </summary>
+    public static void Add(string directory, string group, string key, string imageId, int groupsKept = GroupsKept)
     {
-        Directory.CreateDirectory(Path.Combine(directory, group));
-        AtomicFile.Write(Path.Combine(directory, group, key), imageId + "\n");
+        var folder = Path.Combine(directory, group);
+        var created = !Directory.Exists(folder);
+        AtomicFile.Write(Path.Combine(folder, key), imageId + "\n");
+        if (created)
+            CacheFolder.KeepNewest(directory, groupsKept);
     }
 
     /// <summary>

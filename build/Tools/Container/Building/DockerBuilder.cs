@@ -65,7 +65,17 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
         // read of the files) and the base image, which must be the one the build's FROM steps name.
         if (group is { } filed && baseImageId is not null && context.SentDigest is { } sent
             && BuildRecords.KeyOfSent(request, arguments, baseImageId, sent, builtOn) is { } sentKey)
-            BuildRecords.Add(request.RecordDirectory!, filed.Group, sentKey, id);
+        {
+            try
+            {
+                BuildRecords.Add(request.RecordDirectory!, filed.Group, sentKey, id);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The image is built; a record would only have spared a later build the engine's work.
+                log($"Warning: the build was not recorded in {request.RecordDirectory} ({e.Message}); the next unchanged build goes to the engine again. Check that the folder can be written.");
+            }
+        }
         return new ImageBuildResult(id, request.References);
     }
 

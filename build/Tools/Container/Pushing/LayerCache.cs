@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CloudAge.Common.IO;
 using CloudAge.Tools.Container.Oci;
 
 namespace CloudAge.Tools.Container.Pushing;
@@ -28,7 +29,7 @@ internal sealed class LayerCache(string? directory)
             var layers = Load();
             layers[diffId] = compressed;
             if (LayersFile is { } file)
-                Write(file, JsonSerializer.SerializeToUtf8Bytes(layers));
+                AtomicFile.WriteBytes(file, JsonSerializer.SerializeToUtf8Bytes(layers));
         }
     }
 
@@ -39,7 +40,11 @@ internal sealed class LayerCache(string? directory)
         var file = ManifestFile(imageId);
         try
         {
-            return File.Exists(file) ? File.ReadAllBytes(file) : null;
+            if (!File.Exists(file))
+                return null;
+            var manifest = File.ReadAllBytes(file);
+            CacheFolder.Touch(file);
+            return manifest;
         }
         catch (IOException)
         {
@@ -47,10 +52,16 @@ internal sealed class LayerCache(string? directory)
         }
     }
 
+    /// <summary>How many image manifests the folder keeps: the newest by when they were last written or read.</summary>
+    public const int ManifestsKept = 500;
+
     public void AddManifest(string imageId, byte[] manifest)
     {
-        if (directory is not null)
-            Write(ManifestFile(imageId), manifest);
+        if (directory is null)
+            return;
+        var file = ManifestFile(imageId);
+        AtomicFile.WriteBytes(file, manifest);
+        CacheFolder.KeepNewest(Path.GetDirectoryName(file)!, ManifestsKept);
     }
 
     private string ManifestFile(string imageId) => Path.Combine(directory!, "manifests", imageId.Replace("sha256:", "", StringComparison.Ordinal) + ".json");
@@ -70,14 +81,5 @@ internal sealed class LayerCache(string? directory)
             // A damaged cache only costs a compression; it is rewritten on the next push.
         }
         return _layers;
-    }
-
-    // Write then rename: a cache file is whole or absent, even when two builds share the folder.
-    private static void Write(string file, byte[] content)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        var temporary = $"{file}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllBytes(temporary, content);
-        File.Move(temporary, file, overwrite: true);
     }
 }
