@@ -7,18 +7,20 @@ namespace CloudAge.Common.IO;
 public static class CacheFolder
 {
     /// <summary>
-    /// Deletes all but the <paramref name="keep"/> newest entries of <paramref name="directory"/>. Hidden entries (the
-    /// temporaries of an <see cref="AtomicFile"/> write in flight) are left alone, and so is an entry that cannot be
-    /// deleted now (gone meanwhile, in use): the next call tries again. A missing folder is nothing to do.
+    /// Deletes all but the <paramref name="keep"/> newest of the entries of <paramref name="directory"/> that are the
+    /// cache's own (<paramref name="owned"/> by name): nothing else in the folder is counted or deleted, nor are the
+    /// hidden temporaries of an <see cref="AtomicFile"/> write in flight. An entry that cannot be deleted now (gone
+    /// meanwhile, in use) is left for the next call. A missing folder is nothing to do.
     /// </summary>
-    public static void KeepNewest(string directory, int keep)
+    public static void KeepNewest(string directory, int keep, Func<string, bool> owned)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(keep);
+        ArgumentNullException.ThrowIfNull(owned);
         var folder = new DirectoryInfo(directory);
         if (!folder.Exists)
             return;
         var stale = folder.EnumerateFileSystemInfos()
-            .Where(entry => !entry.Name.StartsWith('.'))
+            .Where(entry => !entry.Name.StartsWith('.') && owned(entry.Name))
             .OrderByDescending(entry => entry.LastWriteTimeUtc)
             .ThenBy(entry => entry.Name, StringComparer.Ordinal)
             .Skip(keep);

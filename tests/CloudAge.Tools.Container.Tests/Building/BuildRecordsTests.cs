@@ -88,7 +88,7 @@ public class BuildRecordsTests
     }
 
     [IntegrationFact(Needs.Docker)]
-    public async Task A_build_of_a_new_group_waits_for_nothing_and_is_recorded_only_on_the_base_its_FROM_steps_name()
+    public async Task A_build_of_a_new_group_needs_nothing_before_it_and_is_recorded_only_on_the_base_its_FROM_steps_name()
     {
         await using var docker = new DockerCli();
         var baseImage = await docker.MakeBaseImageAsync();
@@ -135,6 +135,11 @@ public class BuildRecordsTests
         var otherId = (await docker.RunAsync("image", "inspect", "--format", "{{.Id}}", await docker.MakeBaseImageAsync())).Trim();
         Assert.Null(BuildRecords.KeyOfSent(request, arguments, otherId, sent, builtOn));
         Assert.Null(BuildRecords.KeyOfSent(request, arguments, baseId, sent, new BuildRecords.BaseSteps()));
+        // Two stages, one of which started from another image: every FROM step must name the base image.
+        var twoStages = new BuildRecords.BaseSteps();
+        foreach (var line in new[] { "Step 1/2 : FROM ${BASE_IMAGE} AS one", " ---> " + baseId[7..19], "Step 2/2 : FROM ${BASE_IMAGE}", " ---> " + otherId[7..19] })
+            twoStages.Line(line);
+        Assert.Null(BuildRecords.KeyOfSent(request, arguments, baseId, sent, twoStages));
     }
 
     [Fact]
@@ -142,24 +147,27 @@ public class BuildRecordsTests
     {
         using var records = new TempDirectory();
         var image = "sha256:" + new string('1', 64);
-        var start = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
+        var start = DateTime.UtcNow.AddDays(-30); // in the past, so that a group used now is the newest
+        static string Group(int i) => new((char)('0' + i), 64); // groups and keys are named by SHA-256s
         for (var i = 0; i < 3; i++)
         {
-            BuildRecords.Add(records.Path, $"group-{i}", "key", image, groupsKept: 3);
-            Directory.SetLastWriteTimeUtc(records.PathOf($"group-{i}"), start.AddDays(i));
+            BuildRecords.Add(records.Path, Group(i), "key", image, groupsKept: 3);
+            Directory.SetLastWriteTimeUtc(records.PathOf(Group(i)), start.AddDays(i));
         }
-        // A record filed flat by the first version of the records, which no build reads any more.
+        // A record filed flat by the first version of the records, which no build reads any more, and a file that is
+        // not a record at all (never counted or deleted).
         File.SetLastWriteTimeUtc(records.Write(new string('a', 64), image), start.AddDays(-1));
+        File.SetLastWriteTimeUtc(records.Write("README", "not a record"), start.AddDays(-2));
 
         // The oldest group is reused, so it is the newest now; another record in an existing group prunes nothing.
-        Assert.Equal(image, BuildRecords.Find(records.Path, "group-0", "key"));
-        BuildRecords.Add(records.Path, "group-1", "other-key", image, groupsKept: 3);
-        Assert.Equal(4, Directory.GetFileSystemEntries(records.Path).Length);
-        BuildRecords.Add(records.Path, "group-3", "key", image, groupsKept: 3);
+        Assert.Equal(image, BuildRecords.Find(records.Path, Group(0), "key"));
+        BuildRecords.Add(records.Path, Group(1), "other-key", image, groupsKept: 3);
+        Assert.Equal(5, Directory.GetFileSystemEntries(records.Path).Length);
+        BuildRecords.Add(records.Path, Group(3), "key", image, groupsKept: 3);
 
-        Assert.Equal(new[] { "group-0", "group-1", "group-3" },
+        Assert.Equal(new[] { Group(0), Group(1), Group(3), "README" },
             Directory.GetFileSystemEntries(records.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        Assert.Null(BuildRecords.Find(records.Path, "group-2", "key"));
+        Assert.Null(BuildRecords.Find(records.Path, Group(2), "key"));
     }
 
     [IntegrationFact(Needs.Docker)]
@@ -208,6 +216,17 @@ public class BuildRecordsTests
             steps.Line(line);
 
         Assert.Equal(new[] { "9300b6c53788", "9300b6c53788" }, steps.Ids);
+        Assert.True(steps.Complete);
+
+        // A FROM step whose result is not logged before the next step line (a base image's ONBUILD trigger running its
+        // own steps, say) leaves that stage unchecked: the steps are not complete, and no key is given.
+        var cut = new BuildRecords.BaseSteps();
+        foreach (var line in new[] { "Step 1/3 : FROM ${BASE_IMAGE}", "# Executing 1 build trigger", "Step 1/1 : RUN true", " ---> 9300b6c53788",
+            "Step 2/3 : FROM ${BASE_IMAGE}", " ---> 9300b6c53788" })
+            cut.Line(line);
+        Assert.Equal(new[] { "9300b6c53788" }, cut.Ids);
+        Assert.False(cut.Complete);
+        Assert.False(new BuildRecords.BaseSteps().Complete);
     }
 
     [IntegrationFact(Needs.Docker)]

@@ -95,4 +95,31 @@ public class DockerBuilderTests
         Assert.StartsWith($"No Docker engine answers at {endpoint}", push.Message);
         Assert.Empty(Directory.GetFiles(records.Path, "*", SearchOption.AllDirectories));
     }
+
+    [Fact]
+    public async Task A_call_beside_the_ping_is_stopped_by_the_pings_failure_unless_the_engine_already_answered_it()
+    {
+        var endpoint = new Uri($"unix:///tmp/no-docker-{Guid.NewGuid():N}.sock");
+        using var client = DockerEngine.Connect(endpoint);
+
+        // Still running when the ping fails: stopped, awaited, and the ping's sentence is the error.
+        var stopped = false;
+        var error = await Assert.ThrowsAsync<ContainerException>(() => DockerEngine.EnsureRunningBesideAsync(client, endpoint, async token =>
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, token);
+            }
+            finally
+            {
+                stopped = true;
+            }
+            return 0;
+        }));
+        Assert.StartsWith($"No Docker engine answers at {endpoint}", error.Message);
+        Assert.True(stopped);
+
+        // Answered before the ping's failure came: the answer stands.
+        Assert.Equal(42, await DockerEngine.EnsureRunningBesideAsync(client, endpoint, _ => Task.FromResult(42)));
+    }
 }

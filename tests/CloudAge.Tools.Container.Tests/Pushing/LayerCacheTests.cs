@@ -10,7 +10,7 @@ public class LayerCacheTests
     {
         using var folder = new TempDirectory();
         var cache = new LayerCache(folder.Path);
-        var start = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
+        var start = DateTime.UtcNow.AddDays(-30); // in the past, so that a manifest read now is the newest
         static string Image(int i) => $"sha256:{i:x64}";
         string File(int i) => folder.PathOf($"manifests/{i:x64}.json");
         for (var i = 0; i < LayerCache.ManifestsKept; i++)
@@ -23,7 +23,11 @@ public class LayerCacheTests
         Assert.Equal("{}"u8.ToArray(), cache.Manifest(Image(0)));
         cache.AddManifest(Image(LayerCache.ManifestsKept), "{}"u8.ToArray());
 
-        Assert.Equal(LayerCache.ManifestsKept, Directory.GetFiles(folder.PathOf("manifests")).Length);
+        // Someone else's file in the folder is neither counted nor deleted.
+        System.IO.File.SetLastWriteTimeUtc(folder.Write("manifests/README", "mine"), start.AddDays(-1));
+        cache.AddManifest(Image(LayerCache.ManifestsKept + 1), "{}"u8.ToArray());
+        Assert.Equal(LayerCache.ManifestsKept + 1, Directory.GetFiles(folder.PathOf("manifests")).Length);
+        Assert.True(System.IO.File.Exists(folder.PathOf("manifests/README")));
         Assert.True(System.IO.File.Exists(File(0)));
         Assert.False(System.IO.File.Exists(File(1)));
         Assert.True(System.IO.File.Exists(File(LayerCache.ManifestsKept)));

@@ -23,7 +23,7 @@ namespace CloudAge.Tools.Container.Building;
 /// before) cannot match any record, so nothing is read or asked before it: the base image is asked about beside the
 /// build, and the build is recorded afterwards under the key of what the engine was sent
 /// (<see cref="ContextTar.SentDigest"/>) when every FROM step of the build's log names that image
-/// (<see cref="BaseSteps"/>).
+/// (<see cref="BaseSteps"/>). The folder keeps the <see cref="GroupsKept"/> most recently used groups.
 /// </para>
 /// </summary>
 internal static partial class BuildRecords
@@ -72,8 +72,9 @@ internal static partial class BuildRecords
     /// <summary>
     /// The key to record the build the engine just ran under: of the context it was sent (<see cref="ContextTar.SentDigest"/>,
     /// the bytes as the tar carried them, not a second read of the files) and of the base image asked about, which
-    /// must be the image every FROM step of the build's log names (<paramref name="builtOn"/>). A base tag moved
-    /// between the engine's look-up and ours (even away and back) gives another ID there: not recorded.
+    /// must be the image every FROM step of the build's log names (<paramref name="builtOn"/>): a base tag moved
+    /// between the engine's look-up and ours gives another ID there, and is not recorded. (A base image with ONBUILD
+    /// triggers is never recorded: the ID logged after its FROM step is the image after the triggers.)
     /// </summary>
     public static string? KeyOfSent(ImageBuildRequest request, IReadOnlyDictionary<string, string> arguments, string baseImageId,
         byte[] sentDigest, BaseSteps builtOn)
@@ -81,7 +82,7 @@ internal static partial class BuildRecords
         ArgumentNullException.ThrowIfNull(baseImageId);
         ArgumentNullException.ThrowIfNull(builtOn);
         var hex = baseImageId.StartsWith("sha256:", StringComparison.Ordinal) ? baseImageId["sha256:".Length..] : baseImageId;
-        return builtOn.Ids.Count > 0 && builtOn.Ids.All(id => hex.StartsWith(id, StringComparison.Ordinal))
+        return builtOn.Complete && builtOn.Ids.All(id => hex.StartsWith(id, StringComparison.Ordinal))
             ? Compose(request, arguments, sentDigest, baseImageId)
             : null;
     }
@@ -129,6 +130,9 @@ internal static partial class BuildRecords
         return inputs;
     }
 
+    // A group's or a key's name (the first version filed keys flat in the folder, under the same kind of name).
+    private static bool IsHash(string name) => name.Length == 64 && name.All(char.IsAsciiHexDigitLower);
+
     private static string Hash(StringBuilder inputs) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(inputs.Insert(0, "cloudage-build-record/2\n").ToString())));
 
@@ -158,8 +162,19 @@ internal static partial class BuildRecords
     /// <summary>The image recorded for <paramref name="key"/> in <paramref name="group"/>, or null; a group found is marked as used now.</summary>
     public static string? Find(string directory, string group, string key)
     {
-        var path = Path.Combine(directory, group, key);
-        if (!File.Exists(path) || File.ReadAllText(path).Trim() is not { } id || !id.StartsWith("sha256:", StringComparison.Ordinal))
+        string id;
+        try
+        {
+            var path = Path.Combine(directory, group, key);
+            if (!File.Exists(path))
+                return null;
+            id = File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // pruned by another build meanwhile, or unreadable: built as if never recorded
+        }
+        if (!id.StartsWith("sha256:", StringComparison.Ordinal))
             return null;
         CacheFolder.Touch(Path.Combine(directory, group));
         return id;
@@ -167,7 +182,8 @@ internal static partial class BuildRecords
 
     /// <summary>
     /// Records the image a build made. A new group makes the folder drop all but its <paramref name="groupsKept"/>
-    /// newest groups. Throws what the file system throws; the caller decides (a record only spares a later build).
+    /// most recently used groups (entries named as groups and keys are: 64 hex digits; nothing else in the folder is
+    /// touched). Throws what the file system throws; the caller decides (a record only spares a later build).
     /// </summary>
     public static void Add(string directory, string group, string key, string imageId, int groupsKept = GroupsKept)
     {
@@ -175,7 +191,7 @@ internal static partial class BuildRecords
         var created = !Directory.Exists(folder);
         AtomicFile.Write(Path.Combine(folder, key), imageId + "\n");
         if (created)
-            CacheFolder.KeepNewest(directory, groupsKept);
+            CacheFolder.KeepNewest(directory, groupsKept, IsHash);
     }
 
     /// <summary>
@@ -186,15 +202,23 @@ internal static partial class BuildRecords
     public sealed partial class BaseSteps
     {
         private readonly List<string> _ids = [];
+        private int _fromSteps;
         private bool _afterFrom;
 
         public IReadOnlyList<string> Ids => _ids;
+
+        /// <summary>True when the log had FROM steps and each was followed by its image's ID (none cut short by another step line).</summary>
+        public bool Complete => _fromSteps > 0 && _ids.Count == _fromSteps;
 
         public void Line(string line)
         {
             ArgumentNullException.ThrowIfNull(line);
             if (StepLine().IsMatch(line))
+            {
                 _afterFrom = FromStep().IsMatch(line);
+                if (_afterFrom)
+                    _fromSteps++;
+            }
             else if (_afterFrom && StepResult().Match(line) is { Success: true } result)
             {
                 _ids.Add(result.Groups[1].Value);

@@ -43,7 +43,8 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
         var builtOn = new BuildRecords.BaseSteps();
         async Task<string> BuildBesideAsync(CancellationToken token)
         {
-            var asking = group is not null && baseImageId is null ? BuildRecords.BaseImageIdAsync(docker, request, token) : Task.FromResult(baseImageId);
+            using var stopAsking = CancellationTokenSource.CreateLinkedTokenSource(token);
+            var asking = group is not null && baseImageId is null ? BuildRecords.BaseImageIdAsync(docker, request, stopAsking.Token) : Task.FromResult(baseImageId);
             string built;
             try
             {
@@ -51,6 +52,7 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
             }
             catch
             {
+                await stopAsking.CancelAsync().ConfigureAwait(false);
                 await Settle(asking).ConfigureAwait(false);
                 throw;
             }

@@ -29,7 +29,9 @@ public sealed record ImageBuildRequest(string ContextDirectory, IReadOnlyList<st
     /// <summary>
     /// A folder where builds are recorded by their inputs (<see cref="BuildRecords"/>): a build whose inputs are those
     /// of a recorded one reuses that image, still in the engine, instead of sending the context again. Null: every
-    /// build goes to the engine. <see cref="NoCache"/> builds are recorded but never reuse.
+    /// build goes to the engine. <see cref="NoCache"/> builds are recorded but never reuse. The folder keeps the
+    /// <see cref="BuildRecords.GroupsKept"/> most recently used record folders and deletes older ones (only entries
+    /// named as records are: 64 hex digits).
     /// </summary>
     public string? RecordDirectory { get; init; }
 }

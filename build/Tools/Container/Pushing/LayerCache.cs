@@ -61,7 +61,8 @@ internal sealed class LayerCache(string? directory)
             return;
         var file = ManifestFile(imageId);
         AtomicFile.WriteBytes(file, manifest);
-        CacheFolder.KeepNewest(Path.GetDirectoryName(file)!, ManifestsKept);
+        CacheFolder.KeepNewest(Path.GetDirectoryName(file)!, ManifestsKept,
+            name => name.Length == 64 + ".json".Length && name.EndsWith(".json", StringComparison.Ordinal) && name[..64].All(char.IsAsciiHexDigitLower));
     }
 
     private string ManifestFile(string imageId) => Path.Combine(directory!, "manifests", imageId.Replace("sha256:", "", StringComparison.Ordinal) + ".json");
