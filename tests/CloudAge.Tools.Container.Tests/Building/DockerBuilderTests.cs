@@ -1,6 +1,7 @@
 using CloudAge.Testing;
 using CloudAge.Tools.Container.Building;
 using CloudAge.Tools.Container.Tests.Fixtures;
+using Microsoft.AspNetCore.Http;
 
 namespace CloudAge.Tools.Container.Tests.Building;
 
@@ -121,5 +122,28 @@ public class DockerBuilderTests
 
         // Answered before the ping's failure came: the answer stands.
         Assert.Equal(42, await DockerEngine.EnsureRunningBesideAsync(client, endpoint, _ => Task.FromResult(42)));
+    }
+
+    [Fact]
+    public async Task A_server_that_is_not_an_engine_is_named_as_such_with_what_it_answered()
+    {
+        // A web server where DOCKER_HOST points (a registry, say): it answers every request with 404.
+        await using var server = LoopbackWebApp.Create(async context =>
+        {
+            context.Response.StatusCode = 404;
+            await context.Response.WriteAsync("404 page not found\n::error::not a command");
+        });
+        await server.StartAsync();
+        var endpoint = new Uri(server.Urls.First().Replace("http://", "tcp://", StringComparison.Ordinal));
+        using var client = DockerEngine.Connect(endpoint);
+        using var context = new TempDirectory();
+        context.Write("Dockerfile", "FROM scratch");
+
+        var error = await Assert.ThrowsAsync<ContainerException>(() => new DockerBuilder(client, endpoint, _ => { }).BuildAsync(
+            new ImageBuildRequest(context.Path, ["x:y"], Metadata)));
+
+        Assert.StartsWith($"What answers at {endpoint} is not a working Docker engine: its ping (GET /_ping) got HTTP 404 '404 page not found", error.Message);
+        Assert.Contains("Point DOCKER_HOST at a Docker engine", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
     }
 }

@@ -29,6 +29,12 @@ public static class DockerEngine
         {
             throw Unreachable(endpoint, e);
         }
+        catch (DockerApiException e)
+        {
+            // Something answers there, but not as an engine does (GET /_ping is "OK" from every engine version).
+            throw new ContainerException($"What answers at {endpoint} is not a working Docker engine: its ping (GET /_ping) got HTTP {(int)e.StatusCode} " +
+                $"'{CloudAge.Common.Text.PeerText.OneLine(e.ResponseBody ?? "", 200)}'. Point DOCKER_HOST at a Docker engine (for example unix:///var/run/docker.sock), or restart the engine.", e);
+        }
     }
 
     /// <summary>
