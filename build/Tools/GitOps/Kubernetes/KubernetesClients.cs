@@ -45,16 +45,17 @@ public static class KubernetesClients
     /// <summary>
     /// A client whose bearer token comes from <paramref name="tokenProvider"/> (an EKS token, as `aws eks get-token` makes),
     /// asked again before <paramref name="tokenLifetime"/> runs out (default 10 minutes: EKS tokens last 15). Each token is
-    /// added to <paramref name="masker"/> as soon as it is received.
+    /// added to <paramref name="masker"/> as soon as it is received. <paramref name="time"/> is the clock the lifetime
+    /// is measured on (the system's unless a test gives its own).
     /// </summary>
     public static IKubernetes FromEndpoint(ClusterEndpoint endpoint, Func<CancellationToken, Task<string>> tokenProvider,
-        SecretMasker masker, TimeSpan? tokenLifetime = null)
+        SecretMasker masker, TimeSpan? tokenLifetime = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         var configuration = new KubernetesClientConfiguration
         {
             Host = endpoint.Server.ToString(),
-            TokenProvider = new RefreshingTokenProvider(tokenProvider, masker, tokenLifetime ?? TimeSpan.FromMinutes(10), TimeProvider.System),
+            TokenProvider = new RefreshingTokenProvider(tokenProvider, masker, tokenLifetime ?? TimeSpan.FromMinutes(10), time ?? TimeProvider.System),
         };
         if (!string.IsNullOrWhiteSpace(endpoint.CertificateAuthorityData))
             configuration.SslCaCerts = ParseCertificateAuthority(endpoint.CertificateAuthorityData);
