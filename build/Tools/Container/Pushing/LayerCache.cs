@@ -6,38 +6,48 @@ namespace CloudAge.Tools.Container.Pushing;
 
 /// <summary>
 /// What earlier pushes learnt, kept in a folder (as the engine keeps its distribution metadata): each layer's compressed
-/// descriptor by diff id, and each image's manifest by image id. A re-push of an unchanged image then asks the registry
-/// whether it holds that manifest and exports, compresses and uploads nothing.
+/// descriptor by diff id, and each image's manifest by image id, a small file each. A re-push of an unchanged image then
+/// asks the registry whether it holds that manifest and exports, compresses and uploads nothing. A file per entry means
+/// two builds sharing the folder never overwrite each other's entries, and each folder keeps only its newest entries.
 /// </summary>
-internal sealed class LayerCache(string? directory)
+internal sealed class LayerCache(string? directory, int layersKept = LayerCache.LayersKept, int manifestsKept = LayerCache.ManifestsKept)
 {
-    private readonly Lock _lock = new();
-    private Dictionary<string, OciDescriptor>? _layers;
+    /// <summary>How many layer descriptors the folder keeps: the newest by when they were last written or read.</summary>
+    public const int LayersKept = 2000;
 
-    private string? LayersFile => directory is null ? null : Path.Combine(directory, "layers.json");
+    /// <summary>How many image manifests the folder keeps: the newest by when they were last written or read.</summary>
+    public const int ManifestsKept = 500;
 
     public OciDescriptor? Layer(string diffId)
     {
-        lock (_lock)
-            return Load().GetValueOrDefault(diffId);
+        if (EntryFile("layers", diffId) is not { } file)
+            return null;
+        try
+        {
+            if (!File.Exists(file))
+                return null;
+            var layer = JsonSerializer.Deserialize<OciDescriptor>(File.ReadAllBytes(file));
+            CacheFolder.Touch(file);
+            return layer;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null; // a damaged or vanished entry only costs a compression; it is rewritten on the next push
+        }
     }
 
     public void AddLayer(string diffId, OciDescriptor compressed)
     {
-        lock (_lock)
-        {
-            var layers = Load();
-            layers[diffId] = compressed;
-            if (LayersFile is { } file)
-                AtomicFile.WriteBytes(file, JsonSerializer.SerializeToUtf8Bytes(layers));
-        }
+        if (EntryFile("layers", diffId) is not { } file)
+            return;
+        AtomicFile.WriteBytes(file, JsonSerializer.SerializeToUtf8Bytes(compressed));
+        CacheFolder.KeepNewest(Path.GetDirectoryName(file)!, layersKept, IsEntry);
     }
 
     public byte[]? Manifest(string imageId)
     {
-        if (directory is null)
+        if (EntryFile("manifests", imageId) is not { } file)
             return null;
-        var file = ManifestFile(imageId);
         try
         {
             if (!File.Exists(file))
@@ -46,41 +56,28 @@ internal sealed class LayerCache(string? directory)
             CacheFolder.Touch(file);
             return manifest;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
     }
 
-    /// <summary>How many image manifests the folder keeps: the newest by when they were last written or read.</summary>
-    public const int ManifestsKept = 500;
-
     public void AddManifest(string imageId, byte[] manifest)
     {
-        if (directory is null)
+        if (EntryFile("manifests", imageId) is not { } file)
             return;
-        var file = ManifestFile(imageId);
         AtomicFile.WriteBytes(file, manifest);
-        CacheFolder.KeepNewest(Path.GetDirectoryName(file)!, ManifestsKept,
-            name => name.Length == 64 + ".json".Length && name.EndsWith(".json", StringComparison.Ordinal) && name[..64].All(char.IsAsciiHexDigitLower));
+        CacheFolder.KeepNewest(Path.GetDirectoryName(file)!, manifestsKept, IsEntry);
     }
 
-    private string ManifestFile(string imageId) => Path.Combine(directory!, "manifests", imageId.Replace("sha256:", "", StringComparison.Ordinal) + ".json");
+    // <folder>/<kind>/<64 hex>.json for a sha256 digest; anything else (not what an engine gives) is not cached, so no
+    // name from outside can point the file elsewhere.
+    private string? EntryFile(string kind, string digest) =>
+        directory is not null && digest.StartsWith("sha256:", StringComparison.Ordinal) && IsHex(digest["sha256:".Length..])
+            ? Path.Combine(directory, kind, digest["sha256:".Length..] + ".json")
+            : null;
 
-    private Dictionary<string, OciDescriptor> Load()
-    {
-        if (_layers is not null)
-            return _layers;
-        _layers = new Dictionary<string, OciDescriptor>(StringComparer.Ordinal);
-        try
-        {
-            if (LayersFile is { } file && File.Exists(file))
-                _layers = JsonSerializer.Deserialize<Dictionary<string, OciDescriptor>>(File.ReadAllBytes(file)) ?? _layers;
-        }
-        catch (Exception e) when (e is IOException or JsonException)
-        {
-            // A damaged cache only costs a compression; it is rewritten on the next push.
-        }
-        return _layers;
-    }
+    private static bool IsEntry(string name) => name.Length == 64 + ".json".Length && name.EndsWith(".json", StringComparison.Ordinal) && IsHex(name[..64]);
+
+    private static bool IsHex(string text) => text.Length == 64 && text.All(char.IsAsciiHexDigitLower);
 }
