@@ -16,15 +16,22 @@ public class BuildRecordsTests
 
     private const string Dockerfile = "ARG BASE_IMAGE=mcr.microsoft.com/dotnet/runtime-deps:10.0\nFROM ${BASE_IMAGE}\nCOPY app.txt /app/app.txt\n";
 
+    // A context whose Dockerfile builds on the BASE_IMAGE argument only, so its builds can be recorded.
+    private static TempDirectory NewContext()
+    {
+        var context = new TempDirectory();
+        context.Write("Dockerfile", Dockerfile);
+        context.Write("app.txt", "one");
+        return context;
+    }
+
     [IntegrationFact(Needs.Docker)]
     public async Task An_unchanged_build_reuses_its_image_and_every_changed_input_builds_again()
     {
         await using var docker = new DockerCli();
         var baseImage = await docker.MakeBaseImageAsync();
-        using var context = new TempDirectory();
+        using var context = NewContext();
         using var records = new TempDirectory();
-        context.Write("Dockerfile", Dockerfile);
-        context.Write("app.txt", "one");
         var name = $"cloudage-test-records-{Guid.NewGuid():N}";
         using var client = DockerEngine.Connect(DockerCli.Endpoint);
 
@@ -75,9 +82,7 @@ public class BuildRecordsTests
     {
         await using var docker = new DockerCli();
         var baseImage = await docker.MakeBaseImageAsync(); // imported here: linux/amd64
-        using var context = new TempDirectory();
-        context.Write("Dockerfile", Dockerfile);
-        context.Write("app.txt", "one");
+        using var context = NewContext();
         using var client = DockerEngine.Connect(DockerCli.Endpoint);
         var request = new ImageBuildRequest(context.Path, ["x:y"], Metadata) { BaseImage = baseImage };
         var arguments = new Dictionary<string, string> { ["BASE_IMAGE"] = baseImage };
@@ -92,10 +97,8 @@ public class BuildRecordsTests
     {
         await using var docker = new DockerCli();
         var baseImage = await docker.MakeBaseImageAsync();
-        using var context = new TempDirectory();
+        using var context = NewContext();
         using var records = new TempDirectory();
-        context.Write("Dockerfile", Dockerfile);
-        context.Write("app.txt", "one");
         using var client = DockerEngine.Connect(DockerCli.Endpoint);
         var reference = docker.Track($"cloudage-test-records-{Guid.NewGuid():N}:x");
         var request = new ImageBuildRequest(context.Path, [reference], Metadata) { BaseImage = baseImage, RecordDirectory = records.Path };
@@ -175,9 +178,7 @@ public class BuildRecordsTests
     {
         await using var docker = new DockerCli();
         var baseImage = await docker.MakeBaseImageAsync();
-        using var context = new TempDirectory();
-        context.Write("Dockerfile", Dockerfile);
-        context.Write("app.txt", "one");
+        using var context = NewContext();
         // The records folder's path is taken by a file: no folder can be made there.
         var notAFolder = context.Write("records-file", "");
         using var client = DockerEngine.Connect(DockerCli.Endpoint);
@@ -236,10 +237,8 @@ public class BuildRecordsTests
             return; // no FIFOs in a Windows file system
         await using var docker = new DockerCli();
         var baseImage = await docker.MakeBaseImageAsync();
-        using var context = new TempDirectory();
+        using var context = NewContext();
         using var records = new TempDirectory();
-        context.Write("Dockerfile", Dockerfile);
-        context.Write("app.txt", "one");
         using var client = DockerEngine.Connect(DockerCli.Endpoint);
         // A first build files a record in this build's group, so the next one hashes its context before building.
         await new DockerBuilder(client, DockerCli.Endpoint, _ => { }).BuildAsync(new ImageBuildRequest(context.Path,

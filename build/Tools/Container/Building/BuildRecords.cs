@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using CloudAge.Common.IO;
 using CloudAge.Tools.Container.Context;
+using CloudAge.Tools.Container.Oci;
 using Docker.DotNet;
 
 namespace CloudAge.Tools.Container.Building;
@@ -51,6 +52,8 @@ internal static partial class BuildRecords
         // The context's files are read and hashed while the engine is asked about the base image: disk and engine at once.
         using var digestStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var digesting = Task.Run(() => BuildContext.DigestAsync(request.ContextDirectory, request.Dockerfile, dockerfileSuffix, digestStop.Token), digestStop.Token);
+        // No key after all: the hash is stopped and awaited (SideCall), so no read outlives the call or fails unobserved;
+        // a file that cannot be read is the tar's to report when the context is sent, and an engine error stays the one reported.
         string? baseImageId;
         try
         {
@@ -58,12 +61,12 @@ internal static partial class BuildRecords
         }
         catch
         {
-            await Discard(digesting, digestStop).ConfigureAwait(false);
+            await SideCall.DiscardAsync(digesting, digestStop).ConfigureAwait(false);
             throw;
         }
         if (baseImageId is null)
         {
-            await Discard(digesting, digestStop).ConfigureAwait(false);
+            await SideCall.DiscardAsync(digesting, digestStop).ConfigureAwait(false);
             return null;
         }
         return (Compose(request, arguments, await digesting.ConfigureAwait(false), baseImageId), baseImageId);
@@ -130,28 +133,8 @@ internal static partial class BuildRecords
         return inputs;
     }
 
-    // A group's or a key's name (the first version filed keys flat in the folder, under the same kind of name).
-    private static bool IsHash(string name) => name.Length == 64 && name.All(char.IsAsciiHexDigitLower);
-
     private static string Hash(StringBuilder inputs) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(inputs.Insert(0, "cloudage-build-record/2\n").ToString())));
-
-    // No key after all: the hash is stopped (between entries and reads) and awaited, so no read outlives the call or
-    // fails unobserved. Whatever it failed with is not this call's answer: a file that cannot be read is the tar's to
-    // report when the context is sent, and an engine error being thrown stays the error reported.
-    private static async Task Discard(Task<byte[]> digesting, CancellationTokenSource stop)
-    {
-        await stop.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await digesting.ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // a discarded result: every failure of it is dropped on purpose (see above)
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-    }
 
     /// <summary>
     /// How many groups the folder keeps: the newest by when a build was last recorded or reused in them. A group is a
@@ -191,7 +174,7 @@ internal static partial class BuildRecords
         var created = !Directory.Exists(folder);
         AtomicFile.Write(Path.Combine(folder, key), imageId + "\n");
         if (created)
-            CacheFolder.KeepNewest(directory, groupsKept, IsHash);
+            CacheFolder.KeepNewest(directory, groupsKept, OciDescriptor.IsSha256Hex); // groups and keys are SHA-256s (the first version filed keys flat)
     }
 
     /// <summary>

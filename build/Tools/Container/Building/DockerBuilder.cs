@@ -52,8 +52,7 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
             }
             catch
             {
-                await stopAsking.CancelAsync().ConfigureAwait(false);
-                await Settle(asking).ConfigureAwait(false);
+                await SideCall.DiscardAsync(asking, stopAsking).ConfigureAwait(false);
                 throw;
             }
             baseImageId = await Settle(asking).ConfigureAwait(false);

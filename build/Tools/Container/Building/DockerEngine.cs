@@ -59,16 +59,8 @@ public static class DockerEngine
         }
         catch
         {
-            await stop.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await calling.ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // the ping's failure is the one reported; the stopped call's is dropped on purpose
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-            }
+            // The ping's failure is the one reported.
+            await SideCall.DiscardAsync(calling, stop).ConfigureAwait(false);
             throw;
         }
         return await calling.ConfigureAwait(false);

@@ -32,6 +32,9 @@ public sealed record OciDescriptor(
     public static OciDescriptor Of(string mediaType, byte[] content) => new(mediaType, Sha256(content), content.Length);
 
     public static string Sha256(ReadOnlySpan<byte> content) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
+
+    /// <summary>True for the 64 lower-case hex digits of a SHA-256 (a digest without its <c>sha256:</c>).</summary>
+    public static bool IsSha256Hex(string text) => text.Length == 64 && text.All(char.IsAsciiHexDigitLower);
 }
 
 /// <summary>An image manifest, or with <see cref="ArtifactType"/> and <see cref="Subject"/> an artifact attached to another manifest (OCI 1.1).</summary>

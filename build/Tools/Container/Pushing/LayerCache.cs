@@ -20,41 +20,35 @@ internal sealed class LayerCache(string? directory, int layersKept = LayerCache.
 
     public OciDescriptor? Layer(string diffId)
     {
-        if (EntryFile("layers", diffId) is not { } file)
+        try
+        {
+            return Read("layers", diffId) is { } json ? JsonSerializer.Deserialize<OciDescriptor>(json) : null;
+        }
+        catch (JsonException)
+        {
+            return null; // a damaged entry only costs a compression; it is rewritten on the next push
+        }
+    }
+
+    public void AddLayer(string diffId, OciDescriptor compressed) =>
+        Write("layers", diffId, JsonSerializer.SerializeToUtf8Bytes(compressed), layersKept);
+
+    public byte[]? Manifest(string imageId) => Read("manifests", imageId);
+
+    public void AddManifest(string imageId, byte[] manifest) => Write("manifests", imageId, manifest, manifestsKept);
+
+    // An entry's bytes, marked as used now; null when there is none (never written, pruned meanwhile, unreadable).
+    private byte[]? Read(string kind, string digest)
+    {
+        if (EntryFile(kind, digest) is not { } file)
             return null;
         try
         {
             if (!File.Exists(file))
                 return null;
-            var layer = JsonSerializer.Deserialize<OciDescriptor>(File.ReadAllBytes(file));
+            var content = File.ReadAllBytes(file);
             CacheFolder.Touch(file);
-            return layer;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
-        {
-            return null; // a damaged or vanished entry only costs a compression; it is rewritten on the next push
-        }
-    }
-
-    public void AddLayer(string diffId, OciDescriptor compressed)
-    {
-        if (EntryFile("layers", diffId) is not { } file)
-            return;
-        AtomicFile.WriteBytes(file, JsonSerializer.SerializeToUtf8Bytes(compressed));
-        CacheFolder.KeepNewest(Path.GetDirectoryName(file)!, layersKept, IsEntry);
-    }
-
-    public byte[]? Manifest(string imageId)
-    {
-        if (EntryFile("manifests", imageId) is not { } file)
-            return null;
-        try
-        {
-            if (!File.Exists(file))
-                return null;
-            var manifest = File.ReadAllBytes(file);
-            CacheFolder.Touch(file);
-            return manifest;
+            return content;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -62,22 +56,20 @@ internal sealed class LayerCache(string? directory, int layersKept = LayerCache.
         }
     }
 
-    public void AddManifest(string imageId, byte[] manifest)
+    private void Write(string kind, string digest, byte[] content, int kept)
     {
-        if (EntryFile("manifests", imageId) is not { } file)
+        if (EntryFile(kind, digest) is not { } file)
             return;
-        AtomicFile.WriteBytes(file, manifest);
-        CacheFolder.KeepNewest(Path.GetDirectoryName(file)!, manifestsKept, IsEntry);
+        AtomicFile.WriteBytes(file, content);
+        CacheFolder.KeepNewest(Path.GetDirectoryName(file)!, kept, IsEntry);
     }
 
     // <folder>/<kind>/<64 hex>.json for a sha256 digest; anything else (not what an engine gives) is not cached, so no
     // name from outside can point the file elsewhere.
     private string? EntryFile(string kind, string digest) =>
-        directory is not null && digest.StartsWith("sha256:", StringComparison.Ordinal) && IsHex(digest["sha256:".Length..])
+        directory is not null && digest.StartsWith("sha256:", StringComparison.Ordinal) && OciDescriptor.IsSha256Hex(digest["sha256:".Length..])
             ? Path.Combine(directory, kind, digest["sha256:".Length..] + ".json")
             : null;
 
-    private static bool IsEntry(string name) => name.Length == 64 + ".json".Length && name.EndsWith(".json", StringComparison.Ordinal) && IsHex(name[..64]);
-
-    private static bool IsHex(string text) => text.Length == 64 && text.All(char.IsAsciiHexDigitLower);
+    private static bool IsEntry(string name) => name.EndsWith(".json", StringComparison.Ordinal) && OciDescriptor.IsSha256Hex(name[..^".json".Length]);
 }
