@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The first calls of the push path in a fresh .NET process, each beside the same call made a second time in that
 # process and the same request made by curl (the engine's and the registry's own time, measured in the same run):
-# Docker client construction, engine ping, image inspect, a registry request (push-bench.sh's warm gap).
+# Docker client construction, engine ping, image inspect, a registry request, and an image build of push-bench.sh's
+# default context with every step cached but a new LABEL (push-bench.sh's warm gap).
 # Usage: benchmarks/first-calls.sh [--runs N] [--composite]   (medians of N fresh processes, default 7)
 #   --composite  publishes self-contained composite ReadyToRun instead of ReadyToRun (about a minute to publish).
 # Needs: a Docker engine, docker-registry (Debian package), dotnet. Everything it starts or makes is removed at exit.
@@ -19,8 +20,10 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 registry_pid=''
 image="cloudage-first-calls:$$"
+built="cloudage-first-calls-build-$$"
 cleanup() {
   [[ -n "$registry_pid" ]] && kill "$registry_pid" 2>/dev/null || true
+  docker images --format '{{.Repository}}:{{.Tag}}' | grep -E "^$built:" | xargs -r docker rmi -f >/dev/null 2>&1 || true
   docker rmi -f "$image" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -31,6 +34,11 @@ start_registry "$work"
 echo base >"$work/base.txt"
 tar -C "$work" -cf "$work/base.tar" base.txt
 docker import "$work/base.tar" "$image" >/dev/null
+# push-bench.sh's default context: the base image and two 8 MiB files.
+mkdir -p "$work/context"
+printf 'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nCOPY payload.bin /payload.bin\nCOPY more.bin /more.bin\n' >"$work/context/Dockerfile"
+head -c 8388608 /dev/urandom >"$work/context/payload.bin"
+head -c 8388608 /dev/urandom >"$work/context/more.bin"
 
 # A configuration per mode, as in push-bench.sh: ReadyToRun steps of the two modes must not share intermediates.
 if [[ -n "$composite" ]]; then
@@ -49,11 +57,25 @@ socket="${DOCKER_HOST:-unix:///var/run/docker.sock}"
 [[ "$socket" == unix://* ]] || { echo "first-calls.sh needs the engine on a Unix socket (DOCKER_HOST=unix:///...), not $socket" >&2; exit 2; }
 socket="${socket#unix://}"
 curl_ms() { curl -fsS -o /dev/null -w '%{time_total}' "$@" | awk '{ printf "%.1f", $1 * 1000 }'; }
+# The same build from curl, as DockerBuilder sends it: the context as a tar whose Dockerfile ends in one LABEL line,
+# the base image as a build argument (the tar is made before the clock starts; no Expect: 100-continue round trip).
+urlencode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
+curl_build() {
+  rm -rf "$work/curl-context" && cp -r "$work/context" "$work/curl-context"
+  printf 'LABEL "org.opencontainers.image.version"="%s"\n' "$1" >>"$work/curl-context/Dockerfile"
+  tar -C "$work/curl-context" -cf "$work/curl-context.tar" --owner=0 --group=0 .
+  curl_ms --unix-socket "$socket" -X POST -H 'Expect:' -H 'Content-Type: application/x-tar' -T "$work/curl-context.tar" \
+    "http://localhost/build?t=$(urlencode "$built:$1")&buildargs=$(urlencode "{\"BASE_IMAGE\":\"$image\"}")"
+}
+# Both ways of sending the context fill the engine's build cache once, so every measured build has only its labels to commit.
+curl_build warm-up >/dev/null
+"$work/out/first-calls" "$image" "$registry" "$work/context" "$built" >/dev/null
 for run in $(seq "$runs"); do
-  "$work/out/first-calls" "$image" "$registry" | sed "s/^/$run\t/"
+  "$work/out/first-calls" "$image" "$registry" "$work/context" "$built" | sed "s/^/$run\t/"
   printf '%s\tcurl: engine ping\t%s\n' "$run" "$(curl_ms --unix-socket "$socket" http://localhost/_ping)"
   printf '%s\tcurl: image inspect\t%s\n' "$run" "$(curl_ms --unix-socket "$socket" "http://localhost/images/$image/json")"
   printf '%s\tcurl: registry request\t%s\n' "$run" "$(curl_ms "http://$registry/v2/")"
+  printf '%s\tcurl: image build (steps cached, new labels)\t%s\n' "$run" "$(curl_build "curl-$run")"
 done >"$work/times.tsv"
 python3 - "$work/times.tsv" "$mode" "$runs" <<'PY'
 import statistics, sys

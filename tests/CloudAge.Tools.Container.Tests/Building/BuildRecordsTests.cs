@@ -192,6 +192,31 @@ public class BuildRecordsTests
         Assert.Contains("the next unchanged build goes to the engine again", warning);
     }
 
+    [IntegrationFact(Needs.Docker)]
+    public async Task A_build_the_engine_refuses_fails_with_its_words_and_the_base_lookup_after_the_upload_neither_hangs_nor_records()
+    {
+        await using var docker = new DockerCli();
+        var baseImage = await docker.MakeBaseImageAsync();
+        using var records = new TempDirectory();
+        using var client = DockerEngine.Connect(DockerCli.Endpoint);
+        // More than the context's pipe holds (1 MiB): the base image is asked about only once all of it is sent.
+        using var context = NewContext();
+        File.WriteAllBytes(context.PathOf("big.bin"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(3 << 20));
+        context.Write("Dockerfile", Dockerfile + "COPY missing.txt /app/missing.txt\n");
+
+        // A step that fails once the context is in, and a request the engine refuses (an unparsable platform).
+        foreach (var (platform, words) in new[] { ((string?)null, "missing.txt"), ("bad platform!", "bad platform!") })
+        {
+            var request = new ImageBuildRequest(context.Path, [docker.Track($"cloudage-test-records-{Guid.NewGuid():N}:x")], Metadata)
+            { BaseImage = baseImage, RecordDirectory = records.Path, Platform = platform };
+            var error = await Assert.ThrowsAsync<ContainerException>(() =>
+                new DockerBuilder(client, DockerCli.Endpoint, _ => { }).BuildAsync(request).WaitAsync(TimeSpan.FromSeconds(60)));
+            Assert.StartsWith("The image build failed", error.Message, StringComparison.Ordinal);
+            Assert.Contains(words, error.Message);
+        }
+        Assert.Empty(Directory.GetFiles(records.Path, "*", SearchOption.AllDirectories));
+    }
+
     [Fact]
     public void The_base_steps_are_the_IDs_the_engine_logs_after_each_FROM_step_and_no_other()
     {

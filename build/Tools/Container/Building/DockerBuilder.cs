@@ -37,14 +37,15 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
         }
 
         // Nothing waits before the build starts: the context streams into its pipe as the engine is pinged (unless the
-        // records step pinged it), and a build that may be recorded asks about its base image beside it too.
+        // records step pinged it). A build that may be recorded asks about its base image once the context is sent,
+        // while the engine runs the steps: during the upload the two cores are busy with the tar and its unpacking.
         var context = BuildContext.OpenTar(request.ContextDirectory, request.Dockerfile, labels, cancellationToken);
         await using var contextLifetime = context.ConfigureAwait(false);
         var builtOn = new BuildRecords.BaseSteps();
         async Task<string> BuildBesideAsync(CancellationToken token)
         {
             using var stopAsking = CancellationTokenSource.CreateLinkedTokenSource(token);
-            var asking = group is not null && baseImageId is null ? BuildRecords.BaseImageIdAsync(docker, request, stopAsking.Token) : Task.FromResult(baseImageId);
+            var asking = group is not null && baseImageId is null ? AskAfterUploadAsync(context.Writing, request, stopAsking.Token) : Task.FromResult(baseImageId);
             string built;
             try
             {
@@ -144,6 +145,14 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
 
         // The engine names the image it built in the stream's last aux message; an engine that does not is asked.
         return imageId ?? (await docker.Images.InspectImageAsync(request.References[0], cancellationToken).ConfigureAwait(false)).ID;
+    }
+
+    // Stopped with the build: a build the engine refused mid-upload leaves the tar's writer waiting on a full pipe until
+    // the context is disposed, which happens only after this side call has been awaited.
+    private async Task<string?> AskAfterUploadAsync(Task uploading, ImageBuildRequest request, CancellationToken cancellationToken)
+    {
+        await uploading.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await BuildRecords.BaseImageIdAsync(docker, request, cancellationToken).ConfigureAwait(false);
     }
 
     // The base image asked about beside the build: its answer, or none when the build failed or the engine could not
