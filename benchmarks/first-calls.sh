@@ -4,6 +4,7 @@
 # Docker client construction, engine ping, image inspect, a registry request, and an image build of push-bench.sh's
 # default context with every step cached but a new LABEL (push-bench.sh's warm gap).
 # Usage: benchmarks/first-calls.sh [--runs N] [--composite]   (medians of N fresh processes, default 7)
+#   The build is made as push-bench.sh's warm run makes it: with a (new) build-records folder, so the base image is looked up.
 #   --composite  publishes self-contained composite ReadyToRun instead of ReadyToRun (about a minute to publish).
 # Needs: a Docker engine, docker-registry (Debian package), dotnet. Everything it starts or makes is removed at exit.
 set -euo pipefail
@@ -12,7 +13,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --composite) composite=1; shift ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "Unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -57,25 +58,42 @@ socket="${DOCKER_HOST:-unix:///var/run/docker.sock}"
 [[ "$socket" == unix://* ]] || { echo "first-calls.sh needs the engine on a Unix socket (DOCKER_HOST=unix:///...), not $socket" >&2; exit 2; }
 socket="${socket#unix://}"
 curl_ms() { curl -fsS -o /dev/null -w '%{time_total}' "$@" | awk '{ printf "%.1f", $1 * 1000 }'; }
-# The same build from curl, as DockerBuilder sends it: the context as a tar whose Dockerfile ends in one LABEL line,
-# the base image as a build argument (the tar is made before the clock starts; no Expect: 100-continue round trip).
+# The same build from curl: the context as a tar (GNU tar, owner 0:0) whose Dockerfile ends in the LABEL line
+# DockerBuilder appends, and its three build arguments. The tar is made before the clock starts; no Expect:
+# 100-continue round trip. The engine answers a failed build with HTTP 200 and an error line: that stops the run.
 urlencode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
 curl_build() {
+  local version="$1" ms
   rm -rf "$work/curl-context" && cp -r "$work/context" "$work/curl-context"
-  printf 'LABEL "org.opencontainers.image.version"="%s"\n' "$1" >>"$work/curl-context/Dockerfile"
+  printf 'LABEL "org.opencontainers.image.version"="%s" "org.opencontainers.image.revision"="%s" "org.opencontainers.image.source"="first-calls" "org.opencontainers.image.created"="1970-01-01T00:00:00Z"\n' \
+    "$version" "$zero_sha" >>"$work/curl-context/Dockerfile"
   tar -C "$work/curl-context" -cf "$work/curl-context.tar" --owner=0 --group=0 .
-  curl_ms --unix-socket "$socket" -X POST -H 'Expect:' -H 'Content-Type: application/x-tar' -T "$work/curl-context.tar" \
-    "http://localhost/build?t=$(urlencode "$built:$1")&buildargs=$(urlencode "{\"BASE_IMAGE\":\"$image\"}")"
+  ms="$(curl -fsS -o "$work/curl-build.out" -w '%{time_total}' --unix-socket "$socket" -X POST -H 'Expect:' -H 'Content-Type: application/x-tar' \
+    -T "$work/curl-context.tar" "http://localhost/build?t=$(urlencode "$built:$version")&buildargs=$(urlencode \
+    "{\"BASE_IMAGE\":\"$image\",\"VERSION\":\"$version\",\"COMMIT\":\"$zero_sha\"}")")"
+  if grep -q '"error' "$work/curl-build.out"; then
+    cat "$work/curl-build.out" >&2
+    echo "curl's image build failed (the engine's answer above)" >&2
+    exit 1
+  fi
+  awk '{ printf "%.1f", $1 * 1000 }' <<<"$ms"
 }
+zero_sha=0000000000000000000000000000000000000000
 # Both ways of sending the context fill the engine's build cache once, so every measured build has only its labels to commit.
 curl_build warm-up >/dev/null
-"$work/out/first-calls" "$image" "$registry" "$work/context" "$built" >/dev/null
+"$work/out/first-calls" "$image" "$registry" "$work/context" "$built" "$work/records-warm-up" >/dev/null
 for run in $(seq "$runs"); do
-  "$work/out/first-calls" "$image" "$registry" "$work/context" "$built" | sed "s/^/$run\t/"
-  printf '%s\tcurl: engine ping\t%s\n' "$run" "$(curl_ms --unix-socket "$socket" http://localhost/_ping)"
-  printf '%s\tcurl: image inspect\t%s\n' "$run" "$(curl_ms --unix-socket "$socket" "http://localhost/images/$image/json")"
-  printf '%s\tcurl: registry request\t%s\n' "$run" "$(curl_ms "http://$registry/v2/")"
-  printf '%s\tcurl: image build (steps cached, new labels)\t%s\n' "$run" "$(curl_build "curl-$run")"
+  # Each measured step runs on its own line, so set -e stops the run on any failure (not inside a printf argument).
+  "$work/out/first-calls" "$image" "$registry" "$work/context" "$built" "$work/records-$run" >"$work/program.tsv"
+  sed "s/^/$run\t/" "$work/program.tsv"
+  ping_ms="$(curl_ms --unix-socket "$socket" http://localhost/_ping)"
+  inspect_ms="$(curl_ms --unix-socket "$socket" "http://localhost/images/$image/json")"
+  registry_ms="$(curl_ms "http://$registry/v2/")"
+  build_ms="$(curl_build "curl-$run")"
+  printf '%s\tcurl: engine ping\t%s\n' "$run" "$ping_ms"
+  printf '%s\tcurl: image inspect\t%s\n' "$run" "$inspect_ms"
+  printf '%s\tcurl: registry request\t%s\n' "$run" "$registry_ms"
+  printf '%s\tcurl: image build (steps cached, new labels)\t%s\n' "$run" "$build_ms"
 done >"$work/times.tsv"
 python3 - "$work/times.tsv" "$mode" "$runs" <<'PY'
 import statistics, sys

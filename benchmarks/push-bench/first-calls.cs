@@ -5,17 +5,18 @@
 #:property InvariantGlobalization=true
 // What each first call of the push path costs in a fresh process, and the same call a second time: the part of a
 // warm push that is the .NET process's, not the engine's or the registry's. Usage (first-calls.sh drives it):
-// first-calls IMAGE REGISTRY [CONTEXT REPOSITORY]   (IMAGE: a local image to inspect; REGISTRY: host:port of a registry
-// without auth; CONTEXT: a build context whose Dockerfile starts FROM ${BASE_IMAGE}, built on IMAGE with every step
-// cached but the labels, as a warm DockerBuild is, and tagged REPOSITORY:first-PID-N)
+// first-calls IMAGE REGISTRY [CONTEXT REPOSITORY RECORDS]   (IMAGE: a local image to inspect; REGISTRY: host:port of a
+// registry without auth; CONTEXT: a build context whose Dockerfile starts FROM ${BASE_IMAGE}, built on IMAGE with
+// every step cached but the labels, as a warm DockerBuild is, tagged REPOSITORY:first-PID-N, with build records kept
+// in RECORDS, a new folder, so the base image is looked up as in push-bench.sh's warm run)
 using System.Diagnostics;
 using CloudAge.Common.Secrets;
 using CloudAge.Tools.Container.Building;
 using CloudAge.Tools.Container.Registry;
 
-if (args.Length is not (2 or 4))
+if (args.Length is not (2 or 5))
 {
-    Console.Error.WriteLine("Usage: first-calls IMAGE REGISTRY [CONTEXT REPOSITORY]");
+    Console.Error.WriteLine("Usage: first-calls IMAGE REGISTRY [CONTEXT REPOSITORY RECORDS]");
     return 2;
 }
 var started = Process.GetCurrentProcess().StartTime.ToUniversalTime();
@@ -48,7 +49,7 @@ for (var i = 1; i <= 2; i++)
     await registry.CheckAccessAsync();
     Report($"registry request, call {i}");
 }
-if (args.Length == 4)
+if (args.Length == 5)
 {
     // A new version each call: the engine commits a new LABEL step, as in push-bench.sh's warm runs.
     var builder = new DockerBuilder(docker, endpoint, _ => { });
@@ -56,7 +57,7 @@ if (args.Length == 4)
     {
         var version = $"first-{Environment.ProcessId}-{i}"; // new in every process, so no LABEL step is cached
         await builder.BuildAsync(new ImageBuildRequest(args[2], [$"{args[3]}:{version}"],
-            new ImageMetadata(version, new string('0', 40), "first-calls", DateTimeOffset.UnixEpoch)) { BaseImage = args[0] });
+            new ImageMetadata(version, new string('0', 40), "first-calls", DateTimeOffset.UnixEpoch)) { BaseImage = args[0], RecordDirectory = args[4] });
         Report($"image build (steps cached, new labels), call {i}");
     }
 }

@@ -193,28 +193,59 @@ public class BuildRecordsTests
     }
 
     [IntegrationFact(Needs.Docker)]
-    public async Task A_build_the_engine_refuses_fails_with_its_words_and_the_base_lookup_after_the_upload_neither_hangs_nor_records()
+    public async Task A_build_the_engine_refuses_after_the_base_lookup_has_started_fails_with_the_engines_words()
     {
         await using var docker = new DockerCli();
         var baseImage = await docker.MakeBaseImageAsync();
         using var records = new TempDirectory();
         using var client = DockerEngine.Connect(DockerCli.Endpoint);
-        // More than the context's pipe holds (1 MiB): the base image is asked about only once all of it is sent.
+        // More than the context's pipe holds (1 MiB), so the base image is asked about only once most of it is sent.
         using var context = NewContext();
         File.WriteAllBytes(context.PathOf("big.bin"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(3 << 20));
         context.Write("Dockerfile", Dockerfile + "COPY missing.txt /app/missing.txt\n");
+        var request = new ImageBuildRequest(context.Path, [docker.Track($"cloudage-test-records-{Guid.NewGuid():N}:x")], Metadata)
+        { BaseImage = baseImage, RecordDirectory = records.Path };
 
-        // A step that fails once the context is in, and a request the engine refuses (an unparsable platform).
-        foreach (var (platform, words) in new[] { ((string?)null, "missing.txt"), ("bad platform!", "bad platform!") })
-        {
-            var request = new ImageBuildRequest(context.Path, [docker.Track($"cloudage-test-records-{Guid.NewGuid():N}:x")], Metadata)
-            { BaseImage = baseImage, RecordDirectory = records.Path, Platform = platform };
-            var error = await Assert.ThrowsAsync<ContainerException>(() =>
-                new DockerBuilder(client, DockerCli.Endpoint, _ => { }).BuildAsync(request).WaitAsync(TimeSpan.FromSeconds(60)));
-            Assert.StartsWith("The image build failed", error.Message, StringComparison.Ordinal);
-            Assert.Contains(words, error.Message);
-        }
+        var error = await Assert.ThrowsAsync<ContainerException>(() => new DockerBuilder(client, DockerCli.Endpoint, _ => { }).BuildAsync(request));
+
+        Assert.StartsWith("The image build failed at 'Step 4/5 : COPY missing.txt /app/missing.txt'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("file not found in build context", error.Message);
+    }
+
+    [Fact]
+    public async Task A_build_call_that_fails_without_taking_the_context_stops_the_base_lookup_waiting_for_the_upload()
+    {
+        // An engine client that fails the build without reading the context or closing its stream: the tar's writer
+        // waits on a full pipe until the context is disposed, which happens only after the lookup has been awaited.
+        using var context = NewContext();
+        File.WriteAllBytes(context.PathOf("big.bin"), new byte[3 << 20]);
+        using var records = new TempDirectory();
+        var client = FailingBuildEngine.Create();
+        var request = new ImageBuildRequest(context.Path, ["cloudage-test-records:x"], Metadata) { BaseImage = "base:1", RecordDirectory = records.Path };
+
+        var error = await Assert.ThrowsAsync<ContainerException>(() =>
+            new DockerBuilder(client, DockerEngine.DefaultEndpoint, _ => { }).BuildAsync(request).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.StartsWith("No Docker engine answers at unix:///var/run/docker.sock (the connection was reset)", error.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(records.Path, "*", SearchOption.AllDirectories));
+    }
+
+    // The engine client's three calls a new-group build makes: the ping and the base lookup answer, the build fails at
+    // once as a dropped connection does, leaving the context stream unread and open.
+    public class FailingBuildEngine : System.Reflection.DispatchProxy
+    {
+        public static Docker.DotNet.IDockerClient Create() => Create<Docker.DotNet.IDockerClient, FailingBuildEngine>();
+
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args) => targetMethod!.Name switch
+        {
+            "get_System" => Create<Docker.DotNet.ISystemOperations, FailingBuildEngine>(),
+            "get_Images" => Create<Docker.DotNet.IImageOperations, FailingBuildEngine>(),
+            "PingAsync" => Task.CompletedTask,
+            "InspectImageAsync" => Task.FromResult(new Docker.DotNet.Models.ImageInspectResponse { ID = "sha256:" + new string('b', 64), Os = "linux", Architecture = "amd64" }),
+            "BuildImageFromDockerfileAsync" => Task.FromException(new IOException("the connection was reset")),
+            "Dispose" => null,
+            _ => throw new NotSupportedException(targetMethod.Name),
+        };
     }
 
     [Fact]

@@ -21,8 +21,8 @@ namespace CloudAge.Tools.Container.Building;
 /// <para>
 /// Records are filed in groups: a folder per build arguments, label line, Dockerfile path and platform (every input
 /// but the files and the base image's ID). A build whose group has no folder (a commit or version not built here
-/// before) cannot match any record, so nothing is read or asked before it: the base image is asked about beside the
-/// build, and the build is recorded afterwards under the key of what the engine was sent
+/// before) cannot match any record, so nothing is read or asked before it: the base image is asked about once the
+/// context's tar is written, while the engine runs the steps, and the build is recorded afterwards under the key of what the engine was sent
 /// (<see cref="ContextTar.SentDigest"/>) when every FROM step of the build's log names that image
 /// (<see cref="BaseSteps"/>). The folder keeps the <see cref="GroupsKept"/> most recently used groups.
 /// </para>

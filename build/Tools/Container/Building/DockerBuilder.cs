@@ -37,8 +37,9 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
         }
 
         // Nothing waits before the build starts: the context streams into its pipe as the engine is pinged (unless the
-        // records step pinged it). A build that may be recorded asks about its base image once the context is sent,
-        // while the engine runs the steps: during the upload the two cores are busy with the tar and its unpacking.
+        // records step pinged it). A build that may be recorded asks about its base image once the context's tar is
+        // written (its last MiB on its way to the engine), while the engine runs the steps: during the upload the two
+        // cores are busy with the tar and its unpacking.
         var context = BuildContext.OpenTar(request.ContextDirectory, request.Dockerfile, labels, cancellationToken);
         await using var contextLifetime = context.ConfigureAwait(false);
         var builtOn = new BuildRecords.BaseSteps();
@@ -147,8 +148,9 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
         return imageId ?? (await docker.Images.InspectImageAsync(request.References[0], cancellationToken).ConfigureAwait(false)).ID;
     }
 
-    // Stopped with the build: a build the engine refused mid-upload leaves the tar's writer waiting on a full pipe until
-    // the context is disposed, which happens only after this side call has been awaited.
+    // Stopped with the build: a client that fails the build without reading or closing the context's stream would leave
+    // the tar's writer waiting on a full pipe until the context is disposed, which happens only after this side call
+    // has been awaited.
     private async Task<string?> AskAfterUploadAsync(Task uploading, ImageBuildRequest request, CancellationToken cancellationToken)
     {
         await uploading.WaitAsync(cancellationToken).ConfigureAwait(false);
