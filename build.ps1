@@ -75,7 +75,7 @@ if ($status -ne 0 -and (Select-String -Path $log -Pattern 'crossgen' -Quiet) -an
 }
 if ($status -ne 0 -or -not (Test-Path $Dll)) {
     Write-Host 'build.ps1: the build program did not compile (errors above, full log in .nuke/temp/build.log)'
-    exit 2
+    exit 1
 }
 & $Dotnet $Dll --write-schema --no-logo | Out-Null
 Set-Content $Stamp @($Dotnet, (OutputsSum))

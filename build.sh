@@ -18,7 +18,9 @@ STAMP="$TEMP/build.stamp"   # content: the dotnet that built it; time: when that
 DONE="$TEMP/build.done"     # time: when that build's outputs were complete
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-fail() { echo "build.sh: $*" >&2; exit 2; }
+# Exit codes as the build program's: 2 for a bad value (here global.json's), 1 for a run-time failure.
+fail() { echo "build.sh: $*" >&2; exit 1; }
+bad_value() { echo "build.sh: $*" >&2; exit 2; }
 progress() { echo "build.sh: $*" >&2; }
 
 # Prints the first reason to rebuild, in one `find`: a build output written after the build finished (a corrupted
@@ -43,7 +45,7 @@ fi
 
 # Cold path: find an SDK that satisfies global.json (same major.minor and feature band, patch at least the one asked).
 WANTED="$(sed -n 's/.*"version"[^"]*"\([0-9][0-9.]*\)".*/\1/p' "$ROOT/global.json" | head -n 1)"
-[ -n "$WANTED" ] || fail "global.json has no sdk.version; see https://learn.microsoft.com/dotnet/core/tools/global-json"
+[ -n "$WANTED" ] || bad_value "global.json has no sdk.version; see https://learn.microsoft.com/dotnet/core/tools/global-json"
 satisfies() {
   local dotnet="$1" have
   for have in $("$dotnet" --list-sdks 2>/dev/null | cut -d' ' -f1); do

@@ -26,7 +26,7 @@ public sealed partial class Build
     [Pattern("sha256:[0-9a-f]{64}", "sha256: and 64 lower-case hex digits, such as sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")]
     public string? ImageDigest { get; init; }
 
-    [Parameter("Image repository as the manifests name it (default: <registry>/<ecr-repository>, or the one in k8s/deployment.yaml)")]
+    [Parameter("Image repository as the manifests name it (default: where PushEcr pushed this tag, from artifacts/image.json; else <registry>/<ecr-repository>; else the one in k8s/deployment.yaml)")]
     public string? ImageRepository { get; init; }
 
     [Parameter("Write tag, digest or tag-and-digest into the manifests (default: tag@digest when a digest is known)")]
@@ -172,19 +172,14 @@ public sealed partial class Build
         var lookup = new ImageDigestLookup(ConnectEcr,
             registry => new RegistryClient(registry, RegistryUsername is null ? null : new RegistryCredentials(RegistryUsername, RegistryPassword ?? ""), Secrets, Log.Information),
             Log.Information);
-        return await lookup.ResolveAsync(repository, DeployTag, EcrRegistryHost.IsEcr(host) || EcrEndpoint is not null, IsDryRun, cancellationToken);
+        return await lookup.ResolveAsync(repository, DeployTag, IsEcrRegistry(host), IsDryRun, cancellationToken);
     }
 
-    string ManifestImageRepository()
-    {
-        if (ImageRepository is not null)
-            return ImageRepository;
-        if (Registry is not null)
-            return $"{Registry}/{Repository}";
-        // The manifests already name the repository (the user set the account and region once): parse them and take the
-        // image of the container named cloudage (else the one image of the ECR repository).
-        return ImageEditor.FindRepository(ManifestFiles.Read(RootDirectory, "k8s"), "cloudage", Repository);
-    }
+    // The manifests already name the repository (the user set the account and region once): parse them and take the
+    // image of the container named cloudage (else the one image of the ECR repository).
+    string ManifestImageRepository() =>
+        DeployRepository.Choose(ImageRepository, ImageArtifact.Read(ImageArtifactFile), DeployTag, Registry, Repository,
+            () => ImageEditor.FindRepository(ManifestFiles.Read(RootDirectory, "k8s"), "cloudage", Repository));
 
     async Task<IKubernetes> ConnectCluster(CancellationToken cancellationToken)
     {

@@ -80,7 +80,7 @@ public sealed partial class Build
 
     async Task<RegistryCredentials?> InspectCredentials(string registry, CancellationToken cancellationToken)
     {
-        if (!(EcrRegistryHost.IsEcr(registry) || EcrEndpoint is not null))
+        if (!IsEcrRegistry(registry))
             return RegistryUsername is not null ? new RegistryCredentials(RegistryUsername, RegistryPassword ?? string.Empty) : null;
         using var ecr = await ConnectEcr(cancellationToken);
         var authorization = await ecr.GetAuthorizationTokenAsync(cancellationToken);

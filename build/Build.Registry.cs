@@ -29,8 +29,11 @@ public sealed partial class Build
 
     AbsolutePath ImageArtifactFile => ArtifactsDirectory / "image.json";
 
-    // An ECR API endpoint override (emulator, VPC endpoint) means ECR even when the registry host is given explicitly.
-    bool RegistryIsEcr => Registry is null || EcrRegistryHost.IsEcr(Registry) || AwsApiEndpoint is not null;
+    // An AWS API endpoint override (--aws-endpoint or its alias --ecr-endpoint: emulator, VPC endpoint) means ECR even
+    // when the registry host is given explicitly. One rule for every target that logs in to a registry.
+    bool RegistryIsEcr => Registry is null || IsEcrRegistry(Registry);
+
+    bool IsEcrRegistry(string host) => EcrRegistryHost.IsEcr(host) || AwsApiEndpoint is not null;
 
     /// <summary>The one place that knows kinds of registry; everything after it sees a <see cref="RegistryLogin"/>.</summary>
     IRegistryProvider RegistryProvider() =>

@@ -83,8 +83,9 @@ public sealed class PipelineTests(PipelineServers servers) : IClassFixture<Pipel
         using var referrers = JsonDocument.Parse(referrersBody);
         Assert.Equal(["application/vnd.cyclonedx+json", "application/vnd.in-toto+json"],
             referrers.RootElement.GetProperty("manifests").EnumerateArray().Select(m => m.GetProperty("artifactType").GetString()).Order());
+        // --aws-endpoint, the name the pushes above use the alias of, selects ECR's login for Inspect too.
         var inspect = ProcessHelper.Run("bash", string.Join(' ', "build.sh", "Inspect", "--no-logo", "--image", $"127.0.0.1:{servers.RegistryPort}/{repository}:{tags[^1]}",
-            "--ecr-endpoint", $"http://127.0.0.1:{servers.MotoPort}", "--aws-region", "us-east-1"), Root, Environment(), timeoutSeconds: 300);
+            "--aws-endpoint", $"http://127.0.0.1:{servers.MotoPort}", "--aws-region", "us-east-1"), Root, Environment(), timeoutSeconds: 300);
         Assert.True(inspect.ExitCode == 0, inspect.Output);
         Assert.Contains("platform linux/amd64: " + platforms[0].Digest, inspect.Output);
         Assert.Contains("platform linux/arm64: " + platforms[1].Digest, inspect.Output);

@@ -43,6 +43,43 @@ public sealed partial class RepositoryConsistencyTests
     }
 
     [Fact]
+    public void The_readme_help_and_plan_samples_are_what_the_build_prints()
+    {
+        var readme = File.ReadAllText(Path.Combine(Root, "README.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        var temp = Directory.CreateTempSubdirectory("cloudage-samples-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(temp, ".nuke"));
+            string Print(params string[] arguments)
+            {
+                var output = new StringWriter();
+                var exitCode = BuildRunner.Run(new Build(), [.. arguments, "--root", temp, "--no-logo"],
+                    new RunContext(new Dictionary<string, string> { ["NO_COLOR"] = "1" }, output, temp), ["Compile"]);
+                Assert.Equal(0, exitCode);
+                return output.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
+            }
+
+            // The --help sample is an excerpt ("..." marks what it leaves out); every line it shows is printed as shown.
+            var help = Print("--help").Split('\n').Select(l => l.TrimEnd()).ToHashSet();
+            Assert.All(Sample(readme, "$ ./build.sh --help").Where(l => l.Trim() != "..."), line => Assert.Contains(line, help));
+            // The --plan sample is whole.
+            Assert.Equal(string.Join('\n', Sample(readme, "$ ./build.sh --plan PushEcr")), Print("--plan", "PushEcr").TrimEnd('\n'));
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+
+        static List<string> Sample(string readme, string command)
+        {
+            var start = readme.IndexOf("```\n" + command + "\n", StringComparison.Ordinal);
+            Assert.True(start >= 0, $"README has no sample of '{command}'");
+            start += 4 + command.Length + 1;
+            return readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)].TrimEnd('\n').Split('\n').ToList();
+        }
+    }
+
+    [Fact]
     public void The_committed_parameter_schema_is_what_the_build_generates()
     {
         var temp = Directory.CreateTempSubdirectory("cloudage-schema-").FullName;
