@@ -5,5 +5,5 @@
 #   scripts/build-local.sh --base-image cloudage-local/runtime-deps:10.0
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v docker >/dev/null || { echo "build-local.sh needs Docker: install it (apt-get install docker.io) and start dockerd." >&2; exit 2; }
+command -v docker >/dev/null || { echo "build-local.sh needs Docker: install it (apt-get install docker.io) and start dockerd." >&2; exit 1; }
 exec ./build.sh RunLocal "$@"
