@@ -10,6 +10,7 @@ public sealed partial class Build
     public string? BaseImage { get; init; }
 
     [Parameter("Extra image tags besides sha-<7 hex>, the version and latest")]
+    [Pattern("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}", "an image tag of letters, digits, '_', '.' and '-' (at most 128), such as release-2026-12")]
     public string[] ExtraTags { get; init; } = [];
 
     [Parameter("Build the image without the engine's layer cache or a recorded earlier build of the same inputs")]

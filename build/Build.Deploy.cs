@@ -1,4 +1,5 @@
 using CloudAge.Build.Support;
+using CloudAge.Common.Errors;
 using CloudAge.Engine;
 using CloudAge.Tools.Aws.Ecr;
 using CloudAge.Tools.Aws.Eks;
@@ -79,8 +80,37 @@ public sealed partial class Build
 
     string? _deployedRevision;
 
-    // Checked before BumpTag pushes anything: a sync that cannot authenticate must not follow a pushed tag bump.
-    bool ArgocdAuthTokenIsSetWhenArgocdServerIs => ArgocdServer is null || ArgocdAuthToken is { Length: > 0 };
+    // Checked before BumpTag pushes anything: a sync that cannot reach or authenticate to Argo CD must not follow a
+    // pushed tag bump. Without --argocd-server the sync goes through the Kubernetes API and needs neither.
+    bool ArgocdInputsAreValid()
+    {
+        if (ArgocdServer is null)
+            return ClusterAccessIsGiven();
+        try
+        {
+            new ArgoServerOptions(ArgocdServer, ArgocdAuthToken ?? "") { Plaintext = ArgocdPlaintext }.Validate();
+        }
+        catch (InputException e)
+        {
+            throw new UsageException(e.Message);
+        }
+        if (ArgocdAuthToken is not { Length: > 0 })
+            throw new UsageException("--argocd-server is given but no Argo CD token: set ARGOCD_AUTH_TOKEN (for example from 'argocd account generate-token --account cloudage-ci'), or leave --argocd-server out to sync through the Kubernetes API.");
+        return true;
+    }
+
+    // The Kubernetes API is reached through EKS (--eks-cluster-name), a kubeconfig (--kubeconfig or KUBECONFIG, else
+    // ~/.kube/config) or the pod's service account; with none of them, say so before any target runs.
+    bool ClusterAccessIsGiven()
+    {
+        if (EksClusterName is not null || Kubeconfig is not null || EnvironmentVariables.ContainsKey("KUBERNETES_SERVICE_HOST"))
+            return true;
+        var home = EnvironmentVariables.GetValueOrDefault("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        if (File.Exists(Path.Combine(home, ".kube", "config")))
+            return true;
+        throw new UsageException("No way to reach the cluster: pass --eks-cluster-name <cluster> (with AWS credentials), or --kubeconfig <file> (or set KUBECONFIG), " +
+            "or create ~/.kube/config with 'aws eks update-kubeconfig --name <cluster>'.");
+    }
 
     string DeployTag => ImageTag ?? $"sha-{(Commit ?? CommitSha)[..7]}";
 
@@ -117,7 +147,7 @@ public sealed partial class Build
     Target ArgoSync => _ => _
         .Description("Refreshes the Argo CD Application, lets auto-sync deploy the bump (or syncs a manual app to it), waits for Synced and Healthy")
         .DependsOn(BumpTag)
-        .Requires(() => ArgocdAuthTokenIsSetWhenArgocdServerIs)
+        .Requires(() => ArgocdInputsAreValid())
         .Executes(async cancellationToken =>
         {
             // Without BumpTag in this run: the head of the deployed branch on the remote, never the checkout's HEAD (on a
@@ -139,6 +169,7 @@ public sealed partial class Build
     Target GetUrl => _ => _
         .Description("Waits for the rollout and the load balancer, smoke-checks GET /, prints the URL (output app-url)")
         .After(ArgoSync)
+        .Requires(() => ClusterAccessIsGiven())
         .Executes(async cancellationToken =>
         {
             var cluster = await ConnectCluster(cancellationToken);

@@ -12,6 +12,8 @@ namespace CloudAge.Build;
 public sealed partial class Build
 {
     [Parameter("Image for Inspect: registry/repository:tag or registry/repository@sha256:<hex>")]
+    [Pattern(@"[A-Za-z0-9.-]+(:[0-9]+)?/[a-z0-9]+([._-]+[a-z0-9]+)*(/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})?",
+        "registry/repository:tag or registry/repository@sha256:<64 hex>, such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com/cloudage:sha-0123abc")]
     public string? Image { get; init; }
 
     Target Inspect => _ => _

@@ -82,6 +82,10 @@ public sealed partial class Build
 
     async Task BuildPlatformImages(CancellationToken cancellationToken)
     {
+        // The context is Publish's output: without it (Publish skipped, artifacts/ cleaned) say which target makes it.
+        foreach (var platform in TargetPlatforms.Where(p => !Directory.Exists(PublishDirectory(p))))
+            throw new InvalidOperationException($"{PublishDirectory(platform).RelativeTo(RootDirectory)} does not exist: DockerBuild builds the image from what Publish writes there. " +
+                $"Run ./build.sh Publish --platforms {platform.Platform} first, or DockerBuild without skipping Publish.");
         // The git questions (version, commit, commit time) and the engine's (ping, base images) are independent: asked at once.
         var reading = Task.Run(() => new ImageMetadata(AppVersion, CommitSha, SourceUrl, CommitTime), cancellationToken);
         using var docker = DockerEngine.Connect(DockerEndpoint);

@@ -112,6 +112,48 @@ public sealed partial class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void Argo_CD_and_cluster_inputs_are_checked_before_any_target_runs()
+    {
+        _environment["HOME"] = _root; // no ~/.kube/config there
+        _environment["ARGOCD_AUTH_TOKEN"] = "argo-Token-never-shown-456";
+        var badServer = Run("ArgoSync", "--skip", "BumpTag", "--argocd-server", "ht!tp://::junk::/ x");
+        var plainHttp = Run("ArgoSync", "--skip", "BumpTag", "--argocd-server", "http://argocd.example.com");
+        _environment.Remove("ARGOCD_AUTH_TOKEN");
+        var noToken = Run("ArgoSync", "--skip", "BumpTag", "--argocd-server", "argocd.example.com");
+        var noCluster = Run("ArgoSync", "--skip", "BumpTag");
+        var noClusterForUrl = Run("GetUrl");
+
+        AssertClean(badServer, 2, "The Argo CD server 'ht!tp://::junk::/ x' (--argocd-server or ARGOCD_SERVER) is not a server address; give host[:port] or an https:// URL");
+        AssertClean(plainHttp, 2, "is plain http, which would send the token unencrypted");
+        AssertClean(noToken, 2, "--argocd-server is given but no Argo CD token: set ARGOCD_AUTH_TOKEN");
+        foreach (var result in new[] { noCluster, noClusterForUrl })
+            AssertClean(result, 2, "No way to reach the cluster: pass --eks-cluster-name <cluster> (with AWS credentials), or --kubeconfig <file> (or set KUBECONFIG)");
+        // Refused before the first target: no target ran or failed, and no internal name is shown.
+        Assert.All(new[] { badServer, plainHttp, noToken, noCluster, noClusterForUrl }, result =>
+        {
+            Assert.DoesNotContain("failed", result.Output);
+            Assert.DoesNotContain("IsValid", result.Output);
+            Assert.DoesNotContain("argo-Token-never-shown-456", result.Output);
+        });
+    }
+
+    [Theory]
+    [InlineData("Inspect", "--image", "not an image!!", "Parameter 'Image' from the command line (--image): 'not an image!!' is not valid. Expected registry/repository:tag or registry/repository@sha256:<64 hex>")]
+    [InlineData("DockerBuild", "--extra-tags", "bad!", "Parameter 'ExtraTags' from the command line (--extra-tags): 'bad!' is not valid. Expected an image tag")]
+    public void Image_references_and_extra_tags_are_checked_when_read(string target, string flag, string value, string message)
+    {
+        AssertClean(Run(target, flag, value, "--dry-run"), 2, message);
+    }
+
+    [Fact]
+    public void DockerBuild_without_Publishs_output_says_which_target_makes_it()
+    {
+        var result = Run("DockerBuild", "--skip", "Publish", "Compile", "Restore", "--platforms", "linux/amd64");
+
+        AssertClean(result, 1, "artifacts/publish/linux-x64 does not exist: DockerBuild builds the image from what Publish writes there. Run ./build.sh Publish --platforms linux/amd64 first");
+    }
+
+    [Fact]
     public void An_Argo_CD_token_over_plain_http_is_refused_before_it_is_sent_unless_plaintext_is_given()
     {
         _environment["ARGOCD_AUTH_TOKEN"] = "argo-Token-never-in-clear-123";

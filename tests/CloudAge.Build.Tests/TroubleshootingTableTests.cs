@@ -49,6 +49,8 @@ public sealed partial class TroubleshootingTableTests
             };
             File.WriteAllText(Path.Combine(root, ".nuke", "parameters.json"), """{ "Commit": "abcdef1", "Commit": "abcdef2" }""");
             outputs.Add(BadInputTests.Run(root, none, "--plan").Output);
+            File.WriteAllText(Path.Combine(root, ".nuke", "parameters.json"), """{ "SyncTimout": "5m" }""");
+            outputs.Add(BadInputTests.Run(root, none, "--plan").Output);
             return string.Join('\n', outputs);
         }
         finally

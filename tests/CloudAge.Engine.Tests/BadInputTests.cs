@@ -172,6 +172,23 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void A_key_that_is_no_parameter_in_parameters_json_is_a_usage_error_with_the_closest_name()
+    {
+        // A misspelled key would otherwise be ignored, its value never used, and the default taken without a word.
+        _harness.WriteParameters("parameters.json", """{ "$schema": "./build.schema.json", "sync-timeout": "5m", "SyncTimout": "5m" }""");
+
+        AssertBadValue(Run(), "parameters.json: \"SyncTimout\" is not a parameter of this build. Did you mean 'SyncTimeout'? Run with --help to see the parameters.");
+    }
+
+    [Fact]
+    public void A_root_folder_that_does_not_exist_is_a_usage_error_naming_it()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "cloudage-no-such-root-" + Guid.NewGuid().ToString("N"));
+
+        AssertBadValue(Run("--root", missing), $"--root {missing}: no such folder; pass the repository's folder");
+    }
+
+    [Fact]
     public void A_bad_value_in_parameters_json_names_the_file_key()
     {
         _harness.WriteParameters("parameters.json", """{ "SyncTimeout": "NaN" }""");

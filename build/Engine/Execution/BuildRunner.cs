@@ -31,6 +31,9 @@ public static class BuildRunner
             var options = CommandLineParser.Parse(args, parameters);
             console = new BuildConsole(context.Output, console.Color, masker, options.Verbosity, onGitHub);
             var root = new AbsolutePath(options.Root is { } r ? Path.Combine(context.WorkingDirectory, r) : FindRoot(context.WorkingDirectory));
+            // Every target reads and writes below the root: one that does not exist would only show as odd findings later.
+            if (options.Root is not null && !Directory.Exists(root))
+                throw new UsageException($"--root {options.Root}: no such folder; pass the repository's folder, such as --root . or --root ~/src/cloudage.");
             IBuildHost host = onGitHub ? new GitHubActionsHost(context.Environment, masker) : new TerminalHost();
             Prepare(build, root, host, masker, context, options);
             // --help and --write-schema describe the build and read no values: no parameters files, no conversions.

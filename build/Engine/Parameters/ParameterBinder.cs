@@ -10,6 +10,7 @@ public static class ParameterBinder
     public static void Bind(object build, IReadOnlyList<ParameterDescriptor> parameters, ParameterSources sources, AbsolutePath root, SecretMasker masker,
         Action<string>? warn = null)
     {
+        CheckFileKeys(parameters, sources.Files);
         var underCi = IsCi(sources.Environment);
         var environment = EnvironmentIndex(sources.Environment);
         foreach (var parameter in parameters)
@@ -29,6 +30,18 @@ public static class ParameterBinder
                     warn?.Invoke($"Warning: the secret --{parameter.CommandLineName} was given on the command line, which other processes on this CI runner can read; pass it as the environment variable {parameter.EnvironmentName} (from the CI's secrets) instead.");
             }
             parameter.SetValue(build, ValueConverter.Convert(parameter, values, source, root));
+        }
+    }
+
+    // A key no parameter reads would be ignored without a word, its value never used: refused as an unknown option is.
+    // Keys match as names do everywhere (case, '-' and '_' ignored); "$schema" is skipped when the file is read.
+    private static void CheckFileKeys(IReadOnlyList<ParameterDescriptor> parameters, IReadOnlyList<ParameterFile> files)
+    {
+        var known = parameters.Select(p => DidYouMean.Normalize(p.Name)).ToHashSet(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            foreach (var key in file.Values.Keys.Where(k => !known.Contains(DidYouMean.Normalize(k))))
+                throw new UsageException($"{Path.GetFileName(file.Path)}: \"{key}\" is not a parameter of this build.{DidYouMean.Suggest(key, parameters.Select(p => p.Name))} Run with --help to see the parameters.");
         }
     }
 

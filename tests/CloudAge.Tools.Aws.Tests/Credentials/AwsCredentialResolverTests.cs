@@ -60,6 +60,18 @@ public sealed class AwsCredentialResolverTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task A_region_that_is_not_one_is_refused_naming_where_it_came_from()
+    {
+        using var env = new AwsEnvironment(new Dictionary<string, string> { ["AWS_ACCESS_KEY_ID"] = "AKIAENVTEST000000001", ["AWS_SECRET_ACCESS_KEY"] = Secret });
+
+        var fromDefault = await Assert.ThrowsAsync<CloudAge.Common.Errors.InputException>(() => Resolver(("AWS_DEFAULT_REGION", "mars-1")).ResolveAsync());
+        var fromRegion = await Assert.ThrowsAsync<CloudAge.Common.Errors.InputException>(() => Resolver(("AWS_REGION", "mars-1"), ("AWS_DEFAULT_REGION", "us-east-1")).ResolveAsync());
+
+        Assert.StartsWith("The AWS region 'mars-1' from AWS_DEFAULT_REGION is not a region name; expected", fromDefault.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The AWS region 'mars-1' from AWS_REGION is not a region name", fromRegion.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task No_region_anywhere_says_where_it_looked_and_what_to_set()
     {
         using var env = new AwsEnvironment(new Dictionary<string, string> { ["AWS_ACCESS_KEY_ID"] = "AKIAENVTEST000000001", ["AWS_SECRET_ACCESS_KEY"] = Secret });

@@ -6,7 +6,7 @@ namespace CloudAge.Tools.Aws.CloudFormation;
 /// CloudFormation refused a call or could not be reached. <see cref="Code"/> is the AWS error code (ValidationError,
 /// Throttling, ChangeSetNotFound, ...) or ConnectionFailed / Timeout. The message names the call, the endpoint and the answer.
 /// </summary>
-public sealed class CloudFormationException : Exception
+public sealed class CloudFormationException : CloudAge.Common.Errors.ToolException
 {
     public CloudFormationException() : this("CloudFormation call failed.") { }
 

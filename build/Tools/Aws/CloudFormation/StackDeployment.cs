@@ -27,7 +27,7 @@ public enum DeploymentOutcome
 public sealed record DeploymentResult(DeploymentOutcome Outcome, ChangeSetSummary? ChangeSet, StackSummary? Stack);
 
 /// <summary>The stack failed or cannot be deployed; <see cref="FailedEvents"/> holds the events that say why, oldest first.</summary>
-public sealed class StackDeploymentException : Exception
+public sealed class StackDeploymentException : CloudAge.Common.Errors.ToolException
 {
     public StackDeploymentException() { }
 

@@ -52,13 +52,17 @@ public sealed class AwsCredentialResolver(SecretMasker masker, Action<string> lo
 
     private string ResolveRegion(string? explicitRegion, string profileName)
     {
-        var region = NonEmpty(explicitRegion) ?? NonEmpty(environment("AWS_REGION")) ?? NonEmpty(environment("AWS_DEFAULT_REGION"));
+        // The first that gives one, as the AWS CLI reads them; the message names the one that did.
+        var (region, from) = NonEmpty(explicitRegion) is { } given ? (given, "the region parameter")
+            : NonEmpty(environment("AWS_REGION")) is { } regionVariable ? (regionVariable, "AWS_REGION")
+            : NonEmpty(environment("AWS_DEFAULT_REGION")) is { } defaultVariable ? (defaultVariable, "AWS_DEFAULT_REGION")
+            : ((string?)null, "");
         if (region is null && new CredentialProfileStoreChain().TryGetProfile(profileName, out var profile))
-            region = profile.Region?.SystemName;
+            (region, from) = (profile.Region?.SystemName, $"the 'region' of profile '{profileName}'");
         // AWS_REGION and the profile are read here rather than bound as parameters: check them against AWS's pattern too.
         if (region is not null && !Regions.AwsRegions.IsValid(region))
             throw new CloudAge.Common.Errors.InputException(
-                $"The AWS region '{(region.Length > 40 ? region[..40] + "..." : region)}' (from the region parameter, AWS_REGION, AWS_DEFAULT_REGION or profile '{profileName}') is not a region name; expected {Regions.AwsRegions.Expected}.");
+                $"The AWS region '{(region.Length > 40 ? region[..40] + "..." : region)}' from {from} is not a region name; expected {Regions.AwsRegions.Expected}.");
         return region ?? throw new AwsCredentialsException(
             $"No AWS region: tried the region parameter, AWS_REGION, AWS_DEFAULT_REGION and the 'region' of profile '{profileName}'. " +
             "Pass the region parameter (for example us-east-1), export AWS_REGION, or add 'region = ...' to the profile in ~/.aws/config.");

@@ -6,7 +6,7 @@ namespace CloudAge.Tools.Aws.Eks;
 /// EKS answered with an error that is not about the credentials (a 5xx after retries, an unknown cluster, no answer
 /// at all). The message names the call, the endpoint and what it answered; it never contains a secret.
 /// </summary>
-public sealed class EksException : Exception
+public sealed class EksException : CloudAge.Common.Errors.ToolException
 {
     public EksException(string message) : base(message) => Endpoint = new Uri("about:blank");
 
@@ -15,7 +15,7 @@ public sealed class EksException : Exception
     public EksException() : this("EKS call failed.") { }
 
     internal EksException(Uri endpoint, HttpStatusCode? statusCode, string message, Exception? innerException = null)
-        : base(message, innerException)
+        : base(message, hint: null, innerException)
     {
         Endpoint = endpoint;
         StatusCode = statusCode;

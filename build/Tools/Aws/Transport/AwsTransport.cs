@@ -49,10 +49,18 @@ internal sealed class AwsTransport : IDisposable
             attempt =>
             {
                 var operation = attempt.Context.Properties.GetValue(OperationKey, "call");
-                var answer = attempt.Exception is { } e ? describeAnswer(e) ?? e.GetType().Name : null;
-                log?.Invoke(masker.Redact($"{service} {operation} answered {answer}; retrying in {attempt.Delay.TotalSeconds:0.0}s (try {attempt.Failed + 1} of {attempt.MaxAttempts})."));
+                log?.Invoke(masker.Redact($"{service} {operation} {WhatHappened(attempt.Exception, describeAnswer)}; retrying in {attempt.Delay.TotalSeconds:0.0}s (try {attempt.Failed + 1} of {attempt.MaxAttempts})."));
             });
     }
+
+    // A failed try in words: the service's answer, or why there was none (never an exception's type name).
+    private static string WhatHappened(Exception? failure, Func<Exception, string?> describeAnswer) => failure switch
+    {
+        null => "failed",
+        _ when describeAnswer(failure) is { } answer => $"answered {answer}",
+        Polly.Timeout.TimeoutRejectedException timeout => $"did not answer within {timeout.Timeout.TotalSeconds:0.#} s",
+        _ => $"could not be reached ({CloudAge.Common.Text.PeerText.OneLine(failure.GetBaseException().Message, 200)})",
+    };
 
     /// <summary>
     /// One call, tried until it succeeds, fails for good, or the tries are used up; then <paramref name="gaveUp"/>

@@ -25,10 +25,8 @@ public sealed class ArgoRestApi : IArgoApplicationApi, IDisposable
         masker.Add(options.Token);
         _masker = masker;
         Endpoint = $"Argo CD at {options.BaseAddress}";
-        // The bearer token in clear is the argocd CLI's --plaintext, never a default; a server on this machine cannot be sniffed.
-        if (options.BaseAddress.Scheme == Uri.UriSchemeHttp && !options.Plaintext && !options.BaseAddress.IsLoopback)
-            throw new CloudAge.Common.Errors.InputException(
-                $"The Argo CD server {options.BaseAddress} (ARGOCD_SERVER) is plain http, which would send the token unencrypted; give its https:// address, or pass --argocd-plaintext if the connection is protected otherwise.");
+        // The bearer token in clear is the argocd CLI's --plaintext, never a default.
+        options.Validate();
         void Log(string line) => log(masker.Redact(line));
         if (options.Insecure)
             Log($"Warning: TLS certificate verification is off for {options.BaseAddress} (--argocd-insecure); use it only for a server with a self-signed certificate you trust.");

@@ -23,13 +23,26 @@ public sealed record ArgoServerOptions(string Server, string Token)
     // The generated ToString would print the token.
     public override string ToString() => $"Argo CD {BaseAddress}";
 
+    /// <summary>
+    /// Throws <see cref="CloudAge.Common.Errors.InputException"/> when the server is not an address, or is plain http
+    /// (the token would travel in clear) without <see cref="Plaintext"/>; a server on this machine cannot be sniffed.
+    /// Checked before anything is sent, so a caller can check it before any other work.
+    /// </summary>
+    public void Validate()
+    {
+        var address = BaseAddress;
+        if (address.Scheme == Uri.UriSchemeHttp && !Plaintext && !address.IsLoopback)
+            throw new CloudAge.Common.Errors.InputException(
+                $"The Argo CD server {address} (--argocd-server or ARGOCD_SERVER) is plain http, which would send the token unencrypted; give its https:// address, or pass --argocd-plaintext if the connection is protected otherwise.");
+    }
+
     internal static Uri ParseServer(string server)
     {
         var text = server.Trim();
         if (!text.Contains("://", StringComparison.Ordinal))
             text = "https://" + text;
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-            throw new CloudAge.Common.Errors.InputException($"The Argo CD server '{server}' (ARGOCD_SERVER) is not a server address; give host[:port] or an https:// URL, such as argocd.example.com or https://argocd.example.com:8443.");
+            throw new CloudAge.Common.Errors.InputException($"The Argo CD server '{server}' (--argocd-server or ARGOCD_SERVER) is not a server address; give host[:port] or an https:// URL, such as argocd.example.com or https://argocd.example.com:8443.");
         // A path is kept: Argo CD may be served under a root path behind a proxy.
         return new Uri(uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
     }
