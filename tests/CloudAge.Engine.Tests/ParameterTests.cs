@@ -89,7 +89,7 @@ public sealed class ParameterTests : IDisposable
         var (exitCode, output) = _harness.Run(new ParameterBuild(), "--registy", "x");
 
         Assert.Equal(2, exitCode);
-        Assert.Contains("Unknown option '--registy'. Did you mean 'registry'?", output);
+        Assert.Contains("Unknown option '--registy'. Did you mean '--registry'?", output);
     }
 
     [Fact]

@@ -74,7 +74,7 @@ public static class CommandLineParser
                     break;
                 default:
                     var parameter = parameters.FirstOrDefault(p => p.CommandLineName == name)
-                        ?? throw new UsageException($"Unknown option '--{name}'.{DidYouMean.Suggest(name, parameters.Select(p => p.CommandLineName).Concat(EngineOptions))} Run with --help to see the parameters.");
+                        ?? throw new UsageException($"Unknown option '--{name}'.{DidYouMean.Suggest(name, parameters.Select(p => p.CommandLineName).Concat(EngineOptions).Select(option => "--" + option))} Run with --help to see the parameters.");
                     values[parameter.CommandLineName] = ValuesFor(parameter, inline, ref i);
                     break;
             }
