@@ -1,5 +1,4 @@
 using CloudAge.Build.Support;
-using CloudAge.Common.Errors;
 using CloudAge.Engine;
 using CloudAge.Tools.Aws.Ecr;
 using CloudAge.Tools.Aws.Eks;
@@ -86,14 +85,8 @@ public sealed partial class Build
     {
         if (ArgocdServer is null)
             return ClusterAccessIsGiven();
-        try
-        {
-            new ArgoServerOptions(ArgocdServer, ArgocdAuthToken ?? "") { Plaintext = ArgocdPlaintext }.Validate();
-        }
-        catch (InputException e)
-        {
-            throw new UsageException(e.Message);
-        }
+        // Its InputException is a bad value as a UsageException is: exit 2, the sentence as it stands.
+        new ArgoServerOptions(ArgocdServer, ArgocdAuthToken ?? "") { Plaintext = ArgocdPlaintext }.Validate();
         if (ArgocdAuthToken is not { Length: > 0 })
             throw new UsageException("--argocd-server is given but no Argo CD token: set ARGOCD_AUTH_TOKEN (for example from 'argocd account generate-token --account cloudage-ci'), or leave --argocd-server out to sync through the Kubernetes API.");
         return true;

@@ -209,8 +209,9 @@ internal static partial class BuildRecords
             }
         }
 
+        /// <summary>A step line of the classic builder's log (<c>Step 2/4 : ...</c>); DockerBuilder names a failed build's step by it.</summary>
         [GeneratedRegex(@"^Step \d+/\d+ :")]
-        private static partial Regex StepLine();
+        internal static partial Regex StepLine();
 
         [GeneratedRegex(@"^Step \d+/\d+ : (?i:FROM)\b")]
         private static partial Regex FromStep();

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using CloudAge.Tools.Container.Context;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -7,7 +6,7 @@ using Docker.DotNet.Models;
 namespace CloudAge.Tools.Container.Building;
 
 /// <summary>Builds an image through the engine's build API, streaming its log line by line.</summary>
-public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Action<string> log)
+public sealed class DockerBuilder(IDockerClient docker, Uri endpoint, Action<string> log)
 {
     public async Task<ImageBuildResult> BuildAsync(ImageBuildRequest request, CancellationToken cancellationToken = default)
     {
@@ -106,7 +105,7 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
                 lines.Append(text);
                 FlushLines(lines, line =>
                 {
-                    if (StepLine().IsMatch(line))
+                    if (BuildRecords.BaseSteps.StepLine().IsMatch(line))
                         step = line;
                     builtOn.Line(line);
                     log(line);
@@ -240,7 +239,4 @@ public sealed partial class DockerBuilder(IDockerClient docker, Uri endpoint, Ac
             line(complete.TrimEnd('\r'));
         buffer.Remove(0, end + 1);
     }
-
-    [GeneratedRegex(@"^Step \d+/\d+ :")]
-    private static partial Regex StepLine();
 }
