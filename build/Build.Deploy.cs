@@ -41,7 +41,7 @@ public sealed partial class Build
     [Parameter("E-mail of the bot that commits tag bumps")]
     public string BotEmail { get; init; } = GitIdentity.Bot.Email;
 
-    [Parameter("Token for pushing the tag bump over HTTPS (default: the credentials git already has)"), Secret]
+    [Parameter("Token for git over HTTPS: BumpTag's push, ArgoSync's read of the deployed branch (default: the credentials git already has)"), Secret]
     public string? GitToken { get; init; }
 
     [Parameter("Argo CD API server, host[:port] or URL (the argocd CLI's ARGOCD_SERVER); without it, the Kubernetes API is used")]
@@ -105,6 +105,9 @@ public sealed partial class Build
             "or create ~/.kube/config with 'aws eks update-kubeconfig --name <cluster>'.");
     }
 
+    // Each git command that talks to the remote (WriteBackRequest's default).
+    static TimeSpan GitCommandTimeout => TimeSpan.FromMinutes(2);
+
     string DeployTag => ImageTag ?? $"sha-{(Commit ?? CommitSha)[..7]}";
 
     Target BumpTag => _ => _
@@ -145,15 +148,11 @@ public sealed partial class Build
         {
             // Without BumpTag in this run: the head of the deployed branch on the remote, never the checkout's HEAD (on a
             // laptop that may be a feature branch Argo CD never sees).
-            var revision = _deployedRevision ?? (await Processes.RunAsync(new("git", ["ls-remote", "--exit-code", "origin", "refs/heads/" + DefaultBranch])
-            {
-                WorkingDirectory = RootDirectory,
-                StreamOutput = false,
-            }, cancellationToken)).StandardOutput.Split('\t')[0].Trim();
+            var revision = _deployedRevision ?? await GitRemote.HeadAsync(Processes, RootDirectory, DefaultBranch, GitToken, GitCommandTimeout, Log.Information, cancellationToken);
             using var rest = ArgocdServer is null ? null : new ArgoRestApi(new ArgoServerOptions(ArgocdServer, ArgocdAuthToken!) { Insecure = ArgocdInsecure, Plaintext = ArgocdPlaintext }, Secrets, Log.Information);
             IArgoApplicationApi api = rest is not null ? rest : new ArgoKubernetesApi(await ConnectCluster(cancellationToken), Secrets, Log.Information);
             // Under auto-sync, Argo CD may land on a later commit of the branch that contains ours: git orders them.
-            var ancestry = new GitAncestry(Processes, RootDirectory, DefaultBranch, Log.Information);
+            var ancestry = new GitAncestry(Processes, RootDirectory, DefaultBranch, Log.Information, token: GitToken, timeout: GitCommandTimeout);
             var result = await new ArgoSyncer(api, Log.Information).SyncAsync(
                 new ArgoSyncRequest(ArgocdApplication, revision) { Timeout = SyncTimeout, Contains = ancestry.ContainsAsync }, cancellationToken);
             Log.Information($"{result.Application} is Synced at {result.Revision[..Math.Min(12, result.Revision.Length)]} and Healthy after {result.Elapsed.TotalSeconds:0} s.");

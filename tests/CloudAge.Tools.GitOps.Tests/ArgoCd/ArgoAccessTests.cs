@@ -1,3 +1,4 @@
+using CloudAge.Common.Resilience;
 using CloudAge.Common.Secrets;
 using CloudAge.Tools.GitOps.ArgoCd;
 using CloudAge.Tools.GitOps.Tests.Fakes;
@@ -106,8 +107,50 @@ public sealed class ArgoAccessTests
 
         Assert.Equal("cloudage-build", argo.App.InitiatedBy);
         Assert.True(argo.App.RequestedPrune);
+        // The controller reads sync options and retry only from the operation: the Application's own go into it, as the
+        // API server's Sync puts them (RespectIgnoreDifferences keeps a sync from resetting the HPA's replicas).
+        Assert.Equal(["CreateNamespace=true", "RespectIgnoreDifferences=true"], argo.App.RequestedSyncOptions);
+        Assert.Equal(5, argo.App.RequestedRetryLimit);
         Assert.Equal(1, argo.App.Refreshes);
         Assert.Contains(argo.Cluster.Requests, r => r.StartsWith("PATCH /apis/argoproj.io/v1alpha1/namespaces/argocd/applications/cloudage"));
+    }
+
+    [Fact]
+    public async Task A_sync_window_that_blocks_syncs_is_said_as_such_not_as_a_missing_permission()
+    {
+        await using var argo = await ArgoHarness.StartAsync(ArgoTransport.Rest);
+        argo.App.Automated = false;
+        argo.App.Project = "cloudage";
+        argo.App.SyncWindowBlocks = true;
+
+        var failure = await Assert.ThrowsAsync<ArgoCdException>(() => argo.Syncer.SyncAsync(ArgoHarness.Request()));
+
+        Assert.IsNotType<ArgoPermissionException>(failure);
+        Assert.Contains("(cannot sync: blocked by sync window): a sync window of project 'cloudage' does not allow syncs at this time", failure.Message);
+        Assert.Contains("argocd proj windows list cloudage", failure.Message);
+        Assert.DoesNotContain("policy.csv", failure.Message);
+        Assert.False(argo.App.SyncAccepted);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_refresh_the_controller_is_slow_to_finish_is_one_try_and_then_the_application_is_read_as_it_is(bool deadlineExceeded)
+    {
+        await using var cluster = await FakeCluster.StartAsync("token");
+        cluster.RefreshDelay = deadlineExceeded ? TimeSpan.Zero : TimeSpan.FromSeconds(2);
+        cluster.RefreshDeadlineExceeded = deadlineExceeded;
+        var output = new List<string>();
+        var retry = new RetryPolicy { MaxAttempts = 4, BaseDelay = TimeSpan.FromMilliseconds(10), AttemptTimeout = TimeSpan.FromMilliseconds(300) };
+        using var api = new ArgoRestApi(new ArgoServerOptions(cluster.BaseAddress.ToString(), "token") { Retry = retry }, new SecretMasker(), output.Add);
+
+        var status = await api.GetAsync("cloudage", refresh: true);
+
+        Assert.Equal("cloudage", status.Name);
+        Assert.Equal(["GET /api/v1/applications/cloudage?refresh=normal", "GET /api/v1/applications/cloudage"], cluster.Requests);
+        var line = Assert.Single(output);
+        Assert.StartsWith($"Argo CD at {cluster.BaseAddress} did not finish refreshing application 'cloudage' (", line, StringComparison.Ordinal);
+        Assert.Contains(deadlineExceeded ? "application refresh deadline exceeded" : "no answer within 0.3 s", line);
     }
 
     [Fact]

@@ -56,6 +56,51 @@ public sealed class WriteBackTests
     }
 
     [Fact]
+    public async Task A_manifest_that_is_a_symbolic_link_stays_one_and_the_file_it_leads_to_is_edited_keeping_its_mode()
+    {
+        if (OperatingSystem.IsWindows())
+            return; // git keeps symbolic links and modes as on Unix only
+        await using var sandbox = await GitSandbox.CreateAsync(Files(("base/deployment.yaml", Deployment("sha-0000000")), ("k8s/service.yaml", "kind: Service\n")));
+        var writer = await sandbox.CloneAsync("linker");
+        File.CreateSymbolicLink(Path.Combine(writer, DeploymentPath), "../base/deployment.yaml");
+        File.SetUnixFileMode(Path.Combine(writer, "base/deployment.yaml"), (UnixFileMode)0b111_101_101);
+        await sandbox.CommitAsync(writer, "link the deployment");
+        await sandbox.GitAsync(writer, "push", "--quiet", "origin", "HEAD:refs/heads/" + GitSandbox.Branch);
+
+        var result = await WriteBack().RunAsync(Request(sandbox, "1.4.2"));
+
+        Assert.Equal(WriteBackOutcome.Pushed, result.Outcome);
+        Assert.Equal(["base/deployment.yaml"], result.ChangedFiles);
+        Assert.Equal(Deployment("1.4.2"), await sandbox.RemoteFileAsync("base/deployment.yaml"));
+        // ls-tree: the link is still a link (120000) to the same path, the file keeps its executable mode (100755).
+        var tree = await sandbox.GitAsync(sandbox.Remote, "ls-tree", "-r", GitSandbox.Branch);
+        Assert.Contains(tree.Split('\n'), l => l.StartsWith("120000 blob ", StringComparison.Ordinal) && l.EndsWith("\t" + DeploymentPath, StringComparison.Ordinal));
+        Assert.Contains(tree.Split('\n'), l => l.StartsWith("100755 blob ", StringComparison.Ordinal) && l.EndsWith("\tbase/deployment.yaml", StringComparison.Ordinal));
+        Assert.Equal("../base/deployment.yaml", await sandbox.GitAsync(sandbox.Remote, "cat-file", "-p", $"{GitSandbox.Branch}:{DeploymentPath}"));
+    }
+
+    [Fact]
+    public async Task A_manifest_linked_outside_the_repository_is_refused_before_anything_is_written()
+    {
+        if (OperatingSystem.IsWindows())
+            return;
+        using var outside = new CloudAge.Testing.TempDirectory();
+        var target = outside.Write("deployment.yaml", Deployment("sha-0000000"));
+        await using var sandbox = await GitSandbox.CreateAsync(Files(("k8s/service.yaml", "kind: Service\n")));
+        var writer = await sandbox.CloneAsync("linker");
+        File.CreateSymbolicLink(Path.Combine(writer, DeploymentPath), target);
+        await sandbox.CommitAsync(writer, "link outside");
+        await sandbox.GitAsync(writer, "push", "--quiet", "origin", "HEAD:refs/heads/" + GitSandbox.Branch);
+        var before = await sandbox.RemoteHeadAsync();
+
+        var failure = await Assert.ThrowsAsync<ManifestEditException>(() => WriteBack().RunAsync(Request(sandbox, "1.4.2")));
+
+        Assert.Contains($"{DeploymentPath} is a symbolic link to {target}, outside the repository", failure.Message);
+        Assert.Equal(Deployment("sha-0000000"), File.ReadAllText(target));
+        Assert.Equal(before, await sandbox.RemoteHeadAsync());
+    }
+
+    [Fact]
     public async Task Already_deployed_tag_makes_no_commit_and_leaves_the_remote_alone()
     {
         await using var sandbox = await GitSandbox.CreateAsync(Files((DeploymentPath, Deployment("1.4.2"))));

@@ -56,6 +56,12 @@ internal sealed class FakeApplication(string name)
     /// <summary>Reads after the refresh before the controller's auto-sync operation appears.</summary>
     public int AutoSyncAfterReads { get; set; } = 1;
 
+    /// <summary>spec.syncPolicy.syncOptions and retry.limit, as argocd/application.yaml sets them.</summary>
+    public List<string> SyncOptions { get; } = ["CreateNamespace=true", "RespectIgnoreDifferences=true"];
+    public int RetryLimit { get; set; } = 5;
+    /// <summary>A deny window of the project is active now (AppProject spec.syncWindows).</summary>
+    public bool SyncWindowBlocks { get; set; }
+
     /// <summary>argocd-cm <c>application.sync.requireOverridePrivilegeForRevisionSync</c>.</summary>
     public bool RequireOverridePrivilegeForRevisionSync { get; set; }
     /// <summary>The RBAC actions the token's account holds on this application (argocd-rbac-cm policy.csv).</summary>
@@ -73,6 +79,11 @@ internal sealed class FakeApplication(string name)
     /// <summary>The commit the started operation resolved to.</summary>
     public string? RequestedRevision { get; private set; }
     public bool? RequestedPrune { get; private set; }
+    /// <summary>The started operation's sync.syncOptions and retry.limit (null: none), which the controller applies.</summary>
+    public IReadOnlyList<string>? RequestedSyncOptions { get; private set; }
+    public int? RequestedRetryLimit { get; private set; }
+    /// <summary>Operations written over one still running (the Kubernetes API server stores such a patch as sent).</summary>
+    public int OperationsOverwritten { get; set; }
     public string? InitiatedBy { get; private set; }
     /// <summary>Whether the running operation was started by the controller's auto-sync.</summary>
     public bool? StartedByAutoSync { get; private set; }
@@ -83,6 +94,7 @@ internal sealed class FakeApplication(string name)
     public int Refreshes { get; private set; }
     public int SyncRefusals { get; set; }
     public int PinnedRefusals { get; set; }
+    /// <summary>metadata.resourceVersion: every write (a refresh annotation, an operation) changes it.</summary>
     public int ResourceVersion { get; private set; } = 100;
 
     /// <summary>True while .operation is set: another operation (scripted busy), or ours while it has not completed.</summary>
@@ -91,14 +103,23 @@ internal sealed class FakeApplication(string name)
     public void Refresh()
     {
         Refreshes++;
+        ResourceVersion++;
         _refreshed = true;
         _readsSinceRefresh = 0;
     }
 
-    public void StartOperation(string revision, bool prune, string? initiatedBy, bool automated = false)
+    /// <summary>
+    /// Starts an operation. The API server's Sync and the controller's auto-sync copy the Application's syncOptions and
+    /// retry into it (server/application/application.go, Sync; controller/appcontroller.go, autoSync); a client writing
+    /// .operation through the Kubernetes API passes what it wrote.
+    /// </summary>
+    public void StartOperation(string revision, bool prune, string? initiatedBy, bool automated = false, IReadOnlyList<string>? syncOptions = null, int? retryLimit = null,
+        bool fromSpec = true)
     {
         RequestedRevision = revision;
         RequestedPrune = prune;
+        RequestedSyncOptions = fromSpec ? SyncOptions.ToList() : syncOptions;
+        RequestedRetryLimit = fromSpec ? RetryLimit : retryLimit;
         InitiatedBy = initiatedBy;
         StartedByAutoSync = automated;
         _readsSinceSync = 0;
@@ -141,6 +162,18 @@ internal sealed class FakeApplication(string name)
         StartOperation(BranchHead, prune: true, initiatedBy: null, automated: true);
     }
 
+    private JsonObject SyncPolicy()
+    {
+        var policy = new JsonObject
+        {
+            ["syncOptions"] = new JsonArray(SyncOptions.Select(o => (JsonNode)o).ToArray()),
+            ["retry"] = new JsonObject { ["limit"] = RetryLimit, ["backoff"] = new JsonObject { ["duration"] = "5s", ["factor"] = 2, ["maxDuration"] = "3m" } },
+        };
+        if (Automated)
+            policy["automated"] = new JsonObject { ["prune"] = true, ["selfHeal"] = true };
+        return policy;
+    }
+
     private FakeAppState CurrentState() =>
         AfterSync.Count == 0 ? Initial : AfterSync[Math.Min(_readsSinceSync, AfterSync.Count - 1)];
 
@@ -174,7 +207,7 @@ internal sealed class FakeApplication(string name)
                 ["project"] = Project,
                 ["source"] = new JsonObject { ["repoURL"] = "https://github.com/example/cloudage.git", ["targetRevision"] = TargetRevision, ["path"] = "k8s" },
                 ["destination"] = new JsonObject { ["server"] = "https://kubernetes.default.svc", ["namespace"] = "cloudage" },
-                ["syncPolicy"] = Automated ? new JsonObject { ["automated"] = new JsonObject { ["prune"] = true, ["selfHeal"] = true } } : new JsonObject(),
+                ["syncPolicy"] = SyncPolicy(),
             },
             ["operation"] = s.Pending ? new JsonObject { ["sync"] = new JsonObject { ["revision"] = revision } } : null,
             ["status"] = new JsonObject

@@ -35,6 +35,13 @@ internal sealed class FakeCluster : IAsyncDisposable
     /// <summary>Status codes for the next requests, answered before anything else (e.g. 503 twice, then normal).</summary>
     public Queue<int> Failures { get; } = new();
     public ConcurrentQueue<string> Requests { get; } = new();
+    /// <summary>
+    /// How long Argo CD's GET ?refresh takes: the API server answers it only once the controller has refreshed the
+    /// Application (server/application/application.go, Get), so a busy controller makes it slow.
+    /// </summary>
+    public TimeSpan RefreshDelay { get; set; }
+    /// <summary>The API server gives up waiting for the controller: "application refresh deadline exceeded" (gRPC Unknown, HTTP 500).</summary>
+    public bool RefreshDeadlineExceeded { get; set; }
     public ConcurrentQueue<string> TokensSeen { get; } = new();
 
     private readonly Dictionary<string, int> _reads = [];
@@ -56,18 +63,27 @@ internal sealed class FakeCluster : IAsyncDisposable
         var body = await new StreamReader(request.Body).ReadToEndAsync();
         Requests.Enqueue($"{request.Method} {path}{request.QueryString}");
         var authorization = request.Headers.Authorization.ToString();
+        var refreshing = path.StartsWith(ArgoApps, StringComparison.Ordinal) && request.Query.ContainsKey("refresh");
+        if (refreshing && RefreshDelay > TimeSpan.Zero)
+            await Task.Delay(RefreshDelay);
         TokensSeen.Enqueue(authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization[7..] : authorization);
         (int Status, JsonNode? Body) answer;
         lock (_gate)
         {
-            answer = Failures.TryDequeue(out var failure) ? (failure, Status(failure, "injected failure"))
-                : authorization != $"Bearer {Token}" ? (401, Status(401, "Unauthorized"))
+            answer = refreshing && RefreshDeadlineExceeded ? (500, ArgoError(2, "application refresh deadline exceeded"))
+                : Failures.TryDequeue(out var failure) ? (failure, Status(failure, "injected failure"))
+                : authorization != $"Bearer {Token}" ? Unauthenticated(path)
                 : Route(request.Method, path, request.Query, body);
         }
         context.Response.StatusCode = answer.Status;
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(answer.Body?.ToJsonString() ?? "{}");
     }
+
+    // A token the server does not accept. Argo CD's gateway: Unauthenticated (gRPC 16) -> HTTP 401 with its error object
+    // (server/server.go, authenticate: "invalid session: ..."); the Kubernetes API server: a 401 Status "Unauthorized".
+    private static (int, JsonNode?) Unauthenticated(string path) =>
+        path.StartsWith(ArgoApps, StringComparison.Ordinal) ? (401, ArgoError(16, "invalid session: token signature is invalid")) : (401, Status(401, "Unauthorized"));
 
     private (int, JsonNode?) Route(string method, string path, IQueryCollection query, string body)
     {
@@ -91,9 +107,10 @@ internal sealed class FakeCluster : IAsyncDisposable
         // getAppEnforceRBAC: an application that does not exist is answered as "permission denied", not 404.
         if (name != App.Name)
             return (403, ArgoError(7, "permission denied"));
-        // Get and Sync both start with getApplicationEnforceRBACClient(ActionGet).
+        // Get and Sync both start with getApplicationEnforceRBACClient(ActionGet), whose refusal is the bare
+        // PermissionDeniedAPIError "permission denied" (common/common.go), as for an application that does not exist.
         if (!App.Allowed.Contains("get"))
-            return Denied("get");
+            return (403, ArgoError(7, "permission denied"));
         if (method == "GET")
         {
             if (query.ContainsKey("refresh"))
@@ -105,6 +122,9 @@ internal sealed class FakeCluster : IAsyncDisposable
             var sync = JsonNode.Parse(body)!;
             var revision = sync["revision"]?.GetValue<string>();
             App.SyncRequests.Add(revision);
+            // Sync: the project's sync windows are checked before the sync permission (PermissionDenied either way).
+            if (App.SyncWindowBlocks)
+                return (403, ArgoError(7, "cannot sync: blocked by sync window"));
             // Sync: EnforceErr(ActionSync).
             if (!App.Allowed.Contains("sync"))
                 return Denied("sync");
@@ -152,21 +172,26 @@ internal sealed class FakeCluster : IAsyncDisposable
         if (method != "PATCH")
             return (405, Status(405, "method not allowed"));
         var patch = JsonNode.Parse(body)!;
+        // Optimistic concurrency: only a metadata.resourceVersion that is not the stored one is refused.
+        if (patch["metadata"]?["resourceVersion"]?.GetValue<string>() is { } version && version != App.ResourceVersion.ToString())
+        {
+            if (patch["operation"] is not null)
+                App.SyncRefusals++;
+            return (409, Status(409, "Operation cannot be fulfilled on applications.argoproj.io \"cloudage\": the object has been modified; please apply your changes to the latest version and try again"));
+        }
         if (patch["metadata"]?["annotations"]?["argocd.argoproj.io/refresh"] is not null)
             App.Refresh();
         if (patch["operation"] is { } operation)
         {
             var revision = operation["sync"]?["revision"]?.GetValue<string>();
             App.SyncRequests.Add(revision);
-            if (patch["metadata"]?["resourceVersion"]?.GetValue<string>() is { } version && version != App.ResourceVersion.ToString())
-                return (409, Status(409, "Operation cannot be fulfilled on applications.argoproj.io \"cloudage\": the object has been modified; please apply your changes to the latest version and try again"));
+            // Stored as sent even over a running operation: the client must check .operation and send resourceVersion.
             if (App.OperationSet)
-            {
-                App.SyncRefusals++;
-                return (409, Status(409, "the object has been modified; please apply your changes to the latest version and try again"));
-            }
+                App.OperationsOverwritten++;
             App.StartOperation(App.Resolve(revision), operation["sync"]!["prune"]!.GetValue<bool>(),
-                operation["initiatedBy"]?["username"]?.GetValue<string>());
+                operation["initiatedBy"]?["username"]?.GetValue<string>(),
+                syncOptions: (operation["sync"]?["syncOptions"] as JsonArray)?.Select(o => o!.GetValue<string>()).ToList(),
+                retryLimit: operation["retry"]?["limit"]?.GetValue<int>(), fromSpec: false);
         }
         return (200, JsonNode.Parse("{}"));
     }

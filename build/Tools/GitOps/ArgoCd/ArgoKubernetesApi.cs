@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CloudAge.Common.Resilience;
 using CloudAge.Common.Secrets;
 using CloudAge.Tools.GitOps.Kubernetes;
@@ -49,24 +50,29 @@ public sealed class ArgoKubernetesApi : IArgoApplicationApi
     {
         var current = await ReadAsync(application, cancellationToken);
         // The API server's own rule (util/argo/argo.go, SetAppOperation): an Application whose .operation is set is busy.
-        if (current.TryGetProperty("operation", out var operation) && operation.ValueKind == JsonValueKind.Object)
+        if (current.TryGetProperty("operation", out var running) && running.ValueKind == JsonValueKind.Object)
             return SyncRequestOutcome.AnotherOperationInProgress;
         // Without a revision, the source's targetRevision (a branch) is written as the API server does before resolving it;
         // the controller resolves an ambiguous revision to a commit when it runs the operation (controller/sync.go,
         // SyncAppState). The Kubernetes API does not check Argo CD's rules, so ArgoSyncer applies them for both paths.
         revision ??= ApplicationJson.Parse(current).TargetRevision;
-        var patch = new
+        // The operation the API server itself writes (server/application/application.go, Sync): the Application's
+        // syncPolicy.syncOptions and syncPolicy.retry go into it, since the controller reads options only from the
+        // operation (controller/sync.go: CreateNamespace, RespectIgnoreDifferences, ServerSideApply, ...).
+        var sync = new JsonObject { ["revision"] = revision, ["prune"] = prune };
+        var operation = new JsonObject { ["initiatedBy"] = new JsonObject { ["username"] = _initiatedBy }, ["sync"] = sync };
+        if (current.TryGetProperty("spec", out var spec) && spec.ValueKind == JsonValueKind.Object
+            && spec.TryGetProperty("syncPolicy", out var policy) && policy.ValueKind == JsonValueKind.Object)
         {
-            operation = new
-            {
-                initiatedBy = new { username = _initiatedBy },
-                sync = new { revision, prune },
-            },
-        };
+            if (policy.TryGetProperty("syncOptions", out var options) && options.ValueKind == JsonValueKind.Array)
+                sync["syncOptions"] = JsonNode.Parse(options.GetRawText());
+            if (policy.TryGetProperty("retry", out var retry) && retry.ValueKind == JsonValueKind.Object)
+                operation["retry"] = JsonNode.Parse(retry.GetRawText());
+        }
         // The read and the patch are not atomic; a merge patch carrying resourceVersion makes the API server refuse (409)
         // when someone else set an operation in between, which is then read as "another operation".
         var resourceVersion = current.GetProperty("metadata").GetProperty("resourceVersion").GetString();
-        var guarded = new { metadata = new { resourceVersion }, patch.operation };
+        var guarded = new JsonObject { ["metadata"] = new JsonObject { ["resourceVersion"] = resourceVersion }, ["operation"] = operation };
         try
         {
             await PatchAsync(application, guarded, "request a sync of", cancellationToken);

@@ -14,6 +14,9 @@ public sealed class ArgoRestApi : IArgoApplicationApi, IDisposable
     private readonly HttpClient _http;
     private readonly SecretMasker _masker;
     private readonly ResiliencePipeline _pipeline;
+    // A refresh is one try: the server answers it only once the controller has refreshed (below).
+    private readonly ResiliencePipeline _refreshPipeline;
+    private readonly Action<string> _log;
     // spec.project of each Application read, for the RBAC line of a later refusal.
     private readonly Dictionary<string, string> _projects = new(StringComparer.Ordinal);
 
@@ -39,14 +42,30 @@ public sealed class ArgoRestApi : IArgoApplicationApi, IDisposable
         };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Token);
         _pipeline = RetryPipeline.Create(options.Retry, _ => false, Log, Endpoint);
+        _refreshPipeline = RetryPipeline.Create(options.Retry with { MaxAttempts = 1 }, _ => false, Log, Endpoint);
+        _log = Log;
     }
 
     public string Endpoint { get; }
 
     public async Task<ApplicationStatus> GetAsync(string application, bool refresh, CancellationToken cancellationToken = default)
     {
-        var path = Path(application) + (refresh ? "?refresh=normal" : "");
-        var body = await SendAsync(application, "get", () => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+        JsonElement? body = null;
+        if (refresh)
+        {
+            // The API server answers ?refresh only once the application controller has refreshed the Application, or
+            // fails with "application refresh deadline exceeded" (server/application/application.go, Get): under a busy
+            // controller one try can take long. The refresh then goes on without us, and the Application is read as it is.
+            try
+            {
+                body = await SendAsync(application, "get", () => new HttpRequestMessage(HttpMethod.Get, Path(application) + "?refresh=normal"), cancellationToken, _refreshPipeline);
+            }
+            catch (SlowRefreshException e)
+            {
+                _log($"{Endpoint} did not finish refreshing application '{application}' ({e.Message}); reading it as it is while the controller refreshes it.");
+            }
+        }
+        body ??= await SendAsync(application, "get", () => new HttpRequestMessage(HttpMethod.Get, Path(application)), cancellationToken);
         var status = ApplicationJson.Parse(body!.Value);
         _projects[application] = status.Project;
         return status;
@@ -68,14 +87,17 @@ public sealed class ArgoRestApi : IArgoApplicationApi, IDisposable
 
     public void Dispose() => _http.Dispose();
 
+    private sealed class SlowRefreshException(string message) : Exception(message);
+
     private static string Path(string application) => "api/v1/applications/" + Uri.EscapeDataString(application);
 
     /// <returns>The JSON answer, or null when Argo CD refused because another operation is in progress.</returns>
-    private async Task<JsonElement?> SendAsync(string application, string action, Func<HttpRequestMessage> request, CancellationToken cancellationToken)
+    private async Task<JsonElement?> SendAsync(string application, string action, Func<HttpRequestMessage> request, CancellationToken cancellationToken,
+        ResiliencePipeline? pipeline = null)
     {
         try
         {
-            return await _pipeline.ExecuteAsync(async token =>
+            return await (pipeline ?? _pipeline).ExecuteAsync(async token =>
             {
                 using var message = request();
                 using var response = await _http.SendAsync(message, token);
@@ -96,6 +118,10 @@ public sealed class ArgoRestApi : IArgoApplicationApi, IDisposable
             throw new ArgoCdException(_masker.Redact(
                 $"{Endpoint}: the TLS connection failed ({e.GetBaseException().Message}). If the server uses a self-signed certificate you trust, pass --argocd-insecure (ARGOCD_INSECURE=true); otherwise check ARGOCD_SERVER."));
         }
+        catch (Exception e) when (pipeline == _refreshPipeline && e is Polly.Timeout.TimeoutRejectedException or TransientFailureException)
+        {
+            throw new SlowRefreshException(RetryPipeline.Describe(e));
+        }
         catch (Exception e) when (RetryPipeline.IsRetryable(e, _ => false))
         {
             throw new ArgoCdException(_masker.Redact(
@@ -105,6 +131,15 @@ public sealed class ArgoRestApi : IArgoApplicationApi, IDisposable
 
     private ArgoCdException Refusal(string application, string action, HttpStatusCode status, string error)
     {
+        // server/application/application.go, Sync: PermissionDenied "cannot sync: blocked by sync window" (or "invalid sync
+        // window") before any RBAC check; the project's windows, not the token's rights, refuse the sync at this time.
+        if (status == HttpStatusCode.Forbidden && error.Contains("sync window", StringComparison.OrdinalIgnoreCase))
+        {
+            var project = _projects.GetValueOrDefault(application) ?? "<project>";
+            return new ArgoCdException(_masker.Redact(
+                $"{Endpoint} refused to sync application '{application}' now ({error}): a sync window of project '{project}' does not allow syncs at this time. " +
+                $"Deploy when the window opens (`argocd proj windows list {project}` shows them), or ask an Argo CD admin to allow manual syncs in it."));
+        }
         if (status == HttpStatusCode.Forbidden)
         {
             // PermissionDenied (gRPC 7). Argo CD answers the same for an application that does not exist, so as not to reveal it

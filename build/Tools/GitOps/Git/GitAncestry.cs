@@ -1,34 +1,46 @@
 using CloudAge.Common.Processes;
+using CloudAge.Common.Text;
 
 namespace CloudAge.Tools.GitOps.Git;
 
 /// <summary>
 /// Orders commits with git: a commit Argo CD reports deploys ours when ours is its ancestor
-/// (<c>git merge-base --is-ancestor</c>). A commit this clone does not have yet is fetched from the branch once.
+/// (<c>git merge-base --is-ancestor</c>). A commit this clone does not have yet is fetched from the branch, once per
+/// commit, with the write-back's credentials (<see cref="GitCredentials"/>): a checkout without persisted credentials
+/// can still fetch a private remote. A fetch that fails is said once per commit, and the commit counts as not yet ours.
 /// </summary>
-public sealed class GitAncestry(ProcessRunner runner, string workingDirectory, string branch, Action<string> log, string remote = "origin")
+public sealed class GitAncestry(ProcessRunner runner, string workingDirectory, string branch, Action<string> log, string remote = "origin",
+    string? token = null, TimeSpan? timeout = null)
 {
-    private bool _fetched;
+    private readonly HashSet<string> _fetched = new(StringComparer.Ordinal);
 
     public async Task<bool> ContainsAsync(string candidate, string commit, CancellationToken cancellationToken)
     {
-        var git = new GitCommand(runner, workingDirectory, new Dictionary<string, string?> { ["GIT_TERMINAL_PROMPT"] = "0" }, TimeSpan.FromMinutes(2), log);
-        if (!await KnownAsync(git, candidate, cancellationToken) && !_fetched)
-        {
-            _fetched = true;
-            try
-            {
-                await git.NetworkAsync(cancellationToken, "fetch", "--no-tags", "--quiet", remote, "refs/heads/" + branch);
-            }
-            catch (WriteBackException e)
-            {
-                // Unordered means "not yet ours": ArgoSync keeps waiting and says what it last saw.
-                log($"warning: could not fetch {branch} from {remote} to order commit {candidate[..Math.Min(12, candidate.Length)]}: {e.Message}");
-            }
-        }
+        ArgumentNullException.ThrowIfNull(candidate);
+        var git = new GitCommand(runner, workingDirectory, GitCredentials.Environment(runner.Masker, token), timeout ?? TimeSpan.FromMinutes(2), log);
+        if (!await KnownAsync(git, candidate, cancellationToken) && _fetched.Add(candidate))
+            await FetchAsync(git, candidate, cancellationToken);
         if (!await KnownAsync(git, candidate, cancellationToken) || !await KnownAsync(git, commit, cancellationToken))
             return false;
         return (await git.TryAsync(cancellationToken, "merge-base", "--is-ancestor", commit, candidate)).ExitCode == 0;
+    }
+
+    private async Task FetchAsync(GitCommand git, string candidate, CancellationToken cancellationToken)
+    {
+        string? failure;
+        try
+        {
+            var result = await git.NetworkAsync(cancellationToken, "fetch", "--no-tags", "--quiet", remote, "refs/heads/" + branch);
+            failure = result.ExitCode == 0 ? null : $"git fetch exited {result.ExitCode}: {PeerText.OneLine(result.StandardError, 400)}";
+        }
+        catch (WriteBackException e)
+        {
+            failure = e.Message;
+        }
+        // Unordered means "not yet ours": ArgoSync keeps waiting and says what it last saw.
+        if (failure is not null)
+            log(runner.Masker.Redact($"warning: could not fetch {branch} from {remote} to order commit {candidate[..Math.Min(12, candidate.Length)]} ({failure}); " +
+                "until it is fetched, ArgoSync cannot tell that it contains the deployed commit. Check that GIT_TOKEN (or the checkout's credentials) may read the remote."));
     }
 
     private static async Task<bool> KnownAsync(GitCommand git, string commit, CancellationToken cancellationToken) =>

@@ -90,8 +90,8 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
         }
         await RollbackGuard.CheckAsync(git, request, changes, log, cancellationToken);
 
-        ManifestFiles.Write(worktree, edits);
-        var files = edits.Where(e => e.Changed).Select(e => e.File).ToList();
+        // The files written: a manifest that is a symbolic link stays one, and the file it leads to is what changes.
+        var files = ManifestFiles.Write(worktree, edits);
         await tree.RunAsync(cancellationToken, ["add", "--", .. files]);
         await tree.RunAsync(cancellationToken, [
             "-c", "user.name=" + request.Identity.Name, "-c", "user.email=" + request.Identity.Email,
@@ -180,29 +180,7 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
     private static string Body(ImageTarget image, IEnumerable<string> files) =>
         $"Sets the image to {image.Reference} in:\n" + string.Concat(files.Select(f => $"- {f}\n"));
 
-    private Dictionary<string, string?> Environment(WriteBackRequest request)
-    {
-        var environment = new Dictionary<string, string?>
-        {
-            // A missing credential must fail, not wait for a prompt nobody answers.
-            ["GIT_TERMINAL_PROMPT"] = "0",
-        };
-        if (request.Token is { Length: > 0 } token)
-        {
-            var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{request.TokenUser}:{token}"));
-            runner.Masker.Add(token);
-            runner.Masker.Add(basic);
-            // Config from the environment (git 2.31+) is neither echoed nor visible in the process list, unlike -c or a URL.
-            environment["GIT_CONFIG_COUNT"] = "2";
-            environment["GIT_CONFIG_KEY_0"] = "http.extraHeader";
-            environment["GIT_CONFIG_VALUE_0"] = "Authorization: Basic " + basic;
-            // git sends http.extraHeader to wherever a redirect leads (its default follows the first one), so a remote
-            // that redirects to another host would receive the token: redirects are not followed while it is set.
-            environment["GIT_CONFIG_KEY_1"] = "http.followRedirects";
-            environment["GIT_CONFIG_VALUE_1"] = "false";
-        }
-        return environment;
-    }
+    private Dictionary<string, string?> Environment(WriteBackRequest request) => GitCredentials.Environment(runner.Masker, request.Token, request.TokenUser);
 
     [GeneratedRegex("^[0-9a-f]{7,40}$")]
     private static partial Regex CommitPattern();

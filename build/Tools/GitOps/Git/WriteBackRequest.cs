@@ -25,7 +25,7 @@ public sealed record WriteBackRequest(string WorkingDirectory, string Branch, Im
     public string? Token { get; init; }
 
     /// <summary>The user name paired with <see cref="Token"/> in Basic auth; GitHub accepts x-access-token.</summary>
-    public string TokenUser { get; init; } = "x-access-token";
+    public string TokenUser { get; init; } = GitCredentials.DefaultTokenUser;
 
     /// <summary>The commit the image was built from (e.g. its org.opencontainers.image.revision label); else read from a sha-&lt;hex&gt; tag.</summary>
     public string? ImageCommit { get; init; }
