@@ -29,7 +29,20 @@ public sealed partial class Build
     Target Compile => _ => _
         .Description("Builds the solution, warnings as errors")
         .DependsOn(Restore)
-        .Executes(() => DotNet("build", SolutionFile, "--no-restore", "-c", Configuration.ToString()));
+        .Executes(async () =>
+        {
+            try
+            {
+                await DotNetAsync("build", SolutionFile, "--no-restore", "-c", Configuration.ToString());
+            }
+            catch (ProcessException e)
+            {
+                // On GitHub each compiler error becomes an annotation on its line (the build's own, not setup-dotnet's matcher).
+                foreach (var error in CompilerErrors.Read(e.Result.StandardOutput, RootDirectory))
+                    ReportProblem(error.File, error.Line, error.Column, error.Message);
+                throw;
+            }
+        });
 
     Target Test => _ => _
         .Description("Runs every test project; TRX results in artifacts/test-results")

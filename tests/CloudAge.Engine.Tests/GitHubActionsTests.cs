@@ -40,11 +40,32 @@ public sealed class GitHubActionsTests : IDisposable
     }
 
     [Fact]
+    public void The_run_first_removes_setup_dotnets_compiler_matcher_so_printed_text_cannot_become_an_annotation()
+    {
+        var (exitCode, output) = _harness.Run(new PipelineBuild(), ["Restore"], "Restore");
+
+        Assert.Equal(0, exitCode);
+        // Problem matchers apply even inside a stop-commands fence (actions/runner OutputManager): the csc matcher that
+        // actions/setup-dotnet adds is removed before anything else is printed.
+        Assert.StartsWith("::remove-matcher owner=csc::", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_failure_before_any_target_ran_is_an_error_annotation()
+    {
+        var (exitCode, output) = _harness.Run(new PipelineBuild(), ["Restore"], "Nope");
+
+        Assert.Equal(2, exitCode);
+        var annotation = Assert.Single(output.Split('\n'), l => l.StartsWith("::error ", StringComparison.Ordinal));
+        Assert.StartsWith("::error title=The build could not start::Target with name 'Nope' does not exist", annotation, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NO_COLOR_turns_colour_off_even_on_GitHub_Actions()
     {
-        var (_, coloured) = _harness.Run(new PipelineBuild(), "Restore");
+        var (_, coloured) = _harness.Run(new PipelineBuild(), ["Restore"], "Restore");
         _harness.Environment["NO_COLOR"] = "1";
-        var (_, plain) = _harness.Run(new PipelineBuild(), "Restore");
+        var (_, plain) = _harness.Run(new PipelineBuild(), ["Restore"], "Restore");
 
         Assert.Contains("\u001b[", coloured);
         Assert.DoesNotContain("\u001b[", plain);

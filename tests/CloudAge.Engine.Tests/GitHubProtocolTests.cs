@@ -47,17 +47,18 @@ public sealed class GitHubProtocolTests : IDisposable
         Assert.Equal(1, exitCode);
         var commands = RunnerCommandReader.Effective(RunnerCommandReader.Read(output));
         Assert.Equal(
-            ["warning", "group", "endgroup", "group", "warning", "endgroup", "group", "error", "endgroup", "group", "error", "endgroup"],
+            ["remove-matcher", "warning", "group", "endgroup", "group", "warning", "endgroup", "group", "error", "endgroup", "group", "error", "endgroup"],
             commands.Select(c => c.Name));
         // The secret given as a flag on a CI runner is warned about when the parameters are read, before any target.
-        Assert.Contains("the secret --token was given on the command line", commands[0].Data);
-        Assert.Equal("50% done, " + HostileOutputBuild.Hostile, commands[4].Data);
-        var problem = commands[7];
+        Assert.Equal("csc", commands[0].Property("owner"));
+        Assert.Contains("the secret --token was given on the command line", commands[1].Data);
+        Assert.Equal("50% done, " + HostileOutputBuild.Hostile, commands[5].Data);
+        var problem = commands[8];
         Assert.Equal("k8s/a b,c:d%.yaml", problem.Property("file"));
         Assert.Equal("3", problem.Property("line"));
         Assert.Equal("5", problem.Property("col"));
         Assert.Equal("k8s/a b,c:d%.yaml:3:5: rule: bad\n::add-mask::x", problem.Data);
-        var failure = commands[10];
+        var failure = commands[11];
         Assert.Equal("Target 'Fails' failed", failure.Property("title"));
         Assert.Equal(HostileOutputBuild.FailureStart + HostileOutputBuild.Hostile + " ***", failure.Data);
         var lines = output.Split('\n');
@@ -89,7 +90,7 @@ public sealed class GitHubProtocolTests : IDisposable
         var stop = Assert.Single(all, c => c.Name == WorkflowCommands.StopCommands);
         Assert.Matches("^t[0-9a-f]{32}$", stop.Data);
         Assert.DoesNotContain(all, c => c.Name == "abc");
-        Assert.Equal(["group", "stop-commands", stop.Data, "endgroup"], all.Select(c => c.Name));
+        Assert.Equal(["remove-matcher", "group", "stop-commands", stop.Data, "endgroup"], all.Select(c => c.Name));
     }
 
     [Fact]

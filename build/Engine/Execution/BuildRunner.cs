@@ -25,6 +25,8 @@ public static class BuildRunner
         var masker = new SecretMasker();
         var onGitHub = GitHubActionsHost.Detect(context.Environment);
         var console = new BuildConsole(context.Output, BuildConsole.ShouldColor(context.Environment, context.IsTerminal), masker, Verbosity.Normal, onGitHub);
+        IBuildHost host = onGitHub ? new GitHubActionsHost(context.Environment, masker) : new TerminalHost();
+        console.WriteLines(host.Start());
         try
         {
             var parameters = ParameterDescriptor.For(build.GetType());
@@ -34,7 +36,6 @@ public static class BuildRunner
             // Every target reads and writes below the root: one that does not exist would only show as odd findings later.
             if (options.Root is not null && !Directory.Exists(root))
                 throw new UsageException($"--root {options.Root}: no such folder; pass the repository's folder, such as --root . or --root ~/src/cloudage.");
-            IBuildHost host = onGitHub ? new GitHubActionsHost(context.Environment, masker) : new TerminalHost();
             Prepare(build, root, host, masker, context, options);
             // --help and --write-schema describe the build and read no values: no parameters files, no conversions.
             if (!options.Help && !options.WriteSchema)
@@ -75,7 +76,7 @@ public static class BuildRunner
         catch (Exception e) when (e is not OperationCanceledException || !context.Cancellation.IsCancellationRequested)
         {
             // The one place a failure outside a target becomes a message and an exit code (see ErrorReport).
-            console.WriteLine(ErrorReport.Message(e), Style.Error);
+            console.WriteLines([host.SetupFailure(ErrorReport.Message(e))]);
             if (console.Verbosity == Verbosity.Verbose || WantsVerbose(args))
                 console.WriteLine(ErrorReport.Unwrap(e).ToString(), Style.Dim);
             return ErrorReport.ExitCode(e);

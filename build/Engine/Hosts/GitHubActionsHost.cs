@@ -18,6 +18,17 @@ public sealed class GitHubActionsHost(IReadOnlyDictionary<string, string> enviro
     public string Name => "GitHubActions";
     public bool IsLocal => false;
     public bool GuardsWorkflowCommands => true;
+    // actions/setup-dotnet switches on its "csc" problem matcher (.github/csc.json), and the runner applies problem
+    // matchers even to lines inside a stop-commands fence (actions/runner OutputManager.OnDataReceived: the matchers run
+    // on every line a command did not consume). Any text the build prints (an Argo CD message, a registry's answer) shaped
+    // like "file(1): error CS0001: x [y]" would become an annotation: the matcher is removed, and compiler errors are
+    // annotated by the build itself (Annotate).
+    public IReadOnlyList<ConsoleLine> Start() => [ConsoleLine.Command(WorkflowCommands.Format("remove-matcher", string.Empty, ("owner", "csc")))];
+
+    // An annotation, so a failure before any target ran shows on the run's page and not only in its log.
+    public ConsoleLine SetupFailure(string message) =>
+        ConsoleLine.Command(WorkflowCommands.Format("error", secrets.Redact(message), ("title", "The build could not start")));
+
     public ConsoleLine TargetHeader(string target) => ConsoleLine.Command(WorkflowCommands.Format("group", target));
     public ConsoleLine? TargetFooter(string target) => ConsoleLine.Command(WorkflowCommands.Format("endgroup", string.Empty));
 

@@ -11,6 +11,10 @@ public interface IBuildHost
     bool IsLocal { get; }
     /// <summary>True when the console must keep text from being read as a workflow command (GitHub Actions).</summary>
     bool GuardsWorkflowCommands => false;
+    /// <summary>Lines the host needs before anything else of the run is printed.</summary>
+    IReadOnlyList<ConsoleLine> Start() => [];
+    /// <summary>What this host shows for a failure before any target ran (bad usage, an unmet requirement).</summary>
+    ConsoleLine SetupFailure(string message) => new(message, Style.Error);
     ConsoleLine TargetHeader(string target);
     ConsoleLine? TargetFooter(string target);
     /// <summary>What this host shows for a log message: the text, or an annotation command on GitHub Actions.</summary>
