@@ -22,4 +22,15 @@ public static class LoopbackWebApp
         app.Run(handle);
         return app;
     }
+
+    /// <summary>Creates the app and starts it, for a stand-in that is only a handler (a fake registry, a token service).</summary>
+    public static async Task<WebApplication> StartAsync(RequestDelegate handle)
+    {
+        var app = Create(handle);
+        await app.StartAsync();
+        return app;
+    }
+
+    /// <summary>Where a started app listens, as <c>127.0.0.1:port</c>: the way a registry is named.</summary>
+    public static string Address(this WebApplication app) => $"127.0.0.1:{new Uri(app.Urls.First()).Port}";
 }

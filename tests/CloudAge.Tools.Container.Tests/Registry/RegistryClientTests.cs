@@ -15,30 +15,38 @@ public class RegistryClientTests
 {
     private const string Digest = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
 
-    private sealed class TokenRegistry(string user, string password) : HttpMessageHandler
+    private sealed class TokenRegistry(string user, string password, string realm = "https://auth.example.com/token") : HttpMessageHandler
     {
         public List<string> Calls { get; } = [];
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            var response = Answer(request);
+            // As every real handler does: the client tells whose answer it is by the request it came from.
+            response.RequestMessage = request;
+            return Task.FromResult(response);
+        }
+
+        private HttpResponseMessage Answer(HttpRequestMessage request)
+        {
             Calls.Add($"{request.Method} {request.RequestUri!.PathAndQuery} {request.Headers.Authorization?.Scheme}");
             if (request.RequestUri.Host == "auth.example.com")
             {
                 var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
-                return Task.FromResult(request.Headers.Authorization?.Parameter == basic
+                return request.Headers.Authorization?.Parameter == basic
                     ? Json(HttpStatusCode.OK, """{"token":"issued-token-value-123","expires_in":300}""")
-                    : Json(HttpStatusCode.Unauthorized, """{"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]}"""));
+                    : Json(HttpStatusCode.Unauthorized, """{"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]}""");
             }
             if (request.Headers.Authorization is { Scheme: "Bearer", Parameter: "issued-token-value-123" })
             {
                 var found = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent([]) };
                 found.Headers.Add("Docker-Content-Digest", Digest);
-                return Task.FromResult(found);
+                return found;
             }
             var challenge = Json(HttpStatusCode.Unauthorized, """{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}""");
             challenge.Headers.WwwAuthenticate.Add(new AuthenticationHeaderValue("Bearer",
-                "realm=\"https://auth.example.com/token\",service=\"registry.example.com\",scope=\"repository:team/app:pull\""));
-            return Task.FromResult(challenge);
+                $"realm=\"{realm}\",service=\"registry.example.com\",scope=\"repository:team/app:pull\""));
+            return challenge;
         }
 
         private static HttpResponseMessage Json(HttpStatusCode status, string body) =>
@@ -75,6 +83,19 @@ public class RegistryClientTests
         Assert.Contains("token service https://auth.example.com/token of registry registry.example.com refused a token for user 'ci'", error.Message);
         Assert.Contains("UNAUTHORIZED: bad credentials", error.Message);
         Assert.DoesNotContain("wrong-password", error.ToString());
+    }
+
+    [Fact]
+    public async Task An_https_registry_whose_token_realm_is_plain_http_gets_no_credentials_sent_there()
+    {
+        var handler = new TokenRegistry("ci", "s3cret-password", realm: "http://auth.example.com/token");
+        using var client = new RegistryClient("registry.example.com", new RegistryCredentials("ci", "s3cret-password"), new SecretMasker(), _ => { },
+            new RegistryClientOptions { Handler = handler });
+
+        var error = await Assert.ThrowsAsync<ContainerException>(() => client.GetManifestDigestAsync("team/app", "1.0.0"));
+
+        Assert.StartsWith("Registry registry.example.com names a plain http token service (http://auth.example.com); the credentials are not sent there", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["HEAD /v2/team/app/manifests/1.0.0 "], handler.Calls);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
+using CloudAge.Common.Text;
 using CloudAge.Tools.Container.Oci;
 
 namespace CloudAge.Tools.Container.Pushing;
@@ -37,7 +38,7 @@ internal sealed class ImageExport : IDisposable
             using var engine = EngineHttp.Create(endpoint);
             using var response = await engine.GetAsync(new Uri(EngineHttp.BaseAddress(endpoint), $"images/{Uri.EscapeDataString(imageId)}/get"), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
-                throw new ContainerException($"The Docker engine at {endpoint} answered HTTP {(int)response.StatusCode} to exporting image {imageId}: {(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)).Trim()}");
+                throw new ContainerException($"The Docker engine at {endpoint} answered HTTP {(int)response.StatusCode} to exporting image {imageId}: {PeerText.OneLine(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false))}");
             await using (var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false))
             {
                 using var reader = new TarReader(stream);

@@ -24,8 +24,7 @@ public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClie
         ArgumentNullException.ThrowIfNull(request);
         if (request.Tags.Count == 0)
             throw new ArgumentException("A push needs at least one tag.", nameof(request));
-        if (request.Credentials is not null)
-            masker.Add(request.Credentials.Password);
+        request.Credentials?.AddTo(masker);
         // The registry is asked while the engine is pinged and asked about the image: independent round trips (and their
         // first-call costs) at once. The engine's answers are awaited first, so an engine that is down is the error
         // reported even when all fail.

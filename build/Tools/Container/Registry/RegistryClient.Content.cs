@@ -165,7 +165,11 @@ public sealed partial class RegistryClient
     {
         var location = response.Headers.Location
             ?? throw new ContainerException($"Registry {Registry} answered an upload step at {Redacted(requested)} without a Location header; it does not look like an OCI distribution registry.");
-        return location.IsAbsoluteUri ? location : new Uri(BaseAddress, location);
+        var resolved = location.IsAbsoluteUri ? location : new Uri(BaseAddress, location);
+        // The layer goes where the registry says, but never less protected than the registry itself.
+        if (resolved.Scheme != Uri.UriSchemeHttps && (resolved.Scheme != Uri.UriSchemeHttp || BaseAddress.Scheme == Uri.UriSchemeHttps))
+            throw new ContainerException($"Registry {Registry} named an upload location on {resolved.GetLeftPart(UriPartial.Authority)}, which is not https like the registry; the layer is not sent there, since it would travel unencrypted. Check the registry's storage or proxy configuration.");
+        return resolved;
     }
 
     // Upload locations carry state tokens (ECR: signed); only the path is worth showing.

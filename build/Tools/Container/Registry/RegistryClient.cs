@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using CloudAge.Common.Net;
 using CloudAge.Common.Resilience;
 using CloudAge.Common.Secrets;
@@ -42,13 +41,12 @@ public sealed partial class RegistryClient : IDisposable
         _log = log;
         _retry = options.Retry;
         _stallTimeout = options.StallTimeout;
-        if (credentials is not null)
-            masker.Add(credentials.Password);
+        credentials?.AddTo(masker);
         var https = options.UseHttps ?? !IsLoopback(registry);
         BaseAddress = new Uri($"{(https ? "https" : "http")}://{registry}/");
         // Redirects drop the credentials on another origin and answers are capped in size (SafeHttp).
-        _http = new HttpClient(options.Handler ?? CloudAge.Common.Net.SafeHttp.CreateHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
-        _tokens = new TokenAuthenticator(_http, credentials, masker);
+        _http = new HttpClient(options.Handler ?? SafeHttp.CreateHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _tokens = new TokenAuthenticator(_http, credentials, masker, _retry, LogRedacted);
     }
 
     /// <summary>The registry as <c>host[:port]</c>, the way image references name it.</summary>
@@ -87,24 +85,25 @@ public sealed partial class RegistryClient : IDisposable
     private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, string? scope, CancellationToken cancellationToken, bool upload = false)
     {
         var response = await SendWithRetriesAsync(create, upload, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.Unauthorized || response.Headers.WwwAuthenticate.Count == 0)
+        // Only the registry's own 401 starts the auth flow: a host it redirected to (or an upload location elsewhere)
+        // would otherwise choose the token service the credentials are sent to.
+        if (response.StatusCode != HttpStatusCode.Unauthorized || _credentials is null || !IsRegistry(response.RequestMessage?.RequestUri)
+            || response.Headers.WwwAuthenticate.Count == 0)
             return response;
         var challenge = response.Headers.WwwAuthenticate.First();
-        if (_credentials is null)
-            return response;
         response.Dispose();
         _authorization = challenge.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase)
             ? await _tokens.AuthorizeAsync(challenge, scope, BaseAddress, cancellationToken).ConfigureAwait(false)
-            : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_credentials.Username}:{_credentials.Password}")));
+            : _credentials.Basic();
         return await SendWithRetriesAsync(create, upload, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<HttpResponseMessage> SendWithRetriesAsync(Func<HttpRequestMessage> create, bool upload, CancellationToken cancellationToken)
     {
         var pipeline = _retry.Pipeline<HttpResponseMessage>(
-            outcome => outcome.Exception is UploadStalledException || outcome.Exception is HttpRequestException e && !CloudAge.Common.Net.SafeHttp.IsTlsFailure(e)
+            outcome => outcome.Exception is UploadStalledException || outcome.Exception is HttpRequestException e && !SafeHttp.IsTlsFailure(e)
                 || outcome.Result is { } r && RegistryErrors.IsTransient(r.StatusCode),
-            line => _log(_masker.Redact(line)), $"Registry {Registry}", _retry.AttemptTimeoutOrDefault());
+            LogRedacted, $"Registry {Registry}", upload ? null : _retry.AttemptTimeoutOrDefault());
         Uri? target;
         using (var probe = create())
             target = probe.RequestUri;
@@ -113,10 +112,14 @@ public sealed partial class RegistryClient : IDisposable
             return await pipeline.ExecuteAsync(async token =>
             {
                 using var request = create();
-                request.Headers.Authorization = _authorization;
+                // The registry's credentials go to the registry only: an upload location may name other storage
+                // (S3-style), which authorizes by its signed URL and has no business with the registry's credentials.
+                if (IsRegistry(request.RequestUri))
+                    request.Headers.Authorization = _authorization;
                 if (!upload || request.Content is not { } body)
                     return await _http.SendAsync(request, token).ConfigureAwait(false);
-                // An upload is also cut when no byte moves for the stall timeout (the same rule as the engine push).
+                // An upload try has no time limit, since a large layer on a slow link takes what it takes; it is cut
+                // when no byte moves (or no answer comes) for the stall timeout, the same rule as the engine push.
                 using var watch = new StallWatch(_stallTimeout, token);
                 request.Content = new WatchedContent(body, watch);
                 try
@@ -135,15 +138,20 @@ public sealed partial class RegistryClient : IDisposable
                 $"Uploading to registry {Registry} ({target?.GetLeftPart(UriPartial.Path)}) stalled: no progress for {e.Timeout.TotalSeconds:0} s, after {_retry.MaxAttempts} tries. " +
                 "Check the registry and the network path to it (a proxy or firewall that drops long uploads)."), e);
         }
-        catch (Exception e) when (CloudAge.Common.Net.SafeHttp.IsTlsFailure(e))
+        catch (Exception e) when (SafeHttp.IsTlsFailure(e))
         {
             throw new ContainerException(_masker.Redact(
-                $"Registry {Registry}: the TLS connection for {target} failed ({e.GetBaseException().Message}). Check the registry's certificate, or that the address is right."), e);
+                $"Registry {Registry}: the TLS connection for {target?.GetLeftPart(UriPartial.Path)} failed ({e.GetBaseException().Message}). Check the registry's certificate, or that the address is right."), e);
         }
-        catch (Exception e) when (e is HttpRequestException or Polly.Timeout.TimeoutRejectedException)
+        catch (Polly.Timeout.TimeoutRejectedException e)
         {
             throw new ContainerException(_masker.Redact(
-                $"Registry {Registry} did not answer {target} after {_retry.MaxAttempts} tries: {e.GetBaseException().Message}. Check that the registry runs and that the address is right."), e);
+                $"Registry {Registry} did not answer {target?.GetLeftPart(UriPartial.Path)} within {_retry.AttemptTimeoutOrDefault().TotalSeconds:0} s, in each of {_retry.MaxAttempts} tries. Check that the registry runs and that the address is right."), e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ContainerException(_masker.Redact(
+                $"Registry {Registry} did not answer {target?.GetLeftPart(UriPartial.Path)} after {_retry.MaxAttempts} tries: {e.GetBaseException().Message}. Check that the registry runs and that the address is right."), e);
         }
     }
 
@@ -158,6 +166,10 @@ public sealed partial class RegistryClient : IDisposable
                 : $"Registry {Registry} refused the credentials of user '{_credentials.Username}' for {call} ({answer}); check the username and password.");
         throw new ContainerException($"Registry {Registry} answered {call} with {answer}.");
     }
+
+    private bool IsRegistry(Uri? uri) => uri is not null && SafeHttp.Origin(uri) == SafeHttp.Origin(BaseAddress);
+
+    private void LogRedacted(string line) => _log(_masker.Redact(line));
 
     private static bool IsLoopback(string registry)
     {

@@ -1,13 +1,18 @@
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CloudAge.Common.Resilience;
 using CloudAge.Common.Secrets;
+using CloudAge.Common.Text;
 
 namespace CloudAge.Tools.Container.Registry;
 
-/// <summary>The distribution token flow: fetch a Bearer token from the challenge's realm, with Basic credentials when held.</summary>
-internal sealed partial class TokenAuthenticator(HttpClient http, RegistryCredentials? credentials, SecretMasker masker)
+/// <summary>
+/// The distribution token flow: fetch a Bearer token from the challenge's realm, with Basic credentials when held.
+/// The token request is retried as registry calls are (<see cref="ContainerRetry"/>), and every way it fails ends in one
+/// sentence that names the token service.
+/// </summary>
+internal sealed partial class TokenAuthenticator(HttpClient http, RegistryCredentials? credentials, SecretMasker masker, RetryPolicy retry, Action<string> log)
 {
     public async Task<AuthenticationHeaderValue> AuthorizeAsync(AuthenticationHeaderValue challenge, string? scope, Uri registry, CancellationToken cancellationToken)
     {
@@ -20,25 +25,47 @@ internal sealed partial class TokenAuthenticator(HttpClient http, RegistryCreden
             query.Add("service=" + Uri.EscapeDataString(service));
         if ((parameters.GetValueOrDefault("scope") ?? scope) is { } wanted)
             query.Add("scope=" + Uri.EscapeDataString(wanted));
-        var uri = new UriBuilder(realm) { Query = string.Join('&', query) }.Uri;
+        var uri = new UriBuilder(Realm(realm, registry)) { Query = string.Join('&', query) }.Uri;
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        if (credentials is not null)
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.Username}:{credentials.Password}")));
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        using var response = await http.SendAsync(request, timeout.Token).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-            throw new ContainerException(masker.Redact(
-                $"The token service {uri.GetLeftPart(UriPartial.Path)} of registry {registry.Authority} refused a token for user '{credentials?.Username}' ({await RegistryErrors.DescribeAsync(response, cancellationToken).ConfigureAwait(false)}); check the credentials."));
-        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
-        var token = document.RootElement.TryGetProperty("token", out var t) ? t.GetString()
-            : document.RootElement.TryGetProperty("access_token", out var a) ? a.GetString() : null;
-        if (string.IsNullOrEmpty(token))
-            throw new ContainerException($"The token service {uri.GetLeftPart(UriPartial.Path)} of registry {registry.Authority} answered without a token.");
+        var body = await RequestAsync(uri, registry, cancellationToken).ConfigureAwait(false);
+        var token = Token(body)
+            ?? throw new ContainerException(masker.Redact(
+                $"{TokenService(uri, registry)} answered without a token ('{PeerText.OneLine(body, 200)}'); check that the realm the registry names is its token service (a proxy or sign-in page may be answering)."));
         masker.Add(token);
         return new AuthenticationHeaderValue("Bearer", token);
     }
+
+    // The registry chooses where the credentials go: only to an http(s) address, and never in the clear from an https registry.
+    private static Uri Realm(string realm, Uri registry)
+    {
+        if (!Uri.TryCreate(realm, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+            throw new ContainerException($"Registry {registry.Authority} names '{PeerText.OneLine(realm, 100)}' as its token service, which is not an http(s) address; check the registry address.");
+        if (registry.Scheme == Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttps)
+            throw new ContainerException($"Registry {registry.Authority} names a plain http token service ({uri.GetLeftPart(UriPartial.Authority)}); the credentials are not sent there, since they would travel unencrypted. Check the registry's token realm, or the registry address.");
+        return uri;
+    }
+
+    private static string? Token(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                return null;
+            foreach (var name in (string[])["token", "access_token"])
+            {
+                if (document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } token)
+                    return token;
+            }
+            return null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string TokenService(Uri uri, Uri registry) => $"The token service {uri.GetLeftPart(UriPartial.Path)} of registry {registry.Authority}";
 
     [GeneratedRegex("(?<key>[A-Za-z]+)=\"(?<value>[^\"]*)\"")]
     private static partial Regex ChallengeParameter();
