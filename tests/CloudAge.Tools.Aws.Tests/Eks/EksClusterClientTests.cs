@@ -4,6 +4,7 @@ using CloudAge.Testing;
 using CloudAge.Tools.Aws.Eks;
 using CloudAge.Tools.Aws.Signing;
 using CloudAge.Tools.Aws.Tests.Fixtures;
+using Microsoft.AspNetCore.Http;
 
 namespace CloudAge.Tools.Aws.Tests.Eks;
 
@@ -81,5 +82,28 @@ public sealed class EksClusterClientTests(MotoServer moto)
 
         Assert.Equal("cloudage-test", cluster.Name);
         Assert.Equal(2, proxy.Requests);
+    }
+
+    [Fact]
+    public async Task A_200_that_is_not_a_DescribeCluster_answer_is_an_EksException_naming_the_endpoint()
+    {
+        // A proxy's sign-in page where EKS should answer.
+        await using var server = LoopbackWebApp.Create(async context =>
+        {
+            context.Response.ContentType = "text/html";
+            await context.Response.WriteAsync("<html>\n<head><title>Sign in</title></head>\n::error::forged\r\n" + new string('x', 5000));
+        });
+        await server.StartAsync();
+        var endpoint = new Uri(server.Urls.First() + "/");
+
+        var error = await Assert.ThrowsAsync<EksException>(() =>
+            new EksClusterClient(new SecretMasker()).DescribeAsync(MotoServer.Session(), "cloudage-test", endpoint));
+
+        Assert.Equal(endpoint, error.Endpoint);
+        Assert.Equal(System.Net.HttpStatusCode.OK, error.StatusCode);
+        Assert.StartsWith($"EKS DescribeCluster for 'cloudage-test' at {endpoint} answered 200 with a body that is not a cluster", error.Message);
+        Assert.Contains(@"<html>\n<head><title>Sign in</title></head>\n::error::forged\r\n", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.InRange(error.Message.Length, 1, 1000);
     }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
 using CloudAge.Common.Errors;
 using CloudAge.Common.Net;
 using CloudAge.Common.Resilience;
@@ -19,9 +20,9 @@ using Microsoft.Extensions.Logging;
 namespace CloudAge.Tools.GitOps.Tests.Hostile;
 
 /// <summary>
-/// Servers on loopback that misbehave on purpose (Kestrel, real sockets), against the real Argo CD REST client and smoke
-/// checker with their default handlers: a body that never ends, a redirect to another host, a slow drip, injected
-/// newlines, a certificate nobody trusts, and plain http.
+/// Servers on loopback that misbehave on purpose (Kestrel, real sockets), against the real Argo CD REST client, Kubernetes
+/// API client and smoke checker with their default handlers: a body that never ends, a redirect to another host, a slow
+/// drip, injected newlines and floods, a certificate nobody trusts, and plain http.
 /// </summary>
 public sealed class HostilePeerTests
 {
@@ -179,6 +180,58 @@ public sealed class HostilePeerTests
         Assert.DoesNotContain('\n', failure.Message);
         Assert.DoesNotContain('\r', failure.Message);
         Assert.Contains(@"denied\n::error::forged by the server\r\nBuild succeeded.", failure.Message);
+    }
+
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("text/plain")]
+    public async Task A_Kubernetes_refusal_with_forged_lines_and_a_flood_is_quoted_on_one_bounded_line(string contentType)
+    {
+        const string forged = "denied\n::error::forged by the server\r\nBuild succeeded.";
+        var message = forged + new string('x', 5000);
+        // The API server's Status object, or a body that is not one (a proxy's page).
+        var body = contentType == "application/json" ? JsonSerializer.Serialize(new { kind = "Status", status = "Failure", message, code = 403 }) : message;
+        await using var server = await FakeHttpServer.StartAsync(context =>
+        {
+            context.Response.StatusCode = 403;
+            context.Response.ContentType = contentType;
+            return context.Response.WriteAsync(body);
+        });
+        var masker = new SecretMasker();
+        using var client = KubernetesClients.FromEndpoint(new ClusterEndpoint(server.BaseAddress, null), _ => Task.FromResult("k8s-token"), masker);
+        var waiter = new KubernetesWaiter(client, masker, _log.Enqueue, Fast);
+
+        var failure = await Assert.ThrowsAsync<ClusterForbiddenException>(() =>
+            waiter.WaitForRolloutAsync("cloudage", "cloudage", new WaitOptions { Timeout = TimeSpan.FromSeconds(20) }));
+
+        Assert.DoesNotContain('\n', failure.Message);
+        Assert.DoesNotContain('\r', failure.Message);
+        Assert.Contains(@"(denied\n::error::forged by the server\r\nBuild succeeded.", failure.Message);
+        Assert.InRange(failure.Message.Length, 1, 1000);
+    }
+
+    [Fact]
+    public async Task A_smoke_check_quotes_the_reported_version_and_commit_on_one_bounded_line()
+    {
+        var forged = "1.3.9\n::error::forged by the service\u001b[2J" + new string('x', 20_000);
+        await using var target = await SmokeTarget.StartAsync((200, JsonSerializer.Serialize(new { version = forged, commit = forged })));
+        using var smoke = new SmokeChecker(_log.Enqueue);
+
+        var failure = await Assert.ThrowsAsync<SmokeCheckException>(() => smoke.CheckAsync(new SmokeCheckRequest(target.Url)
+        {
+            ExpectedVersion = "1.4.0",
+            Timeout = TimeSpan.FromSeconds(3),
+            RetryInterval = TimeSpan.FromMilliseconds(10),
+            MaxRetryInterval = TimeSpan.FromMilliseconds(40),
+        }));
+
+        Assert.Contains(@"version 1.3.9\n::error::forged by the service\u001b[2J", failure.Message);
+        foreach (var text in _log.Append(failure.Message))
+        {
+            Assert.DoesNotContain('\n', text);
+            Assert.DoesNotContain('\u001b', text);
+            Assert.InRange(text.Length, 1, 1000);
+        }
     }
 
     [Fact]

@@ -68,7 +68,7 @@ public sealed partial class CloudFormationClient
     {
         // Query errors are XML; emulators sometimes pass another service's JSON error through (moto does for a failed resource).
         var (code, message) = AwsErrorBody.Parse(body);
-        code ??= response.ReasonPhrase?.Replace(" ", string.Empty, StringComparison.Ordinal) ?? "HttpError";
+        code ??= AwsErrorBody.CodeFromReason(response);
         message = _masker.Redact(message ?? AwsErrorBody.Snippet(body));
         var hint = code switch
         {

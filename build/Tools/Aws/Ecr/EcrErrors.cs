@@ -12,8 +12,8 @@ internal static class EcrErrors
         var (type, message) = AwsErrorBody.Parse(body);
         if (response.Headers.TryGetValues("X-Amzn-Errortype", out var headerTypes))
             type ??= headerTypes.FirstOrDefault();
-        type = NormalizeType(type) ?? (response.ReasonPhrase is { Length: > 0 } reason ? reason.Replace(" ", string.Empty, StringComparison.Ordinal) : "HttpError");
-        message = masker.Redact(CloudAge.Common.Text.PeerText.OneLine(message ?? AwsErrorBody.Snippet(body), 600));
+        type = NormalizeType(type) ?? AwsErrorBody.CodeFromReason(response);
+        message = masker.Redact(message ?? AwsErrorBody.Snippet(body));
         var status = response.StatusCode;
         var text = $"ECR {operation} at {endpoint} answered HTTP {(int)status} {type}: {message}{Hint(type, status)}";
         return new EcrException(type, message, operation, endpoint, status, masker.Redact(text));

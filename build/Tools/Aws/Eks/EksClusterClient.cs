@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using CloudAge.Common.Secrets;
+using CloudAge.Common.Text;
 using CloudAge.Tools.Aws.Credentials;
 using CloudAge.Tools.Aws.Transport;
 
@@ -44,21 +45,43 @@ public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? ha
             (attempts, last) => new EksException(baseUri, last is TransientAnswer answer ? (System.Net.HttpStatusCode?)answer.Status : null,
                 $"EKS DescribeCluster at {baseUri} failed after {AwsTransport.Tries(attempts)}: {masker.Redact(last is TransientAnswer ? last.Message : AwsTransport.Describe(last))}. EKS or the network to it is failing; try again later, or check the region and any HTTPS proxy settings.", last),
             cancellationToken).ConfigureAwait(false);
-        using var document = JsonDocument.Parse(body);
-        var cluster = document.RootElement.GetProperty("cluster");
-        return new EksCluster(clusterName, new Uri(cluster.GetProperty("endpoint").GetString()!),
-            cluster.GetProperty("certificateAuthority").GetProperty("data").GetString()!);
+        return ReadCluster(body, clusterName, baseUri);
+    }
+
+    // A 200 that is not DescribeCluster's JSON (a proxy's sign-in page, something else at an --aws-endpoint override, a
+    // cluster still being created that has no endpoint yet) is named with what came back, not left to escape as a JSON
+    // reader's exception.
+    private EksCluster ReadCluster(string body, string clusterName, Uri baseUri)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var cluster = document.RootElement.GetProperty("cluster");
+            if (Uri.TryCreate(cluster.GetProperty("endpoint").GetString(), UriKind.Absolute, out var endpoint)
+                && cluster.GetProperty("certificateAuthority").GetProperty("data").GetString() is { Length: > 0 } authority)
+                return new EksCluster(clusterName, endpoint, authority);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw NotACluster(e);
+        }
+        throw NotACluster(null);
+
+        EksException NotACluster(Exception? cause) => new(baseUri, System.Net.HttpStatusCode.OK,
+            $"EKS DescribeCluster for '{clusterName}' at {baseUri} answered 200 with a body that is not a cluster with an endpoint and " +
+            $"certificate authority: {masker.Redact(PeerText.OneLine(body))}. Check that the endpoint is EKS's (the region, any --aws-endpoint " +
+            "override, any HTTPS proxy that answers in its place) and that the cluster is ACTIVE.", cause);
     }
 
     private string Read(HttpResponseMessage response, string body, string clusterName, Uri baseUri)
     {
         if ((int)response.StatusCode >= 500)
-            throw new TransientAnswer((int)response.StatusCode, $"answered {(int)response.StatusCode}: {CloudAge.Common.Text.PeerText.OneLine(body)}");
+            throw new TransientAnswer((int)response.StatusCode, $"answered {(int)response.StatusCode}: {PeerText.OneLine(body)}");
         // 401 and 403 are the credentials' fault (unsigned, expired, or no eks:DescribeCluster); other refusals are not.
         if (response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
-            throw new AwsCredentialsException($"EKS DescribeCluster for '{clusterName}' at {baseUri} answered {(int)response.StatusCode}: {masker.Redact(CloudAge.Common.Text.PeerText.OneLine(body))}. Check that the credentials are valid and may call eks:DescribeCluster.");
+            throw new AwsCredentialsException($"EKS DescribeCluster for '{clusterName}' at {baseUri} answered {(int)response.StatusCode}: {masker.Redact(PeerText.OneLine(body))}. Check that the credentials are valid and may call eks:DescribeCluster.");
         if (!response.IsSuccessStatusCode)
-            throw new EksException(baseUri, response.StatusCode, $"EKS DescribeCluster for '{clusterName}' at {baseUri} answered {(int)response.StatusCode}: {masker.Redact(CloudAge.Common.Text.PeerText.OneLine(body))}. Check the cluster name and region, and that the credentials may call eks:DescribeCluster.");
+            throw new EksException(baseUri, response.StatusCode, $"EKS DescribeCluster for '{clusterName}' at {baseUri} answered {(int)response.StatusCode}: {masker.Redact(PeerText.OneLine(body))}. Check the cluster name and region, and that the credentials may call eks:DescribeCluster.");
         return body;
     }
 }

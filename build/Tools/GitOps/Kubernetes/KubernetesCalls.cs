@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using CloudAge.Common.Resilience;
 using CloudAge.Common.Secrets;
+using CloudAge.Common.Text;
 using k8s;
 using k8s.Autorest;
 using Polly;
@@ -64,7 +65,9 @@ internal sealed class KubernetesCalls
         _ => "",
     };
 
-    // The API server explains itself in a Status object: {"kind":"Status","message":...,"reason":...}.
+    // The API server explains itself in a Status object: {"kind":"Status","message":...,"reason":...}. Whatever answered
+    // wrote that text (or the whole body, when it is not JSON), so it is quoted on one bounded line: a newline in it would
+    // otherwise start a line of our own log, and a long one would flood it.
     private static string StatusMessage(string? body)
     {
         if (string.IsNullOrWhiteSpace(body))
@@ -74,11 +77,11 @@ internal sealed class KubernetesCalls
             using var document = JsonDocument.Parse(body);
             if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("message", out var m)
                 && m.ValueKind == JsonValueKind.String)
-                return m.GetString()!;
+                return PeerText.OneLine(m.GetString(), 600);
         }
         catch (JsonException)
         {
         }
-        return body.Length > 300 ? body[..300] + "..." : body.Trim();
+        return PeerText.OneLine(body, 600);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using CloudAge.Common.Text;
 
 namespace CloudAge.Tools.GitOps.Smoke;
 
@@ -84,6 +85,9 @@ public sealed class SmokeChecker(Action<string> log, HttpMessageHandler? handler
 
     internal static string? ReportedVersion(string body) => Reported(body, "version");
 
+    // The service (or whatever answers at its address) writes these values, and they go into our progress lines, the
+    // timeout error and the result: one bounded line, so a value cannot forge log lines or flood the log. A real version
+    // or commit is far shorter than the bound, so comparing it is unchanged.
     private static string? Reported(string body, string name)
     {
         try
@@ -94,7 +98,7 @@ public sealed class SmokeChecker(Action<string> log, HttpMessageHandler? handler
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
-                    return property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.GetRawText();
+                    return PeerText.OneLine(property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.GetRawText(), 100);
             }
         }
         catch (JsonException)
