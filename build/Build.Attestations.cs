@@ -24,7 +24,7 @@ public sealed partial class Build
         {
             await DotNetTool("tool", "restore");
             var raw = ArtifactsDirectory / "sbom" / "raw";
-            // -dpr: Restore has just restored; -dhc keeps the package hashes out of a second network round.
+            // -dpr: Restore has just restored, so the tool does not restore again.
             await DotNetTool("CycloneDX", RootDirectory / "app" / "CloudAge.App.csproj", "-o", raw, "-fn", "bom.json", "-F", "Json",
                 "-sn", "cloudage", "-sv", AppVersion, "-dpr");
             Directory.CreateDirectory(SbomFile.Parent);
