@@ -52,7 +52,7 @@ public sealed partial class Build
 
     AbsolutePath PublishDirectory(BuildPlatform platform) => ArtifactsDirectory / "publish" / platform.RuntimeIdentifier;
 
-    /// <summary>The platform whose image also carries the plain local tags (Scan, RunLocal, DeployLocal use it): the host's, when built.</summary>
+    /// <summary>The platform whose image also carries the plain local tags (RunLocal, DeployLocal use it): the host's, when built.</summary>
     BuildPlatform PrimaryPlatform => TargetPlatforms.FirstOrDefault(p => p.Architecture == HostArchitecture) ?? TargetPlatforms[0];
 
     static string HostArchitecture => RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "arm64" : "amd64";

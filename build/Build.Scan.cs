@@ -24,14 +24,22 @@ public sealed partial class Build
     public TimeSpan ScanTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     Target Scan => _ => _
-        .Description("Vulnerability gate before push: Trivy's findings at or above --fail-on fail the build; report in artifacts/scan")
+        .Description("Vulnerability gate before push: Trivy's findings in any platform's image at or above --fail-on fail the build; reports in artifacts/scan")
         .DependsOn(DockerBuild)
         .OnlyWhenDynamic(() => EffectiveScanner() == ScannerChoice.Trivy, "Trivy is not the chosen scanner (--scanner)")
         .Executes(async cancellationToken =>
         {
+            // Every platform's image is pushed, so every one is scanned (only the primary carries the plain tags), and
+            // gated together as ScanEcr gates the pushed manifests; Trivy's own report is kept per platform.
             var trivy = new TrivyScanner(Processes);
-            var findings = await trivy.ScanAsync(LocalImage, ArtifactsDirectory / "scan" / "trivy.json", cancellationToken);
-            await Gate("trivy", LocalImage, findings, cancellationToken);
+            var findings = new List<VulnerabilityFinding>();
+            foreach (var platform in TargetPlatforms)
+            {
+                var scanned = await trivy.ScanAsync(PlatformImage(platform), ArtifactsDirectory / "scan" / $"trivy-{platform.Architecture}.json", cancellationToken);
+                Log.Information($"Trivy: {scanned.Count} finding(s) in {PlatformImage(platform)}");
+                findings.AddRange(scanned);
+            }
+            await Gate("trivy", string.Join(", ", TargetPlatforms.Select(PlatformImage)), findings.Distinct().ToList(), cancellationToken);
         });
 
     Target ScanEcr => _ => _
@@ -84,7 +92,7 @@ public sealed partial class Build
         throw new InvalidOperationException("No vulnerability scanner is available: install Trivy (https://trivy.dev), push to ECR (scan on push), or pass --scanner none or --scan-optional to go on without a scan.");
     }
 
-    async Task Gate(string scanner, string image, IReadOnlyList<VulnerabilityFinding> findings, CancellationToken cancellationToken)
+    async Task Gate(string scanner, string image, List<VulnerabilityFinding> findings, CancellationToken cancellationToken)
     {
         var risks = AcceptedRisks.Load(RootDirectory / AcceptedRisksFile);
         var gate = ScanGate.Evaluate(findings, VulnerabilitySeverities.ParseThreshold(FailOn), risks, DateOnly.FromDateTime(DateTime.UtcNow));

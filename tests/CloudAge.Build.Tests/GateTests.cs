@@ -39,15 +39,6 @@ public sealed class GateTests(PipelineServers servers) : IClassFixture<PipelineS
         Assert.Contains("PushEcr", laptop);
     }
 
-    // The build program itself, as build.sh runs it after compiling it, in its own process and environment: the real Docker
-    // engine, registry and moto. Its own output folder (built with this test project, same configuration), not the test's
-    // bin, whose assembly versions are the test project's.
-    private static string BuildProgram()
-    {
-        var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        return Path.Combine(Root, "build", "bin", framework.Parent!.Name, framework.Name, "_build.dll");
-    }
-
     // Restore, Compile, Test, Publish and Sbom of the real solution are the test run's own job; the image context (one platform) is prepared here.
     private (int ExitCode, string Output) RunCi(GateRepository repository, string imageRepository, string summary) =>
         RunCi(repository, imageRepository, summary, "Restore", "Compile", "Test", "Publish", "Sbom");
@@ -55,8 +46,9 @@ public sealed class GateTests(PipelineServers servers) : IClassFixture<PipelineS
     private (int ExitCode, string Output) RunCi(GateRepository repository, string imageRepository, string summary, params string[] skipped) =>
         RunCi(repository, imageRepository, summary, [], skipped);
 
+    // The build program in its own process and environment: the real Docker engine, registry and moto.
     private (int ExitCode, string Output) RunCi(GateRepository repository, string imageRepository, string summary, string[] extra, params string[] skipped) =>
-        ProcessHelper.Run("dotnet", string.Join(' ', [BuildProgram(),
+        ProcessHelper.Run("dotnet", string.Join(' ', [BuildProgram.Dll(),
             "Test", "Validate", "PushEcr", .. extra, "--root", repository.Root, "--no-logo",
             "--skip", string.Join(' ', skipped), "--platforms", "linux/amd64",
             "--registry", $"127.0.0.1:{servers.RegistryPort}", "--ecr-endpoint", $"http://127.0.0.1:{servers.MotoPort}",

@@ -34,16 +34,9 @@ public sealed class ProvisionTests(MotoAlone moto) : IClassFixture<MotoAlone>, I
         return repository;
     }
 
-    // The build program as build.sh runs it after compiling it: its own output folder, built with this test project.
-    private static string BuildProgram()
-    {
-        var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        return Path.Combine(Root, "build", "bin", framework.Parent!.Name, framework.Name, "_build.dll");
-    }
-
     private (int ExitCode, string Output) Provision(string stack, params string[] extra)
     {
-        var result = ProcessHelper.Run("dotnet", string.Join(' ', [BuildProgram(), "Provision", "--root", _repository.Root, "--no-logo",
+        var result = ProcessHelper.Run("dotnet", string.Join(' ', [BuildProgram.Dll(), "Provision", "--root", _repository.Root, "--no-logo",
             "--aws-endpoint", moto.Endpoint, "--aws-region", "us-east-1", "--stack-name", stack, .. extra]), _repository.Root, new Dictionary<string, string>
         {
             ["AWS_ACCESS_KEY_ID"] = "AKIAIOSFODNN7EXAMPLE",

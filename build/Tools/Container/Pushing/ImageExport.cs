@@ -12,6 +12,13 @@ namespace CloudAge.Tools.Container.Pushing;
 /// bytes, whose sha256 is the image id, and each layer uncompressed in a temporary folder, in the config's diff_ids order.
 /// The engine's push can only push a tag; pushing by digest, into an index, needs the content itself.
 /// </summary>
+/// <remarks>
+/// The tar has two layouts, whichever API version is asked for: engines before 25 write <c>&lt;id&gt;/layer.tar</c> and
+/// <c>&lt;config hex&gt;.json</c>; engines 25 and later write an OCI image layout, config and layers as
+/// <c>blobs/sha256/&lt;hex&gt;</c> (layers uncompressed, named by their diff id). Both name their files in
+/// <c>manifest.json</c>, which the tar holds after the blobs, so every file is kept, keyed by its path, and
+/// the manifest's paths are resolved through that map.
+/// </remarks>
 internal sealed class ImageExport : IDisposable
 {
     private readonly string _directory;
@@ -34,7 +41,7 @@ internal sealed class ImageExport : IDisposable
         {
             var files = new Dictionary<string, ExportedLayer>(StringComparer.Ordinal);
             var links = new Dictionary<string, string>(StringComparer.Ordinal);
-            var blobs = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            var saved = 0;
             using var engine = EngineHttp.Create(endpoint);
             using var response = await engine.GetAsync(new Uri(EngineHttp.BaseAddress(endpoint), $"images/{Uri.EscapeDataString(imageId)}/get"), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
@@ -45,27 +52,25 @@ internal sealed class ImageExport : IDisposable
                 while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
                 {
                     var name = entry.Name.TrimStart('.', '/');
-                    if (entry.EntryType is TarEntryType.SymbolicLink && name.EndsWith("/layer.tar", StringComparison.Ordinal))
+                    // Engines before 25 write a layer that recurs (the same diff id) once, later copies a link to it (../<id>/layer.tar).
+                    if (entry.EntryType is TarEntryType.SymbolicLink)
                         links[name] = Path.GetFullPath("/" + Path.GetDirectoryName(name) + "/" + entry.LinkName).TrimStart('/');
-                    else if (entry.DataStream is null)
-                        continue;
-                    else if (name.EndsWith("/layer.tar", StringComparison.Ordinal))
-                        files[name] = await SaveLayerAsync(entry.DataStream, Path.Combine(directory, $"{files.Count}.tar"), cancellationToken).ConfigureAwait(false);
-                    else if (name.EndsWith(".json", StringComparison.Ordinal) && !name.Contains('/', StringComparison.Ordinal))
-                    {
-                        using var buffer = new MemoryStream();
-                        await entry.DataStream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-                        blobs[name] = buffer.ToArray();
-                    }
+                    else if (entry.DataStream is not null)
+                        files[name] = await SaveFileAsync(entry.DataStream, Path.Combine(directory, $"{++saved}.blob"), cancellationToken).ConfigureAwait(false);
                 }
             }
-            var manifest = JsonSerializer.Deserialize<List<SaveManifest>>(blobs.GetValueOrDefault("manifest.json") ?? "[]"u8.ToArray())?.SingleOrDefault()
+            var manifest = (files.TryGetValue("manifest.json", out var manifestFile)
+                    ? JsonSerializer.Deserialize<List<SaveManifest>>(await File.ReadAllBytesAsync(manifestFile.Path, cancellationToken).ConfigureAwait(false))?.SingleOrDefault()
+                    : null)
                 ?? throw new ContainerException($"The engine's export of image {imageId} has no manifest.json; is the engine a Docker engine?");
-            var config = blobs.GetValueOrDefault(manifest.Config)
+            var configFile = Named(manifest.Config)
                 ?? throw new ContainerException($"The engine's export of image {imageId} lacks its config {manifest.Config}.");
-            var layers = manifest.Layers.Select(path => files.GetValueOrDefault(links.GetValueOrDefault(path, path))
+            var config = await File.ReadAllBytesAsync(configFile.Path, cancellationToken).ConfigureAwait(false);
+            var layers = manifest.Layers.Select(path => Named(path)
                 ?? throw new ContainerException($"The engine's export of image {imageId} lacks the layer {path}.")).ToList();
             return new ImageExport(directory, config, layers);
+
+            ExportedLayer? Named(string path) => files.GetValueOrDefault(links.GetValueOrDefault(path, path));
         }
         catch
         {
@@ -74,7 +79,8 @@ internal sealed class ImageExport : IDisposable
         }
     }
 
-    private static async Task<ExportedLayer> SaveLayerAsync(Stream data, string path, CancellationToken cancellationToken)
+    /// <summary>Copies one file of the export to disk, hashing it on the way: for a layer (an uncompressed tar) that hash is its diff id.</summary>
+    private static async Task<ExportedLayer> SaveFileAsync(Stream data, string path, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous);

@@ -1,0 +1,84 @@
+using System.Runtime.InteropServices;
+using CloudAge.Build.Tests.Fixtures;
+
+namespace CloudAge.Build.Tests;
+
+/// <summary>
+/// The Trivy gate before push, run by the build program in its own process with a stand-in <c>trivy</c> first on its
+/// PATH (the real one needs its vulnerability database from the network): which images it scans, what fails the gate
+/// and where the reports go. DockerBuild and what it depends on are skipped: the stand-in reads no image, it answers by
+/// the image's name.
+/// </summary>
+public sealed class ScanTests : IDisposable
+{
+    private readonly GateRepository _repository = new(Prerequisites.RepositoryRoot());
+    private readonly TempDirectory _bin = new();
+
+    private string ScannedLog => Path.Combine(_bin.Path, "scanned.txt");
+
+    /// <summary>
+    /// Writes a trivy that records each image it is asked to scan and reports one CRITICAL finding in images whose name
+    /// ends with <paramref name="vulnerableSuffix"/> (Trivy's JSON report, schema version 2), none in others.
+    /// </summary>
+    private void FakeTrivy(string vulnerableSuffix)
+    {
+        var script = Path.Combine(_bin.Path, "trivy");
+        File.WriteAllText(script, $$"""
+            #!/bin/sh
+            # trivy image --format json --output FILE --quiet IMAGE
+            out=""; image=""
+            while [ $# -gt 0 ]; do
+              case "$1" in
+                --output) out="$2"; shift 2 ;;
+                *) image="$1"; shift ;;
+              esac
+            done
+            echo "$image" >> '{{ScannedLog}}'
+            case "$image" in
+              *{{vulnerableSuffix}})
+                echo '{"SchemaVersion":2,"Results":[{"Target":"app","Vulnerabilities":[{"VulnerabilityID":"CVE-2099-0001","PkgName":"libdemo","InstalledVersion":"1.0","FixedVersion":"1.1","Severity":"CRITICAL","Title":"demo"}]}]}' > "$out" ;;
+              *)
+                echo '{"SchemaVersion":2,"Results":[]}' > "$out" ;;
+            esac
+            """.Replace("\r\n", "\n", StringComparison.Ordinal));
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    private (int ExitCode, string Output) Scan(params string[] platforms) =>
+        ProcessHelper.Run("dotnet", string.Join(' ', [BuildProgram.Dll(), "Scan", "--root", _repository.Root, "--no-logo",
+            "--skip", "Restore Compile Publish DockerBuild", "--scanner", "trivy", "--platforms", string.Join(',', platforms)]), _repository.Root, new Dictionary<string, string>
+        {
+            ["PATH"] = _bin.Path + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
+            ["NO_COLOR"] = "1",
+        });
+
+    [Fact]
+    public void With_two_platforms_both_images_are_scanned_and_a_finding_in_the_non_primary_one_fails_the_gate()
+    {
+        // The primary platform (the one with the plain sha-<7 hex> tag) is the host's; the finding is in the other one.
+        var other = RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "amd64" : "arm64";
+        FakeTrivy("-" + other);
+
+        var (exitCode, output) = Scan("linux/amd64", "linux/arm64");
+
+        Assert.True(File.Exists(ScannedLog), output);
+        var scanned = File.ReadAllLines(ScannedLog);
+        Assert.Equal(2, scanned.Length);
+        Assert.Single(scanned, image => System.Text.RegularExpressions.Regex.IsMatch(image, @"^cloudage:sha-[0-9a-f]{7}-amd64$"));
+        Assert.Single(scanned, image => System.Text.RegularExpressions.Regex.IsMatch(image, @"^cloudage:sha-[0-9a-f]{7}-arm64$"));
+        Assert.True(exitCode == 1, output);
+        Assert.Matches(@"(?m)^Scan\s+Failed", output);
+        Assert.Contains("Scan gate failed: 1 finding(s) at or above HIGH (CVE-2099-0001)", output);
+        var scan = Path.Combine(_repository.Root, "artifacts", "scan");
+        Assert.Contains("CVE-2099-0001", File.ReadAllText(Path.Combine(scan, $"trivy-{other}.json")));
+        Assert.DoesNotContain("CVE-2099-0001", File.ReadAllText(Path.Combine(scan, $"trivy-{(other == "arm64" ? "amd64" : "arm64")}.json")));
+        Assert.Contains("CVE-2099-0001", File.ReadAllText(Path.Combine(scan, "trivy-report.json")));
+    }
+
+    public void Dispose()
+    {
+        _bin.Dispose();
+        _repository.Dispose();
+    }
+}
