@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -24,6 +25,12 @@ public enum Fault
     /// as a registry or middlebox that stops taking an upload does: the sender's socket buffers fill and no byte moves.
     /// </summary>
     Stall,
+    /// <summary>
+    /// Passes the request on with the first <see cref="FaultProxy.CutAfter"/> bytes of its body, gives the server a moment
+    /// to take them, then drops both connections, as a connection reset halfway through an upload does: the server keeps
+    /// what it got, the client gets no answer.
+    /// </summary>
+    Cut,
 }
 
 /// <summary>
@@ -42,6 +49,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private int _requests;
     private int _failuresServed;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentQueue<string> _seen = new();
 
     private FaultProxy(string upstream, Func<HttpRequest, bool> matches, Fault[] script)
     {
@@ -84,6 +92,12 @@ public sealed class FaultProxy : IAsyncDisposable
     /// <summary>Requests received, forwarded or not.</summary>
     public int Requests => Volatile.Read(ref _requests);
 
+    /// <summary>Every request as "METHOD path", in order, forwarded or not.</summary>
+    public IReadOnlyList<string> Seen => _seen.ToArray();
+
+    /// <summary>How many body bytes a <see cref="Fault.Cut"/> request passes on before the cut.</summary>
+    public const int CutAfter = 1024 * 1024;
+
     /// <summary>How many requests got an injected fault.</summary>
     public int FailuresServed => Volatile.Read(ref _failuresServed);
 
@@ -94,6 +108,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private async Task HandleAsync(HttpContext context, string upstream)
     {
         Interlocked.Increment(ref _requests);
+        _seen.Enqueue($"{context.Request.Method} {context.Request.Path}");
         context.Response.Headers.Connection = "close";
         var fault = _matches(context.Request) && Interlocked.Increment(ref _next) is var index && index < _script.Length ? _script[index] : Fault.Pass;
         if (fault == Fault.Stall)
@@ -110,6 +125,12 @@ public sealed class FaultProxy : IAsyncDisposable
                 // The client gave up (its stall rule) or the test ended.
             }
             context.Abort();
+            return;
+        }
+        if (fault == Fault.Cut)
+        {
+            Interlocked.Increment(ref _failuresServed);
+            await CutAsync(context, upstream);
             return;
         }
         if (fault != Fault.Pass)
@@ -151,6 +172,46 @@ public sealed class FaultProxy : IAsyncDisposable
                 return;
         }
         await ForwardAsync(context, upstream);
+    }
+
+    private async Task CutAsync(HttpContext context, string upstream)
+    {
+        var head = new byte[CutAfter];
+        var read = await context.Request.Body.ReadAtLeastAsync(head, CutAfter, throwOnEndOfStream: false);
+        // The server is told the whole length, gets the head, and waits for the rest until the connection goes; the
+        // moment lets it read what it was sent (data still queued when the connection is reset would be lost).
+        using var cut = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
+        cut.CancelAfter(TimeSpan.FromSeconds(1));
+        var body = new CutContent(head.AsMemory(0, read)) { Headers = { ContentLength = context.Request.ContentLength } };
+        try
+        {
+            await ProxyForwarding.ForwardAsync(_upstream, context, upstream, body, cancellationToken: cut.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The cut.
+        }
+        context.Abort();
+    }
+
+    // Writes its bytes, then nothing until the send is cancelled.
+    private sealed class CutContent(ReadOnlyMemory<byte> head) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+            SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+        {
+            await stream.WriteAsync(head, cancellationToken);
+            await stream.FlushAsync(cancellationToken);
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = Headers.ContentLength ?? -1;
+            return length >= 0;
+        }
     }
 
     private Task ForwardAsync(HttpContext context, string upstream) => ProxyForwarding.ForwardAsync(_upstream, context, upstream);

@@ -153,6 +153,71 @@ public sealed class ReferrersTests(PushFixture fixture) : IClassFixture<PushFixt
         Assert.DoesNotContain(registry.Password, error.Message);
     }
 
+    [IntegrationFact(Needs.Registry | Needs.Htpasswd)]
+    public async Task A_plain_manifest_under_the_referrers_tag_is_no_referrers_when_listing_and_refused_before_any_write_when_attaching()
+    {
+        var registry = await fixture.RegistryAsync();
+        using var client = Client(registry);
+        var repository = "cloudage-reftag-" + Guid.NewGuid().ToString("N")[..8];
+        var (manifest, index) = await PushSubjectAsync(client, repository);
+        var tag = Referrers.FallbackTag(index.Digest);
+        // Something that is not an index of referrers sits under the tag: here the platform manifest.
+        await client.PutManifestAsync(repository, tag, OciMediaTypes.ImageManifest, await ContentAsync(client, repository, manifest));
+        var referrers = new Referrers(client, _log.Write);
+        var sbom = Encoding.UTF8.GetBytes("""{"bomFormat":"CycloneDX"}""");
+
+        var listed = await referrers.ListAsync(repository, index.Digest);
+        var error = await Assert.ThrowsAsync<ContainerException>(() => referrers.AttachAsync(repository, index, OciMediaTypes.CycloneDxJson, sbom, "cloudage.cdx.json"));
+
+        Assert.Empty(listed);
+        Assert.Contains(_log.Lines, l => l == $"Registry {registry.Address} answers the referrers tag {repository}:{tag} with a {OciMediaTypes.ImageManifest} ({manifest.Digest}), not an OCI image index of referrers: taken as no referrers.");
+        Assert.StartsWith($"Registry {registry.Address} answers the referrers tag {repository}:{tag} with a {OciMediaTypes.ImageManifest} ({manifest.Digest}), not an OCI image index of referrers, so the {OciMediaTypes.CycloneDxJson} is not attached to {repository}@{index.Digest}", error.Message, StringComparison.Ordinal);
+        Assert.Equal(manifest.Digest, await client.GetManifestDigestAsync(repository, tag));
+        Assert.False(await client.BlobExistsAsync(repository, OciDescriptor.Sha256(sbom)));
+    }
+
+    [IntegrationFact(Needs.Registry | Needs.Htpasswd)]
+    public async Task A_referrers_tag_that_answers_the_subject_itself_is_not_taken_for_its_referrers_nor_written_over()
+    {
+        var registry = await fixture.RegistryAsync();
+        using var client = Client(registry);
+        var repository = "cloudage-reftag-" + Guid.NewGuid().ToString("N")[..8];
+        var (manifest, index) = await PushSubjectAsync(client, repository);
+        var tag = Referrers.FallbackTag(index.Digest);
+        // As GitLab's registry answers the tag sha256-<hex> (oras-go #1396): with the subject, an image index itself.
+        await client.PutManifestAsync(repository, tag, OciMediaTypes.ImageIndex, await ContentAsync(client, repository, index));
+        var referrers = new Referrers(client, _log.Write);
+
+        var listed = await referrers.ListAsync(repository, index.Digest);
+        var error = await Assert.ThrowsAsync<ContainerException>(() =>
+            referrers.AttachAsync(repository, index, OciMediaTypes.InTotoJson, Encoding.UTF8.GetBytes("{}"), "provenance.intoto.json"));
+
+        Assert.DoesNotContain(listed, m => m.Digest == manifest.Digest);
+        Assert.Empty(listed);
+        Assert.Contains($"with the subject {index.Digest} itself, not an OCI image index of referrers", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"the referrers tag {repository}:{tag}", error.Message, StringComparison.Ordinal);
+        Assert.Equal(index.Digest, await client.GetManifestDigestAsync(repository, tag));
+    }
+
+    private static RegistryClient Client(RegistryServer registry) =>
+        new(registry.Address, new RegistryCredentials(RegistryServer.User, registry.Password), new SecretMasker(), _ => { }, new RegistryClientOptions { Retry = PushFixture.FastRetries });
+
+    // A subject without the engine: an image manifest with the empty config and no layers, and an index listing it.
+    private static async Task<(OciDescriptor Manifest, OciDescriptor Index)> PushSubjectAsync(RegistryClient client, string repository)
+    {
+        var config = "{}"u8.ToArray();
+        await client.UploadBlobAsync(repository, OciDescriptor.Sha256(config), () => new MemoryStream(config));
+        var manifest = OciJson.Serialize(new OciManifest(OciDescriptor.Of(OciMediaTypes.Empty, config), []));
+        await client.PutManifestAsync(repository, OciDescriptor.Sha256(manifest), OciMediaTypes.ImageManifest, manifest);
+        var platform = OciDescriptor.Of(OciMediaTypes.ImageManifest, manifest) with { Platform = new OciPlatform("amd64", "linux") };
+        var index = OciJson.Serialize(new OciIndex([platform]));
+        await client.PutManifestAsync(repository, OciDescriptor.Sha256(index), OciMediaTypes.ImageIndex, index);
+        return (OciDescriptor.Of(OciMediaTypes.ImageManifest, manifest), OciDescriptor.Of(OciMediaTypes.ImageIndex, index));
+    }
+
+    private static async Task<byte[]> ContentAsync(RegistryClient client, string repository, OciDescriptor descriptor) =>
+        (await client.GetManifestAsync(repository, descriptor.Digest))!.Content;
+
     private async Task<(RegistryClient Client, string Repository, IndexPushResult Pushed)> PushIndexAsync(RegistryServer registry, string address)
     {
         var images = new PlatformImages(fixture.Docker);

@@ -45,7 +45,12 @@ public sealed class Referrers(RegistryClient registry, Action<string> log)
         // The same content for the same subject is the same manifest digest: listed already means attached already
         // (a re-push of an unchanged build asks once per subject, not once per blob and manifest).
         if (!_listed.TryGetValue((repository, subject.Digest), out var listed))
-            _listed[(repository, subject.Digest)] = listed = (await ListAsync(repository, subject.Digest, cancellationToken: cancellationToken).ConfigureAwait(false)).Select(m => m.Digest).ToHashSet(StringComparer.Ordinal);
+        {
+            var (all, unusable) = await ListAllAsync(repository, subject.Digest, cancellationToken).ConfigureAwait(false);
+            if (unusable is not null)
+                throw Refused(repository, subject.Digest, unusable, artifactType);
+            _listed[(repository, subject.Digest)] = listed = all.Select(m => m.Digest).ToHashSet(StringComparer.Ordinal);
+        }
         if (listed.Contains(descriptor.Digest))
         {
             log($"{artifactType} {descriptor.Digest[..19]} is attached to {repository}@{subject.Digest[..19]} already.");
@@ -55,19 +60,22 @@ public sealed class Referrers(RegistryClient registry, Action<string> log)
         await UploadIfMissingAsync(repository, blob, content, cancellationToken).ConfigureAwait(false);
         var (_, indexedByRegistry) = await registry.PutManifestAsync(repository, descriptor.Digest, OciMediaTypes.ImageManifest, manifest, cancellationToken).ConfigureAwait(false);
         if (!indexedByRegistry)
-            await AddToFallbackAsync(repository, subject.Digest, descriptor, cancellationToken).ConfigureAwait(false);
+            await AddToFallbackAsync(repository, subject.Digest, descriptor, artifactType, cancellationToken).ConfigureAwait(false);
         listed.Add(descriptor.Digest);
         log($"Attached {artifactType} {descriptor.Digest[..19]} to {repository}@{subject.Digest[..19]}{(indexedByRegistry ? "" : $" (referrers tag {FallbackTag(subject.Digest)[..19]}…)")}.");
         return new AttachedArtifact(descriptor, blob);
     }
 
-    /// <summary>The artifacts referring to <paramref name="subject"/>: through the referrers API where the registry has it, else its fallback tag.</summary>
+    /// <summary>
+    /// The artifacts referring to <paramref name="subject"/>: through the referrers API where the registry has it, else its
+    /// fallback tag; a fallback tag that holds something other than an index of referrers is logged and taken as none.
+    /// </summary>
     public async Task<IReadOnlyList<OciDescriptor>> ListAsync(string repository, string subject, string? artifactType = null, CancellationToken cancellationToken = default)
     {
-        var listed = await registry.GetReferrersAsync(repository, subject, cancellationToken).ConfigureAwait(false)
-            ?? await FallbackIndexAsync(repository, subject, cancellationToken).ConfigureAwait(false)
-            ?? new OciIndex([]);
-        return listed.Manifests.Where(m => artifactType is null || m.ArtifactType == artifactType).ToList();
+        var (all, unusable) = await ListAllAsync(repository, subject, cancellationToken).ConfigureAwait(false);
+        if (unusable is not null)
+            log($"Registry {registry.Registry} answers the referrers tag {repository}:{FallbackTag(subject)} with {unusable}, not an OCI image index of referrers: taken as no referrers.");
+        return all.Where(m => artifactType is null || m.ArtifactType == artifactType).ToList();
     }
 
     /// <summary>The one blob of an attached artifact, read and checked against its digest.</summary>
@@ -82,17 +90,44 @@ public sealed class Referrers(RegistryClient registry, Action<string> log)
         return await registry.GetBlobAsync(repository, parsed.Layers[0].Digest, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<OciIndex?> FallbackIndexAsync(string repository, string subject, CancellationToken cancellationToken)
+    // Unusable says what the fallback tag holds when that is not an index of referrers (then the list is empty).
+    private async Task<(IReadOnlyList<OciDescriptor> All, string? Unusable)> ListAllAsync(string repository, string subject, CancellationToken cancellationToken)
     {
-        var existing = await registry.GetManifestAsync(repository, FallbackTag(subject), cancellationToken).ConfigureAwait(false);
-        return existing is null ? null : OciJson.Deserialize<OciIndex>(existing.Content, $"Referrers tag {repository}:{FallbackTag(subject)}");
+        if (await registry.GetReferrersAsync(repository, subject, cancellationToken).ConfigureAwait(false) is { } listed)
+            return (listed.Manifests, null);
+        var (index, unusable) = await FallbackIndexAsync(repository, subject, cancellationToken).ConfigureAwait(false);
+        return (index?.Manifests ?? [], unusable);
     }
+
+    // The spec: "If that pull returns a manifest other than the expected image index, the client SHOULD report a failure".
+    // GitLab's registry answers the tag sha256-<hex> with the subject itself (oras-go #1396): an index too, but its
+    // platform manifests are no referrers, and writing them back under the tag would be wrong twice over.
+    private async Task<(OciIndex? Index, string? Unusable)> FallbackIndexAsync(string repository, string subject, CancellationToken cancellationToken)
+    {
+        var tag = FallbackTag(subject);
+        var existing = await registry.GetManifestAsync(repository, tag, cancellationToken).ConfigureAwait(false);
+        if (existing is null)
+            return (null, null);
+        if (existing.Digest == subject)
+            return (null, $"the subject {subject} itself");
+        if (existing.MediaType != OciMediaTypes.ImageIndex)
+            return (null, $"a {existing.MediaType} ({existing.Digest})");
+        var index = OciJson.Deserialize<OciIndex>(existing.Content, $"Referrers tag {repository}:{tag}");
+        return (index with { Manifests = index.Manifests ?? [] }, null);
+    }
+
+    private ContainerException Refused(string repository, string subject, string unusable, string artifactType) => new(
+        $"Registry {registry.Registry} answers the referrers tag {repository}:{FallbackTag(subject)} with {unusable}, not an OCI image index of referrers, " +
+        $"so the {artifactType} is not attached to {repository}@{subject} and that tag is left as it is. Move what is under that tag, or push to a registry with the referrers API.");
 
     // Read, add, write back (distribution-spec: the client keeps the tag up to date). Distribution 2.8 has no conditional
     // PUT, so two builds attaching to the same subject at the same moment could drop one entry; a build attaches to its own index only.
-    private async Task AddToFallbackAsync(string repository, string subject, OciDescriptor artifact, CancellationToken cancellationToken)
+    private async Task AddToFallbackAsync(string repository, string subject, OciDescriptor artifact, string artifactType, CancellationToken cancellationToken)
     {
-        var current = await FallbackIndexAsync(repository, subject, cancellationToken).ConfigureAwait(false) ?? new OciIndex([]);
+        var (current, unusable) = await FallbackIndexAsync(repository, subject, cancellationToken).ConfigureAwait(false);
+        if (unusable is not null)
+            throw Refused(repository, subject, unusable, artifactType);
+        current ??= new OciIndex([]);
         if (current.Manifests.Any(m => m.Digest == artifact.Digest))
             return;
         var updated = current with { Manifests = [.. current.Manifests, artifact] };

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using CloudAge.Common.Net;
 using CloudAge.Tools.Container.Oci;
 
 namespace CloudAge.Tools.Container.Registry;
@@ -34,26 +35,51 @@ public sealed partial class RegistryClient
     {
         ArgumentNullException.ThrowIfNull(open);
         var start = new Uri(BaseAddress, $"v2/{repository}/blobs/uploads/");
-        Uri location;
-        using (var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, start) { Content = new ByteArrayContent([]) }, PushScope(repository), cancellationToken).ConfigureAwait(false))
+        var call = $"the upload of blob {digest} ({Redacted(start)})";
+        // A try is the whole upload, in a new session: a PATCH cut short leaves its session holding part of the blob at an
+        // offset only the registry knows, and the same PATCH sent again from byte 0 is refused there (distribution:
+        // 404 BLOB_UPLOAD_INVALID, "upload resumed at wrong offset").
+        try
         {
-            await EnsureSuccessAsync(response, $"POST {start}", cancellationToken).ConfigureAwait(false);
-            location = UploadLocation(response, start);
+            using var response = await SendWithRetriesAsync(token => UploadOnceAsync(repository, start, digest, open, token), call, upload: true, cancellationToken).ConfigureAwait(false);
+            // The step that failed, if one did: its method and session, without the session's state token.
+            var step = response.RequestMessage is { RequestUri: { } asked } request ? $"the upload of blob {digest} ({request.Method} {Redacted(asked)})" : call;
+            await EnsureSuccessAsync(response, step, cancellationToken).ConfigureAwait(false);
         }
-        using (var response = await SendAsync(() =>
-               {
-                   var content = new StreamContent(open());
-                   content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-                   return new HttpRequestMessage(HttpMethod.Patch, location) { Content = content };
-               }, PushScope(repository), cancellationToken, upload: true).ConfigureAwait(false))
+        catch (UploadStalledException e)
         {
-            await EnsureSuccessAsync(response, $"PATCH {Redacted(location)}", cancellationToken).ConfigureAwait(false);
-            location = UploadLocation(response, location);
+            throw new ContainerException(_masker.Redact(
+                $"Uploading blob {digest} to registry {Registry} ({Redacted(start)}) stalled: no progress for {e.Timeout.TotalSeconds:0} s, after {_retry.MaxAttempts} tries. " +
+                "Check the registry and the network path to it (a proxy or firewall that drops long uploads)."), e);
         }
+    }
+
+    // One try of an upload: the first answer that is not a success, or the closing PUT's.
+    private async Task<HttpResponseMessage> UploadOnceAsync(string repository, Uri start, string digest, Func<Stream> open, CancellationToken cancellationToken)
+    {
+        var scope = PushScope(repository);
+        var response = await SendOnceAsync(() => new HttpRequestMessage(HttpMethod.Post, start) { Content = new ByteArrayContent([]) }, scope, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+            return response;
+        var location = NextLocation(response, start);
+        response = await SendOnceAsync(() =>
+        {
+            var content = new StreamContent(open());
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            return new HttpRequestMessage(HttpMethod.Patch, location) { Content = content };
+        }, scope, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+            return response;
+        location = NextLocation(response, location);
         var separator = location.Query.Length > 0 ? "&" : "?";
         var finish = new Uri(location.AbsoluteUri + separator + "digest=" + Uri.EscapeDataString(digest));
-        using (var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Put, finish) { Content = new ByteArrayContent([]) }, PushScope(repository), cancellationToken).ConfigureAwait(false))
-            await EnsureSuccessAsync(response, $"PUT {Redacted(location)}?digest={digest}", cancellationToken).ConfigureAwait(false);
+        return await SendOnceAsync(() => new HttpRequestMessage(HttpMethod.Put, finish) { Content = new ByteArrayContent([]) }, scope, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Uri NextLocation(HttpResponseMessage response, Uri requested)
+    {
+        using (response)
+            return UploadLocation(response, requested);
     }
 
     /// <summary>A blob's bytes (small ones: configs, SBOMs, attestations). Redirects (ECR answers with S3 URLs) are followed without the Authorization header.</summary>
@@ -110,7 +136,8 @@ public sealed partial class RegistryClient
 
     /// <summary>
     /// The artifacts referring to <paramref name="digest"/> through the referrers API (<c>GET /v2/&lt;name&gt;/referrers/&lt;digest&gt;</c>),
-    /// or null when the registry does not have that API (it answers 404, as distribution 2.8 does; one that has it answers 200, empty or not).
+    /// or null when the registry does not have that API (it answers 404, as distribution 2.8 does, or anything else but 2xx, 401 and 403, or
+    /// redirects to another origin; one that has it answers 200, empty or not).
     /// A paged answer is followed through its <c>Link: &lt;…&gt;; rel="next"</c> header (distribution-spec v1.1, "Listing Referrers"),
     /// on the registry's own origin only and for at most <see cref="MaxReferrerPages"/> pages.
     /// </summary>
@@ -125,15 +152,15 @@ public sealed partial class RegistryClient
                 var request = new HttpRequestMessage(HttpMethod.Get, uri);
                 request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(OciMediaTypes.ImageIndex));
                 return request;
-            }, PullScope(repository), cancellationToken).ConfigureAwait(false);
-            if (page == 1 && response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed)
+            }, PullScope(repository), cancellationToken, retryAnswersFromElsewhere: page > 1).ConfigureAwait(false);
+            if (page == 1 && await HasNoReferrersApiAsync(response, uri, cancellationToken).ConfigureAwait(false))
                 return null;
             await EnsureSuccessAsync(response, $"GET {uri}", cancellationToken).ConfigureAwait(false);
             var contentType = response.Content.Headers.ContentType?.MediaType;
             if (contentType is not null && contentType != OciMediaTypes.ImageIndex)
                 return page == 1 ? null : throw new ContainerException($"Registry {Registry} answered page {page} of the referrers of {repository}@{digest} with {contentType}, not an image index.");
             var listed = OciJson.Deserialize<OciIndex>(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), $"The referrers list of {repository}@{digest}");
-            manifests.AddRange(listed.Manifests);
+            manifests.AddRange(listed.Manifests ?? []);
             if (NextPage(response, uri) is not { } next)
                 return listed with { Manifests = manifests };
             if (next.Scheme != BaseAddress.Scheme || next.Authority != BaseAddress.Authority)
@@ -142,6 +169,21 @@ public sealed partial class RegistryClient
                 throw new ContainerException($"Registry {Registry} lists the referrers of {repository}@{digest} over more than {MaxReferrerPages} pages; stopped there.");
             uri = next;
         }
+    }
+
+    // The spec's answer from a registry without the API is 404; others answer in their own ways (GHCR has redirected to
+    // github.com, which answered 429; another answers 406). Only the registry's own refusal of the credentials is an error.
+    private async Task<bool> HasNoReferrersApiAsync(HttpResponseMessage response, Uri uri, CancellationToken cancellationToken)
+    {
+        var elsewhere = response.RequestMessage?.RequestUri is { } answeredBy && !IsRegistry(answeredBy) ? SafeHttp.Origin(answeredBy) : null;
+        if (elsewhere is null && (response.IsSuccessStatusCode || response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
+            return false;
+        if (elsewhere is null && response.StatusCode == HttpStatusCode.NotFound)
+            return true;
+        var answer = await RegistryErrors.DescribeAsync(response, cancellationToken).ConfigureAwait(false);
+        var from = elsewhere is null ? "" : $" from {elsewhere}, where it redirected,";
+        LogRedacted($"Registry {Registry} answered GET {uri.GetLeftPart(UriPartial.Path)}{from} with {answer}: taken as a registry without the referrers API, so the referrers tag is read instead.");
+        return true;
     }
 
     /// <summary>The most pages of one referrers list that are read (at the spec's suggested 10 per page, 1,000 artifacts).</summary>

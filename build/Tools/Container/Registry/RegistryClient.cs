@@ -82,76 +82,95 @@ public sealed partial class RegistryClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, string? scope, CancellationToken cancellationToken, bool upload = false)
+    /// <param name="retryAnswersFromElsewhere">False when an answer from another origin (where the registry redirected)
+    /// is not the registry's own and is taken as it is, however transient its status looks.</param>
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, string? scope, CancellationToken cancellationToken, bool retryAnswersFromElsewhere = true)
     {
-        var response = await SendWithRetriesAsync(create, upload, cancellationToken).ConfigureAwait(false);
+        string call;
+        using (var probe = create())
+            call = probe.RequestUri?.GetLeftPart(UriPartial.Path) ?? "";
+        var response = await SendWithRetriesAsync(token => TrySendAsync(create, watched: false, token), call, upload: false, cancellationToken, retryAnswersFromElsewhere).ConfigureAwait(false);
+        return await TakeChallengeAsync(response, scope, cancellationToken).ConfigureAwait(false)
+            ? await SendWithRetriesAsync(token => TrySendAsync(create, watched: false, token), call, upload: false, cancellationToken, retryAnswersFromElsewhere).ConfigureAwait(false)
+            : response;
+    }
+
+    // One try of one step of a larger unit that is retried as a whole (a blob upload), under the stall rule.
+    private async Task<HttpResponseMessage> SendOnceAsync(Func<HttpRequestMessage> create, string scope, CancellationToken cancellationToken)
+    {
+        var response = await TrySendAsync(create, watched: true, cancellationToken).ConfigureAwait(false);
+        return await TakeChallengeAsync(response, scope, cancellationToken).ConfigureAwait(false)
+            ? await TrySendAsync(create, watched: true, cancellationToken).ConfigureAwait(false)
+            : response;
+    }
+
+    // True when the answer was the registry's challenge and credentials for it are now set: the caller sends again.
+    private async Task<bool> TakeChallengeAsync(HttpResponseMessage response, string? scope, CancellationToken cancellationToken)
+    {
         // Only the registry's own 401 starts the auth flow: a host it redirected to (or an upload location elsewhere)
         // would otherwise choose the token service the credentials are sent to.
         if (response.StatusCode != HttpStatusCode.Unauthorized || _credentials is null || !IsRegistry(response.RequestMessage?.RequestUri)
             || response.Headers.WwwAuthenticate.Count == 0)
-            return response;
+            return false;
         var challenge = response.Headers.WwwAuthenticate.First();
         response.Dispose();
         _authorization = challenge.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase)
             ? await _tokens.AuthorizeAsync(challenge, scope, BaseAddress, cancellationToken).ConfigureAwait(false)
             : _credentials.Basic();
-        return await SendWithRetriesAsync(create, upload, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
-    private async Task<HttpResponseMessage> SendWithRetriesAsync(Func<HttpRequestMessage> create, bool upload, CancellationToken cancellationToken)
+    /// <param name="call">What is sent, for the messages: a URL, or a phrase naming the blob an upload carries.</param>
+    /// <param name="upload">A try has no time limit (the stall rule bounds it), and the retry lines name the upload.</param>
+    private async Task<HttpResponseMessage> SendWithRetriesAsync(Func<CancellationToken, Task<HttpResponseMessage>> attempt, string call, bool upload,
+        CancellationToken cancellationToken, bool retryAnswersFromElsewhere = true)
     {
         var pipeline = _retry.Pipeline<HttpResponseMessage>(
             outcome => outcome.Exception is UploadStalledException || outcome.Exception is HttpRequestException e && !SafeHttp.IsTlsFailure(e)
-                || outcome.Result is { } r && RegistryErrors.IsTransient(r.StatusCode),
-            LogRedacted, $"Registry {Registry}", upload ? null : _retry.AttemptTimeoutOrDefault());
-        Uri? target;
-        using (var probe = create())
-            target = probe.RequestUri;
+                || outcome.Result is { } r && RegistryErrors.IsTransient(r.StatusCode) && (retryAnswersFromElsewhere || IsRegistry(r.RequestMessage?.RequestUri)),
+            LogRedacted, upload ? $"Registry {Registry}, {call}" : $"Registry {Registry}", upload ? null : _retry.AttemptTimeoutOrDefault());
         try
         {
-            return await pipeline.ExecuteAsync(async token =>
-            {
-                using var request = create();
-                // The registry's credentials go to the registry only: an upload location may name other storage
-                // (S3-style), which authorizes by its signed URL and has no business with the registry's credentials.
-                if (IsRegistry(request.RequestUri))
-                    request.Headers.Authorization = _authorization;
-                if (!upload || request.Content is not { } body)
-                    return await _http.SendAsync(request, token).ConfigureAwait(false);
-                // An upload try has no time limit, since a large layer on a slow link takes what it takes; it is cut
-                // when no byte moves (or no answer comes) for the stall timeout, the same rule as the engine push.
-                using var watch = new StallWatch(_stallTimeout, token);
-                request.Content = new WatchedContent(body, watch);
-                try
-                {
-                    return await _http.SendAsync(request, watch.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (watch.Stalled)
-                {
-                    throw new UploadStalledException(_stallTimeout);
-                }
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (UploadStalledException e)
-        {
-            throw new ContainerException(_masker.Redact(
-                $"Uploading to registry {Registry} ({target?.GetLeftPart(UriPartial.Path)}) stalled: no progress for {e.Timeout.TotalSeconds:0} s, after {_retry.MaxAttempts} tries. " +
-                "Check the registry and the network path to it (a proxy or firewall that drops long uploads)."), e);
+            return await pipeline.ExecuteAsync(async token => await attempt(token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (SafeHttp.IsTlsFailure(e))
         {
             throw new ContainerException(_masker.Redact(
-                $"Registry {Registry}: the TLS connection for {target?.GetLeftPart(UriPartial.Path)} failed ({e.GetBaseException().Message}). Check the registry's certificate, or that the address is right."), e);
+                $"Registry {Registry}: the TLS connection for {call} failed ({e.GetBaseException().Message}). Check the registry's certificate, or that the address is right."), e);
         }
         catch (Polly.Timeout.TimeoutRejectedException e)
         {
             throw new ContainerException(_masker.Redact(
-                $"Registry {Registry} did not answer {target?.GetLeftPart(UriPartial.Path)} within {_retry.AttemptTimeoutOrDefault().TotalSeconds:0} s, in each of {_retry.MaxAttempts} tries. Check that the registry runs and that the address is right."), e);
+                $"Registry {Registry} did not answer {call} within {_retry.AttemptTimeoutOrDefault().TotalSeconds:0} s, in each of {_retry.MaxAttempts} tries. Check that the registry runs and that the address is right."), e);
         }
         catch (HttpRequestException e)
         {
             throw new ContainerException(_masker.Redact(
-                $"Registry {Registry} did not answer {target?.GetLeftPart(UriPartial.Path)} after {_retry.MaxAttempts} tries: {e.GetBaseException().Message}. Check that the registry runs and that the address is right."), e);
+                $"Registry {Registry} did not answer {call} after {_retry.MaxAttempts} tries: {e.GetBaseException().Message}. Check that the registry runs and that the address is right."), e);
+        }
+    }
+
+    // One try of one request. The registry's credentials go to the registry only: an upload location may name other
+    // storage (S3-style), which authorizes by its signed URL and has no business with the registry's credentials.
+    private async Task<HttpResponseMessage> TrySendAsync(Func<HttpRequestMessage> create, bool watched, CancellationToken cancellationToken)
+    {
+        using var request = create();
+        if (IsRegistry(request.RequestUri))
+            request.Headers.Authorization = _authorization;
+        if (!watched)
+            return await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        // An upload try has no time limit, since a large layer on a slow link takes what it takes; it is cut when no
+        // byte moves (or no answer comes) for the stall timeout, the same rule as the engine push.
+        using var watch = new StallWatch(_stallTimeout, cancellationToken);
+        if (request.Content is { } body)
+            request.Content = new WatchedContent(body, watch);
+        try
+        {
+            return await _http.SendAsync(request, watch.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (watch.Stalled)
+        {
+            throw new UploadStalledException(_stallTimeout);
         }
     }
 
