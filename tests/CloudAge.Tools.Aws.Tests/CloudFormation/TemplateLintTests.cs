@@ -1,10 +1,14 @@
 using CloudAge.Common.Processes;
 using CloudAge.Common.Secrets;
 using CloudAge.Testing;
+using YamlDotNet.RepresentationModel;
 
 namespace CloudAge.Tools.Aws.Tests.CloudFormation;
 
-/// <summary>cfn-lint (AWS's CloudFormation linter, on the machine image; .ci/run checks for it) over every template in infra/.</summary>
+/// <summary>
+/// cfn-lint (AWS's CloudFormation linter, on the machine image; .ci/run checks for it) over every template in infra/, and
+/// the settings of infra/cloudage.yaml that neither cfn-lint nor moto can judge.
+/// </summary>
 public sealed class TemplateLintTests
 {
     private static readonly string Root = Prerequisites.RepositoryRoot();
@@ -43,5 +47,20 @@ public sealed class TemplateLintTests
         {
             File.Delete(file);
         }
+    }
+
+    [Theory]
+    [InlineData("AssignmentsTable")]
+    [InlineData("AssetsBucket")]
+    public void The_data_is_kept_on_deletion_and_replacement_but_not_after_a_failed_first_create(string resource)
+    {
+        // Retain would also keep them when the first create rolls back, and the rerun would fail on "already exists".
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(Path.Combine(Root, "infra", "cloudage.yaml"))));
+        var resources = (YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["Resources"];
+        var node = (YamlMappingNode)resources[resource];
+
+        Assert.Equal("RetainExceptOnCreate", ((YamlScalarNode)node["DeletionPolicy"]).Value);
+        Assert.Equal("Retain", ((YamlScalarNode)node["UpdateReplacePolicy"]).Value);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using CloudAge.Common.Secrets;
 using CloudAge.Testing;
+using CloudAge.Tools.Aws.Credentials;
 using CloudAge.Tools.Aws.Eks;
 using CloudAge.Tools.Aws.Signing;
 using CloudAge.Tools.Aws.Tests.Fixtures;
@@ -105,5 +106,27 @@ public sealed class EksClusterClientTests(MotoServer moto)
         Assert.Contains(@"<html>\n<head><title>Sign in</title></head>\n::error::forged\r\n", error.Message);
         Assert.DoesNotContain('\n', error.Message);
         Assert.InRange(error.Message.Length, 1, 1000);
+    }
+
+    [Fact]
+    public async Task Without_an_endpoint_a_China_region_is_asked_at_its_amazonaws_com_cn_endpoint()
+    {
+        var eks = new RecordingHandler("""{"cluster":{"name":"cloudage","endpoint":"https://example.gr7.cn-north-1.eks.amazonaws.com.cn","certificateAuthority":{"data":"Q0E="}}}""");
+
+        await new EksClusterClient(new SecretMasker(), eks).DescribeAsync(AwsSession.FromKeys("AKIDEXAMPLE", "secret", null, "cn-north-1"), "cloudage");
+
+        Assert.Equal(new Uri("https://eks.cn-north-1.amazonaws.com.cn/clusters/cloudage"), Assert.Single(eks.Requests));
+    }
+
+    // Answers every request with one DescribeCluster body and keeps the addresses asked.
+    private sealed class RecordingHandler(string body) : HttpMessageHandler
+    {
+        public List<Uri> Requests { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests.Add(request.RequestUri!);
+            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
+        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 
 namespace CloudAge.Tools.Aws.Tests.Fixtures;
@@ -12,7 +11,6 @@ namespace CloudAge.Tools.Aws.Tests.Fixtures;
 /// </summary>
 public sealed class RollbackScript(string stackName, string failedResource, string reason) : DelegatingHandler(new SocketsHttpHandler())
 {
-    private const string Ns = "http://cloudformation.amazonaws.com/doc/2010-05-15/";
     private readonly List<(string Status, string Logical, string Type, string? Reason)> _events = [];
     private bool _executed;
     private int _polls;
@@ -20,7 +18,7 @@ public sealed class RollbackScript(string stackName, string failedResource, stri
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
-        var action = body.Split('&').Select(Uri.UnescapeDataString).FirstOrDefault(p => p.StartsWith("Action=", StringComparison.Ordinal))?[7..];
+        var action = QueryAnswers.Form(body).GetValueOrDefault("Action");
         if (action == "ExecuteChangeSet")
         {
             var response = await base.SendAsync(request, cancellationToken);
@@ -37,32 +35,23 @@ public sealed class RollbackScript(string stackName, string failedResource, stri
             {
                 _events.Add(("CREATE_FAILED", failedResource, "AWS::S3::Bucket", reason));
                 _events.Add(("ROLLBACK_IN_PROGRESS", stackName, "AWS::CloudFormation::Stack", $"The following resource(s) failed to create: [{failedResource}]. Rollback requested by user."));
-                return Xml("DescribeStacks", Stack("ROLLBACK_IN_PROGRESS"));
+                return QueryAnswers.Result("DescribeStacks", Stack("ROLLBACK_IN_PROGRESS"));
             }
             _events.Add(("ROLLBACK_COMPLETE", stackName, "AWS::CloudFormation::Stack", null));
-            return Xml("DescribeStacks", Stack("ROLLBACK_COMPLETE"));
+            return QueryAnswers.Result("DescribeStacks", Stack("ROLLBACK_COMPLETE"));
         }
         var members = new StringBuilder();
         var at = new DateTime(2026, 12, 1, 12, 0, 0, DateTimeKind.Utc);
         for (var i = _events.Count - 1; i >= 0; i--)
         {
             var (status, logical, type, why) = _events[i];
-            members.Append($"<member><Timestamp>{at.AddSeconds(i):yyyy-MM-ddTHH:mm:ss.fffZ}</Timestamp><ResourceStatus>{status}</ResourceStatus>" +
-                $"<StackId>arn:aws:cloudformation:us-east-1:123456789012:stack/{stackName}/x</StackId><EventId>scripted-{i}</EventId>" +
-                $"<LogicalResourceId>{logical}</LogicalResourceId><StackName>{stackName}</StackName><ResourceType>{type}</ResourceType>" +
-                (why is null ? string.Empty : $"<ResourceStatusReason>{WebUtility.HtmlEncode(why)}</ResourceStatusReason>") + "</member>");
+            members.Append(QueryAnswers.Event(stackName, $"scripted-{i}", at.AddSeconds(i), status, logical, type, why));
         }
-        return Xml("DescribeStackEvents", $"<StackEvents>{members}</StackEvents>");
+        return QueryAnswers.Result("DescribeStackEvents", $"<StackEvents>{members}</StackEvents>");
     }
 
     private string Stack(string status) =>
         $"<Stacks><member><StackName>{stackName}</StackName><StackId>arn:aws:cloudformation:us-east-1:123456789012:stack/{stackName}/x</StackId>" +
         $"<StackStatus>{status}</StackStatus><StackStatusReason>The following resource(s) failed to create: [{failedResource}]. </StackStatusReason>" +
         "<CreationTime>2026-12-01T12:00:00Z</CreationTime></member></Stacks>";
-
-    private static HttpResponseMessage Xml(string action, string result) => new(HttpStatusCode.OK)
-    {
-        Content = new StringContent($"<{action}Response xmlns=\"{Ns}\"><{action}Result>{result}</{action}Result>" +
-            $"<ResponseMetadata><RequestId>b9b4b068-3a41-11e5-94eb-example</RequestId></ResponseMetadata></{action}Response>", Encoding.UTF8, "text/xml"),
-    };
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using CloudAge.Common.Secrets;
 using CloudAge.Tools.Aws.Credentials;
@@ -14,6 +15,12 @@ namespace CloudAge.Tools.Aws.CloudFormation;
 /// </summary>
 public sealed partial class CloudFormationClient : IDisposable
 {
+    /// <summary>
+    /// Pages <see cref="DescribeStackEventsAsync"/> reads at most: 2,000 events, far more than one run of a template
+    /// makes, so a stack with a long history cannot keep a deployment paging.
+    /// </summary>
+    public const int MaxEventPages = 20;
+
     private readonly AwsSession _session;
     private readonly SecretMasker _masker;
     private readonly Action<string> _log;
@@ -53,7 +60,11 @@ public sealed partial class CloudFormationClient : IDisposable
             Pairs(stack, "Parameters", "ParameterKey", "ParameterValue"), Pairs(stack, "Outputs", "OutputKey", "OutputValue"));
     }
 
-    /// <summary>Creates a change set; <paramref name="create"/> selects ChangeSetType CREATE (new stack) or UPDATE.</summary>
+    /// <summary>
+    /// Creates a change set; <paramref name="create"/> selects ChangeSetType CREATE (new stack) or UPDATE. The transport
+    /// retries a try that timed out or failed after CloudFormation may have acted on it, so the call carries a
+    /// ClientToken: a retry of a change set that was made answers as the first try did instead of AlreadyExistsException.
+    /// </summary>
     public async Task<string> CreateChangeSetAsync(string stackName, string changeSetName, string templateBody, IReadOnlyList<StackParameter> parameters,
         IReadOnlyList<string> capabilities, bool create, CancellationToken cancellationToken = default)
     {
@@ -61,6 +72,7 @@ public sealed partial class CloudFormationClient : IDisposable
         {
             new("StackName", stackName),
             new("ChangeSetName", changeSetName),
+            new("ClientToken", IdempotencyToken(changeSetName)),
             new("ChangeSetType", create ? "CREATE" : "UPDATE"),
             new("TemplateBody", templateBody),
             new("Description", "CloudAge Provision"),
@@ -104,20 +116,42 @@ public sealed partial class CloudFormationClient : IDisposable
             Text(result, "Status") ?? "UNKNOWN", Text(result, "ExecutionStatus") ?? "UNKNOWN", Text(result, "StatusReason"), changes);
     }
 
+    /// <summary>
+    /// Runs a change set. Its ClientRequestToken makes a retry of a try CloudFormation already acted on a repeat, not
+    /// a second execution that InvalidChangeSetStatus refuses; the stack events of the run carry the token too.
+    /// </summary>
     public Task ExecuteChangeSetAsync(string stackName, string changeSetName, CancellationToken cancellationToken = default) =>
-        SendAsync("ExecuteChangeSet", [new("StackName", stackName), new("ChangeSetName", changeSetName)], cancellationToken);
+        SendAsync("ExecuteChangeSet", [new("StackName", stackName), new("ChangeSetName", changeSetName), new("ClientRequestToken", IdempotencyToken(changeSetName))], cancellationToken);
 
     public Task DeleteChangeSetAsync(string stackName, string changeSetName, CancellationToken cancellationToken = default) =>
         SendAsync("DeleteChangeSet", [new("StackName", stackName), new("ChangeSetName", changeSetName)], cancellationToken);
 
-    /// <summary>The stack's events, newest first, as CloudFormation returns them (first page: the latest 100).</summary>
-    public async Task<IReadOnlyList<StackEvent>> DescribeStackEventsAsync(string stackName, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The stack's events, newest first, read page by page (DescribeStackEvents answers 100 at a time, newest first) until
+    /// a page holds an event for which <paramref name="reachedKnown"/> is true, no NextToken remains, or
+    /// <see cref="MaxEventPages"/> pages are read. A deployment passes "an event seen before it ran": everything after
+    /// that one in the answer is older still, and a stack's whole history can run to thousands of events.
+    /// </summary>
+    public async Task<IReadOnlyList<StackEvent>> DescribeStackEventsAsync(string stackName, Func<StackEvent, bool>? reachedKnown = null, CancellationToken cancellationToken = default)
     {
-        var result = await SendAsync("DescribeStackEvents", [new("StackName", stackName)], cancellationToken).ConfigureAwait(false);
-        return result.Descendants(Name("member")).Where(m => m.Parent?.Name.LocalName == "StackEvents").Select(e => new StackEvent(
-            Text(e, "EventId") ?? string.Empty,
-            DateTimeOffset.TryParse(Text(e, "Timestamp"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : DateTimeOffset.MinValue,
-            Text(e, "LogicalResourceId") ?? "?", Text(e, "ResourceType") ?? "?", Text(e, "ResourceStatus") ?? "?", Text(e, "ResourceStatusReason"))).ToList();
+        var events = new List<StackEvent>();
+        string? next = null;
+        for (var page = 0; page < MaxEventPages; page++)
+        {
+            var form = new List<KeyValuePair<string, string>> { new("StackName", stackName) };
+            if (next is not null)
+                form.Add(new("NextToken", next));
+            var result = await SendAsync("DescribeStackEvents", form, cancellationToken).ConfigureAwait(false);
+            var read = result.Descendants(Name("member")).Where(m => m.Parent?.Name.LocalName == "StackEvents").Select(e => new StackEvent(
+                Text(e, "EventId") ?? string.Empty,
+                DateTimeOffset.TryParse(Text(e, "Timestamp"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : DateTimeOffset.MinValue,
+                Text(e, "LogicalResourceId") ?? "?", Text(e, "ResourceType") ?? "?", Text(e, "ResourceStatus") ?? "?", Text(e, "ResourceStatusReason"))).ToList();
+            events.AddRange(read);
+            next = Text(result, "NextToken");
+            if (next is null || (reachedKnown is not null && read.Any(reachedKnown)))
+                break;
+        }
+        return events;
     }
 
     /// <summary>The template's parameters (GetTemplateSummary): name and whether it has a default.</summary>
@@ -133,6 +167,20 @@ public sealed partial class CloudFormationClient : IDisposable
         SendAsync("DeleteStack", [new("StackName", stackName)], cancellationToken);
 
     public void Dispose() => _transport.Dispose();
+
+    // One token per logical call, the same on every try of it: derived from the change set, which is unique per deployment
+    // of the stack. A change set name ([a-zA-Z][-a-zA-Z0-9]*, at most 128) is already a token ([a-zA-Z0-9][-a-zA-Z0-9]*,
+    // at most 128); an ARN, which the API also takes, keeps its tail (the name and the change set's id) with the rest as
+    // hyphens. CreateChangeSet's ClientToken and ExecuteChangeSet's ClientRequestToken belong to separate actions, so
+    // one value serves both.
+    private static string IdempotencyToken(string changeSetName)
+    {
+        var token = NotInToken().Replace(changeSetName, "-");
+        return (token.Length <= 128 ? token : token[^128..]).TrimStart('-');
+    }
+
+    [GeneratedRegex("[^-a-zA-Z0-9]")]
+    private static partial Regex NotInToken();
 
     // The transport drops XML namespaces (real CloudFormation and emulators differ), so plain local names match.
     private static XName Name(string localName) => localName;

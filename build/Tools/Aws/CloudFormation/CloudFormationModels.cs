@@ -24,6 +24,13 @@ public sealed record ChangeSetSummary(string Id, string Name, string Status, str
 public sealed record StackEvent(string EventId, DateTimeOffset Timestamp, string LogicalId, string ResourceType, string Status, string? StatusReason)
 {
     public bool IsFailure => Status.EndsWith("_FAILED", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Once one resource fails, CloudFormation cancels the others in flight; their FAILED events say only
+    /// "Resource creation cancelled" (or "update"), never why.
+    /// </summary>
+    public bool IsCancellation => StatusReason is { } reason &&
+        (reason.StartsWith("Resource creation cancelled", StringComparison.Ordinal) || reason.StartsWith("Resource update cancelled", StringComparison.Ordinal));
 }
 
 /// <summary>A template parameter value; <see cref="UsePreviousValue"/> keeps what the stack has.</summary>

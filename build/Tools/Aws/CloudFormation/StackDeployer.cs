@@ -6,7 +6,8 @@ namespace CloudAge.Tools.Aws.CloudFormation;
 /// Creates or updates a stack the way <c>aws cloudformation deploy</c> does: through a change set, which is printed
 /// before it runs. No changes: the change set is deleted and nothing happens. Dry run: the change set is printed and
 /// deleted (and a stack that existed only for it too). Otherwise it is executed and the stack watched, its events
-/// reported as they come, until it settles; a failed stack's FAILED events are in the exception.
+/// reported as they come, until it settles; a failed stack's FAILED events are in the exception, the root cause first.
+/// One <see cref="StackDeployment.Timeout"/> covers the change set and the stack together.
 /// </summary>
 public sealed class StackDeployer(CloudFormationClient client, Action<string> log, TimeProvider? timeProvider = null)
 {
@@ -25,7 +26,9 @@ public sealed class StackDeployer(CloudFormationClient client, Action<string> lo
         var template = await client.GetTemplateParametersAsync(deployment.TemplateBody, cancellationToken).ConfigureAwait(false);
         var parameters = ParametersFor(name, deployment.Parameters, template, create ? null : existing);
 
-        var changeSetName = "cloudage-" + _time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var started = _time.GetUtcNow();
+        var deadline = started + deployment.Timeout;
+        var changeSetName = "cloudage-" + started.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         log($"Creating change set {changeSetName} for stack {name} ({(create ? "new stack" : "update of " + existing!.Status)}) at {client.Endpoint}.");
         try
         {
@@ -36,7 +39,7 @@ public sealed class StackDeployer(CloudFormationClient client, Action<string> lo
             // CloudFormation makes a FAILED change set for an identical update; some endpoints (moto) refuse it outright instead.
             return NoChanges(name, existing, null);
         }
-        var changeSet = await WaitForChangeSetAsync(name, changeSetName, deployment, cancellationToken).ConfigureAwait(false);
+        var changeSet = await WaitForChangeSetAsync(name, changeSetName, deployment, deadline, cancellationToken).ConfigureAwait(false);
 
         if (changeSet.HasNoChanges)
         {
@@ -57,7 +60,8 @@ public sealed class StackDeployer(CloudFormationClient client, Action<string> lo
             return new DeploymentResult(DeploymentOutcome.DryRun, changeSet, existing);
         }
 
-        var seen = (await client.DescribeStackEventsAsync(name, cancellationToken).ConfigureAwait(false)).Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
+        // The newest page is enough to know where this run's events begin: they are the ones above any of these.
+        var seen = (await client.DescribeStackEventsAsync(name, _ => true, cancellationToken).ConfigureAwait(false)).Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
         try
         {
             await client.ExecuteChangeSetAsync(name, changeSetName, cancellationToken).ConfigureAwait(false);
@@ -68,19 +72,17 @@ public sealed class StackDeployer(CloudFormationClient client, Action<string> lo
             throw new StackDeploymentException($"CloudFormation refused to run change set {changeSetName} on stack {name}: {e.ServiceMessage}. " +
                 "Fix the template and rerun.", events);
         }
-        var stack = await WaitForStackAsync(name, seen, deployment, cancellationToken).ConfigureAwait(false);
+        var stack = await WaitForStackAsync(name, seen, deployment, deadline, cancellationToken).ConfigureAwait(false);
         if (stack.Status is "CREATE_COMPLETE" or "UPDATE_COMPLETE")
         {
             log($"Stack {name}: {stack.Status}.");
             return new DeploymentResult(create ? DeploymentOutcome.Created : DeploymentOutcome.Updated, changeSet, stack);
         }
-        var all = await client.DescribeStackEventsAsync(name, cancellationToken).ConfigureAwait(false);
-        var failed = all.Where(e => !seen.Contains(e.EventId) && e.IsFailure).OrderBy(e => e.Timestamp).ToList();
-        var next = stack.Status == "ROLLBACK_COMPLETE"
-            ? $"A stack whose creation rolled back cannot be updated: fix the cause, delete it (aws cloudformation delete-stack --stack-name {name}) and rerun."
-            : "Fix the cause and rerun; the stack is back on its previous version.";
+        // Oldest first, so the root cause leads; the resources CloudFormation cancelled because of it add nothing.
+        var failed = (await NewEventsAsync(name, seen, cancellationToken).ConfigureAwait(false)).Where(e => e.IsFailure && !e.IsCancellation).ToList();
         throw new StackDeploymentException($"Stack {name} failed: {stack.Status}{(stack.StatusReason is null ? string.Empty : " (" + stack.StatusReason + ")")}. " +
-            (failed.Count == 0 ? string.Empty : "Failed: " + string.Join("; ", failed.Select(e => $"{e.LogicalId} ({e.ResourceType}) {e.Status}: {e.StatusReason}")) + ". ") + next, failed);
+            (failed.Count == 0 ? string.Empty : "Failed: " + string.Join("; ", failed.Select(e => $"{e.LogicalId} ({e.ResourceType}) {e.Status}: {e.StatusReason}")) + ". ") +
+            NextStep(name, stack.Status), failed);
     }
 
     private DeploymentResult NoChanges(string name, StackSummary? existing, ChangeSetSummary? changeSet)
@@ -96,8 +98,28 @@ public sealed class StackDeployer(CloudFormationClient client, Action<string> lo
         if (existing.IsInProgress && existing.Status != "REVIEW_IN_PROGRESS")
             throw new StackDeploymentException($"Stack {name} is {existing.Status}: another deployment is running. Wait for it (aws cloudformation describe-stacks --stack-name {name}) and rerun.");
         if (UnusableStates.Contains(existing.Status))
-            throw new StackDeploymentException($"Stack {name} is {existing.Status} and cannot be updated. Look at its events (aws cloudformation describe-stack-events --stack-name {name}), delete it (aws cloudformation delete-stack --stack-name {name}) and rerun.");
+            throw new StackDeploymentException($"Stack {name} is {existing.Status} and cannot be updated. {NextStep(name, existing.Status)}");
     }
+
+    // What to do about a stack that failed or cannot take an update, by its state (CloudFormation user guide: "Stack
+    // status codes", "Continue rolling back an update"). Deleting a stack that has been live deletes its roles, so it is
+    // advised after a failed first create (nothing is live), for a delete that failed half-way, and for a failed import
+    // rollback, which Provision never starts (it imports nothing).
+    private static string NextStep(string name, string status) => status switch
+    {
+        "UPDATE_ROLLBACK_COMPLETE" => "Fix the cause and rerun; the stack is back on its previous version.",
+        "UPDATE_ROLLBACK_FAILED" => "The update failed and so did its rollback: the stack is on neither version and takes no update until the " +
+            $"rollback finishes. Fix what blocked it (aws cloudformation describe-stack-events --stack-name {name} names it), then run " +
+            $"aws cloudformation continue-update-rollback --stack-name {name} (with --resources-to-skip <logical ids> for resources that cannot be " +
+            "rolled back) and rerun. Do not delete the stack: that deletes its live roles.",
+        "ROLLBACK_COMPLETE" =>
+            $"A stack whose creation rolled back cannot be updated: fix the cause, delete it (aws cloudformation delete-stack --stack-name {name}) and rerun.",
+        "ROLLBACK_FAILED" => "The stack's creation failed and so did its rollback; a failed first create has nothing live: fix the cause, " +
+            $"delete it (aws cloudformation delete-stack --stack-name {name}) and rerun.",
+        "DELETE_FAILED" or "IMPORT_ROLLBACK_FAILED" =>
+            $"Look at its events (aws cloudformation describe-stack-events --stack-name {name}), delete it (aws cloudformation delete-stack --stack-name {name}) and rerun.",
+        _ => $"Look at its events (aws cloudformation describe-stack-events --stack-name {name}), fix the cause and rerun.",
+    };
 
     // Like `aws cloudformation deploy`: on an update, a parameter not given keeps the stack's value.
     private static List<StackParameter> ParametersFor(string name, IReadOnlyDictionary<string, string> given, IReadOnlyList<TemplateParameter> template, StackSummary? existing)
@@ -121,23 +143,21 @@ public sealed class StackDeployer(CloudFormationClient client, Action<string> lo
         return parameters;
     }
 
-    private async Task<ChangeSetSummary> WaitForChangeSetAsync(string name, string changeSetName, StackDeployment deployment, CancellationToken cancellationToken)
+    private async Task<ChangeSetSummary> WaitForChangeSetAsync(string name, string changeSetName, StackDeployment deployment, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
-        var deadline = _time.GetUtcNow() + deployment.Timeout;
         while (true)
         {
             var changeSet = await client.DescribeChangeSetAsync(name, changeSetName, cancellationToken).ConfigureAwait(false);
             if (changeSet.Status is not ("CREATE_PENDING" or "CREATE_IN_PROGRESS"))
                 return changeSet;
             if (_time.GetUtcNow() > deadline)
-                throw new StackDeploymentException($"Change set {changeSetName} of stack {name} was still {changeSet.Status} after {deployment.Timeout}; look at it in the CloudFormation console and rerun.");
+                throw new StackDeploymentException($"Change set {changeSetName} of stack {name} was still {changeSet.Status} {TimeUsedUp(deployment)}; look at it in the CloudFormation console and rerun.");
             await Task.Delay(deployment.PollInterval, _time, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<StackSummary> WaitForStackAsync(string name, HashSet<string> seen, StackDeployment deployment, CancellationToken cancellationToken)
+    private async Task<StackSummary> WaitForStackAsync(string name, HashSet<string> seen, StackDeployment deployment, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
-        var deadline = _time.GetUtcNow() + deployment.Timeout;
         var reported = new HashSet<string>(seen, StringComparer.Ordinal);
         while (true)
         {
@@ -151,14 +171,18 @@ public sealed class StackDeployer(CloudFormationClient client, Action<string> lo
             if (!stack.IsInProgress)
                 return stack;
             if (_time.GetUtcNow() > deadline)
-                throw new StackDeploymentException($"Stack {name} was still {stack.Status} after {deployment.Timeout}; CloudFormation goes on without us: follow it with aws cloudformation describe-stack-events --stack-name {name}.");
+                throw new StackDeploymentException($"Stack {name} was still {stack.Status} {TimeUsedUp(deployment)}; CloudFormation goes on without us: follow it with aws cloudformation describe-stack-events --stack-name {name}.");
             await Task.Delay(deployment.PollInterval, _time, cancellationToken).ConfigureAwait(false);
         }
     }
 
+    private static string TimeUsedUp(StackDeployment deployment) => $"after {deployment.Timeout}, the time the change set and the stack may take together";
+
+    // Events are read back to the first one already known, so none of this run's is lost behind the first page;
+    // oldest first, and in CloudFormation's order where timestamps tie.
     private async Task<List<StackEvent>> NewEventsAsync(string name, HashSet<string> seen, CancellationToken cancellationToken) =>
-        (await client.DescribeStackEventsAsync(name, cancellationToken).ConfigureAwait(false))
-            .Where(e => !seen.Contains(e.EventId)).OrderBy(e => e.Timestamp).ToList();
+        (await client.DescribeStackEventsAsync(name, e => seen.Contains(e.EventId), cancellationToken).ConfigureAwait(false))
+            .Where(e => !seen.Contains(e.EventId)).Reverse().OrderBy(e => e.Timestamp).ToList();
 
     private async Task DiscardAsync(string name, string changeSetName, bool stackWasMadeForIt, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CloudAge.Common.Secrets;
 using CloudAge.Common.Text;
 using CloudAge.Tools.Aws.Credentials;
+using CloudAge.Tools.Aws.Ecr;
 using CloudAge.Tools.Aws.Transport;
 
 namespace CloudAge.Tools.Aws.Eks;
@@ -31,7 +32,7 @@ public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? ha
     public async Task<EksCluster> DescribeAsync(AwsSession session, string clusterName, Uri? endpoint = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var baseUri = endpoint ?? new Uri($"https://eks.{session.Region}.amazonaws.com/");
+        var baseUri = endpoint ?? AwsEndpoints.Eks(session.Region);
         var uri = new Uri(baseUri, "clusters/" + Uri.EscapeDataString(clusterName));
         using var transport = new AwsTransport("EKS", "eks", session, masker, CallOptions.Default,
             e => e is TransientAnswer, e => e is TransientAnswer answer ? $"HTTP {answer.Status}" : null, log: null, handler);
