@@ -23,7 +23,7 @@ public sealed partial class Build
     [Parameter("JSON file of stack parameter values, as the AWS CLI takes them (used when it exists)")]
     public string StackParametersFile { get; init; } = "infra/parameters.json";
 
-    [Parameter("How long Provision waits for the stack to settle")]
+    [Parameter("How long Provision waits in all: the change set, then the stack to settle")]
     public TimeSpan ProvisionTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
     // --ecr-endpoint predates --aws-endpoint and stays as its alias.
