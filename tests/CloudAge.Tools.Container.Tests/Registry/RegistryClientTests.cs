@@ -99,6 +99,29 @@ public class RegistryClientTests
     }
 
     [Fact]
+    public async Task A_reason_phrase_with_control_characters_and_a_flood_is_quoted_on_one_bounded_line()
+    {
+        var reason = "Bad\u001b[2J" + new string('x', 5_000);
+        using var client = new RegistryClient("registry.example.com", null, new SecretMasker(), _ => { },
+            new RegistryClientOptions { Handler = new AnswerHandler(new HttpResponseMessage(HttpStatusCode.BadRequest) { ReasonPhrase = reason }) });
+
+        var error = await Assert.ThrowsAsync<ContainerException>(() => client.GetManifestDigestAsync("team/app", "1.0.0"));
+
+        Assert.Contains("HTTP 400 Bad\\u001b[2Jxxx", error.Message);
+        Assert.DoesNotContain('\u001b', error.Message);
+        Assert.True(error.Message.Length < 600, error.Message);
+    }
+
+    private sealed class AnswerHandler(HttpResponseMessage answer) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            answer.RequestMessage = request;
+            return Task.FromResult(answer);
+        }
+    }
+
+    [Fact]
     public void Credentials_never_print_their_password() =>
         Assert.DoesNotContain("hunter2-pass", new RegistryCredentials("u", "hunter2-pass").ToString());
 

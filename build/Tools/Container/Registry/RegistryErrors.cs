@@ -8,7 +8,8 @@ internal static class RegistryErrors
 {
     public static async Task<string> DescribeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var status = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+        // The reason phrase is the peer's text too (any length, control characters allowed by the parser).
+        var status = $"HTTP {(int)response.StatusCode} {CloudAge.Common.Text.PeerText.OneLine(response.ReasonPhrase, 100)}".TrimEnd();
         var body = response.Content is null ? "" : await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         var errors = Parse(body);
         // What the registry says is printed on one line: its newlines must not forge lines of our log.
