@@ -74,7 +74,7 @@ public sealed class Referrers(RegistryClient registry, Action<string> log)
     {
         var (all, unusable) = await ListAllAsync(repository, subject, cancellationToken).ConfigureAwait(false);
         if (unusable is not null)
-            log($"Registry {registry.Registry} answers the referrers tag {repository}:{FallbackTag(subject)} with {unusable}, not an OCI image index of referrers: taken as no referrers.");
+            log($"{Unusable(repository, subject, unusable)}: taken as no referrers.");
         return all.Where(m => artifactType is null || m.ArtifactType == artifactType).ToList();
     }
 
@@ -116,9 +116,11 @@ public sealed class Referrers(RegistryClient registry, Action<string> log)
         return (index with { Manifests = index.Manifests ?? [] }, null);
     }
 
+    private string Unusable(string repository, string subject, string unusable) =>
+        $"Registry {registry.Registry} answers the referrers tag {repository}:{FallbackTag(subject)} with {unusable}, not an OCI image index of referrers";
+
     private ContainerException Refused(string repository, string subject, string unusable, string artifactType) => new(
-        $"Registry {registry.Registry} answers the referrers tag {repository}:{FallbackTag(subject)} with {unusable}, not an OCI image index of referrers, " +
-        $"so the {artifactType} is not attached to {repository}@{subject} and that tag is left as it is. Move what is under that tag, or push to a registry with the referrers API.");
+        $"{Unusable(repository, subject, unusable)}, so the {artifactType} is not attached to {repository}@{subject} and that tag is left as it is. Move what is under that tag, or push to a registry with the referrers API.");
 
     // Read, add, write back (distribution-spec: the client keeps the tag up to date). Distribution 2.8 has no conditional
     // PUT, so two builds attaching to the same subject at the same moment could drop one entry; a build attaches to its own index only.

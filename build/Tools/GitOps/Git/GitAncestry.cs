@@ -13,24 +13,25 @@ public sealed class GitAncestry(ProcessRunner runner, string workingDirectory, s
     string? token = null, TimeSpan? timeout = null)
 {
     private readonly HashSet<string> _fetched = new(StringComparer.Ordinal);
+    // One git (its environment and retry pipeline) for the whole wait: ArgoSync asks on every poll.
+    private readonly GitCommand _git = new(runner, workingDirectory, GitCredentials.Environment(runner.Masker, token), timeout ?? TimeSpan.FromMinutes(2), log);
 
     public async Task<bool> ContainsAsync(string candidate, string commit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(candidate);
-        var git = new GitCommand(runner, workingDirectory, GitCredentials.Environment(runner.Masker, token), timeout ?? TimeSpan.FromMinutes(2), log);
-        if (!await KnownAsync(git, candidate, cancellationToken) && _fetched.Add(candidate))
-            await FetchAsync(git, candidate, cancellationToken);
-        if (!await KnownAsync(git, candidate, cancellationToken) || !await KnownAsync(git, commit, cancellationToken))
+        if (!await KnownAsync(candidate, cancellationToken) && _fetched.Add(candidate))
+            await FetchAsync(candidate, cancellationToken);
+        if (!await KnownAsync(candidate, cancellationToken) || !await KnownAsync(commit, cancellationToken))
             return false;
-        return (await git.TryAsync(cancellationToken, "merge-base", "--is-ancestor", commit, candidate)).ExitCode == 0;
+        return (await _git.TryAsync(cancellationToken, "merge-base", "--is-ancestor", commit, candidate)).ExitCode == 0;
     }
 
-    private async Task FetchAsync(GitCommand git, string candidate, CancellationToken cancellationToken)
+    private async Task FetchAsync(string candidate, CancellationToken cancellationToken)
     {
         string? failure;
         try
         {
-            var result = await git.NetworkAsync(cancellationToken, "fetch", "--no-tags", "--quiet", remote, "refs/heads/" + branch);
+            var result = await _git.NetworkAsync(cancellationToken, "fetch", "--no-tags", "--quiet", remote, "refs/heads/" + branch);
             failure = result.ExitCode == 0 ? null : $"git fetch exited {result.ExitCode}: {PeerText.OneLine(result.StandardError, 400)}";
         }
         catch (WriteBackException e)
@@ -43,6 +44,6 @@ public sealed class GitAncestry(ProcessRunner runner, string workingDirectory, s
                 "until it is fetched, ArgoSync cannot tell that it contains the deployed commit. Check that GIT_TOKEN (or the checkout's credentials) may read the remote."));
     }
 
-    private static async Task<bool> KnownAsync(GitCommand git, string commit, CancellationToken cancellationToken) =>
-        (await git.TryAsync(cancellationToken, "cat-file", "-e", commit + "^{commit}")).ExitCode == 0;
+    private async Task<bool> KnownAsync(string commit, CancellationToken cancellationToken) =>
+        (await _git.TryAsync(cancellationToken, "cat-file", "-e", commit + "^{commit}")).ExitCode == 0;
 }
