@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -12,6 +13,9 @@ namespace CloudAge.Tools.Container.Tests.Fixtures;
 /// <see cref="Oci"/> is the OCI image layout of engines 25 and later (moby image/tarexport/save.go): config, layers
 /// (uncompressed, named by their diff id), each layer's v1 json and the manifest as <c>blobs/sha256/&lt;hex&gt;</c>, in
 /// the name order the engine's tar writer walks them, so <c>manifest.json</c> comes after the blobs it names.
+/// <see cref="Containerd"/> is what an engine with the containerd image store writes (containerd
+/// core/images/archive/exporter.go): the same layout, but layers gzipped as the content store holds them and named by
+/// that compressed digest, and the image's ID the digest of its manifest (or of an index around it).
 /// </summary>
 public sealed class SavedImageTars
 {
@@ -72,7 +76,7 @@ public sealed class SavedImageTars
             schemaVersion = 2,
             mediaType = "application/vnd.oci.image.manifest.v1+json",
             config = new { mediaType = "application/vnd.oci.image.config.v1+json", digest = ImageId, size = Config.Length },
-            layers = Array.Empty<object>(),
+            layers = DiffIds.Select(d => new { mediaType = "application/vnd.oci.image.layer.v1.tar", digest = d, size = LayerBytes(d).Length }),
         });
         blobs[Hex(ociManifest)] = ociManifest;
         var index = JsonSerializer.SerializeToUtf8Bytes(new
@@ -94,6 +98,70 @@ public sealed class SavedImageTars
             File("manifest.json", manifest),
             File("oci-layout", """{"imageLayoutVersion": "1.0.0"}"""u8.ToArray()),
         ]);
+    }
+
+    /// <summary>Each layer gzipped, as the containerd content store holds a layer the engine built.</summary>
+    public IReadOnlyList<byte[]> GzippedLayers => [.. DiffIds.Select(d => Gzip(LayerBytes(d)))];
+
+    /// <summary>
+    /// The containerd image store's export. <paramref name="inIndex"/>: the image is an index (as a multi-platform
+    /// build makes) listing this manifest and an arm64 one the export leaves out; the image's ID is then the index's digest.
+    /// </summary>
+    public (byte[] Tar, string ImageId, string ManifestDigest) Containerd(bool inIndex = false)
+    {
+        var layers = GzippedLayers;
+        var blobs = new SortedDictionary<string, byte[]>(StringComparer.Ordinal) { [Hex(Config)] = Config };
+        foreach (var layer in layers)
+            blobs[Hex(layer)] = layer;
+        var ociManifest = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            schemaVersion = 2,
+            mediaType = "application/vnd.oci.image.manifest.v1+json",
+            config = new { mediaType = "application/vnd.oci.image.config.v1+json", digest = ImageId, size = Config.Length },
+            layers = layers.Select(l => new { mediaType = "application/vnd.oci.image.layer.v1.tar+gzip", digest = Sha256(l), size = l.Length }),
+        });
+        blobs[Hex(ociManifest)] = ociManifest;
+        object target = new { mediaType = "application/vnd.oci.image.manifest.v1+json", digest = Sha256(ociManifest), size = ociManifest.Length };
+        var imageId = Sha256(ociManifest);
+        if (inIndex)
+        {
+            var platformIndex = JsonSerializer.SerializeToUtf8Bytes(new
+            {
+                schemaVersion = 2,
+                mediaType = "application/vnd.oci.image.index.v1+json",
+                manifests = new object[]
+                {
+                    new { mediaType = "application/vnd.oci.image.manifest.v1+json", digest = Sha256(ociManifest), size = ociManifest.Length, platform = new { architecture = "amd64", os = "linux" } },
+                    new { mediaType = "application/vnd.oci.image.manifest.v1+json", digest = Sha256("not exported"u8.ToArray()), size = 12, platform = new { architecture = "arm64", os = "linux" } },
+                },
+            });
+            blobs[Hex(platformIndex)] = platformIndex;
+            target = new { mediaType = "application/vnd.oci.image.index.v1+json", digest = Sha256(platformIndex), size = platformIndex.Length };
+            imageId = Sha256(platformIndex);
+        }
+        var index = JsonSerializer.SerializeToUtf8Bytes(new { schemaVersion = 2, mediaType = "application/vnd.oci.image.index.v1+json", manifests = new[] { target } });
+        var manifest = JsonSerializer.SerializeToUtf8Bytes(new[]
+        {
+            new { Config = "blobs/sha256/" + Hex(Config), RepoTags = (string[]?)null, Layers = layers.Select(l => "blobs/sha256/" + Hex(l)) },
+        });
+        var tar = Tar(
+        [
+            Directory("blobs/"),
+            Directory("blobs/sha256/"),
+            .. blobs.Select(b => File("blobs/sha256/" + b.Key, b.Value)),
+            File("index.json", index),
+            File("manifest.json", manifest),
+            File("oci-layout", """{"imageLayoutVersion": "1.0.0"}"""u8.ToArray()),
+        ]);
+        return (tar, imageId, Sha256(ociManifest));
+    }
+
+    private static byte[] Gzip(byte[] data)
+    {
+        var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
+            gzip.Write(data);
+        return output.ToArray();
     }
 
     private static byte[] Layer(string name, string text) => Tar([File(name, Encoding.UTF8.GetBytes(text))]);

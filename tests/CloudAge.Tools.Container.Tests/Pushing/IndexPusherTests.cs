@@ -31,6 +31,16 @@ public sealed class IndexPusherTests(PushFixture fixture) : IClassFixture<PushFi
             new SyncProgressForTests<LayerProgress>(p => { lock (_log) progress?.Add(p); }));
     }
 
+    // A push of one amd64 image from a stand-in engine (an export layout the engine here cannot write) into the real registry.
+    private async Task<IndexPushResult> PushFromAsync(ExportingEngine engine, RegistryServer registry, string repository, string imageId)
+    {
+        var credentials = new RegistryCredentials(RegistryServer.User, registry.Password);
+        using var client = new RegistryClient(registry.Address, credentials, new SecretMasker(), _log.Write, new RegistryClientOptions { Retry = PushFixture.FastRetries });
+        using var docker = DockerEngine.Connect(engine.Endpoint);
+        return await new IndexPusher(docker, engine.Endpoint, client, _log.Write).PushAsync(
+            new IndexPushRequest([new(new OciPlatform("amd64", "linux"), imageId)], registry.Address, repository, ["1.0.0"]));
+    }
+
     private async Task<PlatformImage[]> TwoPlatformsAsync(PlatformImages images) =>
     [
         new(new OciPlatform("amd64", "linux"), await images.BuildAsync("amd64")),
@@ -172,5 +182,54 @@ public sealed class IndexPusherTests(PushFixture fixture) : IClassFixture<PushFi
         var everything = string.Join('\n', _log.Lines.Append(error.Message));
         Assert.DoesNotContain(registry.Password, everything, StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{RegistryServer.User}:{registry.Password}")), everything, StringComparison.Ordinal);
+    }
+
+    [IntegrationFact(Needs.Registry | Needs.Htpasswd)]
+    public async Task A_containerd_store_image_is_pushed_with_its_gzip_layers_as_stored_which_unpack_to_its_configs_diff_ids()
+    {
+        var registry = await fixture.RegistryAsync();
+        var image = new SavedImageTars();
+        var (tar, imageId, _) = image.Containerd();
+        await using var engine = await ExportingEngine.StartAsync(imageId, tar);
+        var repository = Repository();
+
+        var result = await PushFromAsync(engine, registry, repository, imageId);
+
+        var (status, type, body) = await PlatformImages.GetAsync(registry, $"{repository}/manifests/{result.Platforms.Single().Digest}");
+        Assert.Equal(200, status);
+        Assert.Equal(OciMediaTypes.ImageManifest, type);
+        using var manifest = JsonDocument.Parse(body);
+        Assert.Equal(image.ImageId, manifest.RootElement.GetProperty("config").GetProperty("digest").GetString());
+        Assert.Equal(image.Config, (await PlatformImages.GetAsync(registry, $"{repository}/blobs/{image.ImageId}")).Body);
+        var layers = manifest.RootElement.GetProperty("layers").EnumerateArray().ToList();
+        Assert.Equal(image.GzippedLayers.Select(l => OciDescriptor.Sha256(l)), layers.Select(l => l.GetProperty("digest").GetString()));
+        for (var i = 0; i < layers.Count; i++)
+        {
+            Assert.Equal(OciMediaTypes.LayerGzip, layers[i].GetProperty("mediaType").GetString());
+            var blob = (await PlatformImages.GetAsync(registry, $"{repository}/blobs/{layers[i].GetProperty("digest").GetString()}")).Body;
+            Assert.Equal(image.GzippedLayers[i], blob);
+            using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(blob), System.IO.Compression.CompressionMode.Decompress);
+            var tarBytes = new MemoryStream();
+            await gzip.CopyToAsync(tarBytes);
+            Assert.Equal(image.DiffIds[i], OciDescriptor.Sha256(tarBytes.ToArray()));
+        }
+        // The config and the two distinct layers, each once (the third layer is the first again).
+        Assert.Equal(image.Config.Length + image.GzippedLayers[0].Length + image.GzippedLayers[1].Length, result.BytesUploaded);
+    }
+
+    [IntegrationFact(Needs.Registry | Needs.Htpasswd)]
+    public async Task An_export_that_is_not_of_the_image_asked_for_is_refused_before_anything_is_pushed()
+    {
+        var registry = await fixture.RegistryAsync();
+        var (tar, _, _) = new SavedImageTars().Containerd();
+        var elsewhere = "sha256:" + new string('e', 64);
+        await using var engine = await ExportingEngine.StartAsync(elsewhere, tar);
+        var repository = Repository();
+
+        var error = await Assert.ThrowsAsync<ContainerException>(() => PushFromAsync(engine, registry, repository, elsewhere));
+
+        Assert.Contains($"The engine exported image {elsewhere} as another image", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Try again", error.Message, StringComparison.Ordinal);
+        Assert.Null(await PushFixture.RegistryDigestAsync(registry, repository, "1.0.0"));
     }
 }

@@ -7,6 +7,7 @@ public static class OciMediaTypes
     public const string ImageManifest = "application/vnd.oci.image.manifest.v1+json";
     public const string ImageConfig = "application/vnd.oci.image.config.v1+json";
     public const string LayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip";
+    public const string LayerZstd = "application/vnd.oci.image.layer.v1.tar+zstd";
 
     /// <summary>The empty descriptor's type: the config of an artifact manifest that has none (image-spec manifest.md, "Guidelines for Artifact Usage").</summary>
     public const string Empty = "application/vnd.oci.empty.v1+json";

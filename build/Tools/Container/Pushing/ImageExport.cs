@@ -9,30 +9,48 @@ namespace CloudAge.Tools.Container.Pushing;
 
 /// <summary>
 /// A local image as the engine exports it (<c>GET /images/{name}/get</c>, the tar <c>docker save</c> writes): its config
-/// bytes, whose sha256 is the image id, and each layer uncompressed in a temporary folder, in the config's diff_ids order.
-/// The engine's push can only push a tag; pushing by digest, into an index, needs the content itself.
+/// bytes and each layer's file in a temporary folder, in the config's diff_ids order. The engine's push can only push a
+/// tag; pushing by digest, into an index, needs the content itself.
 /// </summary>
 /// <remarks>
-/// The tar has two layouts, whichever API version is asked for: engines before 25 write <c>&lt;id&gt;/layer.tar</c> and
-/// <c>&lt;config hex&gt;.json</c>; engines 25 and later write an OCI image layout, config and layers as
-/// <c>blobs/sha256/&lt;hex&gt;</c> (layers uncompressed, named by their diff id). Both name their files in
-/// <c>manifest.json</c>, which the tar holds after the blobs, so every file is kept, keyed by its path, and
-/// the manifest's paths are resolved through that map.
+/// The tar has three layouts, whichever API version is asked for:
+/// <list type="bullet">
+/// <item>engines before 25 write <c>&lt;id&gt;/layer.tar</c> and <c>&lt;config hex&gt;.json</c>;</item>
+/// <item>engines 25 and later write an OCI image layout, config and layers as <c>blobs/sha256/&lt;hex&gt;</c>, layers
+/// uncompressed and named by their diff id (moby image/tarexport/save.go);</item>
+/// <item>an engine with the containerd image store (the default of fresh Docker Engine 29 installs and of Docker Desktop)
+/// exports its content store as it is (containerd core/images/archive/exporter.go, called from moby
+/// daemon/containerd/image_exporter.go): layers stay compressed as stored (gzip for the steps it built, whatever the
+/// registry served for pulled ones) and are named by that compressed digest, and the image's ID is its manifest's (or
+/// index's) digest, not its config's.</item>
+/// </list>
+/// All three name their files in <c>manifest.json</c>, which the tar holds after the blobs, so every file is kept,
+/// keyed by its path, and the manifest's paths are resolved through that map.
 /// </remarks>
 internal sealed class ImageExport : IDisposable
 {
     private readonly string _directory;
 
-    private ImageExport(string directory, byte[] config, IReadOnlyList<ExportedLayer> layers)
+    private ImageExport(string directory, byte[] config, IReadOnlyList<ExportedLayer> layers, IReadOnlySet<string> identities)
     {
         _directory = directory;
         Config = config;
         Layers = layers;
+        _identities = identities;
     }
+
+    private readonly IReadOnlySet<string> _identities;
 
     public byte[] Config { get; }
 
     public IReadOnlyList<ExportedLayer> Layers { get; }
+
+    /// <summary>
+    /// True when the engine may name this export's image <paramref name="imageId"/>: the config's digest (the engine's
+    /// own image store), or in an OCI layout the digest of the manifest holding this config or of an index leading to it
+    /// (the containerd image store). False means the export is of another image or damaged.
+    /// </summary>
+    public bool Identifies(string imageId) => _identities.Contains(imageId);
 
     public static async Task<ImageExport> SaveAsync(Uri endpoint, string imageId, CancellationToken cancellationToken)
     {
@@ -68,7 +86,11 @@ internal sealed class ImageExport : IDisposable
             var config = await File.ReadAllBytesAsync(configFile.Path, cancellationToken).ConfigureAwait(false);
             var layers = manifest.Layers.Select(path => Named(path)
                 ?? throw new ContainerException($"The engine's export of image {imageId} lacks the layer {path}.")).ToList();
-            return new ImageExport(directory, config, layers);
+            var configDigest = OciDescriptor.Sha256(config);
+            var identities = new HashSet<string>(StringComparer.Ordinal) { configDigest };
+            if (files.TryGetValue("index.json", out var indexFile))
+                await OciLayout.AddIdentitiesAsync(indexFile.Path, digest => files.GetValueOrDefault("blobs/sha256/" + digest[7..]), configDigest, identities, cancellationToken).ConfigureAwait(false);
+            return new ImageExport(directory, config, layers, identities);
 
             ExportedLayer? Named(string path) => files.GetValueOrDefault(links.GetValueOrDefault(path, path));
         }
@@ -79,19 +101,27 @@ internal sealed class ImageExport : IDisposable
         }
     }
 
-    /// <summary>Copies one file of the export to disk, hashing it on the way: for a layer (an uncompressed tar) that hash is its diff id.</summary>
+    /// <summary>
+    /// Copies one file of the export to disk, hashing it on the way (for an uncompressed layer that hash is its diff id,
+    /// for a compressed one its blob digest) and noting whether it starts as a gzip or zstd stream does.
+    /// </summary>
     private static async Task<ExportedLayer> SaveFileAsync(Stream data, string path, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous);
         var buffer = new byte[1 << 20];
+        var head = new byte[4];
+        long size = 0;
         int read;
         while ((read = await data.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
         {
+            if (size < head.Length)
+                buffer.AsSpan(0, (int)Math.Min(read, head.Length - size)).CopyTo(head.AsSpan((int)size));
+            size += read;
             hash.AppendData(buffer, 0, read);
             await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
         }
-        return new ExportedLayer("sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset()), path);
+        return new ExportedLayer("sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset()), path, size, LayerCompression.Sniff(head.AsSpan(0, (int)Math.Min(size, head.Length))));
     }
 
     public void Dispose()
@@ -143,16 +173,24 @@ internal static class EngineHttp
         : new Uri($"{(endpoint.Scheme is "https" ? "https" : "http")}://{endpoint.Authority}/v1.41/");
 }
 
-/// <summary>One uncompressed layer: its diff id (sha256 of the tar) and where it lies.</summary>
-internal sealed record ExportedLayer(string DiffId, string Path)
+/// <summary>
+/// One layer file of an export: <see cref="Digest"/> is the sha256 of the file as exported (an uncompressed layer's diff
+/// id, or a compressed layer's blob digest), <see cref="CompressedAs"/> the OCI media type of a file that is already
+/// compressed (null for an uncompressed tar).
+/// </summary>
+internal sealed record ExportedLayer(string Digest, string Path, long Size, string? CompressedAs)
 {
     /// <summary>
-    /// Gzips the layer next to itself. .NET's gzip writes no time or name into the header, so the same layer always
-    /// compresses to the same bytes on one machine; that keeps a re-push's digests, and so the index digest, unchanged.
+    /// The layer as pushed. An uncompressed one is gzipped next to itself; .NET's gzip writes no time or name into the
+    /// header, so the same layer always compresses to the same bytes on one machine, which keeps a re-push's digests, and
+    /// so the index digest, unchanged. A compressed one is pushed as exported: compressing it again would give a blob
+    /// whose content is not the tar its diff id names.
     /// </summary>
     public async Task<OciDescriptor> CompressAsync(CancellationToken cancellationToken)
     {
-        var target = Path + ".gz";
+        if (CompressedAs is { } mediaType)
+            return new OciDescriptor(mediaType, Digest, Size);
+        var target = CompressedPath;
         await using (var source = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan))
         await using (var file = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
         await using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
@@ -162,5 +200,6 @@ internal sealed record ExportedLayer(string DiffId, string Path)
         return new OciDescriptor(OciMediaTypes.LayerGzip, digest, compressed.Length);
     }
 
-    public string CompressedPath => Path + ".gz";
+    /// <summary>The file <see cref="CompressAsync"/> describes: the gzip it wrote, or the exported file itself when that was compressed.</summary>
+    public string CompressedPath => CompressedAs is null ? Path + ".gz" : Path;
 }

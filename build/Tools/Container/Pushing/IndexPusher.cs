@@ -8,7 +8,8 @@ namespace CloudAge.Tools.Container.Pushing;
 
 /// <summary>
 /// Pushes a multi-platform image as docker buildx does, without buildx: each platform's image by digest (OCI image
-/// manifest, gzip layers, blobs the registry already holds are not sent), then one OCI image index under every tag.
+/// manifest, gzip layers (a layer the engine stores compressed as it is), blobs the registry already holds are not sent),
+/// then one OCI image index under every tag.
 /// The index bytes are computed locally before anything is sent, so an unchanged build gives the same index digest.
 /// </summary>
 public sealed class IndexPusher(IDockerClient docker, Uri endpoint, RegistryClient registry, Action<string> log)
@@ -84,21 +85,23 @@ public sealed class IndexPusher(IDockerClient docker, Uri endpoint, RegistryClie
 
         using var export = await ImageExport.SaveAsync(endpoint, local.ID, cancellationToken).ConfigureAwait(false);
         var config = OciDescriptor.Of(OciMediaTypes.ImageConfig, export.Config);
-        if (config.Digest != local.ID)
-            throw new ContainerException($"The engine exported image {local.ID} with a config whose digest is {config.Digest}; the export is damaged. Try again.");
+        if (!export.Identifies(local.ID))
+            throw new ContainerException($"The engine exported image {local.ID} as another image (config {config.Digest}); the image was replaced meanwhile or the export is damaged. Try again.");
         await UploadIfMissingAsync(repository, config, () => new MemoryStream(export.Config), label, progress, uploaded, cancellationToken).ConfigureAwait(false);
 
         var layers = new List<OciDescriptor>();
         foreach (var layer in export.Layers)
         {
-            if (cache.Layer(layer.DiffId) is { } known && await registry.BlobExistsAsync(repository, known.Digest, cancellationToken).ConfigureAwait(false))
+            // An uncompressed layer's gzip is remembered by its diff id; a layer the engine stores compressed is pushed as it is.
+            if (layer.CompressedAs is null && cache.Layer(layer.Digest) is { } known && await registry.BlobExistsAsync(repository, known.Digest, cancellationToken).ConfigureAwait(false))
             {
                 progress?.Report(new LayerProgress(label, known.Digest[7..19], "Layer already exists", known.Size, known.Size));
                 layers.Add(known);
                 continue;
             }
             var compressed = await layer.CompressAsync(cancellationToken).ConfigureAwait(false);
-            cache.AddLayer(layer.DiffId, compressed);
+            if (layer.CompressedAs is null)
+                cache.AddLayer(layer.Digest, compressed);
             await UploadIfMissingAsync(repository, compressed, () => File.OpenRead(layer.CompressedPath), label, progress, uploaded, cancellationToken).ConfigureAwait(false);
             layers.Add(compressed);
         }
