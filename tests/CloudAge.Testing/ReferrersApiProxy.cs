@@ -36,21 +36,25 @@ public sealed partial class ReferrersApiProxy : IAsyncDisposable
     private readonly ConcurrentQueue<string> _requests = new();
 
     private readonly string? _linkOrigin;
+    private readonly bool _silentSubject;
 
-    private ReferrersApiProxy(string upstream, int pageSize, string? linkOrigin)
+    private ReferrersApiProxy(string upstream, int pageSize, string? linkOrigin, bool silentSubject)
     {
         _target = upstream;
         PageSize = pageSize;
         _linkOrigin = linkOrigin;
+        _silentSubject = silentSubject;
         _app = LoopbackWebApp.Create(HandleAsync);
     }
 
     /// <summary>Starts the proxy in front of the registry at <paramref name="upstream"/> (host:port).</summary>
     /// <param name="linkOrigin">Not the spec: an origin (<c>http://host:port</c>) the next-page links point at instead of
     /// this registry, as a hostile or misconfigured registry might, to prove credentials are not sent there.</param>
-    public static async Task<ReferrersApiProxy> StartAsync(string upstream, int pageSize = 10, string? linkOrigin = null)
+    /// <param name="silentSubject">Not the spec: the subject is indexed but the PUT is answered without
+    /// <c>OCI-Subject</c>, as Harbor before 2.9 answered (goharbor/harbor #18865).</param>
+    public static async Task<ReferrersApiProxy> StartAsync(string upstream, int pageSize = 10, string? linkOrigin = null, bool silentSubject = false)
     {
-        var proxy = new ReferrersApiProxy(upstream, pageSize, linkOrigin);
+        var proxy = new ReferrersApiProxy(upstream, pageSize, linkOrigin, silentSubject);
         await proxy._app.StartAsync();
         return proxy;
     }
@@ -128,7 +132,8 @@ public sealed partial class ReferrersApiProxy : IAsyncDisposable
             if (document["annotations"] is JsonObject annotations)
                 descriptor["annotations"] = annotations.DeepClone();
             _referrers.GetOrAdd((name, subject), _ => new())[digest] = descriptor;
-            answer.Headers["OCI-Subject"] = subject;
+            if (!_silentSubject)
+                answer.Headers["OCI-Subject"] = subject;
         });
     }
 

@@ -135,6 +135,28 @@ public sealed class ReferrersTests(PushFixture fixture) : IClassFixture<PushFixt
     }
 
     [IntegrationFact(Prerequisites)]
+    public async Task A_registry_with_the_API_that_does_not_answer_OCI_Subject_gets_no_referrers_tag_when_its_list_holds_the_artifact()
+    {
+        var registry = await fixture.RegistryAsync();
+        await using var api = await ReferrersApiProxy.StartAsync(registry.Address, silentSubject: true);
+        var (client, repository, pushed) = await PushIndexAsync(registry, api.Address);
+        using var _ = client;
+        var referrers = new Referrers(client, _log.Write);
+        var sbom = Sbom.MakeReproducible(Encoding.UTF8.GetBytes(CycloneDx), pushed.Digest, CommitTime);
+
+        var attachedSbom = await referrers.AttachAsync(repository, pushed.Index, OciMediaTypes.CycloneDxJson, sbom, "cloudage.cdx.json");
+        var attachedOther = await referrers.AttachAsync(repository, pushed.Index, OciMediaTypes.InTotoJson, "{}"u8.ToArray(), "provenance.intoto.json");
+
+        // No OCI-Subject came back, but the registry's own list held each artifact once it was written: no tag to keep.
+        Assert.DoesNotContain(api.Requests, r => r.StartsWith("PUT ", StringComparison.Ordinal) && r.Contains("/manifests/sha256-", StringComparison.Ordinal));
+        Assert.Equal(404, (await PlatformImages.GetAsync(registry, $"{repository}/manifests/{Referrers.FallbackTag(pushed.Digest)}")).Status);
+        var listed = await client.GetReferrersAsync(repository, pushed.Digest);
+        Assert.NotNull(listed);
+        Assert.Equal(new[] { attachedSbom.Manifest.Digest, attachedOther.Manifest.Digest }.Order(StringComparer.Ordinal), listed.Manifests.Select(m => m.Digest).Order(StringComparer.Ordinal));
+        Assert.All(_log.Lines.Where(l => l.StartsWith("Attached", StringComparison.Ordinal)), l => Assert.DoesNotContain("referrers tag", l));
+    }
+
+    [IntegrationFact(Prerequisites)]
     public async Task A_next_page_on_another_origin_is_not_followed_so_the_credentials_stay_with_the_registry()
     {
         var registry = await fixture.RegistryAsync();

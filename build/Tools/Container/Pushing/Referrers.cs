@@ -20,6 +20,9 @@ public sealed class Referrers(RegistryClient registry, Action<string> log)
     // What each subject is known to have attached: read once per subject, kept up to date by this instance's attaches.
     private readonly Dictionary<(string Repository, string Subject), HashSet<string>> _listed = [];
 
+    // Repositories whose referrers API answered a listing: the registry has the API.
+    private readonly HashSet<string> _withApi = new(StringComparer.Ordinal);
+
     public static string FallbackTag(string digest) => digest.Replace(':', '-');
 
     /// <summary>Pushes <paramref name="content"/> as an artifact of <paramref name="artifactType"/> referring to <paramref name="subject"/>; idempotent.</summary>
@@ -59,6 +62,11 @@ public sealed class Referrers(RegistryClient registry, Action<string> log)
         await UploadIfMissingAsync(repository, config, EmptyConfig, cancellationToken).ConfigureAwait(false);
         await UploadIfMissingAsync(repository, blob, content, cancellationToken).ConfigureAwait(false);
         var (_, indexedByRegistry) = await registry.PutManifestAsync(repository, descriptor.Digest, OciMediaTypes.ImageManifest, manifest, cancellationToken).ConfigureAwait(false);
+        // A registry with the API may index the subject without saying so (Harbor before 2.9 sent no OCI-Subject,
+        // goharbor/harbor #18865): when its list already holds the artifact, a referrers tag would only add a tag to
+        // keep, and on a repository with immutable tags the next attach could not update it.
+        if (!indexedByRegistry && _withApi.Contains(repository))
+            indexedByRegistry = await ListedByApiAsync(repository, subject.Digest, descriptor.Digest, cancellationToken).ConfigureAwait(false);
         if (!indexedByRegistry)
             await AddToFallbackAsync(repository, subject.Digest, descriptor, artifactType, cancellationToken).ConfigureAwait(false);
         listed.Add(descriptor.Digest);
@@ -94,10 +102,16 @@ public sealed class Referrers(RegistryClient registry, Action<string> log)
     private async Task<(IReadOnlyList<OciDescriptor> All, string? Unusable)> ListAllAsync(string repository, string subject, CancellationToken cancellationToken)
     {
         if (await registry.GetReferrersAsync(repository, subject, cancellationToken).ConfigureAwait(false) is { } listed)
+        {
+            _withApi.Add(repository);
             return (listed.Manifests, null);
+        }
         var (index, unusable) = await FallbackIndexAsync(repository, subject, cancellationToken).ConfigureAwait(false);
         return (index?.Manifests ?? [], unusable);
     }
+
+    private async Task<bool> ListedByApiAsync(string repository, string subject, string artifact, CancellationToken cancellationToken) =>
+        (await registry.GetReferrersAsync(repository, subject, cancellationToken).ConfigureAwait(false))?.Manifests.Any(m => m.Digest == artifact) == true;
 
     // The spec: "If that pull returns a manifest other than the expected image index, the client SHOULD report a failure".
     // GitLab's registry answers the tag sha256-<hex> with the subject itself (oras-go #1396): an index too, but its
