@@ -167,10 +167,14 @@ internal static class EngineHttp
         return new HttpClient(handler) { Timeout = TimeSpan.FromMinutes(10) };
     }
 
-    /// <summary>API 1.41, the version of the engine 20.10 the rest of the code speaks too.</summary>
+    /// <summary>
+    /// No API version in the path, as Docker.DotNet sends every other call: each engine answers in its own current
+    /// version. A pinned old version breaks on newer engines: Docker Engine 29 refuses any below 1.44 ("client version
+    /// 1.41 is too old", moby api/server/middleware/version.go), while the Debian engine 20.10 here knows none above 1.41.
+    /// </summary>
     public static Uri BaseAddress(Uri endpoint) => endpoint.Scheme == "unix"
-        ? new Uri("http://docker/v1.41/")
-        : new Uri($"{(endpoint.Scheme is "https" ? "https" : "http")}://{endpoint.Authority}/v1.41/");
+        ? new Uri("http://docker/")
+        : new Uri($"{(endpoint.Scheme is "https" ? "https" : "http")}://{endpoint.Authority}/");
 }
 
 /// <summary>
