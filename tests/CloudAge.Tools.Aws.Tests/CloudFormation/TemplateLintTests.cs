@@ -50,6 +50,29 @@ public sealed class TemplateLintTests
     }
 
     [Theory]
+    [InlineData("GitHubPushRole")]
+    [InlineData("GitHubDeployRole")]
+    public async Task A_GitHub_role_is_created_after_the_OIDC_provider_the_stack_makes(string role)
+    {
+        // IAM refuses a trust policy naming an OIDC provider that does not exist yet, and the roles' Federated ARN is
+        // built, not read, so only their Metadata's Ref orders them. cfn-lint's template graph is CloudFormation's
+        // implicit dependencies (Ref, GetAtt, Sub anywhere in a resource): asked here, not a copy of the rule.
+        const string script = """
+            import sys, cfnlint.decode, cfnlint.template
+            template, matches = cfnlint.decode.decode(sys.argv[1])
+            graph = cfnlint.template.Template(sys.argv[1], template, ["us-east-1"]).graph.graph
+            for source, target in graph.edges():
+                print(f"{source} -> {target}")
+            """;
+        var runner = new ProcessRunner(new SecretMasker(), _ => { });
+
+        var result = await runner.RunAsync(new ProcessSpec("python3", ["-c", script, Path.Combine("infra", "cloudage.yaml")]) { StreamOutput = false, ThrowOnFailure = false, WorkingDirectory = Root });
+
+        Assert.True(result.ExitCode == 0, $"python3 (cfn-lint's graph) exit {result.ExitCode}:\n{result.StandardError}");
+        Assert.Contains($"{role} -> GitHubOidcProvider", result.StandardOutput.Split('\n'));
+    }
+
+    [Theory]
     [InlineData("AssignmentsTable")]
     [InlineData("AssetsBucket")]
     public void The_data_is_kept_on_deletion_and_replacement_but_not_after_a_failed_first_create(string resource)
