@@ -27,6 +27,9 @@ public sealed partial class Build
     public string? ImageDigest { get; init; }
 
     [Parameter("Image repository as the manifests name it (default: where PushEcr pushed this tag, from artifacts/image.json; else <registry>/<ecr-repository>; else the one in k8s/deployment.yaml)")]
+    // The reference grammar of distribution (reference/regexp.go): host[:port]/path, path components lower-case.
+    [Pattern(@"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)+",
+        "<registry>/<name> without tag or digest, such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/cloudage")]
     public string? ImageRepository { get; init; }
 
     [Parameter("Write tag, digest or tag-and-digest into the manifests (default: tag@digest when a digest is known)")]
@@ -36,9 +39,12 @@ public sealed partial class Build
     public bool AllowRollback { get; init; }
 
     [Parameter("Name of the bot that commits tag bumps")]
+    // git refuses an empty or all-space name, and '<', '>' or a line break would forge the commit's author line.
+    [Pattern(@"[^<>\p{Cc}]*[^<>\p{Cc}\s][^<>\p{Cc}]*", "a name without '<', '>' or control characters, such as cloudage-bot")]
     public string BotName { get; init; } = GitIdentity.Bot.Name;
 
     [Parameter("E-mail of the bot that commits tag bumps")]
+    [Pattern(@"[^@<>\s\p{Cc}]+@[^@<>\s\p{Cc}]+", "an address such as cloudage-bot@users.noreply.github.com")]
     public string BotEmail { get; init; } = GitIdentity.Bot.Email;
 
     [Parameter("Token for git over HTTPS: BumpTag's push, ArgoSync's read of the deployed branch (default: the credentials git already has)"), Secret]
@@ -96,6 +102,10 @@ public sealed partial class Build
     // ~/.kube/config) or the pod's service account; with none of them, say so before any target runs.
     bool ClusterAccessIsGiven()
     {
+        // A kubeconfig that cannot be read is a bad value, found here and not after BumpTag has pushed.
+        if (EksClusterName is null && Kubeconfig is not null && KubernetesClients.KubeconfigProblem(Kubeconfig) is { } problem)
+            throw new UsageException($"--kubeconfig (or KUBECONFIG) {problem}; give the path of a kubeconfig file, e.g. --kubeconfig ~/.kube/config " +
+                "(KUBECONFIG may list several, separated by ':'), or pass --eks-cluster-name instead.");
         if (EksClusterName is not null || Kubeconfig is not null || EnvironmentVariables.ContainsKey("KUBERNETES_SERVICE_HOST"))
             return true;
         var home = EnvironmentVariables.GetValueOrDefault("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
@@ -116,7 +126,16 @@ public sealed partial class Build
         .Executes(async cancellationToken =>
         {
             var repository = ManifestImageRepository();
-            var target = new ImageTarget(repository, DeployTag, await DeployDigest(repository, cancellationToken)) { Mode = ImageReference };
+            var digest = await DeployDigest(repository, cancellationToken);
+            var mode = ImageReference;
+            if (digest is null && mode is ImageReferenceMode.Digest or ImageReferenceMode.TagAndDigest)
+            {
+                // Only a dry run gets here: outside one, a tag the registry cannot name a digest for is refused above.
+                Log.Information($"warning: --image-reference {mode} needs the image's digest, which the dry run could not learn; the diff shows the tag alone. " +
+                    "Pass --image-digest sha256:<64 hex> to see the pinned reference.");
+                mode = ImageReferenceMode.Tag;
+            }
+            var target = new ImageTarget(repository, DeployTag, digest) { Mode = mode };
             if (GitToken is { Length: > 0 })
                 Secrets.Add(GitToken);
             var request = new WriteBackRequest(RootDirectory, DefaultBranch, target)

@@ -21,7 +21,9 @@ public sealed partial class Build
     public string[] StackParameters { get; init; } = [];
 
     [Parameter("JSON file of stack parameter values, as the AWS CLI takes them (used when it exists)")]
-    public string StackParametersFile { get; init; } = "infra/parameters.json";
+    public string StackParametersFile { get; init; } = DefaultStackParametersFile;
+
+    const string DefaultStackParametersFile = "infra/parameters.json";
 
     [Parameter("How long Provision waits in all: the change set, then the stack to settle")]
     public TimeSpan ProvisionTimeout { get; init; } = TimeSpan.FromMinutes(30);
@@ -57,6 +59,10 @@ public sealed partial class Build
             throw new UsageException($"--stack-template {StackTemplate}: no such file; pass the template's path relative to the repository, e.g. --stack-template infra/cloudage.yaml.");
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         var file = RootDirectory / StackParametersFile;
+        // The default file is optional; a file the user named must be there, or the stack would go out without its parameters.
+        if (!File.Exists(file) && StackParametersFile != DefaultStackParametersFile)
+            throw new UsageException($"--stack-parameters-file {StackParametersFile}: {(Directory.Exists(file) ? "is a folder, not a file" : "no such file")}; " +
+                $"pass a JSON file relative to the repository, e.g. --stack-parameters-file {DefaultStackParametersFile} (infra/parameters.example.json shows its shape).");
         if (File.Exists(file))
         {
             try

@@ -9,6 +9,9 @@ public sealed partial class Build
     public string DefaultBranch { get; init; } = "main";
 
     [Parameter("Version baked into the app and its labels (default: from the latest v* git tag, as DockerBuild's tags)")]
+    // Semantic Versioning 2.0.0 (semver.org): it becomes MSBuild's -p:Version, an image label and the SBOM's version.
+    [Pattern(@"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?",
+        "a semantic version such as 1.4.0 or 1.5.0-rc.1")]
     public string? AppVersionOverride { get; init; }
 
     GitFacts? _gitFacts;

@@ -58,6 +58,13 @@ public sealed partial class BadInputTests : IDisposable
     [InlineData("--kubernetes-namespace", "Not_A_Namespace", "Expected a lower-case namespace name")]
     [InlineData("--local-port", "70000", "Expected a whole number from 1 to 65535.")]
     [InlineData("--tag-mutability", "sometimes", "Expected one of Mutable, Immutable.")]
+    [InlineData("--image-repository", "NOT A REPO!!", "Parameter 'ImageRepository' from the command line (--image-repository): 'NOT A REPO!!' is not valid. Expected <registry>/<name> without tag or digest")]
+    [InlineData("--image-repository", "registry.example.com/app:1.0", "Expected <registry>/<name> without tag or digest")]
+    [InlineData("--bot-name", "x <evil@example.com>", "Parameter 'BotName' from the command line (--bot-name): 'x <evil@example.com>' is not valid. Expected a name without '<', '>'")]
+    [InlineData("--bot-name", "   ", "Expected a name without '<', '>' or control characters, such as cloudage-bot.")]
+    [InlineData("--bot-email", "nobody", "Parameter 'BotEmail' from the command line (--bot-email): 'nobody' is not valid. Expected an address such as cloudage-bot@users.noreply.github.com.")]
+    [InlineData("--app-version-override", "not a version", "Parameter 'AppVersionOverride' from the command line (--app-version-override): 'not a version' is not valid. Expected a semantic version such as 1.4.0")]
+    [InlineData("--app-version-override", "1.2;Foo=bar", "Expected a semantic version such as 1.4.0")]
     public void A_bad_value_is_exit_2_naming_the_parameter_with_a_good_example(string option, string value, string message) =>
         AssertClean(Run(option, value, "--plan"), 2, message);
 
@@ -109,6 +116,66 @@ public sealed partial class BadInputTests : IDisposable
         File.WriteAllText(kubeconfig, "{ this: is: not [ yaml\n\t\u0001");
 
         AssertClean(Run("GetUrl", "--kubeconfig", kubeconfig), 1, $"The kubeconfig '{kubeconfig}' is not a kubeconfig YAML file");
+    }
+
+    [Fact]
+    public void A_kubeconfig_that_is_not_there_is_exit_2_before_BumpTag_could_push()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_root, "kube")).FullName;
+        var missing = Path.Combine(_root, "nonexistent");
+
+        // Deploy runs BumpTag first, which pushes: the value is refused before any target, as a bad value.
+        var deploy = Run("Deploy", "--kubeconfig", missing);
+        var isFolder = Run("GetUrl", "--kubeconfig", folder);
+        _environment["KUBECONFIG"] = $"{missing}:{Path.Combine(_root, "also-missing")}";
+        var list = Run("ArgoSync", "--skip", "BumpTag");
+
+        AssertClean(deploy, 2, $"--kubeconfig (or KUBECONFIG) '{missing}' does not exist; give the path of a kubeconfig file, e.g. --kubeconfig ~/.kube/config");
+        AssertClean(isFolder, 2, $"'{folder}' is a folder, not a kubeconfig file");
+        AssertClean(list, 2, "lists no file that exists");
+        Assert.All(new[] { deploy, isFolder, list }, result => Assert.DoesNotContain("failed", result.Output));
+    }
+
+    [Fact]
+    public void A_kubeconfig_list_is_merged_as_kubectl_merges_it_skipping_files_that_do_not_exist()
+    {
+        // The first file names the current context, the second defines it: only the merge of both reaches a cluster.
+        var first = Path.Combine(_root, "first.yaml");
+        var second = Path.Combine(_root, "second.yaml");
+        File.WriteAllText(first, "apiVersion: v1\nkind: Config\ncurrent-context: prod\n");
+        File.WriteAllText(second, """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: prod
+              cluster: { server: "https://prod.example.com:6443" }
+            contexts:
+            - name: prod
+              context: { cluster: prod, user: prod }
+            users:
+            - name: prod
+              user: { token: "kube-Token-never-shown-789" }
+            """);
+
+        var client = CloudAge.Tools.GitOps.Kubernetes.KubernetesClients.FromKubeconfig($"{first}:{Path.Combine(_root, "missing.yaml")}::{second}");
+
+        Assert.Equal(new Uri("https://prod.example.com:6443/"), ((k8s.Kubernetes)client).BaseUri);
+        Assert.Null(CloudAge.Tools.GitOps.Kubernetes.KubernetesClients.KubeconfigProblem($"{first}:{second}"));
+    }
+
+    [Fact]
+    public void A_named_stack_parameters_file_that_is_not_there_is_exit_2_while_the_default_one_may_be_missing()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "infra"));
+        File.WriteAllText(Path.Combine(_root, "infra", "cloudage.yaml"), "Resources: {}\n");
+
+        var typo = Run("Provision", "--dry-run", "--stack-parameters-file", "infra/prod-typo.json");
+        var folder = Run("Provision", "--dry-run", "--stack-parameters-file", "infra");
+
+        AssertClean(typo, 2, "--stack-parameters-file infra/prod-typo.json: no such file; pass a JSON file relative to the repository, e.g. --stack-parameters-file infra/parameters.json");
+        AssertClean(folder, 2, "--stack-parameters-file infra: is a folder, not a file");
+        // The default file is optional: without it the run gets past this check (and stops later, at AWS credentials).
+        Assert.DoesNotContain("--stack-parameters-file", Run("Provision", "--dry-run").Output);
     }
 
     [Fact]

@@ -189,6 +189,6 @@ public sealed class ImageEditorTests
     [Fact]
     public void Invalid_tag_is_rejected_before_it_reaches_yaml()
     {
-        Assert.Throws<ArgumentException>(() => ImageEditor.Edit("k8s/d.yaml", "x: 1", new ImageTarget(Repository, "v1: evil")));
+        Assert.Throws<CloudAge.Common.Errors.InputException>(() => ImageEditor.Edit("k8s/d.yaml", "x: 1", new ImageTarget(Repository, "v1: evil")));
     }
 }

@@ -40,14 +40,14 @@ public sealed partial record ImageTarget(string Repository, string Tag, string? 
     internal void Validate()
     {
         if (string.IsNullOrWhiteSpace(Repository) || Repository.Contains('@', StringComparison.Ordinal) || Repository.Any(char.IsWhiteSpace))
-            throw new ArgumentException($"'{Repository}' is not an image repository; give it without tag or digest, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/cloudage.");
+            throw new CloudAge.Common.Errors.InputException($"'{Repository}' is not an image repository; give it without tag or digest, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/cloudage.");
         // Tags and digests are spliced into YAML scalars; the OCI grammar keeps them free of quotes, spaces and ': '.
         if (!TagPattern().IsMatch(Tag))
-            throw new ArgumentException($"'{Tag}' is not a valid image tag (OCI: [A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}}).");
+            throw new CloudAge.Common.Errors.InputException($"'{Tag}' is not a valid image tag (OCI: [A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}}).");
         if (Digest is not null && !DigestPattern().IsMatch(Digest))
-            throw new ArgumentException($"'{Digest}' is not a valid image digest (expected sha256:<64 hex>).");
+            throw new CloudAge.Common.Errors.InputException($"'{Digest}' is not a valid image digest (expected sha256:<64 hex>).");
         if (EffectiveMode != ImageReferenceMode.Tag && Digest is null)
-            throw new ArgumentException($"Mode {EffectiveMode} needs the image digest; pass it or choose mode Tag.");
+            throw new CloudAge.Common.Errors.InputException($"Writing the image by {(EffectiveMode == ImageReferenceMode.Digest ? "digest" : "tag and digest")} needs its digest; pass the digest (sha256:<64 hex>) or write the tag alone.");
     }
 
     [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
