@@ -90,4 +90,17 @@ public sealed class PodSecurityTests
 
         Assert.DoesNotContain(repository.Validate(), f => f.RuleId == RuleIds.PssCapabilities);
     }
+
+    [Fact]
+    public void A_host_on_a_lifecycle_handler_is_reported_even_loopback_and_an_empty_host_is_not()
+    {
+        // Released check_hostProbesAndhostLifecycle.go (1.34+) allows only an empty or unset host, 127.0.0.1 included.
+        using var repository = new RepositoryCopy()
+            .Replace(Deployment, "          readinessProbe:\n            httpGet:\n", "          lifecycle:\n            preStop:\n              tcpSocket:\n                host: 127.0.0.1\n                port: 80\n          readinessProbe:\n            httpGet:\n              host: \"\"\n");
+
+        var finding = Assert.Single(repository.Validate(), f => f.RuleId == RuleIds.PssProbeHost);
+
+        Assert.Equal(repository.LineOf(Deployment, "host: 127.0.0.1"), finding.Line);
+        Assert.Contains("lifecycle.preStop.tcpSocket.host: 127.0.0.1 on container cloudage", finding.Message, StringComparison.Ordinal);
+    }
 }

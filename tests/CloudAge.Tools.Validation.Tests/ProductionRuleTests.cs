@@ -24,11 +24,16 @@ public sealed class ProductionRuleTests
         new(RuleIds.Autoscaler, Autoscaler, "    name: cloudage\n  minReplicas", "    name: cloudage-web\n  minReplicas", "name: cloudage-web"),
         new(RuleIds.AutoscalerIgnoredByArgoCd, Application, "      - RespectIgnoreDifferences=true\n", "", "syncOptions:"),
         new(RuleIds.AutoscalerIgnoredByArgoCd, Application, "        - /spec/replicas", "        - /spec/template", "ignoreDifferences:"),
+        // Argo CD matches an entry's group as a glob against the object's: no group is the core group, never apps.
+        new(RuleIds.AutoscalerIgnoredByArgoCd, Application, "    - group: apps\n      kind: Deployment", "    - kind: Deployment", "ignoreDifferences:"),
+        new(RuleIds.AutoscalerIgnoredByArgoCd, Application, "      name: cloudage\n", "      name: cloudage\n      namespace: default\n", "ignoreDifferences:"),
         new(RuleIds.NetworkPolicy, Policy, "        - port: 80\n          protocol: TCP\n  egress", "        - port: 8080\n          protocol: TCP\n  egress", "port: 8080"),
         new(RuleIds.NetworkPolicy, Policy, "    - ports:\n        - port: 80\n          protocol: TCP\n  egress", "    - from: []\n  egress", "- from: []"),
         new(RuleIds.NetworkPolicy, Policy, "cidr: 169.254.170.23/32", "cidr: 169.254.169.254/32", "egress:"),
         new(RuleIds.NetworkPolicy, Policy, "        - port: 443", "        - port: 8443", "egress:"),
         new(RuleIds.NetworkPolicy, Policy, "    - Egress\n", "", "policyTypes"),
+        new(RuleIds.NetworkPolicy, Policy, "        - port: 80\n          protocol: TCP\n  egress", "        - port: 80\n          endPort: 8080\n          protocol: TCP\n  egress", "- port: 80"),
+        new(RuleIds.NetworkPolicy, Policy, "            cidr: 169.254.170.23/32\n", "            cidr: 0.0.0.0/0\n            except:\n              - 169.254.0.0/16\n", "egress:"),
         new(RuleIds.NamespacePodSecurity, "k8s/namespace.yaml", "enforce: restricted", "enforce: baseline", "enforce: baseline"),
         new(RuleIds.ArgoCdProject, Application, "  project: cloudage", "  project: default", "project: default"),
         new(RuleIds.ArgoCdProject, Application, "  project: cloudage", "  project: team", "project: team"),
@@ -36,6 +41,12 @@ public sealed class ProductionRuleTests
         new(RuleIds.ArgoCdProject, Project, "      namespace: cloudage", "      namespace: \"*\"", "destinations"),
         new(RuleIds.ArgoCdProject, Project, "    - group: policy\n      kind: PodDisruptionBudget\n", "", "namespaceResourceWhitelist"),
         new(RuleIds.ArgoCdProject, Project, "    - group: apps\n      kind: Deployment", "    - group: \"*\"\n      kind: \"*\"", "namespaceResourceWhitelist"),
+        // Argo CD checks a cluster-scoped kind only against the cluster lists, a namespaced one only against the namespace lists.
+        new(RuleIds.ArgoCdProject, Project, "  clusterResourceWhitelist:\n    - group: \"\"\n      kind: Namespace\n  namespaceResourceWhitelist:\n",
+            "  clusterResourceWhitelist: []\n  namespaceResourceWhitelist:\n    - group: \"\"\n      kind: Namespace\n", "clusterResourceWhitelist"),
+        new(RuleIds.ArgoCdProject, Project, "      kind: Namespace\n  namespaceResourceWhitelist:\n    - group: \"\"\n      kind: ConfigMap\n",
+            "      kind: Namespace\n    - group: \"\"\n      kind: ConfigMap\n  namespaceResourceWhitelist:\n", "namespaceResourceWhitelist"),
+        new(RuleIds.ArgoCdProject, Project, "  namespaceResourceWhitelist:\n", "  namespaceResourceBlacklist:\n    - group: \"\"\n      kind: Config*\n  namespaceResourceWhitelist:\n", "namespaceResourceBlacklist"),
         new(RuleIds.ArgoCdSchema, Project, "  sourceRepos:", "  sourceRepo:", "sourceRepo:"),
         new(RuleIds.LivenessHealthz, Deployment, "path: /healthz", "path: /live", "path: /live"),
     ];
@@ -111,6 +122,31 @@ public sealed class ProductionRuleTests
     {
         using var repository = new RepositoryCopy().Replace("k8s/serviceaccount.yaml",
             "  annotations:\n    # PLACEHOLDER: 123456789012 is your AWS account id, cloudage-pod-role the role eksctl creates\n    eks.amazonaws.com/role-arn: \"arn:aws:iam::123456789012:role/cloudage-pod-role\"\n", "");
+
+        Assert.Empty(repository.Validate());
+    }
+
+    [Theory]
+    [InlineData("    - {}\n")]
+    [InlineData("    - to: []\n      ports: []\n")]
+    [InlineData("    - to:\n        - ipBlock:\n            cidr: 0.0.0.0/0\n            except:\n              - 10.0.0.0/8\n      ports:\n        - port: 1\n          endPort: 65535\n        - protocol: UDP\n")]
+    public void Egress_rules_open_by_an_empty_to_or_ports_a_port_range_or_a_wide_ip_block_let_out_what_the_app_needs(string egress)
+    {
+        // networking/v1 types.go: an empty or missing to matches every destination, an empty or missing ports every
+        // port, an entry without port every port of its protocol, endPort a range.
+        using var repository = new RepositoryCopy();
+        var policy = File.ReadAllText(Path.Combine(repository.Root, Policy));
+        repository.Replace(Policy, policy[policy.IndexOf("  egress:\n", StringComparison.Ordinal)..], "  egress:\n" + egress);
+
+        Assert.Empty(repository.Validate());
+    }
+
+    [Theory]
+    [InlineData("    - group: \"*\"\n      kind: Deployment")]
+    [InlineData("    - group: \"{apps,extensions}\"\n      kind: Deploy*")]
+    public void Ignore_differences_groups_and_kinds_are_globs_as_argo_cd_matches_them(string entry)
+    {
+        using var repository = new RepositoryCopy().Replace(Application, "    - group: apps\n      kind: Deployment", entry);
 
         Assert.Empty(repository.Validate());
     }

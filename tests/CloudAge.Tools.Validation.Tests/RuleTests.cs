@@ -64,6 +64,7 @@ public sealed class RuleTests
         new(RuleIds.PssHostProcess, Deployment, "        runAsGroup: 1654\n", "        runAsGroup: 1654\n        windowsOptions:\n          hostProcess: true\n", "hostProcess"),
         new(RuleIds.PssHostPath, Deployment, "          emptyDir:\n            sizeLimit: 64Mi", "          hostPath:\n            path: /tmp", "hostPath:"),
         new(RuleIds.PssHostPorts, Deployment, "              containerPort: 80\n", "              containerPort: 80\n              hostPort: 8080\n", "hostPort"),
+        new(RuleIds.PssProbeHost, Deployment, "              path: /healthz\n", "              host: 169.254.169.254\n              path: /healthz\n", "host: 169.254.169.254"),
         new(RuleIds.PssCapabilities, Deployment, "                - ALL\n", "                - ALL\n              add:\n                - SYS_ADMIN\n", "SYS_ADMIN"),
         new(RuleIds.PssCapabilities, Deployment, "                - ALL\n", "                - NET_RAW\n", "capabilities:"),
         new(RuleIds.PssPrivilegeEscalation, Deployment, "allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true", "allowPrivilegeEscalation"),

@@ -49,6 +49,7 @@ public static class RuleIds
     public const string PssHostProcess = "pss-host-process";
     public const string PssHostPath = "pss-host-path";
     public const string PssHostPorts = "pss-host-ports";
+    public const string PssProbeHost = "pss-probe-host";
     public const string PssCapabilities = "pss-capabilities";
     public const string PssPrivilegeEscalation = "pss-privilege-escalation";
     public const string PssRunAsNonRoot = "pss-run-as-non-root";
@@ -117,6 +118,7 @@ public static class RuleIds
         [PssHostProcess] = "a pod or container is a Windows HostProcess",
         [PssHostPath] = "a pod mounts a hostPath volume",
         [PssHostPorts] = "a container binds a hostPort",
+        [PssProbeHost] = "a probe or lifecycle handler sets httpGet.host or tcpSocket.host (Kubernetes 1.34+)",
         [PssCapabilities] = "a container does not drop ALL capabilities, or adds one other than NET_BIND_SERVICE",
         [PssPrivilegeEscalation] = "a container does not set allowPrivilegeEscalation: false",
         [PssRunAsNonRoot] = "a container may run as root (runAsNonRoot not true at pod or container level)",

@@ -1,4 +1,5 @@
 using CloudAge.Tools.Validation.Yaml;
+using YamlDotNet.RepresentationModel;
 
 namespace CloudAge.Tools.Validation.Checks;
 
@@ -13,7 +14,7 @@ internal static class ArgoCdProjectChecks
     public static void Run(CheckContext context)
     {
         var deployedKinds = context.Documents.Where(d => d.File.StartsWith("k8s/", StringComparison.Ordinal) && d.Kind is not ("Kustomization" or "Secret"))
-            .Select(d => (Group: Group(d.ApiVersion), d.Kind)).Distinct().ToList();
+            .Select(d => (Group: Group(d.ApiVersion), d.Kind, Name: NamespaceCheck.IsClusterScoped(d.Kind) ? d.Name ?? "" : null)).Distinct().ToList();
         foreach (var application in context.OfKind("Application"))
         {
             CheckProject(context, application, deployedKinds);
@@ -21,7 +22,7 @@ internal static class ArgoCdProjectChecks
         }
     }
 
-    private static void CheckProject(CheckContext context, ManifestDocument application, List<(string Group, string Kind)> kinds)
+    private static void CheckProject(CheckContext context, ManifestDocument application, List<(string Group, string Kind, string? Name)> kinds)
     {
         var spec = application.Root.At("spec");
         var projectNode = spec.At("project");
@@ -55,29 +56,44 @@ internal static class ArgoCdProjectChecks
             context.Findings.Add(project.File, project.Root.Nearest("spec", "destinations"), RuleIds.ArgoCdProject,
                 $"{project.Describe()}'s destinations must name the Application's server {server} and namespace {ns}, without \"*\"");
         }
-        var allowed = projectSpec.At("namespaceResourceWhitelist").Items().Concat(projectSpec.At("clusterResourceWhitelist").Items())
-            .Select(k => (Group: k.At("group").Text() ?? "", Kind: k.At("kind").Text() ?? "")).ToList();
-        if (projectSpec.At("namespaceResourceWhitelist") is null || allowed.Any(k => k.Kind == "*" || k.Group == "*"))
+        var whitelists = projectSpec.At("namespaceResourceWhitelist").Items().Concat(projectSpec.At("clusterResourceWhitelist").Items());
+        if (projectSpec.At("namespaceResourceWhitelist") is null || whitelists.Any(k => k.At("kind").Text() == "*" || k.At("group").Text() == "*"))
         {
             context.Findings.Add(project.File, project.Root.Nearest("spec", "namespaceResourceWhitelist"), RuleIds.ArgoCdProject,
                 $"{project.Describe()} must list the kinds it deploys in namespaceResourceWhitelist (and clusterResourceWhitelist), without \"*\"");
             return;
         }
-        foreach (var (group, kind) in kinds.Where(k => !allowed.Contains(k)))
+        // app_project_types.go IsGroupKindNamePermitted: a cluster-scoped kind is checked only against the cluster lists
+        // (by group, kind and name), a namespaced one only against the namespace lists; an empty whitelist allows nothing.
+        foreach (var (group, kind, objectName) in kinds)
         {
-            context.Findings.Add(project.File, project.Root.Nearest("spec", "namespaceResourceWhitelist"), RuleIds.ArgoCdProject,
-                $"{project.Describe()} does not allow kind {kind} (group \"{group}\"), which k8s/ deploys; Argo CD would refuse to sync it");
+            var scope = NamespaceCheck.IsClusterScoped(kind) ? "cluster" : "namespace";
+            var whitelisted = Lists(projectSpec, $"{scope}ResourceWhitelist", group, kind, objectName);
+            var list = whitelisted ? $"{scope}ResourceBlacklist" : $"{scope}ResourceWhitelist";
+            if (whitelisted && !Lists(projectSpec, list, group, kind, objectName))
+                continue;
+            context.Findings.Add(project.File, project.Root.Nearest("spec", list), RuleIds.ArgoCdProject,
+                $"{project.Describe()}'s {list} {(whitelisted ? "lists" : "does not list")} {scope}-scoped kind {kind} (group \"{group}\"{(objectName is null ? "" : $", name {objectName}")}), which k8s/ deploys; Argo CD would refuse to sync it");
         }
     }
+
+    // types.go isResourceInList / isNamedResourceInList: path/filepath.Match on kind and group, and on name where a
+    // cluster list entry gives one.
+    private static bool Lists(YamlNode? projectSpec, string list, string group, string kind, string? name) =>
+        projectSpec.At(list).Items().Any(item => Glob.MatchFilepath(item.At("kind").Text() ?? "", kind) && Glob.MatchFilepath(item.At("group").Text() ?? "", group)
+            && (name is null || string.IsNullOrEmpty(item.At("name").Text()) || Glob.MatchFilepath(item.At("name").Text()!, name)));
 
     private static void CheckIgnoredReplicas(CheckContext context, ManifestDocument application)
     {
         var spec = application.Root.At("spec");
         foreach (var deployment in context.OfKind("Deployment").Where(d => AvailabilityChecks.AutoscalerOf(context, d) is not null))
         {
+            // diff_normalizer.go ignoreNormalizer.Normalize: group and kind are globs (gobwas) that must match, so a
+            // missing group means the core group, never apps; a name or namespace, when given, must be the object's.
             var ignored = spec.At("ignoreDifferences").Items().Any(i =>
-                i.At("kind").Text() == "Deployment" && (i.At("group").Text() ?? "apps") == "apps"
-                && (i.At("name").Text() is null || i.At("name").Text() == deployment.Name)
+                Glob.MatchGobwas(i.At("group").Text() ?? "", "apps") && Glob.MatchGobwas(i.At("kind").Text() ?? "", "Deployment")
+                && (string.IsNullOrEmpty(i.At("name").Text()) || i.At("name").Text() == deployment.Name)
+                && (string.IsNullOrEmpty(i.At("namespace").Text()) || i.At("namespace").Text() == (deployment.Namespace ?? spec.At("destination", "namespace").Text()))
                 && (i.At("jsonPointers").Items().Any(p => p.Text() == "/spec/replicas") || i.At("jqPathExpressions").Items().Any(p => p.Text() == ".spec.replicas")));
             var respected = spec.At("syncPolicy", "syncOptions").Items().Any(o => o.Text() == "RespectIgnoreDifferences=true");
             if (ignored && respected)

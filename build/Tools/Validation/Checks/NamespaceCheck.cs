@@ -17,6 +17,8 @@ internal static class NamespaceCheck
         "APIService", "CSIDriver", "VolumeAttachment", "Kustomization",
     };
 
+    public static bool IsClusterScoped(string kind) => ClusterScoped.Contains(kind);
+
     public static void Run(CheckContext context)
     {
         var application = context.OfKind(ArgoCdApplicationSchema.Kind).FirstOrDefault();

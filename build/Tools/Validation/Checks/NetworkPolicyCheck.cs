@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Net;
 using CloudAge.Tools.Validation.Yaml;
 using YamlDotNet.RepresentationModel;
 
@@ -10,7 +12,7 @@ namespace CloudAge.Tools.Validation.Checks;
 /// </summary>
 internal static class NetworkPolicyCheck
 {
-    private const string PodIdentityAgent = "169.254.170.23/32";
+    private static readonly IPAddress PodIdentityAgent = IPAddress.Parse("169.254.170.23");
 
     public static void Run(CheckContext context)
     {
@@ -45,20 +47,21 @@ internal static class NetworkPolicyCheck
             var ports = rule.At("ports").Items().ToList();
             if (ports.Count == 0)
                 context.Findings.Add(policy.File, rule, RuleIds.NetworkPolicy, $"{policy.Describe()} has an ingress rule without ports, which opens every port; list port 80");
-            foreach (var port in ports.Where(p => !served.Contains(p.At("port").Text() ?? "")))
+            foreach (var port in ports.Where(p => !ServesAll(p, served)))
             {
+                var opened = port.At("endPort") is { } end ? $"ports {port.At("port").Text()}-{end.Text()}" : $"port {port.At("port").Text() ?? "(any)"}";
                 context.Findings.Add(policy.File, port.At("port") ?? port, RuleIds.NetworkPolicy,
-                    $"{policy.Describe()} lets traffic in on port {port.At("port").Text() ?? "(any)"}, which no container serves; allow only the served port (80)");
+                    $"{policy.Describe()} lets traffic in on {opened}, beyond the ports its containers serve; allow only the served port (80)");
             }
         }
         var egress = spec.At("egress").Items().ToList();
         var missing = new List<string>();
-        if (!egress.Any(r => Allows(r, "53", "UDP")))
+        if (!egress.Any(r => Allows(r, 53, "UDP")))
             missing.Add("DNS (UDP 53)");
-        if (!egress.Any(r => Allows(r, "443", "TCP")))
+        if (!egress.Any(r => Allows(r, 443, "TCP")))
             missing.Add("HTTPS (TCP 443)");
-        if (!egress.Any(r => Allows(r, "80", "TCP") && r.At("to").Items().Any(t => t.At("ipBlock", "cidr").Text() == PodIdentityAgent)))
-            missing.Add($"the EKS Pod Identity agent ({PodIdentityAgent} TCP 80)");
+        if (!egress.Any(r => Allows(r, 80, "TCP") && Reaches(r, PodIdentityAgent)))
+            missing.Add($"the EKS Pod Identity agent ({PodIdentityAgent}/32 TCP 80)");
         if (missing.Count > 0)
         {
             context.Findings.Add(policy.File, policy.Root.Nearest("spec", "egress"), RuleIds.NetworkPolicy,
@@ -66,6 +69,32 @@ internal static class NetworkPolicyCheck
         }
     }
 
-    private static bool Allows(YamlNode rule, string port, string protocol) =>
-        rule.At("ports").Items().Any(p => p.At("port").Text() == port && (p.At("protocol").Text() ?? "TCP") == protocol);
+    // An ingress port entry opens only served ports: its port (number or name), or each port of its port..endPort range.
+    private static bool ServesAll(YamlNode entry, HashSet<string> served) =>
+        entry.At("endPort").Integer() is { } end
+            ? entry.At("port").Integer() is { } first && first <= end && end - first < served.Count
+                && Enumerable.Range(first, end - first + 1).All(n => served.Contains(n.ToString(CultureInfo.InvariantCulture)))
+            : served.Contains(entry.At("port").Text() ?? "");
+
+    // networking/v1 types.go: an egress rule whose ports list is empty or missing matches every port; an entry without
+    // port matches every port of its protocol (default TCP), one with endPort the range port..endPort. A named port
+    // names the destination pod's port, unknown here, so it is not counted.
+    private static bool Allows(YamlNode rule, int port, string protocol) =>
+        !rule.At("ports").Items().Any() || rule.At("ports").Items().Any(p => (p.At("protocol").Text() ?? "TCP") == protocol
+            && (p.At("port") is null || (p.At("port").Integer() is { } first && first <= port && port <= (p.At("endPort").Integer() ?? first))));
+
+    // An empty or missing to list matches every destination; otherwise an ipBlock must hold the address outside its except.
+    private static bool Reaches(YamlNode rule, IPAddress address) =>
+        !rule.At("to").Items().Any() || rule.At("to").Items().Select(peer => peer.At("ipBlock")).Any(block =>
+            InCidr(block.At("cidr").Text(), address) && !block.At("except").Items().Any(e => InCidr(e.Text(), address)));
+
+    private static bool InCidr(string? cidr, IPAddress address)
+    {
+        var parts = cidr?.Split('/');
+        if (parts is not [var network, var length] || !IPAddress.TryParse(network, out var prefix) || prefix.AddressFamily != address.AddressFamily
+            || !int.TryParse(length, NumberStyles.None, CultureInfo.InvariantCulture, out var bits) || bits > prefix.GetAddressBytes().Length * 8)
+            return false;
+        var (a, b) = (prefix.GetAddressBytes(), address.GetAddressBytes());
+        return Enumerable.Range(0, bits).All(i => ((a[i / 8] ^ b[i / 8]) & (0x80 >> (i % 8))) == 0);
+    }
 }

@@ -17,6 +17,14 @@ internal static class PodSecurityChecks
     private static readonly string[] HostNamespaces = ["hostNetwork", "hostPID", "hostIPC"];
     private static readonly string[] SeLinuxIdentity = ["user", "role"];
 
+    // check_hostProbesAndhostLifecycle.go (baseline, Kubernetes 1.34+, KEP-4940): the handlers whose httpGet.host and
+    // tcpSocket.host must be empty or unset; released versions allow no other value.
+    private static readonly string[][] HostFields =
+    [
+        .. new[] { "livenessProbe", "readinessProbe", "startupProbe", "lifecycle.postStart", "lifecycle.preStop" }
+            .SelectMany(handler => new[] { "httpGet", "tcpSocket" }.Select(action => $"{handler}.{action}.host".Split('.'))),
+    ];
+
     // check_sysctls.go: the safe set, as of Kubernetes 1.32 (tcp_rmem/tcp_wmem added in 1.32, keepalive and fin_timeout in 1.29).
     private static readonly HashSet<string> SafeSysctls = new(StringComparer.Ordinal)
     {
@@ -143,6 +151,14 @@ internal static class PodSecurityChecks
                 if (port.At("hostPort") is { } hostPort && hostPort.Integer() is not (null or 0))
                 {
                     Report(hostPort, RuleIds.PssHostPorts, $"binds {who} to hostPort {hostPort.Text()} on the node; expose it through a Service");
+                }
+            }
+
+            foreach (var field in HostFields)
+            {
+                if (container.At(field) is { } host && !string.IsNullOrEmpty(host.Text()))
+                {
+                    Report(host, RuleIds.PssProbeHost, $"sets {string.Join('.', field)}: {host.Text()} on {who}; remove it, so the kubelet targets the pod's own IP");
                 }
             }
 
