@@ -16,6 +16,11 @@ public sealed class ProductionRuleTests
     [
         new(RuleIds.PodDisruptionBudget, Budget, "minAvailable: 1", "minAvailable: 2", "minAvailable: 2"),
         new(RuleIds.PodDisruptionBudget, Budget, "minAvailable: 1", "minAvailable: 0", "minAvailable: 0"),
+        new(RuleIds.PodDisruptionBudget, Budget, "minAvailable: 1", "minAvailable: \"100%\"", "100%"),
+        new(RuleIds.PodDisruptionBudget, Budget, "minAvailable: 1", "minAvailable: 51%", "51%"),
+        new(RuleIds.PodDisruptionBudget, Budget, "minAvailable: 1", "maxUnavailable: 0%", "maxUnavailable: 0%"),
+        new(RuleIds.PodDisruptionBudget, Budget, "minAvailable: 1", "maxUnavailable: 2", "maxUnavailable: 2"),
+        new(RuleIds.PdbMinOrMax, Budget, "  minAvailable: 1\n", "  minAvailable: 1\n  maxUnavailable: 1\n", "maxUnavailable: 1"),
         new(RuleIds.TopologySpread, Deployment, "topologyKey: topology.kubernetes.io/zone", "topologyKey: topology.kubernetes.io/region", "topologySpreadConstraints:"),
         new(RuleIds.TopologySpread, Deployment, "topologyKey: kubernetes.io/hostname", "topologyKey: node.kubernetes.io/instance-type", "topologySpreadConstraints:"),
         new(RuleIds.Autoscaler, Autoscaler, "minReplicas: 2", "minReplicas: 1", "minReplicas"),

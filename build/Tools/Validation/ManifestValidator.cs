@@ -44,6 +44,7 @@ public sealed class ManifestValidator(ValidationOptions options, Action<string>?
         ProbeChecks.Run(context);
         ContainerPolicyChecks.Run(context);
         RolloutChecks.Run(context);
+        ApiValidationChecks.Run(context);
         SecurityChecks.Run(context);
         PodSecurityChecks.Run(context);
         SecretValueChecks.Run(context);

@@ -14,6 +14,7 @@ public static class RuleIds
     public const string ApiVersionKind = "apiversion-kind";
     public const string UnknownKind = "unknown-kind";
     public const string KubernetesSchema = "k8s-strict-schema";
+    public const string ObjectName = "object-name-valid";
     public const string ArgoCdSchema = "argocd-schema";
     public const string KustomizeSchema = "kustomize-schema";
     public const string WorkloadSelector = "workload-selector-matches";
@@ -28,12 +29,15 @@ public static class RuleIds
     public const string KustomizeResources = "kustomize-resources-exist";
     public const string KustomizeSecret = "kustomize-no-secret";
     public const string ContainerResources = "container-resources";
+    public const string RequestWithinLimit = "request-within-limit";
     public const string ContainerProbes = "container-probes";
     public const string NoLatestTag = "no-latest-tag";
     public const string MinReplicas = "min-replicas";
     public const string MaxUnavailableZero = "max-unavailable-zero";
+    public const string RollingUpdateValid = "rolling-update-valid";
     public const string IrsaRoleArn = "irsa-role-arn";
     public const string PodDisruptionBudget = "pdb-covers-workload";
+    public const string PdbMinOrMax = "pdb-min-or-max";
     public const string TopologySpread = "topology-spread";
     public const string Autoscaler = "hpa-valid";
     public const string AutoscalerIgnoredByArgoCd = "hpa-replicas-ignored-by-argocd";
@@ -83,6 +87,7 @@ public static class RuleIds
         [ApiVersionKind] = "a document lacks apiVersion or kind",
         [UnknownKind] = "no schema is known for the apiVersion/kind pair",
         [KubernetesSchema] = "unknown field or wrong type for a Kubernetes kind (strict, KubernetesClient models)",
+        [ObjectName] = "metadata.name is not what the API server accepts for the kind (DNS subdomain; Service: RFC 1035 label; Namespace: RFC 1123 label)",
         [ArgoCdSchema] = "unknown field, wrong type or missing field in an Argo CD Application",
         [KustomizeSchema] = "unknown field or wrong type in a kustomization.yaml",
         [WorkloadSelector] = "a workload's selector does not match its pod template labels",
@@ -97,12 +102,15 @@ public static class RuleIds
         [KustomizeResources] = "a kustomization resource is missing, or a manifest is not listed",
         [KustomizeSecret] = "a kustomization lists a Secret (secret.yaml), which every sync would apply over the real one",
         [ContainerResources] = "a container lacks CPU/memory requests or limits",
+        [RequestWithinLimit] = "a container requests more of a resource than its limit (the API server refuses it)",
         [ContainerProbes] = "a container lacks a liveness or readiness probe",
         [NoLatestTag] = "an image has no tag or the tag latest",
         [MinReplicas] = "a Deployment or StatefulSet runs fewer than 2 replicas",
         [MaxUnavailableZero] = "a Deployment's rolling update may take pods away (maxUnavailable is not 0)",
+        [RollingUpdateValid] = "a Deployment's rolling update sets both maxSurge and maxUnavailable to 0 (the API server refuses it)",
         [IrsaRoleArn] = "a ServiceAccount's eks.amazonaws.com/role-arn is not an IAM role ARN (aws, aws-cn, aws-us-gov); none at all is the Pod Identity path",
         [PodDisruptionBudget] = "a Deployment with 2+ replicas has no PodDisruptionBudget, or one that blocks every eviction",
+        [PdbMinOrMax] = "a PodDisruptionBudget sets both minAvailable and maxUnavailable (the API server refuses it)",
         [TopologySpread] = "a Deployment with 2+ replicas does not spread its pods across zones and nodes",
         [Autoscaler] = "a HorizontalPodAutoscaler targets no Deployment here, scales below 2 replicas or not on CPU",
         [AutoscalerIgnoredByArgoCd] = "an autoscaled Deployment's spec.replicas is not ignored by its Argo CD Application (ignoreDifferences + RespectIgnoreDifferences=true)",

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CloudAge.Tools.Validation.Yaml;
 using YamlDotNet.RepresentationModel;
 
@@ -19,8 +20,9 @@ internal static class AvailabilityChecks
         foreach (var workload in context.Workloads.Where(w => w.Document.Kind == "Deployment"))
         {
             var replicas = workload.Document.Root.At("spec", "replicas").Integer() ?? 1;
+            // An autoscaler may scale down to its minReplicas (default 1) whatever spec.replicas says.
             var autoscaler = AutoscalerOf(context, workload.Document);
-            var minimum = autoscaler?.Root.At("spec", "minReplicas").Integer() ?? replicas;
+            var minimum = autoscaler is null ? replicas : autoscaler.Root.At("spec", "minReplicas").Integer() ?? 1;
             if (Math.Max(replicas, minimum) < 2)
                 continue;
             CheckDisruptionBudget(context, workload, minimum);
@@ -56,18 +58,20 @@ internal static class AvailabilityChecks
             && h.Root.At("spec", "scaleTargetRef", "kind").Text() == deployment.Kind
             && h.Root.At("spec", "scaleTargetRef", "name").Text() == deployment.Name);
 
-    /// <summary>True when a matchLabels selector selects pods with <paramref name="labels"/> (every pair present).</summary>
-    public static bool Selects(YamlNode? selector, IReadOnlyDictionary<string, string> labels)
-    {
-        var matchLabels = selector.At("matchLabels").Entries().ToList();
-        return matchLabels.Count > 0 && selector.At("matchExpressions") is null
-            && matchLabels.All(e => labels.TryGetValue(e.Key, out var value) && value == e.Value.Text());
-    }
+    /// <summary>
+    /// An int-or-percent field as the disruption controller scales it (pkg/controller/disruption getExpectedPodCount,
+    /// apimachinery util/intstr GetScaledValueFromIntOrPercent, rounding up): a number as it is, "n%" n% of
+    /// <paramref name="total"/>; null for anything else.
+    /// </summary>
+    private static int? Scaled(YamlNode? value, int total) =>
+        value.Integer() ?? (value.Text() is { } text && text.EndsWith('%')
+            && int.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var percent)
+                ? (int)Math.Ceiling(percent * (double)total / 100) : null);
 
     private static void CheckDisruptionBudget(CheckContext context, Workload workload, int minimumReplicas)
     {
         var document = workload.Document;
-        var budget = context.OfKind("PodDisruptionBudget").FirstOrDefault(b => b.Namespace == document.Namespace && Selects(b.Root.At("spec", "selector"), workload.Labels));
+        var budget = context.OfKind("PodDisruptionBudget").FirstOrDefault(b => b.Namespace == document.Namespace && LabelSelector.Selects(b.Root.At("spec", "selector"), workload.Labels));
         if (budget is null)
         {
             context.Findings.Add(document.File, document.Root.Nearest("spec", "replicas"), RuleIds.PodDisruptionBudget,
@@ -80,14 +84,24 @@ internal static class AvailabilityChecks
         {
             context.Findings.Add(budget.File, budget.Root.Nearest("spec"), RuleIds.PodDisruptionBudget, $"{budget.Describe()} sets neither minAvailable nor maxUnavailable; set minAvailable: 1");
         }
-        else if (minAvailable.Text() is "0" or "0%" || maxUnavailable.Text() is "100%")
+        else
         {
-            context.Findings.Add(budget.File, minAvailable ?? maxUnavailable!, RuleIds.PodDisruptionBudget, $"{budget.Describe()} lets every pod go at once; set minAvailable: 1");
-        }
-        else if (minAvailable.Integer() is { } count && count >= minimumReplicas || maxUnavailable.Text() is "0" or "0%")
-        {
-            context.Findings.Add(budget.File, minAvailable ?? maxUnavailable!, RuleIds.PodDisruptionBudget,
-                $"{budget.Describe()} allows no eviction while {document.Describe()} runs {minimumReplicas} replica(s), so node drains hang; set minAvailable: 1");
+            // How many pods must stay healthy, as the disruption controller computes it: maxUnavailable first, then
+            // minAvailable; percentages of the replica count, rounded up. The eviction API then refuses any eviction
+            // that would leave fewer healthy pods (pkg/registry/core/pod/storage/eviction.go).
+            var field = maxUnavailable ?? minAvailable!;
+            var keep = maxUnavailable is not null ? minimumReplicas - Scaled(maxUnavailable, minimumReplicas) : Scaled(minAvailable, minimumReplicas);
+            var setting = $"{(maxUnavailable is not null ? "maxUnavailable" : "minAvailable")} {field.Text()}";
+            if (keep <= 0)
+            {
+                context.Findings.Add(budget.File, field, RuleIds.PodDisruptionBudget,
+                    $"{budget.Describe()} lets every pod of {document.Describe()} go at once ({setting} of {minimumReplicas} replica(s) keeps none available); set minAvailable: 1");
+            }
+            else if (keep >= minimumReplicas)
+            {
+                context.Findings.Add(budget.File, field, RuleIds.PodDisruptionBudget,
+                    $"{budget.Describe()} allows no eviction while {document.Describe()} runs {minimumReplicas} replica(s) ({setting} keeps {keep} available, percentages rounded up), so node drains hang; set minAvailable: 1");
+            }
         }
     }
 
@@ -96,7 +110,7 @@ internal static class AvailabilityChecks
         var constraints = workload.PodSpec.At("topologySpreadConstraints").Items().ToList();
         foreach (var key in new[] { ZoneKey, NodeKey })
         {
-            if (constraints.Any(c => c.At("topologyKey").Text() == key && Selects(c.At("labelSelector"), workload.Labels)))
+            if (constraints.Any(c => c.At("topologyKey").Text() == key && LabelSelector.Selects(c.At("labelSelector"), workload.Labels)))
                 continue;
             context.Findings.Add(workload.Document.File, workload.Document.Root.Nearest("spec", "template", "spec", "topologySpreadConstraints"),
                 RuleIds.TopologySpread,

@@ -19,7 +19,7 @@ internal static class NetworkPolicyCheck
         foreach (var workload in context.Workloads.Where(w => w.Document.Kind is "Deployment" or "StatefulSet" or "DaemonSet"))
         {
             var document = workload.Document;
-            var policies = context.OfKind("NetworkPolicy").Where(p => p.Namespace == document.Namespace && AvailabilityChecks.Selects(p.Root.At("spec", "podSelector"), workload.Labels)).ToList();
+            var policies = context.OfKind("NetworkPolicy").Where(p => p.Namespace == document.Namespace && LabelSelector.Selects(p.Root.At("spec", "podSelector"), workload.Labels)).ToList();
             if (policies.Count == 0)
             {
                 context.Findings.Add(document.File, document.Root.Nearest("spec", "template", "metadata", "labels"), RuleIds.NetworkPolicy,
@@ -30,6 +30,7 @@ internal static class NetworkPolicyCheck
                 .OfType<string>().ToHashSet(StringComparer.Ordinal);
             foreach (var policy in policies)
                 CheckPolicy(context, policy, served);
+            CheckEgress(context, document, policies);
         }
     }
 
@@ -54,7 +55,12 @@ internal static class NetworkPolicyCheck
                     $"{policy.Describe()} lets traffic in on {opened}, beyond the ports its containers serve; allow only the served port (80)");
             }
         }
-        var egress = spec.At("egress").Items().ToList();
+    }
+
+    /// <summary>Policies add up: a pod may send what any policy selecting it allows (so a default-deny policy with <c>podSelector: {}</c> beside an allowing one is fine).</summary>
+    private static void CheckEgress(CheckContext context, ManifestDocument workload, List<ManifestDocument> policies)
+    {
+        var egress = policies.SelectMany(p => p.Root.At("spec", "egress").Items()).ToList();
         var missing = new List<string>();
         if (!egress.Any(r => Allows(r, 53, "UDP")))
             missing.Add("DNS (UDP 53)");
@@ -64,8 +70,10 @@ internal static class NetworkPolicyCheck
             missing.Add($"the EKS Pod Identity agent ({PodIdentityAgent}/32 TCP 80)");
         if (missing.Count > 0)
         {
+            var policy = policies.Find(p => p.Root.At("spec", "egress") is not null) ?? policies[0];
+            var blocking = policies.Count == 1 ? $"{policy.Describe()} blocks" : $"the NetworkPolicies selecting {workload.Describe()} ({string.Join(", ", policies.Select(p => p.Name))}) together block";
             context.Findings.Add(policy.File, policy.Root.Nearest("spec", "egress"), RuleIds.NetworkPolicy,
-                $"{policy.Describe()} blocks {string.Join(", ", missing)}, which the app needs to resolve and call AWS");
+                $"{blocking} {string.Join(", ", missing)}, which the app needs to resolve and call AWS");
         }
     }
 

@@ -9,11 +9,19 @@ internal static class RolloutChecks
     {
         foreach (var document in context.Documents.Where(d => d.Kind is "Deployment" or "StatefulSet"))
         {
+            // Without spec.replicas an autoscaler's minReplicas (default 1) is the floor: the HPA docs recommend leaving
+            // spec.replicas out when an HPA manages the workload (kubernetes.io/docs/tasks/run-application/
+            // horizontal-pod-autoscale, "Migrating Deployments and StatefulSets to horizontal autoscaling").
             var replicas = document.Root.At("spec", "replicas");
-            if ((replicas is null ? 1 : replicas.Integer() ?? 0) < 2)
+            var autoscaler = replicas is null ? AvailabilityChecks.AutoscalerOf(context, document) : null;
+            var minimum = replicas is not null ? replicas.Integer() ?? 0 : autoscaler?.Root.At("spec", "minReplicas").Integer() ?? 1;
+            if (minimum < 2)
             {
+                var runs = autoscaler is not null
+                    ? $"may scale down to {minimum} replica(s), the minReplicas of {autoscaler.Describe()}"
+                    : $"runs {replicas.Text() ?? "1 (the default)"} replica(s)";
                 context.Findings.Add(document.File, document.Root.Nearest("spec", "replicas"), RuleIds.MinReplicas,
-                    $"{document.Describe()} runs {replicas.Text() ?? "1 (the default)"} replica(s); at least 2 keep the service up while a node drains");
+                    $"{document.Describe()} {runs}; at least 2 keep the service up while a node drains");
             }
 
             if (document.Kind == "Deployment")

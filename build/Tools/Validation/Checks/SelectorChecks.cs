@@ -25,15 +25,11 @@ internal static class SelectorChecks
 
     private static void CheckWorkloadSelector(Workload workload, FindingList findings)
     {
-        var selector = workload.Document.Root.At("spec", "selector", "matchLabels");
         var labels = workload.Labels;
-        foreach (var (key, value) in selector.Entries())
+        foreach (var requirement in LabelSelector.Requirements(workload.Document.Root.At("spec", "selector")).Where(r => !r.Matches(labels)))
         {
-            if (!labels.TryGetValue(key, out var actual) || actual != value.Text())
-            {
-                findings.Add(workload.Document.File, value, RuleIds.WorkloadSelector,
-                    $"{workload.Document.Describe()} selects {key}={value.Text()} but its pod template labels are {Format(labels)}; the API server rejects a selector that does not match the template");
-            }
+            findings.Add(workload.Document.File, requirement.Node, RuleIds.WorkloadSelector,
+                $"{workload.Document.Describe()} selects {requirement.Text} but its pod template labels are {Format(labels)}; the API server rejects a selector that does not match the template");
         }
     }
 
@@ -70,6 +66,52 @@ internal static class SelectorChecks
 
     private static string Format(IReadOnlyDictionary<string, string> labels) =>
         labels.Count == 0 ? "(no labels)" : string.Join(",", labels.Select(l => $"{l.Key}={l.Value}"));
+}
+
+/// <summary>
+/// A metav1.LabelSelector evaluated as the API server and the controllers evaluate it (apimachinery
+/// pkg/apis/meta/v1/helpers.go LabelSelectorAsSelector, pkg/labels Requirement.Matches): every matchLabels pair and
+/// every matchExpressions requirement (In, NotIn, Exists, DoesNotExist) must hold, so an empty selector <c>{}</c>
+/// selects every pod and a missing one none. A requirement the API server refuses (another operator, In/NotIn without
+/// values, Exists/DoesNotExist with values) matches nothing, as LabelSelectorAsSelector returns an error for it.
+/// </summary>
+internal static class LabelSelector
+{
+    public static bool Selects(YamlNode? selector, IReadOnlyDictionary<string, string> labels) =>
+        selector is YamlMappingNode && Requirements(selector).All(r => r.Matches(labels));
+
+    /// <summary>Each requirement of the selector with the node that states it, for findings that point at the one that fails.</summary>
+    public static IEnumerable<Requirement> Requirements(YamlNode? selector) =>
+        selector.At("matchLabels").Entries()
+            .Select(e => new Requirement(e.Value, e.Key, "In", [e.Value.Text()]))
+            .Concat(selector.At("matchExpressions").Items().Select(e => new Requirement(e, e.At("key").Text() ?? "", e.At("operator").Text(), e.At("values").Items().Select(v => v.Text()).ToList())));
+
+    internal sealed record Requirement(YamlNode Node, string Key, string? Operator, IReadOnlyList<string?> Values)
+    {
+        /// <summary>The requirement in kubectl's selector syntax (app=web, tier in (a,b), !canary).</summary>
+        public string Text => Operator switch
+        {
+            "In" when Values.Count == 1 => $"{Key}={Values[0]}",
+            "In" => $"{Key} in ({string.Join(",", Values)})",
+            "NotIn" => $"{Key} notin ({string.Join(",", Values)})",
+            "Exists" => Key,
+            "DoesNotExist" => $"!{Key}",
+            _ => $"{Key} {Operator}",
+        };
+
+        public bool Matches(IReadOnlyDictionary<string, string> labels)
+        {
+            var has = labels.TryGetValue(Key, out var value);
+            return Operator switch
+            {
+                "In" => Values.Count > 0 && has && Values.Contains(value),
+                "NotIn" => Values.Count > 0 && !(has && Values.Contains(value)),
+                "Exists" => Values.Count == 0 && has,
+                "DoesNotExist" => Values.Count == 0 && !has,
+                _ => false,
+            };
+        }
+    }
 }
 
 /// <summary>Matching a port reference (number or name) against a container's declared ports.</summary>

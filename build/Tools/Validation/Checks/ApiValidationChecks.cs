@@ -1,0 +1,147 @@
+using System.Text.RegularExpressions;
+using CloudAge.Tools.Validation.Yaml;
+using k8s.Models;
+using YamlDotNet.RepresentationModel;
+
+namespace CloudAge.Tools.Validation.Checks;
+
+/// <summary>
+/// What the API server's validation refuses although every field has the right type, so the strict schema check
+/// passes it: an invalid object name, a rolling update that can never progress, a budget with both bounds, a request
+/// above its limit. Each rule names the kubernetes/kubernetes function it follows.
+/// </summary>
+internal static partial class ApiValidationChecks
+{
+    private const int SubdomainMaxLength = 253;
+    private const int LabelMaxLength = 63;
+
+    /// <summary>
+    /// Kinds whose name must be a DNS subdomain (NameIsDNSSubdomain: ValidateDeploymentName, ValidateStatefulSetName,
+    /// ValidateDaemonSetName, ValidateReplicaSetName in pkg/apis/apps/validation; ValidateConfigMapName,
+    /// ValidateSecretName, ValidateServiceAccountName, ValidatePodName, ValidateReplicationControllerName in
+    /// pkg/apis/core/validation, which Job, CronJob, HorizontalPodAutoscaler and PodDisruptionBudget use;
+    /// ValidateNetworkPolicyName, ValidateIngressName in pkg/apis/networking/validation; custom resources such as
+    /// Argo CD's in apiextensions-apiserver). RBAC kinds are not listed: their names are path segments, which
+    /// allow capitals and colons.
+    /// </summary>
+    private static readonly HashSet<string> SubdomainKinds =
+    [
+        "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod", "ConfigMap", "Secret",
+        "ServiceAccount", "PersistentVolumeClaim", "PodDisruptionBudget", "HorizontalPodAutoscaler", "NetworkPolicy",
+        "Ingress", "Application", "AppProject",
+    ];
+
+    public static void Run(CheckContext context)
+    {
+        foreach (var document in context.Documents)
+        {
+            CheckName(document, context.Findings);
+            switch (document.Kind)
+            {
+                case "Deployment":
+                    CheckRollingUpdate(document, context.Findings);
+                    break;
+                case "PodDisruptionBudget":
+                    CheckBudgetBounds(document, context.Findings);
+                    break;
+            }
+        }
+
+        foreach (var workload in context.Workloads)
+        {
+            foreach (var container in workload.AllContainers)
+                CheckRequestsWithinLimits(workload.Document, container, context.Findings);
+        }
+    }
+
+    /// <summary>
+    /// apimachinery pkg/api/validation NameIsDNSSubdomain, NameIsDNS1035Label (pkg/apis/core/validation
+    /// ValidateServiceName: a Service's name becomes a DNS label and environment variable names, so it must start with a
+    /// letter) and NameIsDNSLabel (ValidateNamespaceName); the patterns are pkg/util/validation's IsDNS1123Subdomain,
+    /// IsDNS1035Label and IsDNS1123Label.
+    /// </summary>
+    private static void CheckName(ManifestDocument document, FindingList findings)
+    {
+        if (document.Name is not { } name)
+            return;
+        var problem = document.Kind switch
+        {
+            "Service" when name.Length > LabelMaxLength || !Dns1035Label().IsMatch(name) =>
+                $"an RFC 1035 label (at most {LabelMaxLength} lowercase letters, digits and '-', starting with a letter and ending with a letter or digit)",
+            "Namespace" when name.Length > LabelMaxLength || !Dns1123Label().IsMatch(name) =>
+                $"an RFC 1123 label (at most {LabelMaxLength} lowercase letters, digits and '-', starting and ending with a letter or digit)",
+            _ when SubdomainKinds.Contains(document.Kind) && (name.Length > SubdomainMaxLength || !Dns1123Subdomain().IsMatch(name)) =>
+                $"an RFC 1123 subdomain (at most {SubdomainMaxLength} lowercase letters, digits, '-' and '.', starting and ending with a letter or digit)",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            findings.Add(document.File, document.Root.At("metadata", "name")!, RuleIds.ObjectName,
+                $"{document.Describe()} has a name that is not {problem}, so the API server refuses it; rename it");
+        }
+    }
+
+    /// <summary>pkg/apis/apps/validation ValidateRollingUpdateDeployment: "may not be 0 when `maxSurge` is 0" (either left out defaults to 25%).</summary>
+    private static void CheckRollingUpdate(ManifestDocument document, FindingList findings)
+    {
+        var rollingUpdate = document.Root.At("spec", "strategy", "rollingUpdate");
+        if (document.Root.At("spec", "strategy", "type").Text() is not "Recreate"
+            && IsZero(rollingUpdate.At("maxSurge")) && IsZero(rollingUpdate.At("maxUnavailable")))
+        {
+            findings.Add(document.File, rollingUpdate.KeyOf("maxSurge")!, RuleIds.RollingUpdateValid,
+                $"{document.Describe()} sets both maxSurge and maxUnavailable to 0, so a rollout could neither add nor remove a pod and the API server refuses it; set spec.strategy.rollingUpdate.maxSurge: 1");
+        }
+
+        static bool IsZero(YamlNode? value) => value.Text() is "0" or "0%";
+    }
+
+    /// <summary>pkg/apis/policy/validation ValidatePodDisruptionBudgetSpec: "minAvailable and maxUnavailable cannot be both set".</summary>
+    private static void CheckBudgetBounds(ManifestDocument budget, FindingList findings)
+    {
+        var spec = budget.Root.At("spec");
+        if (spec.At("minAvailable") is not null && spec.At("maxUnavailable") is not null)
+        {
+            findings.Add(budget.File, spec.KeyOf("maxUnavailable")!, RuleIds.PdbMinOrMax,
+                $"{budget.Describe()} sets both minAvailable and maxUnavailable, which the API server refuses; keep one (minAvailable: 1)");
+        }
+    }
+
+    /// <summary>
+    /// pkg/apis/core/validation ValidateResourceRequirements: a request "must be less than or equal to" the limit
+    /// of the same resource, compared as quantities (500m equals 0.5, 1Gi equals 1024Mi).
+    /// </summary>
+    private static void CheckRequestsWithinLimits(ManifestDocument document, YamlNode container, FindingList findings)
+    {
+        var limits = container.At("resources", "limits");
+        foreach (var (resource, request) in container.At("resources", "requests").Entries())
+        {
+            if (limits.At(resource) is { } limit && Quantity(request) is { } requested && Quantity(limit) is { } limited && requested > limited)
+            {
+                findings.Add(document.File, request, RuleIds.RequestWithinLimit,
+                    $"container {container.At("name").Text()} in {document.Describe()} requests {request.Text()} {resource} but limits it to {limit.Text()}, which the API server refuses; lower resources.requests.{resource} to at most the limit or raise resources.limits.{resource}");
+            }
+        }
+    }
+
+    /// <summary>The quantity's value (KubernetesClient's port of apimachinery pkg/api/resource); null when it does not parse, which k8s-strict-schema reports.</summary>
+    private static decimal? Quantity(YamlNode node)
+    {
+        try
+        {
+            return node.Text() is { } text ? new ResourceQuantity(text).ToDecimal() : null;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
+        {
+            return null;
+        }
+    }
+
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\z")]
+    private static partial Regex Dns1123Subdomain();
+
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\z")]
+    private static partial Regex Dns1123Label();
+
+    [GeneratedRegex(@"^[a-z]([-a-z0-9]*[a-z0-9])?\z")]
+    private static partial Regex Dns1035Label();
+}
