@@ -146,6 +146,7 @@ public sealed class KubernetesSemanticsTests
     {
         using var repository = new RepositoryCopy()
             .Replace("k8s/configmap.yaml", "  name: cloudage-config", "  name: cloudage.config")
+            .Replace(Deployment, "name: cloudage-config", "name: cloudage.config")
             .Replace(Deployment, "name: cloudage-config", "name: cloudage.config");
 
         Assert.Empty(repository.Validate());

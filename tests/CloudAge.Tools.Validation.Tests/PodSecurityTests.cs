@@ -96,11 +96,12 @@ public sealed class PodSecurityTests
     {
         // Released check_hostProbesAndhostLifecycle.go (1.34+) allows only an empty or unset host, 127.0.0.1 included.
         using var repository = new RepositoryCopy()
-            .Replace(Deployment, "          readinessProbe:\n            httpGet:\n", "          lifecycle:\n            preStop:\n              tcpSocket:\n                host: 127.0.0.1\n                port: 80\n          readinessProbe:\n            httpGet:\n              host: \"\"\n");
+            .Replace(Deployment, "          lifecycle:\n", "          lifecycle:\n            postStart:\n              tcpSocket:\n                host: 127.0.0.1\n                port: 80\n")
+            .Replace(Deployment, "          readinessProbe:\n            httpGet:\n", "          readinessProbe:\n            httpGet:\n              host: \"\"\n");
 
         var finding = Assert.Single(repository.Validate(), f => f.RuleId == RuleIds.PssProbeHost);
 
         Assert.Equal(repository.LineOf(Deployment, "host: 127.0.0.1"), finding.Line);
-        Assert.Contains("lifecycle.preStop.tcpSocket.host: 127.0.0.1 on container cloudage", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("lifecycle.postStart.tcpSocket.host: 127.0.0.1 on container cloudage", finding.Message, StringComparison.Ordinal);
     }
 }
