@@ -21,6 +21,10 @@ public sealed class ProductionRuleTests
         new(RuleIds.PodDisruptionBudget, Budget, "minAvailable: 1", "maxUnavailable: 0%", "maxUnavailable: 0%"),
         new(RuleIds.PodDisruptionBudget, Budget, "minAvailable: 1", "maxUnavailable: 2", "maxUnavailable: 2"),
         new(RuleIds.PdbMinOrMax, Budget, "  minAvailable: 1\n", "  minAvailable: 1\n  maxUnavailable: 1\n", "maxUnavailable: 1"),
+        // The Service moved to a namespace no manifest declares: nothing puts the readiness gate label on it (AwsLoadBalancingTests has the label removed).
+        new(RuleIds.NlbReadinessGate, "k8s/service.yaml", "  namespace: cloudage\n", "  namespace: cloudage-edge\n", "aws-load-balancer-nlb-target-type: ip"),
+        new(RuleIds.NlbGracefulStop, Deployment, "terminationGracePeriodSeconds: 45", "terminationGracePeriodSeconds: 10", "seconds: 15"),
+        new(RuleIds.AwsRegionEnv, Deployment, "            - name: AWS_REGION\n              valueFrom:\n                configMapKeyRef:\n                  name: cloudage-config\n                  key: AWS_REGION\n", "", "- configMapRef:"),
         new(RuleIds.TopologySpread, Deployment, "topologyKey: topology.kubernetes.io/zone", "topologyKey: topology.kubernetes.io/region", "topologySpreadConstraints:"),
         new(RuleIds.TopologySpread, Deployment, "topologyKey: kubernetes.io/hostname", "topologyKey: node.kubernetes.io/instance-type", "topologySpreadConstraints:"),
         new(RuleIds.Autoscaler, Autoscaler, "minReplicas: 2", "minReplicas: 1", "minReplicas"),

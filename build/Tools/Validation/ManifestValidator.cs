@@ -39,6 +39,7 @@ public sealed class ManifestValidator(ValidationOptions options, Action<string>?
             AvailabilityChecks.Run(context);
             NetworkPolicyCheck.Run(context);
             ArgoCdProjectChecks.Run(context);
+            AwsLoadBalancingChecks.Run(context);
         }
 
         ProbeChecks.Run(context);

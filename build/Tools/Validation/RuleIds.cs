@@ -38,6 +38,9 @@ public static class RuleIds
     public const string IrsaRoleArn = "irsa-role-arn";
     public const string PodDisruptionBudget = "pdb-covers-workload";
     public const string PdbMinOrMax = "pdb-min-or-max";
+    public const string NlbReadinessGate = "nlb-readiness-gate";
+    public const string NlbGracefulStop = "nlb-graceful-stop";
+    public const string AwsRegionEnv = "aws-region-env";
     public const string TopologySpread = "topology-spread";
     public const string Autoscaler = "hpa-valid";
     public const string AutoscalerIgnoredByArgoCd = "hpa-replicas-ignored-by-argocd";
@@ -94,6 +97,9 @@ public static class RuleIds
         [ServiceSelector] = "a Service selector matches no pod template in its namespace",
         [ServiceTargetPort] = "a Service targetPort is not a port of the selected containers",
         [ProbePort] = "a probe port is not a port of its container",
+        [NlbReadinessGate] = "pods behind an NLB that targets pod IPs, in a namespace without the load balancer controller's readiness gate label",
+        [NlbGracefulStop] = "a container behind an NLB that targets pod IPs stops without a preStop delay, or is killed before the delay ends",
+        [AwsRegionEnv] = "a container gets AWS_REGION only through envFrom, which the EKS pod identity webhook overrides",
         [ConfigMapRef] = "a referenced ConfigMap is not defined",
         [SecretRef] = "a non-optional Secret reference has no Secret (template) defined",
         [ServiceAccountRef] = "a referenced ServiceAccount is not defined",
