@@ -10,21 +10,30 @@ internal static partial class StrictSchemaCheck
     /// <param name="events">The events the document was parsed from.</param>
     public static void Run(ManifestDocument document, IReadOnlyList<YamlDotNet.Core.Events.ParsingEvent> events, Func<IParser, object?> deserialize, FindingList findings)
     {
+        object? typed;
         try
         {
             // The events carry the file's own marks, so an error's position is already a position in the file.
-            deserialize(new RecordedEventParser(events));
+            typed = deserialize(new RecordedEventParser(events));
         }
         catch (YamlException e)
         {
             var path = Shorten(Nodes.PathTo(document.Root, e.Start));
             findings.Add(document.File, e.Start, RuleIds.KubernetesSchema, Describe(e, path, document));
+            return;
         }
         catch (Exception e) when (e is FormatException or InvalidCastException or ArgumentException or OverflowException)
         {
             // Type converters can throw without YamlDotNet wrapping them; a manifest must never crash Validate.
             findings.Add(document.File, document.Root, RuleIds.KubernetesSchema,
                 $"a value does not fit its field in {document.ApiVersion} {document.Kind}: {e.Message}");
+            return;
+        }
+
+        // YamlDotNet converts 50 into a string field and "2" into an integer one; the API server does not.
+        if (typed is not null)
+        {
+            ScalarTypeCheck.Run(document, typed.GetType(), findings);
         }
     }
 

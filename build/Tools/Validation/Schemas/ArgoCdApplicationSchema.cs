@@ -17,13 +17,18 @@ internal static class ArgoCdApplicationSchema
 
     private static readonly ObjectSchema Source = Object(
         ("repoURL", Text), ("targetRevision", Text), ("path", Text), ("chart", Text), ("ref", Text), ("name", Text),
+        // ApplicationSource.TagPrefix, argo-cd v3.5.0 pkg/apis/application/v1alpha1/types.go.
+        ("tagPrefix", Text),
         ("directory", Object(("recurse", Flag), ("include", Text), ("exclude", Text), ("jsonnet", Any))),
         ("kustomize", Object(
             ("namePrefix", Text), ("nameSuffix", Text), ("images", ListOf(Text)), ("commonLabels", StringMap),
             ("commonAnnotations", StringMap), ("commonAnnotationsEnvsubst", Flag), ("labelWithoutSelector", Flag),
             ("forceCommonLabels", Flag), ("forceCommonAnnotations", Flag), ("namespace", Text), ("version", Text),
             ("replicas", ListOf(Object(("name", Text), ("count", IntOrString)))), ("patches", Any), ("components", ListOf(Text)),
-            ("kubeVersion", Text), ("apiVersions", ListOf(Text)))),
+            ("kubeVersion", Text), ("apiVersions", ListOf(Text)),
+            // ApplicationSourceKustomize.IgnoreMissingComponents and LabelIncludeTemplates, argo-cd v3.0.0
+            // pkg/apis/application/v1alpha1/types.go.
+            ("ignoreMissingComponents", Flag), ("labelIncludeTemplates", Flag))),
         ("helm", Object(
             ("valueFiles", ListOf(Text)), ("values", Text), ("valuesObject", Any), ("releaseName", Text),
             ("parameters", ListOf(Object(("name", Text), ("value", Text), ("forceString", Flag)))),

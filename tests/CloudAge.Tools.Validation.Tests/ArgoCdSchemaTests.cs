@@ -1,0 +1,57 @@
+using CloudAge.Tools.Validation.Tests.Fixtures;
+
+namespace CloudAge.Tools.Validation.Tests;
+
+/// <summary>Fields of Argo CD 3.x (argo-cd pkg/apis/application/v1alpha1/types.go) pass; a misspelling of one does not.</summary>
+public sealed class ArgoCdSchemaTests
+{
+    private const string Application = "argocd/application.yaml";
+    private const string Project = "argocd/appproject.yaml";
+    private const string KustomizeSource = "    path: k8s\n    kustomize:\n      ignoreMissingComponents: true\n      labelIncludeTemplates: true\n";
+    private const string NamedWhitelistEntry = "    - group: \"\"\n      kind: Namespace\n      name: cloudage\n";
+    private const string SourceIntegrity = "  sourceIntegrity:\n    git:\n      policies:\n        - repos:\n            - url: https://github.com/your-org/*\n          gpg:\n            mode: head\n            keys:\n              - D56C4FCA57A46444\n";
+
+    /// <summary>File, text to replace, replacement using new fields, the same with one field misspelled, and that misspelling.</summary>
+    public static TheoryData<string, string, string, string, string> NewFields() => new()
+    {
+        // ApplicationSourceKustomize, argo-cd v3.0.0
+        { Application, "    path: k8s\n", KustomizeSource, KustomizeSource.Replace("ignoreMissingComponents", "ignoreMissingComponent", StringComparison.Ordinal), "ignoreMissingComponent" },
+        { Application, "    path: k8s\n", KustomizeSource, KustomizeSource.Replace("labelIncludeTemplates", "labelsIncludeTemplates", StringComparison.Ordinal), "labelsIncludeTemplates" },
+        // ApplicationSource.TagPrefix, argo-cd v3.5.0
+        { Application, "    path: k8s\n", "    path: k8s\n    tagPrefix: cloudage/\n", "    path: k8s\n    tagPrefx: cloudage/\n", "tagPrefx" },
+        // ClusterResourceRestrictionItem.Name, argo-cd v3.3.0 (whitelist and blacklist)
+        { Project, "    - group: \"\"\n      kind: Namespace\n", NamedWhitelistEntry, NamedWhitelistEntry.Replace("name:", "names:", StringComparison.Ordinal), "names:" },
+        { Project, "  namespaceResourceWhitelist:\n", "  clusterResourceBlacklist:\n" + NamedWhitelistEntry + "  namespaceResourceWhitelist:\n", "  clusterResourceBlacklist:\n" + NamedWhitelistEntry.Replace("name:", "nme:", StringComparison.Ordinal) + "  namespaceResourceWhitelist:\n", "nme:" },
+        // AppProjectSpec.SourceIntegrity, argo-cd v3.5.0
+        { Project, "  namespaceResourceWhitelist:\n", SourceIntegrity + "  namespaceResourceWhitelist:\n", SourceIntegrity.Replace("sourceIntegrity", "sourceIntegrty", StringComparison.Ordinal) + "  namespaceResourceWhitelist:\n", "sourceIntegrty" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NewFields))]
+    public void An_argo_cd_3_field_passes_and_its_misspelling_fails(string file, string find, string replacement, string misspelled, string marker)
+    {
+        using (var repository = new RepositoryCopy().Replace(file, find, replacement))
+        {
+            Assert.Empty(repository.Validate());
+        }
+
+        using (var repository = new RepositoryCopy().Replace(file, find, misspelled))
+        {
+            var finding = Assert.Single(repository.Validate());
+
+            Assert.Equal((file, repository.LineOf(file, marker), RuleIds.ArgoCdSchema), (finding.File, finding.Line, finding.RuleId));
+            Assert.Contains("unknown field", finding.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_name_is_still_refused_in_a_namespace_resource_list()
+    {
+        // namespaceResourceWhitelist stays []metav1.GroupKind in argo-cd v3.5: only the cluster lists took a name.
+        using var repository = new RepositoryCopy().Replace(Project, "      kind: ConfigMap\n", "      kind: ConfigMap\n      name: cloudage-config\n");
+
+        var finding = Assert.Single(repository.Validate());
+
+        Assert.Equal((RuleIds.ArgoCdSchema, repository.LineOf(Project, "name: cloudage-config")), (finding.RuleId, finding.Line));
+    }
+}
