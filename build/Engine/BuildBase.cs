@@ -41,6 +41,24 @@ public abstract class BuildBase
     public void ReportProblem(string file, int line, int column, string message) =>
         Log.Problem(file, line, column, message);
 
+    /// <summary>
+    /// Where a parameter's value came from, named as the user gave it, for an error a target finds in the value:
+    /// <c>throw new InputException($"... '{ArgocdServer}' ({ParameterSourceOf(nameof(ArgocdServer))}) is not ...")</c>
+    /// names <c>--argocd-server</c>, <c>ARGOCD_SERVER</c> or <c>"ArgocdServer" in parameters.json</c>. A value not
+    /// given anywhere has <see cref="ParameterOrigin.Default"/> and is named by its flag.
+    /// </summary>
+    /// <param name="member">The parameter's property or field, as <c>nameof(LocalPort)</c>.</param>
+    public ParameterSource ParameterSourceOf(string member)
+    {
+        if (ParameterSources.TryGetValue(member, out var source))
+            return source;
+        var parameter = Parameters.ParameterDescriptor.For(GetType()).FirstOrDefault(p => p.MemberName == member)
+            ?? throw new ArgumentException($"'{member}' is not a parameter of {GetType().Name}; pass nameof(TheParameter).", nameof(member));
+        return new ParameterSource(ParameterOrigin.Default, "--" + parameter.CommandLineName);
+    }
+
+    internal IReadOnlyDictionary<string, ParameterSource> ParameterSources { get; set; } = new Dictionary<string, ParameterSource>();
+
     /// <summary>What the start-of-run banner calls this build; the engine knows no product, so a build names itself.</summary>
     public virtual string BuildName => GetType().Name;
 

@@ -15,6 +15,11 @@ public sealed class ParameterAttribute(string? description = null) : Attribute
     /// so a member can be renamed without breaking scripts; the member name when not set.
     /// </summary>
     public string? Name { get; init; }
+    /// <summary>
+    /// A good value, shown in messages (<c>e.g. --registry registry.example.com:5000</c>); when not set, the engine takes
+    /// the member's default, the "such as" of a <see cref="PatternAttribute"/>, or one that fits the type.
+    /// </summary>
+    public string? Example { get; init; }
 }
 
 /// <summary>A parameter whose value is never printed: not in logs, command lines, errors, the summary, --help or --dry-run.</summary>

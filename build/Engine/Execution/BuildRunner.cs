@@ -30,16 +30,16 @@ public static class BuildRunner
         try
         {
             var parameters = ParameterDescriptor.For(build.GetType());
-            var options = CommandLineParser.Parse(args, parameters);
+            var options = CommandLineParser.Parse(args, parameters, build);
             console = new BuildConsole(context.Output, console.Color, masker, options.Verbosity, onGitHub);
             var root = new AbsolutePath(options.Root is { } r ? Path.Combine(context.WorkingDirectory, r) : FindRoot(context.WorkingDirectory));
             // Every target reads and writes below the root: one that does not exist would only show as odd findings later.
             if (options.Root is not null && !Directory.Exists(root))
-                throw new UsageException($"--root {options.Root}: no such folder; pass the repository's folder, such as --root . or --root ~/src/cloudage.");
+                throw new UsageException($"--root {UserText.Printable(options.Root, 260)}: no such folder; pass the repository's folder, such as --root . or --root ~/src/cloudage.");
             Prepare(build, root, host, masker, context, options);
             // --help and --write-schema describe the build and read no values: no parameters files, no conversions.
             if (!options.Help && !options.WriteSchema)
-                ParameterBinder.Bind(build, parameters, new ParameterSources(options.ParameterValues, context.Environment, ParameterFiles(root, options.Profiles)), root, masker,
+                build.ParameterSources = ParameterBinder.Bind(build, parameters, new ParameterSources(options.ParameterValues, context.Environment, ParameterFiles(root, options.Profiles)), root, masker,
                     warning => console.WriteLines([host.Render(LogLevel.Warning, warning, Style.Warning)]));
 
             var targets = TargetFactory.Create(build);
@@ -181,7 +181,7 @@ public static class BuildRunner
         {
             var path = root / ".nuke" / $"parameters.{profile}.json";
             if (!File.Exists(path))
-                throw new UsageException($"Profile '{profile}' has no file {path.RelativeTo(root)}. Create it, or drop --profile {profile}.");
+                throw new UsageException($"Profile '{UserText.Printable(profile)}' has no file {UserText.Printable(path.RelativeTo(root), 260)}. Create it, or drop --profile {UserText.Printable(profile)}.");
             files.Add(ParameterFile.Load(path));
         }
         var main = root / ".nuke" / "parameters.json";

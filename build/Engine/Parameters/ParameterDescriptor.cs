@@ -6,11 +6,14 @@ namespace CloudAge.Engine.Parameters;
 public sealed class ParameterDescriptor
 {
     private readonly MemberInfo _member;
+    private readonly string? _example;
 
     private ParameterDescriptor(MemberInfo member, ParameterAttribute attribute)
     {
         _member = member;
         Name = attribute.Name ?? member.Name;
+        MemberName = member.Name;
+        _example = attribute.Example;
         Description = attribute.Description ?? string.Empty;
         Separator = attribute.Separator;
         IsSecret = member.GetCustomAttribute<SecretAttribute>() is not null;
@@ -24,6 +27,8 @@ public sealed class ParameterDescriptor
 
     /// <summary>The member name; also the key in the parameters files.</summary>
     public string Name { get; }
+    /// <summary>The property or field as the code names it (<c>nameof</c>); differs from <see cref="Name"/> after a rename.</summary>
+    public string MemberName { get; }
     public string Description { get; }
     public char Separator { get; }
     public bool IsSecret { get; }
@@ -38,6 +43,45 @@ public sealed class ParameterDescriptor
     public string EnvironmentName { get; }
 
     public string HowToSet => $"--{CommandLineName} <value>, the environment variable {EnvironmentName}, or \"{Name}\" in .nuke/parameters.json";
+
+    /// <summary>
+    /// The flag with a good value, for messages: <c>--local-port 8080</c>. The value is the attribute's Example, else the
+    /// member's default on <paramref name="build"/> (never a secret's), else the "such as" of its Pattern or UriSchemes,
+    /// else one that fits the type; a switch is just <c>--flag</c>, text with nothing to go by <c>--flag &lt;value&gt;</c>.
+    /// </summary>
+    public string Example(object? build)
+    {
+        var type = Nullable.GetUnderlyingType(Type) ?? Type;
+        if (type == typeof(bool))
+            return $"--{CommandLineName}";
+        return $"--{CommandLineName} {ExampleValue(type, build) ?? "<value>"}";
+    }
+
+    private string? ExampleValue(Type type, object? build)
+    {
+        if (_example is not null)
+            return _example;
+        if (!IsSecret && build is not null && !type.IsArray && type != typeof(AbsolutePath) && GetValue(build) is { } value && ParameterBinder.HasValue(value) && value is not TimeSpan { Ticks: <= 0 })
+        {
+            return value switch
+            {
+                TimeSpan span => ValueConverter.FormatDuration(span),
+                IFormattable formattable => formattable.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+                _ => value.ToString(),
+            };
+        }
+        if (Pattern?.Expected is { } expected && expected.LastIndexOf("such as ", StringComparison.Ordinal) is var at and >= 0)
+            return expected[(at + "such as ".Length)..].TrimEnd('.');
+        if (UriSchemes is not null)
+            return UriSchemes.Example;
+        var element = type.IsArray ? type.GetElementType()! : type;
+        return element == typeof(int) ? (Between is { } b ? b.Minimum.ToString(System.Globalization.CultureInfo.InvariantCulture) : "3")
+            : element.IsEnum ? Enum.GetNames(element).FirstOrDefault()
+            : element == typeof(TimeSpan) ? "5m"
+            : element == typeof(Uri) ? "https://example.com"
+            : element == typeof(AbsolutePath) ? "artifacts/out"
+            : null;
+    }
 
     public object? GetValue(object build) => _member switch
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CloudAge.Common.Text;
 
 namespace CloudAge.Engine.Parameters;
 
@@ -27,21 +28,30 @@ public sealed record ParameterFile(string Path, IReadOnlyDictionary<string, IRea
         }
         catch (JsonException e)
         {
-            throw new UsageException($"{path}:{e.LineNumber + 1}:{e.BytePositionInLine + 1}: not valid JSON: {e.Message.Split(" LineNumber", 2)[0]}");
+            // The reader's own wording ("... when isFinalBlock is true") speaks of its API, not of the file.
+            var where = e.LineNumber is { } line ? $":{line + 1}:{(e.BytePositionInLine ?? 0) + 1}" : string.Empty;
+            throw new UsageException($"{path}{where}: not valid JSON (look there for a missing comma, quote or brace); a parameters file is an object such as {{ \"Configuration\": \"Release\" }}.");
         }
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 throw new UsageException($"{path}: expected a JSON object of parameter names and values, such as {{ \"Configuration\": \"Release\" }}.");
             var values = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            // Keys match parameters ignoring case, '-' and '_' (LocalPort, local_port), so two such spellings are one key.
+            var seen = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 var key = property.Name;
                 if (key == "$schema" || property.Value.ValueKind == JsonValueKind.Null)
                     continue;
                 // A key given twice is a mistake whichever copy was meant; JSON readers disagree on which one wins.
-                if (values.ContainsKey(key))
-                    throw new UsageException($"{name}: the key \"{key}\" is given twice; keep one of them.");
+                if (!seen.TryAdd(DidYouMean.Normalize(key), key))
+                {
+                    var first = seen[DidYouMean.Normalize(key)];
+                    throw new UsageException(first == key
+                        ? $"{name}: the key \"{UserText.Printable(key)}\" is given twice; keep one of them."
+                        : $"{name}: the key \"{UserText.Printable(key)}\" is given twice (also as \"{UserText.Printable(first)}\": case, '-' and '_' do not matter); keep one of them.");
+                }
                 values[key] = property.Value.ValueKind == JsonValueKind.Array
                     ? property.Value.EnumerateArray().Select(item => Scalar(name, key, item)).ToList()
                     : [Scalar(name, key, property.Value)];
@@ -55,6 +65,6 @@ public sealed record ParameterFile(string Path, IReadOnlyDictionary<string, IRea
     {
         JsonValueKind.String => value.GetString()!,
         JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
-        _ => throw new UsageException($"{file}: \"{key}\" holds {(value.ValueKind == JsonValueKind.Object ? "an object" : "a nested array")}; give a string, number or true/false (or an array of them), such as \"{key}\": \"value\"."),
+        _ => throw new UsageException($"{file}: \"{UserText.Printable(key)}\" holds {(value.ValueKind == JsonValueKind.Object ? "an object" : "a nested array")}; give a string, number or true/false (or an array of them), such as \"{UserText.Printable(key)}\": \"value\"."),
     };
 }

@@ -5,7 +5,7 @@ namespace CloudAge.Engine.Parameters;
 /// <summary>Turns the text of a parameter into its declared type, or says which values would have been accepted.</summary>
 internal static class ValueConverter
 {
-    public static object? Convert(ParameterDescriptor parameter, IReadOnlyList<string> values, string source, AbsolutePath root)
+    public static object? Convert(ParameterDescriptor parameter, IReadOnlyList<string> values, ParameterSource source, AbsolutePath root)
     {
         var type = Nullable.GetUnderlyingType(parameter.Type) ?? parameter.Type;
         if (type.IsArray)
@@ -27,7 +27,7 @@ internal static class ValueConverter
             ? value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : value.Split(separator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static object ConvertOne(ParameterDescriptor parameter, Type type, string text, string source, AbsolutePath root)
+    private static object ConvertOne(ParameterDescriptor parameter, Type type, string text, ParameterSource source, AbsolutePath root)
     {
         if (type == typeof(string))
         {
@@ -38,7 +38,9 @@ internal static class ValueConverter
         {
             return text.Trim().ToLowerInvariant() switch
             {
-                "" or "true" or "1" or "yes" or "on" => true,
+                // No "" here: a bare --flag reaches this as "true", and an empty value from the environment or a file is
+                // "not given" before it gets here (ParameterBinder); an empty --flag= is refused like any other type's.
+                "true" or "1" or "yes" or "on" => true,
                 "false" or "0" or "no" or "off" => false,
                 _ => throw Fail(parameter, source, text, "true or false"),
             };
@@ -133,25 +135,25 @@ internal static class ValueConverter
         return double.IsFinite(seconds) && Math.Abs(seconds) <= MaxDuration.TotalSeconds * 2 ? TimeSpan.FromSeconds(seconds) : null;
     }
 
-    private static void Check(ParameterDescriptor parameter, string source, string text)
+    private static void Check(ParameterDescriptor parameter, ParameterSource source, string text)
     {
         if (parameter.Pattern is { } pattern
             && !System.Text.RegularExpressions.Regex.IsMatch(text, $"^(?:{pattern.Regex})$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)))
             throw Fail(parameter, source, text, pattern.Expected);
     }
 
-    private static UsageException Fail(ParameterDescriptor parameter, string source, string text, string accepted)
+    private static UsageException Fail(ParameterDescriptor parameter, ParameterSource source, string text, string accepted)
     {
-        var shown = parameter.IsSecret ? Common.Secrets.SecretMasker.Mask : $"'{Printable(text)}'";
+        var shown = parameter.IsSecret ? Common.Secrets.SecretMasker.Mask : $"'{UserText.Printable(text)}'";
         // The flag is named once: the command line source already says it.
-        var flag = source.StartsWith("the command line", StringComparison.Ordinal) ? string.Empty : $" (--{parameter.CommandLineName})";
-        return new UsageException($"Parameter '{parameter.Name}'{flag} from {source}: {shown} is not valid. Expected {accepted}.");
+        var flag = source.Origin == ParameterOrigin.CommandLine ? string.Empty : $" (--{parameter.CommandLineName})";
+        return new UsageException($"Parameter '{parameter.Name}'{flag} from {source.Description}: {shown} is not valid. Expected {accepted}.");
     }
 
-    // A value is echoed in one line of bounded length: control characters would forge lines, a huge value would flood.
-    private static string Printable(string text)
-    {
-        var escaped = string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
-        return escaped.Length > 80 ? escaped[..80] + "..." : escaped;
-    }
+    /// <summary>A duration as a user would type it: 10m, 2h, 90s (00:00:01.5 beyond whole seconds).</summary>
+    internal static string FormatDuration(TimeSpan span) =>
+        span.Ticks % TimeSpan.TicksPerHour == 0 ? $"{(long)span.TotalHours}h"
+        : span.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{(long)span.TotalMinutes}m"
+        : span.Ticks % TimeSpan.TicksPerSecond == 0 ? $"{(long)span.TotalSeconds}s"
+        : span.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -35,7 +35,7 @@ public static class Planner
     {
         var key = DidYouMean.Normalize(name);
         return targets.FirstOrDefault(t => DidYouMean.Normalize(t.Name) == key)
-            ?? throw new UsageException($"Target with name '{name}' does not exist.{DidYouMean.Suggest(name, targets.Select(t => t.Name))} Available targets are: {List(targets)}.");
+            ?? throw new UsageException($"Target with name '{UserText.Printable(name)}' does not exist.{DidYouMean.Suggest(name, targets.Select(t => t.Name))} Available targets are: {List(targets)}.");
     }
 
     private static string List(IReadOnlyList<ExecutableTarget> targets) =>
