@@ -104,7 +104,7 @@ public sealed partial class Build
     {
         // A kubeconfig that cannot be read is a bad value, found here and not after BumpTag has pushed.
         if (EksClusterName is null && Kubeconfig is not null && KubernetesClients.KubeconfigProblem(Kubeconfig) is { } problem)
-            throw new UsageException($"--kubeconfig (or KUBECONFIG) {problem}; give the path of a kubeconfig file, e.g. --kubeconfig ~/.kube/config " +
+            throw new UsageException($"{ParameterSourceOf(nameof(Kubeconfig))} {problem}; give the path of a kubeconfig file, e.g. --kubeconfig ~/.kube/config " +
                 "(KUBECONFIG may list several, separated by ':'), or pass --eks-cluster-name instead.");
         if (EksClusterName is not null || Kubeconfig is not null || EnvironmentVariables.ContainsKey("KUBERNETES_SERVICE_HOST"))
             return true;

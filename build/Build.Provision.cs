@@ -61,7 +61,7 @@ public sealed partial class Build
         var file = RootDirectory / StackParametersFile;
         // The default file is optional; a file the user named must be there, or the stack would go out without its parameters.
         if (!File.Exists(file) && StackParametersFile != DefaultStackParametersFile)
-            throw new UsageException($"--stack-parameters-file {StackParametersFile}: {(Directory.Exists(file) ? "is a folder, not a file" : "no such file")}; " +
+            throw new UsageException($"{ParameterSourceOf(nameof(StackParametersFile))} {StackParametersFile}: {(Directory.Exists(file) ? "is a folder, not a file" : "no such file")}; " +
                 $"pass a JSON file relative to the repository, e.g. --stack-parameters-file {DefaultStackParametersFile} (infra/parameters.example.json shows its shape).");
         if (File.Exists(file))
         {

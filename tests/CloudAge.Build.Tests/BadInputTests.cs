@@ -130,8 +130,9 @@ public sealed partial class BadInputTests : IDisposable
         _environment["KUBECONFIG"] = $"{missing}:{Path.Combine(_root, "also-missing")}";
         var list = Run("ArgoSync", "--skip", "BumpTag");
 
-        AssertClean(deploy, 2, $"--kubeconfig (or KUBECONFIG) '{missing}' does not exist; give the path of a kubeconfig file, e.g. --kubeconfig ~/.kube/config");
+        AssertClean(deploy, 2, $"--kubeconfig '{missing}' does not exist; give the path of a kubeconfig file, e.g. --kubeconfig ~/.kube/config");
         AssertClean(isFolder, 2, $"'{folder}' is a folder, not a kubeconfig file");
+        AssertClean(list, 2, "KUBECONFIG '");
         AssertClean(list, 2, "lists no file that exists");
         Assert.All(new[] { deploy, isFolder, list }, result => Assert.DoesNotContain("failed", result.Output));
     }

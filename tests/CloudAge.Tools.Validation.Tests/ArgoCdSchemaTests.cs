@@ -9,6 +9,7 @@ public sealed class ArgoCdSchemaTests
     private const string Project = "argocd/appproject.yaml";
     private const string KustomizeSource = "    path: k8s\n    kustomize:\n      ignoreMissingComponents: true\n      labelIncludeTemplates: true\n";
     private const string NamedWhitelistEntry = "    - group: \"\"\n      kind: Namespace\n      name: cloudage\n";
+    private const string NamedBlacklistEntry = "    - group: \"\"\n      kind: PersistentVolume\n      name: scratch\n";
     private const string SourceIntegrity = "  sourceIntegrity:\n    git:\n      policies:\n        - repos:\n            - url: https://github.com/your-org/*\n          gpg:\n            mode: head\n            keys:\n              - D56C4FCA57A46444\n";
 
     /// <summary>File, text to replace, replacement using new fields, the same with one field misspelled, and that misspelling.</summary>
@@ -20,8 +21,9 @@ public sealed class ArgoCdSchemaTests
         // ApplicationSource.TagPrefix, argo-cd v3.5.0
         { Application, "    path: k8s\n", "    path: k8s\n    tagPrefix: cloudage/\n", "    path: k8s\n    tagPrefx: cloudage/\n", "tagPrefx" },
         // ClusterResourceRestrictionItem.Name, argo-cd v3.3.0 (whitelist and blacklist)
-        { Project, "    - group: \"\"\n      kind: Namespace\n", NamedWhitelistEntry, NamedWhitelistEntry.Replace("name:", "names:", StringComparison.Ordinal), "names:" },
-        { Project, "  namespaceResourceWhitelist:\n", "  clusterResourceBlacklist:\n" + NamedWhitelistEntry + "  namespaceResourceWhitelist:\n", "  clusterResourceBlacklist:\n" + NamedWhitelistEntry.Replace("name:", "nme:", StringComparison.Ordinal) + "  namespaceResourceWhitelist:\n", "nme:" },
+        // (the repository's project names its namespace already: the row keeps it and misspells it)
+        { Project, NamedWhitelistEntry, NamedWhitelistEntry, NamedWhitelistEntry.Replace("name:", "names:", StringComparison.Ordinal), "names:" },
+        { Project, "  namespaceResourceWhitelist:\n", "  clusterResourceBlacklist:\n" + NamedBlacklistEntry + "  namespaceResourceWhitelist:\n", "  clusterResourceBlacklist:\n" + NamedBlacklistEntry.Replace("name:", "nme:", StringComparison.Ordinal) + "  namespaceResourceWhitelist:\n", "nme:" },
         // AppProjectSpec.SourceIntegrity, argo-cd v3.5.0
         { Project, "  namespaceResourceWhitelist:\n", SourceIntegrity + "  namespaceResourceWhitelist:\n", SourceIntegrity.Replace("sourceIntegrity", "sourceIntegrty", StringComparison.Ordinal) + "  namespaceResourceWhitelist:\n", "sourceIntegrty" },
     };

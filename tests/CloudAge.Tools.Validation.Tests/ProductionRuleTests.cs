@@ -51,10 +51,12 @@ public sealed class ProductionRuleTests
         new(RuleIds.ArgoCdProject, Project, "    - group: policy\n      kind: PodDisruptionBudget\n", "", "namespaceResourceWhitelist"),
         new(RuleIds.ArgoCdProject, Project, "    - group: apps\n      kind: Deployment", "    - group: \"*\"\n      kind: \"*\"", "namespaceResourceWhitelist"),
         // Argo CD checks a cluster-scoped kind only against the cluster lists, a namespaced one only against the namespace lists.
-        new(RuleIds.ArgoCdProject, Project, "  clusterResourceWhitelist:\n    - group: \"\"\n      kind: Namespace\n  namespaceResourceWhitelist:\n",
-            "  clusterResourceWhitelist: []\n  namespaceResourceWhitelist:\n    - group: \"\"\n      kind: Namespace\n", "clusterResourceWhitelist"),
-        new(RuleIds.ArgoCdProject, Project, "      kind: Namespace\n  namespaceResourceWhitelist:\n    - group: \"\"\n      kind: ConfigMap\n",
-            "      kind: Namespace\n    - group: \"\"\n      kind: ConfigMap\n  namespaceResourceWhitelist:\n", "namespaceResourceWhitelist"),
+        new(RuleIds.ArgoCdProject, Project, "    - group: \"\"\n      kind: Namespace\n      name: cloudage\n  namespaceResourceWhitelist:\n",
+            "    - group: \"\"\n      kind: ClusterRole\n  namespaceResourceWhitelist:\n    - group: \"\"\n      kind: Namespace\n", "clusterResourceWhitelist"),
+        new(RuleIds.ArgoCdProject, Project, "      name: cloudage\n  namespaceResourceWhitelist:\n    - group: \"\"\n      kind: ConfigMap\n",
+            "      name: cloudage\n    - group: \"\"\n      kind: ConfigMap\n  namespaceResourceWhitelist:\n", "namespaceResourceWhitelist"),
+        // The entry's name is matched too (IsGroupKindNamePermitted): the project's namespace under another name is not permitted.
+        new(RuleIds.ArgoCdProject, Project, "      kind: Namespace\n      name: cloudage\n", "      kind: Namespace\n      name: cloudage-staging\n", "clusterResourceWhitelist"),
         new(RuleIds.ArgoCdProject, Project, "  namespaceResourceWhitelist:\n", "  namespaceResourceBlacklist:\n    - group: \"\"\n      kind: Config*\n  namespaceResourceWhitelist:\n", "namespaceResourceBlacklist"),
         new(RuleIds.ArgoCdSchema, Project, "  sourceRepos:", "  sourceRepo:", "sourceRepo:"),
         new(RuleIds.LivenessHealthz, Deployment, "path: /healthz", "path: /live", "path: /live"),
