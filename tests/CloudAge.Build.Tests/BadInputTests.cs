@@ -186,6 +186,8 @@ public sealed partial class BadInputTests : IDisposable
         _environment["ARGOCD_AUTH_TOKEN"] = "argo-Token-never-shown-456";
         var badServer = Run("ArgoSync", "--skip", "BumpTag", "--argocd-server", "ht!tp://::junk::/ x");
         var plainHttp = Run("ArgoSync", "--skip", "BumpTag", "--argocd-server", "http://argocd.example.com");
+        var passwordInName = Run("ArgoSync", "--skip", "BumpTag", "--argocd-server", "admin:hunter22@argo example.com");
+        var passwordInUrl = Run("ArgoSync", "--skip", "BumpTag", "--argocd-server", "https://admin:hunter22@argocd.example.com");
         _environment.Remove("ARGOCD_AUTH_TOKEN");
         var noToken = Run("ArgoSync", "--skip", "BumpTag", "--argocd-server", "argocd.example.com");
         var noCluster = Run("ArgoSync", "--skip", "BumpTag");
@@ -193,6 +195,9 @@ public sealed partial class BadInputTests : IDisposable
 
         AssertClean(badServer, 2, "The Argo CD server 'ht!tp://::junk::/ x' (--argocd-server or ARGOCD_SERVER) is not a server address; give host[:port] or an https:// URL");
         AssertClean(plainHttp, 2, "is plain http, which would send the token unencrypted");
+        AssertClean(passwordInName, 2, "The Argo CD server '***@argo example.com' (--argocd-server or ARGOCD_SERVER) is not a server address");
+        AssertClean(passwordInUrl, 2, "carries a user name or password; give the address alone");
+        Assert.All(new[] { passwordInName, passwordInUrl }, result => Assert.DoesNotContain("hunter22", result.Output));
         AssertClean(noToken, 2, "--argocd-server is given but no Argo CD token: set ARGOCD_AUTH_TOKEN");
         foreach (var result in new[] { noCluster, noClusterForUrl })
             AssertClean(result, 2, "No way to reach the cluster: pass --eks-cluster-name <cluster> (with AWS credentials), or --kubeconfig <file> (or set KUBECONFIG)");

@@ -42,8 +42,15 @@ public sealed record ArgoServerOptions(string Server, string Token)
         if (!text.Contains("://", StringComparison.Ordinal))
             text = "https://" + text;
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-            throw new CloudAge.Common.Errors.InputException($"The Argo CD server '{server}' (--argocd-server or ARGOCD_SERVER) is not a server address; give host[:port] or an https:// URL, such as argocd.example.com or https://argocd.example.com:8443.");
+            throw new CloudAge.Common.Errors.InputException($"The Argo CD server '{Shown(server)}' (--argocd-server or ARGOCD_SERVER) is not a server address; give host[:port] or an https:// URL, such as argocd.example.com or https://argocd.example.com:8443.");
+        // user:password@ would be sent to nobody (the API takes the token) but printed in every line naming the server.
+        if (uri.UserInfo.Length > 0)
+            throw new CloudAge.Common.Errors.InputException($"The Argo CD server '{Shown(server)}' (--argocd-server or ARGOCD_SERVER) carries a user name or password; give the address alone, such as argocd.example.com, and the token as ARGOCD_AUTH_TOKEN.");
         // A path is kept: Argo CD may be served under a root path behind a proxy.
         return new Uri(uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
     }
+
+    // The value as a message may show it: anything before an '@' (user:password) hidden, on one bounded line.
+    private static string Shown(string server) =>
+        CloudAge.Common.Text.PeerText.OneLine(server.Contains('@', StringComparison.Ordinal) ? "***@" + server[(server.LastIndexOf('@') + 1)..] : server, 200);
 }
