@@ -7,7 +7,10 @@ namespace CloudAge.Build;
 //
 // pull-request gates every change: Compile, Test and Validate (manifests and workflow drift), annotated on the diff.
 // build-and-push runs the same gate before anything is built into an image (DockerBuild is ordered after Test and
-// Validate), one run at a time, so an older run can never move `latest` last.
+// Validate), one run at a time, so an older run can never move `latest` last. It runs on pushes only: a run started by
+// hand would take the place of a push run waiting in the group (GitHub cancels a pending run when another is queued),
+// and its image would not be deployed (deploy follows push runs); a rebuild is a push, and deploy's own Run workflow
+// deploys any commit already pushed.
 // deploy starts only from a successful push build of this repository's default branch, or by hand (redeploy, rollback).
 [GitHubWorkflow("pull-request",
     OnPullRequestBranches = ["main"],
@@ -23,7 +26,6 @@ namespace CloudAge.Build;
 [GitHubWorkflow("build-and-push",
     OnPushBranches = ["main"],
     OnPushExcludePaths = ["k8s/**", "argocd/**", "docs/**", "**/*.md"],
-    OnWorkflowDispatch = true,
     ReadPermissions = [GitHubTokenScope.Contents],
     WritePermissions = [GitHubTokenScope.IdToken],
     ConcurrencyGroup = "build-and-push",
@@ -49,8 +51,10 @@ namespace CloudAge.Build;
     AwsRoleArn = "vars.AWS_DEPLOY_ROLE_ARN",
     ImportSecrets = ["ARGOCD_AUTH_TOKEN"],
     ImportVariables = ["ECR_REPOSITORY", "EKS_CLUSTER_NAME", "ARGOCD_SERVER"])]
+// Required: main's head is usually the bot's tag-bump commit or a docs commit, which build-and-push never builds.
 [GitHubWorkflowInput("deploy", "commit",
-    Description = "Commit whose image to deploy (sha-<7 hex>); empty deploys the commit the run starts from")]
+    Required = true,
+    Description = "Commit whose image to deploy: its sha (7 to 40 hex), e.g. 3f2a9c1 for the image sha-3f2a9c1")]
 [GitHubWorkflowInput("deploy", "allow-rollback",
     Type = "boolean", Default = "false",
     Description = "Allow deploying an image older than the one deployed (rollback)")]
@@ -58,7 +62,7 @@ namespace CloudAge.Build;
     InvokedTargets = [nameof(Deploy)],
     EnvironmentVariables =
     [
-        "COMMIT=github.event.workflow_run.head_sha || inputs.commit || github.sha",
+        "COMMIT=github.event.workflow_run.head_sha || inputs.commit",
         "ALLOW_ROLLBACK=inputs.allow-rollback == true",
         // BumpTag pushes the tag bump with this token (checkout keeps none); pushes made with it start no workflow.
         "GIT_TOKEN=github.token",

@@ -20,7 +20,7 @@ public sealed partial class Build
     [Parameter("Stack parameter values as Key=Value (e.g. GitHubOwner=your-org); they win over the parameters file")]
     public string[] StackParameters { get; init; } = [];
 
-    [Parameter("JSON file of stack parameter values, as the AWS CLI takes them (used when it exists)")]
+    [Parameter("JSON file of stack parameter values, as the AWS CLI takes them (the default is used when it exists; a file you name must exist)")]
     public string StackParametersFile { get; init; } = DefaultStackParametersFile;
 
     const string DefaultStackParametersFile = "infra/parameters.json";

@@ -38,7 +38,7 @@ public class ActionlintTests
 
         var findings = await Actionlint.FindingsAsync(files);
 
-        Assert.Equal(4, files.Count);
+        Assert.Equal(6, files.Count);
         Assert.True(findings.Count == 0, "actionlint findings:\n" + string.Join('\n', findings));
     }
 

@@ -84,4 +84,16 @@ public class YamlOutputTests
             "github.event.workflow_run.head_repository.full_name == github.repository && github.event.workflow_run.head_branch == github.event.repository.default_branch)) " +
             "&& (github.actor != 'dependabot[bot]')", condition);
     }
+
+    [Fact]
+    public void A_workflow_run_job_that_needs_another_is_gated_too_so_always_cannot_run_it_for_an_untrusted_run()
+    {
+        var files = WorkflowGenerator.Generate(Combinations.All["run-after-with-a-needing-job"], Combinations.Surface);
+
+        var condition = ((YamlScalarNode)At(Parse(files.Single(f => f.RelativePath.EndsWith("downstream.yml", StringComparison.Ordinal)).Content), "jobs", "report", "if")).Value;
+
+        Assert.Equal("(github.event.workflow_run.conclusion == 'success' && github.event.workflow_run.event == 'push' && " +
+            "github.event.workflow_run.head_repository.full_name == github.repository && github.event.workflow_run.head_branch == github.event.repository.default_branch) " +
+            "&& (always())", condition);
+    }
 }

@@ -18,7 +18,7 @@ public static partial class CommandLineParser
         new("help", "", "Show targets and parameters, then exit"),
         new("plan", "", "Show the execution plan as a tree and write .nuke/temp/execution-plan.html; nothing runs"),
         new("format", "html|mermaid", "With --plan: mermaid prints Mermaid text instead"),
-        new("dry-run", "", "Show the plan and the parameters' values; nothing runs"),
+        new("dry-run", "", "Show the plan and the parameters' values; only targets that preview their change run, and nothing is changed"),
         new("parallel", "", "Run independent targets at the same time, up to one per core"),
         new("skip", "[targets]", "Skip the named targets, or every target not named on the command line"),
         new("target", "targets", "Targets to run (the same as naming them first)"),

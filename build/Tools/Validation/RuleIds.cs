@@ -76,7 +76,7 @@ public static class RuleIds
     public const string IamWildcardResourceName = "iam-no-wildcard-resource-name";
     public const string Config = "validate-config";
 
-    /// <summary>Every rule id with a one-line description, in the order the docs list them.</summary>
+    /// <summary>Every rule id with a one-line description.</summary>
     public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>
     {
         [FileNotText] = "a file in a manifest folder is binary or not UTF-8",

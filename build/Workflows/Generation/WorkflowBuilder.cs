@@ -58,7 +58,9 @@ internal static class WorkflowBuilder
 
     private static JobNode Job(GitHubWorkflowAttribute workflow, GitHubWorkflowJobAttribute job)
     {
-        var gate = job.Needs.Length == 0 ? WorkflowRunGate(workflow) : null;
+        // On every job, not only the first: a job whose needs were skipped still runs when its own if uses always(),
+        // failure() or !cancelled(), and it would then run for an untrusted workflow_run with the repository's secrets.
+        var gate = WorkflowRunGate(workflow);
         var condition = (gate, job.If) switch
         {
             (null, var own) => own,

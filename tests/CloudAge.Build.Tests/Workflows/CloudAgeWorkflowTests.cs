@@ -70,6 +70,8 @@ public partial class CloudAgeWorkflowTests
         Assert.Equal("./build.sh Test Validate PushEcr --platforms linux/amd64,linux/arm64", Text(steps[^1], "run"));
         Assert.Contains(steps, s => Has(s, "run") && Text(s, "run") == "scripts/ci/prepare-test-runner.sh");
         Assert.Equal("build-and-push", Text(workflow, "concurrency", "group"));
+        // Pushes only: a run started by hand would replace a push run pending in the group, and deploy follows push runs.
+        Assert.False(Has(At(workflow, "on"), "workflow_dispatch"));
         Assert.Equal("false", Text(workflow, "concurrency", "cancel-in-progress"));
         Assert.Equal("${{ vars.AWS_PUSH_ROLE_ARN }}", Text(steps.Single(s => Has(s, "if") && Text(s, "if") == "vars.AWS_PUSH_ROLE_ARN != ''"), "with", "role-to-assume"));
     }
@@ -82,11 +84,11 @@ public partial class CloudAgeWorkflowTests
         var build = Steps("deploy", "deploy")[^1];
 
         Assert.Equal("string", Text(inputs, "commit", "type"));
-        Assert.Equal("false", Text(inputs, "commit", "required"));
+        Assert.Equal("true", Text(inputs, "commit", "required"));
         Assert.Equal("boolean", Text(inputs, "allow-rollback", "type"));
         Assert.Equal("false", Text(inputs, "allow-rollback", "default"));
         Assert.Equal("./build.sh Deploy", Text(build, "run"));
-        Assert.Equal("${{ github.event.workflow_run.head_sha || inputs.commit || github.sha }}", Text(build, "env", "COMMIT"));
+        Assert.Equal("${{ github.event.workflow_run.head_sha || inputs.commit }}", Text(build, "env", "COMMIT"));
         Assert.Equal("${{ inputs.allow-rollback == true }}", Text(build, "env", "ALLOW_ROLLBACK"));
         Assert.Equal("${{ github.token }}", Text(build, "env", "GIT_TOKEN"));
         Assert.Equal("${{ vars.AWS_DEPLOY_ROLE_ARN }}", Text(Steps("deploy", "deploy").Single(s => Has(s, "if") && Text(s, "if") == "vars.AWS_DEPLOY_ROLE_ARN != ''"), "with", "role-to-assume"));

@@ -82,6 +82,18 @@ public static class Combinations
                 },
             ],
             []),
+        ["run-after-with-a-needing-job"] = new(
+            [
+                new GitHubWorkflowAttribute("upstream") { OnPushBranches = ["**"] },
+                new GitHubWorkflowAttribute("downstream") { OnWorkflowRunWorkflows = ["upstream"] },
+            ],
+            [
+                new GitHubWorkflowJobAttribute("upstream", "build") { InvokedTargets = ["Compile"] },
+                new GitHubWorkflowJobAttribute("downstream", "check") { InvokedTargets = ["Validate"] },
+                // always(): without the gate of its own this job would run even when check was skipped for an untrusted run.
+                new GitHubWorkflowJobAttribute("downstream", "report") { InvokedTargets = ["Compile"], Needs = ["check"], If = "always()" },
+            ],
+            []),
         ["quoting"] = new(
             [
                 new GitHubWorkflowAttribute("odd-values")
