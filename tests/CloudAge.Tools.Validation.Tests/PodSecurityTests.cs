@@ -104,4 +104,25 @@ public sealed class PodSecurityTests
         Assert.Equal(repository.LineOf(Deployment, "host: 127.0.0.1"), finding.Line);
         Assert.Contains("lifecycle.postStart.tcpSocket.host: 127.0.0.1 on container cloudage", finding.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("null")]
+    [InlineData("~")]
+    public void A_plain_null_host_is_no_host(string value)
+    {
+        // The API server decodes a YAML null as the field unset; a quoted "null" would be a host named null.
+        using var repository = new RepositoryCopy()
+            .Replace(Deployment, "          readinessProbe:\n            httpGet:\n", $"          readinessProbe:\n            httpGet:\n              host: {value}\n");
+
+        Assert.DoesNotContain(repository.Validate(), f => f.RuleId == RuleIds.PssProbeHost);
+    }
+
+    [Fact]
+    public void A_quoted_null_host_is_a_host()
+    {
+        using var repository = new RepositoryCopy()
+            .Replace(Deployment, "          readinessProbe:\n            httpGet:\n", "          readinessProbe:\n            httpGet:\n              host: \"null\"\n");
+
+        Assert.Contains(repository.Validate(), f => f.RuleId == RuleIds.PssProbeHost);
+    }
 }

@@ -156,7 +156,9 @@ internal static class PodSecurityChecks
 
             foreach (var field in HostFields)
             {
-                if (container.At(field) is { } host && !string.IsNullOrEmpty(host.Text()))
+                // A plain null (host: null, host: ~) is no host: the API server decodes it as the field unset.
+                if (container.At(field) is YamlScalarNode host && !string.IsNullOrEmpty(host.Text())
+                    && !(host.Style == YamlDotNet.Core.ScalarStyle.Plain && GoYamlScalar.Resolve(host.Value!) == JsonScalar.Null))
                 {
                     Report(host, RuleIds.PssProbeHost, $"sets {string.Join('.', field)}: {host.Text()} on {who}; remove it, so the kubelet targets the pod's own IP");
                 }
