@@ -30,6 +30,7 @@ namespace CloudAge.Tools.Container.Pushing;
 internal sealed class ImageExport : IDisposable
 {
     private readonly string _directory;
+    private readonly IReadOnlySet<string> _identities;
 
     private ImageExport(string directory, byte[] config, IReadOnlyList<ExportedLayer> layers, IReadOnlySet<string> identities)
     {
@@ -38,8 +39,6 @@ internal sealed class ImageExport : IDisposable
         Layers = layers;
         _identities = identities;
     }
-
-    private readonly IReadOnlySet<string> _identities;
 
     public byte[] Config { get; }
 

@@ -1,5 +1,4 @@
 using CloudAge.Tools.Validation.Yaml;
-using YamlDotNet.RepresentationModel;
 
 namespace CloudAge.Tools.Validation.Checks;
 
@@ -18,7 +17,8 @@ internal static class AwsLoadBalancingChecks
         foreach (var service in context.OfKind("Service").Where(TargetsPodIps))
         {
             ReadinessGate(context, service);
-            foreach (var workload in context.Workloads.Where(w => w.Document.Namespace == service.Namespace && Selects(service, w)))
+            var selector = SelectorChecks.ServiceSelector(service);
+            foreach (var workload in context.Workloads.Where(w => w.Document.Namespace == service.Namespace && SelectorChecks.ServiceSelects(selector, w)))
                 GracefulStop(context, service, workload);
         }
         foreach (var workload in context.Workloads)
@@ -28,10 +28,6 @@ internal static class AwsLoadBalancingChecks
     // The AWS Load Balancer Controller registers pod IPs as the NLB's targets (target type ip).
     private static bool TargetsPodIps(ManifestDocument service) =>
         service.Root.At("metadata", "annotations", TargetTypeAnnotation).Text() == "ip";
-
-    private static bool Selects(ManifestDocument service, Workload workload) =>
-        service.Root.At("spec", "selector") is YamlMappingNode selector && selector.Children.Count > 0
-        && selector.Entries().All(e => workload.Labels.TryGetValue(e.Key, out var value) && value == e.Value.Text());
 
     // kubernetes-sigs/aws-load-balancer-controller docs/deploy/pod_readiness_gate.md: without the namespace label a
     // rolling update can leave the target group with only targets still registering ("initial") or draining, "which

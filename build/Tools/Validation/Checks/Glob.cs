@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -13,12 +14,17 @@ namespace CloudAge.Tools.Validation.Checks;
 /// </summary>
 internal static class Glob
 {
-    public static bool MatchGobwas(string pattern, string text) => Compile(pattern, filepath: false)?.IsMatch(text) == true;
+    // Each pattern is compiled once: the checks ask the same few patterns for every document, and a NonBacktracking
+    // regex costs far more to build than to run.
+    private static readonly ConcurrentDictionary<(string Pattern, bool Filepath), Regex?> Compiled = new();
 
-    public static bool MatchFilepath(string pattern, string text) => Compile(pattern, filepath: true)?.IsMatch(text) == true;
+    public static bool MatchGobwas(string pattern, string text) => Compiled.GetOrAdd((pattern, false), Compile)?.IsMatch(text) == true;
 
-    private static Regex? Compile(string pattern, bool filepath)
+    public static bool MatchFilepath(string pattern, string text) => Compiled.GetOrAdd((pattern, true), Compile)?.IsMatch(text) == true;
+
+    private static Regex? Compile((string Pattern, bool Filepath) key)
     {
+        var (pattern, filepath) = key;
         var regex = new StringBuilder("^");
         var one = filepath ? "[^/]" : @"[\s\S]";
         var braces = 0;

@@ -36,14 +36,14 @@ internal static class SelectorChecks
     private static void CheckService(ManifestDocument service, CheckContext context, ILookup<(string?, string, string), Workload> index)
     {
         var selectorNode = service.Root.At("spec", "selector");
-        var selector = selectorNode.Entries().ToDictionary(e => e.Key, e => e.Value.Text() ?? "", StringComparer.Ordinal);
+        var selector = ServiceSelector(service);
         if (selector.Count == 0)
         {
             return;
         }
 
         var candidates = selector.Select(s => index[(service.Namespace, s.Key, s.Value)]).MinBy(c => c.Count())!;
-        var selected = candidates.Where(w => selector.All(s => w.Labels.TryGetValue(s.Key, out var v) && v == s.Value)).ToList();
+        var selected = candidates.Where(w => ServiceSelects(selector, w)).ToList();
         if (selected.Count == 0)
         {
             var seen = context.Workloads.Where(w => w.Document.Namespace == service.Namespace).Take(5).Select(w => $"{w.Document.Describe()} has {Format(w.Labels)}");
@@ -63,6 +63,14 @@ internal static class SelectorChecks
             }
         }
     }
+
+    /// <summary>A Service's spec.selector: a plain map, not a LabelSelector; empty when it has none (then it selects no pods).</summary>
+    internal static Dictionary<string, string> ServiceSelector(ManifestDocument service) =>
+        service.Root.At("spec", "selector").Entries().ToDictionary(e => e.Key, e => e.Value.Text() ?? "", StringComparer.Ordinal);
+
+    /// <summary>True when the Service's selector (<see cref="ServiceSelector"/>) selects the workload's pods: every pair is one of their labels.</summary>
+    internal static bool ServiceSelects(IReadOnlyDictionary<string, string> selector, Workload workload) =>
+        selector.Count > 0 && selector.All(s => workload.Labels.TryGetValue(s.Key, out var value) && value == s.Value);
 
     private static string Format(IReadOnlyDictionary<string, string> labels) =>
         labels.Count == 0 ? "(no labels)" : string.Join(",", labels.Select(l => $"{l.Key}={l.Value}"));
