@@ -6,9 +6,13 @@ internal static class ConfigurationReport
     /// <summary>The keys the Kubernetes ConfigMap provides.</summary>
     public static readonly IReadOnlyList<string> ApplicationKeys = ["ASSIGNMENTS_TABLE", "AWS_REGION", "BEDROCK_MODEL_ID", "S3_BUCKET"];
 
-    /// <summary>How the pod gets AWS credentials (IRSA or static keys); reported so a missing role shows up, values hidden.</summary>
+    /// <summary>How the pod gets AWS credentials (IRSA, EKS Pod Identity or static keys); reported so a missing role shows up, values hidden.</summary>
     public static readonly IReadOnlyList<string> IdentityKeys =
-        ["AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
+    [
+        "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+        "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    ];
 
     private static readonly string[] SecretMarkers = ["SECRET", "TOKEN", "PASSWORD", "KEY", "CREDENTIAL"];
 

@@ -54,6 +54,31 @@ public sealed class ServiceAppTests
     }
 
     [Fact]
+    public async Task Root_says_that_an_EKS_Pod_Identity_is_configured_but_not_where_its_token_is()
+    {
+        // What EKS Pod Identity puts into the container (instead of IRSA's AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE).
+        var podIdentity = new Dictionary<string, string?>
+        {
+            ["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = "http://169.254.170.23/v1/credentials",
+            ["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] = "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token",
+        };
+        await using var app = await InProcessApp.StartAsync(podIdentity);
+
+        var body = await app.Client.GetStringAsync("/");
+        using var json = JsonDocument.Parse(body);
+
+        var configuration = json.RootElement.GetProperty("configuration");
+        foreach (var (key, value) in podIdentity)
+        {
+            Assert.True(configuration.TryGetProperty(key, out var entry), key);
+            Assert.True(entry.GetProperty("present").GetBoolean(), key);
+            Assert.True(entry.GetProperty("secret").GetBoolean(), key);
+            Assert.False(entry.TryGetProperty("value", out _), key);
+            Assert.DoesNotContain(value!, body, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Root_shows_only_presence_for_secret_looking_keys_and_never_their_values()
     {
         await using var app = await InProcessApp.StartAsync(FullConfiguration);
