@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace CloudAge.App;
 
@@ -49,8 +50,19 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, RequestLog log)
         }
         finally
         {
-            // The path only: a query string can carry values that must not reach the log.
-            log.Write(context.Request.Method, context.Request.Path.Value ?? "/", status, Stopwatch.GetElapsedTime(started));
+            log.Write(context.Request.Method, LoggedTarget(context), status, Stopwatch.GetElapsedTime(started));
         }
+    }
+
+    /// <summary>
+    /// The path only: a query string can carry values that must not reach the log. Kestrel leaves the path empty for
+    /// <c>OPTIONS *</c> and <c>CONNECT host:port</c>; their raw target (no query there) keeps the line's fields in place.
+    /// </summary>
+    private static string LoggedTarget(HttpContext context)
+    {
+        if (context.Request.Path.HasValue)
+            return context.Request.Path.Value;
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        return string.IsNullOrEmpty(raw) ? "-" : raw;
     }
 }

@@ -1,5 +1,9 @@
+using System.Net.Sockets;
+using System.Text;
 using System.Text.RegularExpressions;
 using CloudAge.App.Tests.Fixtures;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudAge.App.Tests;
 
@@ -47,5 +51,32 @@ public sealed partial class RequestLogTests
         var line = Assert.Single(app.LogLines);
         Assert.Contains("GET /healthz 200", line, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("OPTIONS * HTTP/1.1", "localhost", "OPTIONS * 405")]
+    [InlineData("CONNECT db.example:443 HTTP/1.1", "db.example:443", "CONNECT db.example:443 405")]
+    public async Task A_request_target_without_a_path_is_logged_as_it_came_and_keeps_the_fields_in_place(string requestLine, string host, string logged)
+    {
+        // Real Kestrel: the asterisk and authority forms leave Request.Path empty, which the test host cannot send.
+        var log = new StringWriter();
+        await using var app = ServiceApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Services.AddSingleton(new RequestLog(log)));
+        await app.StartAsync();
+        var port = new Uri(Assert.Single(app.Urls)).Port;
+
+        using (var client = new TcpClient())
+        {
+            await client.ConnectAsync("127.0.0.1", port);
+            var stream = client.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(requestLine + "\r\nHost: " + host + "\r\nConnection: close\r\n\r\n"));
+            using var reader = new StreamReader(stream, Encoding.ASCII);
+            Assert.StartsWith("HTTP/1.1 405", await reader.ReadLineAsync(), StringComparison.Ordinal);
+            await reader.ReadToEndAsync();
+        }
+        await app.StopAsync();
+
+        var line = Assert.Single(log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Matches(LogLine(), line);
+        Assert.Contains("Z " + logged + " ", line, StringComparison.Ordinal);
     }
 }
