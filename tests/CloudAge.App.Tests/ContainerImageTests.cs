@@ -46,7 +46,8 @@ public sealed class ContainerImageTests(ServiceImageFixture fixture) : IClassFix
 
         using var response = await container.Client.GetAsync("/healthz");
         var top = await fixture.DockerAsync("top", container.Name, "-o", "uid,pid,comm");
-        var user = await fixture.DockerAsync("inspect", "--format", "{{.Config.User}}", container.Name);
+        // The image's own user, which a plain `docker run` (no --user, as the pod's flags give) gets.
+        var user = await fixture.DockerAsync("image", "inspect", "--format", "{{.Config.User}}", (await fixture.GetImageAsync()).Tag);
         var logs = await container.LogsAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -56,6 +57,21 @@ public sealed class ContainerImageTests(ServiceImageFixture fixture) : IClassFix
         Assert.Equal("1654", user.StandardOutput.Trim());
         Assert.Contains("Now listening on: http://[::]:80", logs, StringComparison.Ordinal);
         Assert.Matches(@"Z GET /healthz 200 \d+\.\dms", logs);
+    }
+
+    [IntegrationFact(Needs.Docker)]
+    public async Task Container_serves_under_the_pods_read_only_root_dropped_capabilities_and_listen_address()
+    {
+        await using var container = await fixture.RunAsync();
+
+        using var response = await container.Client.GetAsync("/");
+        var host = await fixture.DockerAsync("inspect", "--format", "{{.HostConfig.ReadonlyRootfs}} {{json .HostConfig.Tmpfs}} {{json .HostConfig.CapDrop}} {{json .HostConfig.SecurityOpt}}", container.Name);
+        var logs = await container.LogsAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("true {\"/tmp\":\"\"} [\"ALL\"] [\"no-new-privileges\"]", host.StandardOutput.Trim());
+        // The deployment's ASPNETCORE_URLS reaches the app: it, not the image's ASPNETCORE_HTTP_PORTS, names the address.
+        Assert.Contains("Binding to values defined by URLS", logs, StringComparison.Ordinal);
     }
 
     [IntegrationFact(Needs.Docker)]

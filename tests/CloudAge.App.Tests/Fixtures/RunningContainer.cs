@@ -18,8 +18,10 @@ public sealed class RunningContainer : IAsyncDisposable
 
     public static async Task<RunningContainer> StartAsync(ServiceImageFixture fixture, string image, string name, IReadOnlyList<string> environment)
     {
-        // The pod sets the same sysctl, so the non-root process may bind port 80.
-        var arguments = new List<string> { "run", "--detach", "--name", name, "--sysctl", "net.ipv4.ip_unprivileged_port_start=0", "--publish", "127.0.0.1::80" };
+        // The pod's user, read-only root with its writable /tmp, dropped capabilities and the sysctl that lets the
+        // non-root process bind port 80, all read from k8s/deployment.yaml.
+        var arguments = new List<string> { "run", "--detach", "--name", name, "--publish", "127.0.0.1::80" };
+        arguments.AddRange(PodSettings.DockerRunFlags());
         foreach (var variable in environment)
             arguments.AddRange(["--env", variable]);
         arguments.Add(image);
