@@ -17,13 +17,12 @@ public sealed class PodSettingsTests : IDisposable
         Assert.Contains("--cap-drop ALL", flags, StringComparison.Ordinal);
         Assert.Contains("--security-opt no-new-privileges", flags, StringComparison.Ordinal);
         Assert.Contains("--sysctl net.ipv4.ip_unprivileged_port_start=0", flags, StringComparison.Ordinal);
-        Assert.Contains("--env ASPNETCORE_URLS=http://+:80", flags, StringComparison.Ordinal);
-        // Values taken from the ConfigMap are the tests' to set.
-        Assert.DoesNotContain("AWS_REGION", flags, StringComparison.Ordinal);
+        // Values taken from the ConfigMap are the tests' to set; the listen address is the image's own.
+        Assert.DoesNotContain("--env", flags, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void A_writable_root_and_a_container_level_user_are_followed()
+    public void A_writable_root_a_container_level_user_and_literal_env_values_are_followed()
     {
         var path = Path.Combine(_directory, "deployment.yaml");
         File.WriteAllText(path, """
@@ -36,6 +35,12 @@ public sealed class PodSettingsTests : IDisposable
                     runAsUser: 1654
                   containers:
                     - name: app
+                      env:
+                        - name: LITERAL
+                          value: "yes"
+                        - name: FROM_CONFIG
+                          valueFrom:
+                            configMapKeyRef: {name: config, key: FROM_CONFIG}
                       securityContext:
                         runAsUser: 2000
                         readOnlyRootFilesystem: false
@@ -49,7 +54,7 @@ public sealed class PodSettingsTests : IDisposable
 
         var flags = PodSettings.DockerRunFlags(path);
 
-        Assert.Equal(["--user", "2000"], flags);
+        Assert.Equal(["--user", "2000", "--env", "LITERAL=yes"], flags);
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);

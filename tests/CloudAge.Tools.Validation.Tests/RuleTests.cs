@@ -69,7 +69,7 @@ public sealed class RuleTests
         new(RuleIds.ConfigMapSecrets, ConfigMap, "  S3_BUCKET:", "  DB_PASSWORD: \"hunter2-but-longer\"\n  S3_BUCKET:", "DB_PASSWORD"),
         new(RuleIds.ConfigMapSecrets, ConfigMap, "  S3_BUCKET:", "  tls.pem: |\n    -----BEGIN RSA PRIVATE KEY-----\n    MIIEpAIBAAKCAQEA\n    -----END RSA PRIVATE KEY-----\n  S3_BUCKET:", "tls.pem"),
         new(RuleIds.ConfigMapSecrets, ConfigMap, "  S3_BUCKET:", "  GIT_AUTH: \"ghp_0123456789abcdefghijABCDEFGHIJ012345\"\n  S3_BUCKET:", "GIT_AUTH"),
-        new(RuleIds.EnvSecrets, Deployment, "              value: \"http://+:80\"\n", "              value: \"http://+:80\"\n            - name: apiKey\n              value: \"sk-0123456789\"\n", "sk-0123456789"),
+        new(RuleIds.EnvSecrets, Deployment, "                  key: AWS_REGION\n", "              value: \"http://+:80\"\n            - name: apiKey\n              value: \"sk-0123456789\"\n", "sk-0123456789"),
         new(RuleIds.PssPrivileged, Deployment, "            allowPrivilegeEscalation: false\n", "            allowPrivilegeEscalation: false\n            privileged: true\n", "privileged: true"),
         new(RuleIds.PssHostNamespaces, Deployment, "      serviceAccountName: cloudage-sa", "      hostPID: true\n      serviceAccountName: cloudage-sa", "hostPID"),
         new(RuleIds.PssHostProcess, Deployment, "        runAsGroup: 1654\n", "        runAsGroup: 1654\n        windowsOptions:\n          hostProcess: true\n", "hostProcess"),

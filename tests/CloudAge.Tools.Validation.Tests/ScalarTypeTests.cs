@@ -11,7 +11,7 @@ public sealed class ScalarTypeTests
 {
     private const string ConfigMap = "k8s/configmap.yaml";
     private const string Deployment = "k8s/deployment.yaml";
-    private const string EnvEntry = "              value: \"http://+:80\"\n";
+    private const string EnvEntry = "                  key: AWS_REGION\n";
 
     /// <summary>File, text to replace, replacement, line marker, and texts the finding must hold (path and value, then the fix).</summary>
     public static TheoryData<string, string, string, string, string[]> WrongTypes() => new()

@@ -35,7 +35,7 @@ public sealed class SecretValueTests
     [Fact]
     public void An_env_value_that_refers_to_another_variable_is_not_a_literal()
     {
-        using var repository = new RepositoryCopy().Replace("k8s/deployment.yaml", "              value: \"http://+:80\"\n",
+        using var repository = new RepositoryCopy().Replace("k8s/deployment.yaml", "                  key: AWS_REGION\n",
             "              value: \"http://+:80\"\n            - name: DB_PASSWORD\n              value: \"$(ASPNETCORE_URLS)\"\n");
 
         Assert.Empty(repository.Validate().Select(f => f.ToString()));
@@ -44,7 +44,7 @@ public sealed class SecretValueTests
     [Fact]
     public void An_env_value_from_a_secret_reference_is_not_a_literal()
     {
-        using var repository = new RepositoryCopy().Replace("k8s/deployment.yaml", "              value: \"http://+:80\"\n",
+        using var repository = new RepositoryCopy().Replace("k8s/deployment.yaml", "                  key: AWS_REGION\n",
             "              value: \"http://+:80\"\n            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef:\n                  name: cloudage-secrets\n                  key: EXAMPLE_API_TOKEN\n");
 
         Assert.Empty(repository.Validate().Select(f => f.ToString()));
