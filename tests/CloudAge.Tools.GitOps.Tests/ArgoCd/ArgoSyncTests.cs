@@ -230,6 +230,28 @@ public sealed class ArgoSyncTests
         Assert.Contains("Deployment cloudage/cloudage: health Healthy, sync OutOfSync", failure.Message);
     }
 
+    [Fact]
+    public async Task Our_sync_of_the_branch_that_errors_before_resolving_a_commit_fails_at_once_over_the_Kubernetes_API()
+    {
+        // Through the Kubernetes API the requested operation names the branch; when the controller cannot even generate
+        // the manifests, the operation ends Error with syncResult.revision still "main" (controller/sync.go, SyncAppState).
+        await using var argo = await ArgoHarness.StartAsync(ArgoTransport.Kubernetes);
+        argo.App.AutoSyncOnRefresh = false;
+        argo.App.AfterSync.AddRange([
+            new("OutOfSync", "Healthy", "Running"),
+            new("Unknown", "Healthy", "Error") { Unresolved = true, OperationMessage = "rpc error: code = Unknown desc = kustomize build failed" },
+        ]);
+
+        var failure = await Assert.ThrowsAsync<ArgoSyncFailedException>(() => argo.Syncer.SyncAsync(ArgoHarness.Request(TimeSpan.FromSeconds(10)) with
+        {
+            AutoSyncGrace = TimeSpan.FromMilliseconds(300),
+        }));
+
+        Assert.Equal(["main"], argo.App.SyncRequests);
+        Assert.Contains("the sync operation ended Error: rpc error: code = Unknown desc = kustomize build failed", failure.Message);
+        Assert.DoesNotContain("timed out", failure.Message);
+    }
+
     [Theory]
     [InlineData(ArgoTransport.Rest)]
     [InlineData(ArgoTransport.Kubernetes)]

@@ -19,6 +19,10 @@ internal sealed record FakeAppState(string Sync, string Health, string? Phase)
     /// <summary>Argo CD keeps .operation set from the sync request until the operation completes.</summary>
     public bool Pending { get; init; } = Phase is "Running" or "Terminating";
     public bool ReconciledAfterFinish { get; init; } = true;
+    /// <summary>The operation ended before the controller resolved its revision: CompareAppState failed, so
+    /// syncResult.revision is still the revision as written into .operation (controller/sync.go, SyncAppState and
+    /// newSyncOperationResult), e.g. a branch name.</summary>
+    public bool Unresolved { get; init; }
     public IReadOnlyList<FakeResource> Resources { get; init; } = [new("Deployment", "cloudage", Health)];
 }
 
@@ -78,6 +82,10 @@ internal sealed class FakeApplication(string name)
     public bool SyncAccepted => RequestedRevision is not null;
     /// <summary>The commit the started operation resolved to.</summary>
     public string? RequestedRevision { get; private set; }
+    /// <summary>The revision as written into .operation.sync.revision: the API server and the controller's auto-sync
+    /// write a commit; a client writing .operation through the Kubernetes API writes what it sends (a branch name stays
+    /// one there: the controller records the commit only in syncResult.revision).</summary>
+    public string? WrittenRevision { get; private set; }
     public bool? RequestedPrune { get; private set; }
     /// <summary>The started operation's sync.syncOptions and retry.limit (null: none), which the controller applies.</summary>
     public IReadOnlyList<string>? RequestedSyncOptions { get; private set; }
@@ -114,9 +122,10 @@ internal sealed class FakeApplication(string name)
     /// .operation through the Kubernetes API passes what it wrote.
     /// </summary>
     public void StartOperation(string revision, bool prune, string? initiatedBy, bool automated = false, IReadOnlyList<string>? syncOptions = null, int? retryLimit = null,
-        bool fromSpec = true)
+        bool fromSpec = true, string? written = null)
     {
         RequestedRevision = revision;
+        WrittenRevision = written ?? revision;
         RequestedPrune = prune;
         RequestedSyncOptions = fromSpec ? SyncOptions.ToList() : syncOptions;
         RequestedRetryLimit = fromSpec ? RetryLimit : retryLimit;
@@ -180,17 +189,18 @@ internal sealed class FakeApplication(string name)
     private JsonObject Render(FakeAppState s)
     {
         var revision = s.Revision ?? RequestedRevision ?? "unknown";
+        var written = s.Revision ?? WrittenRevision ?? revision;
         var finished = Started.AddSeconds(10);
         var operationState = s.Phase is null ? null : new JsonObject
         {
-            ["operation"] = new JsonObject { ["sync"] = new JsonObject { ["revision"] = revision } },
+            ["operation"] = new JsonObject { ["sync"] = new JsonObject { ["revision"] = written } },
             ["phase"] = s.Phase,
             ["message"] = s.OperationMessage,
             ["startedAt"] = Started.ToString("O"),
             ["finishedAt"] = s.Phase is "Running" or "Terminating" ? null : finished.ToString("O"),
             ["syncResult"] = new JsonObject
             {
-                ["revision"] = revision,
+                ["revision"] = s.Unresolved ? written : revision,
                 ["resources"] = new JsonArray(s.Resources.Where(r => r.SyncResult is not null).Select(r => (JsonNode)new JsonObject
                 {
                     ["kind"] = r.Kind, ["name"] = r.Name, ["namespace"] = "cloudage", ["status"] = r.SyncResult, ["message"] = r.SyncMessage,
@@ -209,7 +219,7 @@ internal sealed class FakeApplication(string name)
                 ["destination"] = new JsonObject { ["server"] = "https://kubernetes.default.svc", ["namespace"] = "cloudage" },
                 ["syncPolicy"] = SyncPolicy(),
             },
-            ["operation"] = s.Pending ? new JsonObject { ["sync"] = new JsonObject { ["revision"] = revision } } : null,
+            ["operation"] = s.Pending ? new JsonObject { ["sync"] = new JsonObject { ["revision"] = written } } : null,
             ["status"] = new JsonObject
             {
                 ["sync"] = new JsonObject { ["status"] = s.Sync, ["revision"] = revision },

@@ -191,7 +191,7 @@ internal sealed class FakeCluster : IAsyncDisposable
             App.StartOperation(App.Resolve(revision), operation["sync"]!["prune"]!.GetValue<bool>(),
                 operation["initiatedBy"]?["username"]?.GetValue<string>(),
                 syncOptions: (operation["sync"]?["syncOptions"] as JsonArray)?.Select(o => o!.GetValue<string>()).ToList(),
-                retryLimit: operation["retry"]?["limit"]?.GetValue<int>(), fromSpec: false);
+                retryLimit: operation["retry"]?["limit"]?.GetValue<int>(), fromSpec: false, written: revision);
         }
         return (200, JsonNode.Parse("{}"));
     }

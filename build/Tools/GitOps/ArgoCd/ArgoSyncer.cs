@@ -96,6 +96,8 @@ public sealed class ArgoSyncer(IArgoApplicationApi api, Action<string> log)
                     if (outcome == SyncRequestOutcome.Accepted)
                     {
                         started = true;
+                        if (automated)
+                            deploys.Requested(status.TargetRevision);
                         log($"Argo CD application '{request.Application}': requested a sync to {(automated ? status.TargetRevision : Short(request.Revision))}{(request.Prune ? " with prune" : "")}.");
                     }
                     else if (!waitingLogged)
@@ -137,9 +139,17 @@ public sealed class ArgoSyncer(IArgoApplicationApi api, Action<string> log)
     private sealed class Ancestry(ArgoSyncRequest request)
     {
         private readonly Dictionary<string, bool> _known = new(StringComparer.OrdinalIgnoreCase);
+        private string? _branch;
 
         public bool Deploys(string? revision) =>
-            revision is not null && (ArgoWaitRules.RevisionMatches(revision, request.Revision) || _known.GetValueOrDefault(revision));
+            revision is not null && (ArgoWaitRules.RevisionMatches(revision, request.Revision) || _known.GetValueOrDefault(revision)
+                || string.Equals(revision, _branch, StringComparison.Ordinal));
+
+        /// <summary>We asked for a sync of <paramref name="branch"/> after our commit was pushed to it, so an operation that
+        /// still names the branch is ours: the controller keeps the revision as written into .operation and records the
+        /// commit only in syncResult.revision, which stays the branch name when the operation ends before it resolved one
+        /// (controller/sync.go, newSyncOperationResult and SyncAppState: a manifest generation error).</summary>
+        public void Requested(string branch) => _branch = branch;
 
         public async Task LearnAsync(ApplicationStatus status, CancellationToken cancellationToken)
         {
