@@ -252,6 +252,23 @@ public sealed class ArgoSyncTests
         Assert.DoesNotContain("timed out", failure.Message);
     }
 
+    [Fact]
+    public async Task A_sync_through_the_Kubernetes_API_clears_an_operation_state_left_in_progress_as_the_API_server_does()
+    {
+        // A stuck operation removed by hand (.operation deleted) leaves status.operationState Running at an older commit;
+        // the controller would resume that one instead of ours unless the write clears it.
+        await using var argo = await ArgoHarness.StartAsync(ArgoTransport.Kubernetes);
+        argo.App.Automated = false;
+        argo.App.Initial = new("OutOfSync", "Healthy", "Running") { Revision = FakeApplication.OldRevision, Pending = false };
+        argo.App.AfterSync.AddRange([new("OutOfSync", "Healthy", "Running"), new("Synced", "Healthy", "Succeeded")]);
+
+        var result = await argo.Syncer.SyncAsync(ArgoHarness.Request(TimeSpan.FromSeconds(8)));
+
+        Assert.False(argo.App.ResumedStaleOperation, "the controller resumed the operation left in status.operationState");
+        Assert.Equal(ArgoHarness.Revision, argo.App.RequestedRevision);
+        Assert.Equal(ArgoHarness.Revision, result.Revision);
+    }
+
     [Theory]
     [InlineData(ArgoTransport.Rest)]
     [InlineData(ArgoTransport.Kubernetes)]

@@ -93,6 +93,8 @@ internal sealed class FakeApplication(string name)
     /// <summary>Operations written over one still running (the Kubernetes API server stores such a patch as sent).</summary>
     public int OperationsOverwritten { get; set; }
     public string? InitiatedBy { get; private set; }
+    /// <summary>The controller resumed an operation left in progress in status.operationState instead of the one requested.</summary>
+    public bool ResumedStaleOperation { get; set; }
     /// <summary>Whether the running operation was started by the controller's auto-sync.</summary>
     public bool? StartedByAutoSync { get; private set; }
     /// <summary>The revision each client sync request carried (null: none), accepted or not.</summary>

@@ -188,6 +188,16 @@ internal sealed class FakeCluster : IAsyncDisposable
             // Stored as sent even over a running operation: the client must check .operation and send resourceVersion.
             if (App.OperationSet)
                 App.OperationsOverwritten++;
+            // controller/appcontroller.go, processRequestedAppOperation: while status.operationState is not completed
+            // (isOperationInProgress) the controller resumes that state's own operation and ignores the new .operation;
+            // the API server's SetAppOperation (util/argo/argo.go) clears status.operationState with the write for this reason.
+            var clearsState = patch["status"] is JsonObject status && status.TryGetPropertyValue("operationState", out var state) && state is null;
+            if (!clearsState && !App.SyncAccepted && App.Initial is { Phase: "Running" or "Terminating", Pending: false })
+            {
+                App.ResumedStaleOperation = true;
+                App.StartOperation(App.Initial.Revision ?? FakeApplication.OldRevision, prune: false, initiatedBy: null);
+                return (200, JsonNode.Parse("{}"));
+            }
             App.StartOperation(App.Resolve(revision), operation["sync"]!["prune"]!.GetValue<bool>(),
                 operation["initiatedBy"]?["username"]?.GetValue<string>(),
                 syncOptions: (operation["sync"]?["syncOptions"] as JsonArray)?.Select(o => o!.GetValue<string>()).ToList(),

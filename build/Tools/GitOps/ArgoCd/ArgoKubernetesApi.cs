@@ -72,7 +72,16 @@ public sealed class ArgoKubernetesApi : IArgoApplicationApi
         // The read and the patch are not atomic; a merge patch carrying resourceVersion makes the API server refuse (409)
         // when someone else set an operation in between, which is then read as "another operation".
         var resourceVersion = current.GetProperty("metadata").GetProperty("resourceVersion").GetString();
-        var guarded = new JsonObject { ["metadata"] = new JsonObject { ["resourceVersion"] = resourceVersion }, ["operation"] = operation };
+        // SetAppOperation (util/argo/argo.go) clears status.operationState with the write: while it shows an operation not
+        // completed (one whose .operation was removed by hand) the controller resumes that one and never reads ours
+        // (controller/appcontroller.go, processRequestedAppOperation). The Application CRD has no status subresource, so
+        // the same patch reaches it.
+        var guarded = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["resourceVersion"] = resourceVersion },
+            ["operation"] = operation,
+            ["status"] = new JsonObject { ["operationState"] = null },
+        };
         try
         {
             await PatchAsync(application, guarded, "request a sync of", cancellationToken);
