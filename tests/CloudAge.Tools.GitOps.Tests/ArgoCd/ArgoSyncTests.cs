@@ -272,6 +272,25 @@ public sealed class ArgoSyncTests
     [Theory]
     [InlineData(ArgoTransport.Rest)]
     [InlineData(ArgoTransport.Kubernetes)]
+    public async Task An_operation_held_by_the_controller_says_why_while_waiting_and_when_timing_out(ArgoTransport transport)
+    {
+        // controller/sync.go, SyncAppState: an operation a deny window blocks stays Running with this message (the
+        // Kubernetes path writes .operation without the API server's window check; a window may also open mid-operation).
+        await using var argo = await ArgoHarness.StartAsync(transport);
+        argo.App.Automated = false;
+        argo.App.AfterSync.Add(new("OutOfSync", "Healthy", "Running") { OperationMessage = "Sync operation blocked by sync window" });
+        await argo.Api.GetAsync("cloudage", refresh: false);
+
+        var failure = await Assert.ThrowsAsync<ArgoSyncFailedException>(() => argo.Syncer.SyncAsync(ArgoHarness.Request(TimeSpan.FromSeconds(3))));
+
+        Assert.Contains("timed out after 3 s", failure.Message);
+        Assert.Contains("operation Running (Sync operation blocked by sync window)", failure.Message);
+        Assert.Contains(argo.StateLines(), l => l.EndsWith("operation Running (Sync operation blocked by sync window)", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(ArgoTransport.Rest)]
+    [InlineData(ArgoTransport.Kubernetes)]
     public async Task Sync_times_out_listing_what_never_became_healthy(ArgoTransport transport)
     {
         await using var argo = await ArgoHarness.StartAsync(transport);

@@ -44,6 +44,10 @@ internal static class ArgoWaitRules
         var revision = status.SyncRevision is { Length: > 0 } r ? $" at {r[..Math.Min(r.Length, 12)]}" : "";
         var health = status.HealthMessage is { Length: > 0 } m ? $"{status.HealthStatus} ({m})" : status.HealthStatus;
         var operation = status.OperationPending ? "requested" : status.Operation?.Phase ?? "none";
+        // While it runs, the controller says what holds it there: a sync window, a hook it waits for, the next retry
+        // (controller/sync.go, SyncAppState; controller/appcontroller.go, processRequestedAppOperation).
+        if (status.Operation is { Phase: "Running" or "Terminating", Message: { Length: > 0 } held })
+            operation = $"{status.Operation.Phase} ({CloudAge.Common.Text.PeerText.OneLine(held, 300)})";
         return $"sync {status.SyncStatus}{revision}, health {health}, operation {operation}";
     }
 
