@@ -140,11 +140,13 @@ internal sealed class FakeCluster : IAsyncDisposable
                     return (400, ArgoError(9, $"Cannot sync to {revision}: auto-sync currently set to {App.TargetRevision}"));
                 }
             }
-            // util/argo/argo.go, SetAppOperation: ErrAnotherOperationInProgress while .operation is set.
+            // util/argo/argo.go, SetAppOperation: ErrAnotherOperationInProgress while .operation is set. Sync wraps it
+            // ("error setting app operation: %w"); grpc-go's status.FromError keeps the code (FailedPrecondition) and takes
+            // the wrapped text as the message, so the gateway answers HTTP 400 with the prefix.
             if (App.OperationSet)
             {
                 App.SyncRefusals++;
-                return (400, ArgoError(9, "another operation is already in progress"));
+                return (400, ArgoError(9, "error setting app operation: another operation is already in progress"));
             }
             App.StartOperation(App.Resolve(revision), sync["prune"]?.GetValue<bool>() ?? false, "ci");
             return (200, new JsonObject { ["metadata"] = new JsonObject { ["name"] = App.Name } });
