@@ -129,6 +129,34 @@ public sealed class ImageEditorTests
     }
 
     [Theory]
+    [InlineData("1234567")] // a short commit of decimal digits only
+    [InlineData("0x1F")]
+    [InlineData("0b101")]
+    [InlineData("1_000")]
+    [InlineData("y")]
+    [InlineData("off")]
+    public void Kustomization_in_tag_mode_quotes_a_tag_that_go_yaml_would_read_as_a_number_or_boolean(string tag)
+    {
+        var text = $"images:\n- name: {Repository}\n  newTag: old\n";
+
+        var edit = ImageEditor.Edit("k8s/kustomization.yaml", text, new ImageTarget(Repository, tag));
+
+        Assert.Equal($"images:\n- name: {Repository}\n  newTag: \"{tag}\"\n", edit.NewText);
+    }
+
+    [Theory]
+    [InlineData("1.2.3")]
+    [InlineData("0o")]
+    [InlineData("12e4567")]
+    [InlineData("yes-please")]
+    public void Kustomization_in_tag_mode_leaves_a_tag_that_stays_a_string_plain(string tag)
+    {
+        var edit = ImageEditor.Edit("k8s/kustomization.yaml", $"images:\n- name: {Repository}\n  newTag: old\n", new ImageTarget(Repository, tag));
+
+        Assert.Equal($"images:\n- name: {Repository}\n  newTag: {tag}\n", edit.NewText);
+    }
+
+    [Theory]
     [InlineData("images:\n- name: {0}\n  newTag:\n  newName: {0}\n", "images:\n- name: {0}\n  newTag: sha-abc1234\n  newName: {0}\n")]
     [InlineData("images:\n- name: {0}\n  newTag: # set by BumpTag\n", "images:\n- name: {0}\n  newTag: sha-abc1234 # set by BumpTag\n")]
     [InlineData("images:\n- name: {0}\n  newTag:", "images:\n- name: {0}\n  newTag: sha-abc1234")]

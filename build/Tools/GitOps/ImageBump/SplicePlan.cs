@@ -1,4 +1,5 @@
 using System.Text;
+using CloudAge.Common.Yaml;
 using YamlDotNet.Core;
 
 namespace CloudAge.Tools.GitOps.ImageBump;
@@ -144,11 +145,8 @@ internal sealed class SplicePlan(string file, string text, ImageTarget target)
     {
         ScalarStyle.SingleQuoted => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'",
         ScalarStyle.DoubleQuoted => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"",
-        // A plain 1.2 or true would be read back as a number or boolean; kustomize needs a string.
-        _ => LooksTyped(value) ? Render(value, ScalarStyle.DoubleQuoted) : value,
+        // A plain 1.20, 0x1F, 1234567 or y would be read back as a number or boolean (kustomize reads its file as go-yaml
+        // v2 does) and refused where a string is needed; such a tag is quoted.
+        _ => GoYamlScalar.Resolve(value) is JsonScalar.String ? value : Render(value, ScalarStyle.DoubleQuoted),
     };
-
-    private static bool LooksTyped(string value) =>
-        value.All(c => char.IsAsciiDigit(c) || c is '.' or '_' or '-' or 'e' or 'E') && value.Any(char.IsAsciiDigit)
-        || value.ToUpperInvariant() is "TRUE" or "FALSE" or "NULL" or "YES" or "NO" or "ON" or "OFF" or "~";
 }

@@ -1,3 +1,4 @@
+using CloudAge.Common.Yaml;
 using CloudAge.Tools.Validation.Yaml;
 using YamlDotNet.RepresentationModel;
 

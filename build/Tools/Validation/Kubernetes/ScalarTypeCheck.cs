@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Reflection;
 using System.Text.Json.Serialization;
+using CloudAge.Common.Yaml;
 using CloudAge.Tools.Validation.Yaml;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;

@@ -2,16 +2,18 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace CloudAge.Tools.Validation.Yaml;
+namespace CloudAge.Common.Yaml;
 
 /// <summary>The JSON type a YAML scalar has once kubectl or the API server has read it.</summary>
-internal enum JsonScalar
+#pragma warning disable CA1720 // the members are named after the JSON types they stand for
+public enum JsonScalar
 {
     Null,
     String,
     Boolean,
     Number,
 }
+#pragma warning restore CA1720
 
 /// <summary>
 /// How go-yaml v2 resolves an untagged plain scalar, which decides its JSON type in Kubernetes: kubectl and the API
@@ -21,9 +23,11 @@ internal enum JsonScalar
 /// booleans in the three spellings of its table (so <c>yEs</c> stays a string), the nulls, <c>.inf</c>/<c>.nan</c>,
 /// integers as <c>strconv.ParseInt</c>/<c>ParseUint</c> read them with base 0 once <c>_</c> is removed (0x, 0o, 0b,
 /// a leading 0 for octal), then YAML-style floats. A timestamp (<c>2024-01-31</c>) stays a string in
-/// <c>interface{}</c> (decode.go, "for backward compatibility"), as it does here.
+/// <c>interface{}</c> (decode.go, "for backward compatibility"), as it does here. Kustomize reads kustomization.yaml
+/// the same way (sigs.k8s.io/yaml, then JSON into its types). Written by hand: YamlDotNet converts a scalar to whatever
+/// type its field has, and no served package resolves as go-yaml does.
 /// </summary>
-internal static partial class GoYamlScalar
+public static partial class GoYamlScalar
 {
     private static readonly FrozenSet<string> Booleans = new[]
     {
@@ -43,6 +47,7 @@ internal static partial class GoYamlScalar
 
     public static JsonScalar Resolve(string plain)
     {
+        ArgumentNullException.ThrowIfNull(plain);
         if (Nulls.Contains(plain))
         {
             return JsonScalar.Null;
