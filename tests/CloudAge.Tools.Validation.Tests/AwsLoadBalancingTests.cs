@@ -9,7 +9,7 @@ public sealed class AwsLoadBalancingTests
     private const string Namespace = "k8s/namespace.yaml";
     private const string Service = "k8s/service.yaml";
     private const string GateLabel = "    elbv2.k8s.aws/pod-readiness-gate-inject: enabled\n";
-    private const string PreStop = "            preStop:\n              sleep:\n                seconds: 15\n";
+    private const string PreStop = "            preStop:\n              sleep:\n                seconds: 120\n";
     private const string RegionEnv = "            - name: AWS_REGION\n              valueFrom:\n                configMapKeyRef:\n                  name: cloudage-config\n                  key: AWS_REGION\n";
 
     [Fact]
@@ -30,7 +30,7 @@ public sealed class AwsLoadBalancingTests
         using var repository = new RepositoryCopy()
             .Replace(Service, "aws-load-balancer-nlb-target-type: ip", "aws-load-balancer-nlb-target-type: instance")
             .Replace(Namespace, GateLabel, "")
-            .Replace(Deployment, "          lifecycle:\n" + "            # The NLB", "          lifecycleRemoved:\n            # The NLB");
+            .Replace(Deployment, "          lifecycle:\n" + "            # An NLB", "          lifecycleRemoved:\n            # An NLB");
 
         Assert.DoesNotContain(repository.Validate(), f => f.RuleId is "nlb-readiness-gate" or "nlb-graceful-stop");
     }
@@ -44,17 +44,18 @@ public sealed class AwsLoadBalancingTests
 
         Assert.Equal((Deployment, "nlb-graceful-stop"), (finding.File, finding.RuleId));
         Assert.Contains("container cloudage in Deployment cloudage is behind the NLB of Service cloudage but has no lifecycle.preStop", finding.Message, StringComparison.Ordinal);
+        Assert.EndsWith("add preStop: {sleep: {seconds: 120}} and terminationGracePeriodSeconds: 160", finding.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_pre_stop_sleep_the_grace_period_cuts_short_is_reported_at_its_seconds()
     {
-        using var repository = new RepositoryCopy().Replace(Deployment, "terminationGracePeriodSeconds: 45", "terminationGracePeriodSeconds: 15");
+        using var repository = new RepositoryCopy().Replace(Deployment, "terminationGracePeriodSeconds: 160", "terminationGracePeriodSeconds: 120");
 
         var finding = Assert.Single(repository.Validate());
 
-        Assert.Equal((Deployment, "nlb-graceful-stop", repository.LineOf(Deployment, "seconds: 15")), (finding.File, finding.RuleId, finding.Line));
-        Assert.Contains("sleeps 15 s in preStop but the pod's terminationGracePeriodSeconds is 15", finding.Message, StringComparison.Ordinal);
+        Assert.Equal((Deployment, "nlb-graceful-stop", repository.LineOf(Deployment, "seconds: 120")), (finding.File, finding.RuleId, finding.Line));
+        Assert.Contains("sleeps 120 s in preStop but the pod's terminationGracePeriodSeconds is 120", finding.Message, StringComparison.Ordinal);
     }
 
     [Fact]

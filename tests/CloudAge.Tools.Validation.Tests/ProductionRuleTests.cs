@@ -23,7 +23,7 @@ public sealed class ProductionRuleTests
         new(RuleIds.PdbMinOrMax, Budget, "  minAvailable: 1\n", "  minAvailable: 1\n  maxUnavailable: 1\n", "maxUnavailable: 1"),
         // The Service moved to a namespace no manifest declares: nothing puts the readiness gate label on it (AwsLoadBalancingTests has the label removed).
         new(RuleIds.NlbReadinessGate, "k8s/service.yaml", "  namespace: cloudage\n", "  namespace: cloudage-edge\n", "aws-load-balancer-nlb-target-type: ip"),
-        new(RuleIds.NlbGracefulStop, Deployment, "terminationGracePeriodSeconds: 45", "terminationGracePeriodSeconds: 10", "seconds: 15"),
+        new(RuleIds.NlbGracefulStop, Deployment, "terminationGracePeriodSeconds: 160", "terminationGracePeriodSeconds: 10", "seconds: 120"),
         new(RuleIds.AwsRegionEnv, Deployment, "            - name: AWS_REGION\n              valueFrom:\n                configMapKeyRef:\n                  name: cloudage-config\n                  key: AWS_REGION\n", "", "- configMapRef:"),
         new(RuleIds.TopologySpread, Deployment, "topologyKey: topology.kubernetes.io/zone", "topologyKey: topology.kubernetes.io/region", "topologySpreadConstraints:"),
         new(RuleIds.TopologySpread, Deployment, "topologyKey: kubernetes.io/hostname", "topologyKey: node.kubernetes.io/instance-type", "topologySpreadConstraints:"),

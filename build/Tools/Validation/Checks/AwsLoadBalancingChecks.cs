@@ -43,9 +43,10 @@ internal static class AwsLoadBalancingChecks
             "with no healthy target; add the label to the Namespace manifest");
     }
 
-    // The NLB goes on sending new connections to a pod for some seconds after Kubernetes marks it terminating, until the
-    // controller has deregistered the target (aws-load-balancer-controller issue #3270; EKS best practices, "Load
-    // balancing": delay the shutdown with a preStop hook). A pod that stops on SIGTERM at once refuses them.
+    // The NLB goes on sending new connections to a pod after Kubernetes marks it terminating, until it has deregistered
+    // the target: about two minutes for IP targets, whatever the deregistration delay (aws-load-balancer-controller
+    // issues #2366 and #3270; EKS best practices, "Load balancing": delay the shutdown with a preStop hook). A pod that
+    // stops on SIGTERM at once refuses them.
     private static void GracefulStop(CheckContext context, ManifestDocument service, Workload workload)
     {
         var grace = workload.PodSpec.At("terminationGracePeriodSeconds").Integer() ?? 30; // the API's default
@@ -57,7 +58,7 @@ internal static class AwsLoadBalancingChecks
             {
                 context.Findings.Add(workload.Document.File, container, RuleIds.NlbGracefulStop,
                     $"container {name} in {workload.Document.Describe()} is behind the NLB of {service.Describe()} but has no lifecycle.preStop, so it stops " +
-                    "while the NLB still sends it connections; add preStop: {{sleep: {{seconds: 15}}}}");
+                    "while the NLB still sends it connections (for about two minutes); add preStop: {sleep: {seconds: 120}} and terminationGracePeriodSeconds: 160");
             }
             else if (preStop.At("sleep", "seconds").Integer() is { } sleep && sleep >= grace)
             {
