@@ -85,6 +85,48 @@ public sealed class EksClusterClientTests(MotoServer moto)
         Assert.Equal(2, proxy.Requests);
     }
 
+    [IntegrationFact(Needs.Moto)]
+    public async Task EKS_throttling_with_ThrottlingException_is_retried()
+    {
+        var endpoint = await moto.ResetAsync();
+        await CreateClusterAsync(endpoint, "cloudage-test");
+        // HTTP 400 with __type and X-Amzn-Errortype ThrottlingException: botocore retries it for every service
+        // (botocore/retries/standard.py _THROTTLED_ERROR_CODES, data/_retry.json "throttling_exception").
+        await using var proxy = new FaultProxy(endpoint, Fault.Throttle);
+
+        var cluster = await new EksClusterClient(new SecretMasker()).DescribeAsync(MotoServer.Session(), "cloudage-test", proxy.Endpoint);
+
+        Assert.Equal("cloudage-test", cluster.Name);
+        Assert.Equal(2, proxy.Requests);
+    }
+
+    [Fact]
+    public async Task EKS_answering_429_TooManyRequestsException_is_retried_and_named_after_the_last_try()
+    {
+        // EKS throttles DescribeCluster with HTTP 429 TooManyRequestsException (awslabs/amazon-eks-ami #218: "An error occurred
+        // (TooManyRequestsException) when calling the DescribeCluster operation (reached max retries: 4)"); the CLI retries
+        // every 429 (botocore data/_retry.json "too_many_requests"). REST-JSON names the error in X-Amzn-Errortype.
+        var requests = 0;
+        await using var server = LoopbackWebApp.Create(async context =>
+        {
+            Interlocked.Increment(ref requests);
+            context.Response.StatusCode = 429;
+            context.Response.Headers["X-Amzn-Errortype"] = "TooManyRequestsException:http://internal.amazon.com/coral/com.amazon.coral.availability/";
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("""{"message":"Too Many Requests"}""");
+        });
+        await server.StartAsync();
+        var endpoint = new Uri(server.Urls.First() + "/");
+
+        var error = await Assert.ThrowsAsync<EksException>(() =>
+            new EksClusterClient(new SecretMasker()).DescribeAsync(MotoServer.Session(), "cloudage-test", endpoint));
+
+        Assert.Equal(3, requests);
+        Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, error.StatusCode);
+        Assert.Contains("failed after 3 tries", error.Message);
+        Assert.Contains("TooManyRequestsException", error.Message);
+    }
+
     [Fact]
     public async Task A_200_that_is_not_a_DescribeCluster_answer_is_an_EksException_naming_the_endpoint()
     {

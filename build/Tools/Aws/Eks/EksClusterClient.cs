@@ -23,7 +23,7 @@ public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? ha
         public static readonly CallOptions Default = new(3, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(30), TimeProvider.System);
     }
 
-    // A 5xx is EKS's trouble, not the caller's: retried, and after the last try an EksException naming the endpoint.
+    // A 5xx or throttling is EKS's trouble, not the caller's: retried, and after the last try an EksException naming the endpoint.
     private sealed class TransientAnswer(int status, string message) : Exception(message)
     {
         public int Status { get; } = status;
@@ -78,6 +78,10 @@ public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? ha
     {
         if ((int)response.StatusCode >= 500)
             throw new TransientAnswer((int)response.StatusCode, $"answered {(int)response.StatusCode}: {PeerText.OneLine(body)}");
+        // EKS throttles with 429 TooManyRequestsException or 400 ThrottlingException; the AWS CLI retries both (botocore data/_retry.json).
+        var code = ErrorCode(response, body);
+        if (response.StatusCode is System.Net.HttpStatusCode.TooManyRequests || code is "ThrottlingException" or "TooManyRequestsException")
+            throw new TransientAnswer((int)response.StatusCode, $"answered {(int)response.StatusCode} {code ?? "TooManyRequests"}: {PeerText.OneLine(body)}");
         // 401 and 403 are the credentials' fault (unsigned, expired, or no eks:DescribeCluster); other refusals are not.
         if (response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
             throw new AwsCredentialsException($"EKS DescribeCluster for '{clusterName}' at {baseUri} answered {(int)response.StatusCode}: {masker.Redact(PeerText.OneLine(body))}. Check that the credentials are valid and may call eks:DescribeCluster.");
@@ -85,4 +89,9 @@ public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? ha
             throw new EksException(baseUri, response.StatusCode, $"EKS DescribeCluster for '{clusterName}' at {baseUri} answered {(int)response.StatusCode}: {masker.Redact(PeerText.OneLine(body))}. Check the cluster name and region, and that the credentials may call eks:DescribeCluster.");
         return body;
     }
+
+    // REST-JSON names the error in X-Amzn-Errortype; the body's __type or code stands in when a proxy drops the header.
+    private static string? ErrorCode(HttpResponseMessage response, string body) =>
+        AwsErrorBody.NormalizeCode(response.Headers.TryGetValues("X-Amzn-Errortype", out var types) ? types.FirstOrDefault() : null)
+            ?? AwsErrorBody.Parse(body).Code;
 }
