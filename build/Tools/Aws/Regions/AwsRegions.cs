@@ -17,6 +17,21 @@ public static partial class AwsRegions
 
     public static bool IsValid(string? region) => region is not null && Anchored().IsMatch(region);
 
+    /// <summary>
+    /// The DNS suffix of the region's partition (botocore <c>partitions.json</c> <c>outputs.dnsSuffix</c>): the host
+    /// names of its endpoints end in it (<c>api.ecr.cn-north-1.amazonaws.com.cn</c>, <c>sts.eusc-de-east-1.amazonaws.eu</c>).
+    /// </summary>
+    public static string DnsSuffix(string region) => region switch
+    {
+        _ when region.StartsWith("cn-", StringComparison.Ordinal) => "amazonaws.com.cn",
+        _ when region.StartsWith("eusc-", StringComparison.Ordinal) => "amazonaws.eu",
+        _ when region.StartsWith("us-iso-", StringComparison.Ordinal) => "c2s.ic.gov",
+        _ when region.StartsWith("us-isob-", StringComparison.Ordinal) => "sc2s.sgov.gov",
+        _ when region.StartsWith("us-isof-", StringComparison.Ordinal) => "csp.hci.ic.gov",
+        _ when region.StartsWith("eu-isoe-", StringComparison.Ordinal) => "cloud.adc-e.uk",
+        _ => "amazonaws.com",
+    };
+
     [GeneratedRegex(@"^(?:" + Pattern + @")$")]
     private static partial Regex Anchored();
 }
