@@ -25,8 +25,11 @@ internal sealed class AwsTransport : IDisposable
     private readonly SecretMasker _masker;
     private readonly TimeProvider _time;
     private readonly Func<Exception, bool> _isTransientAnswer;
+    private readonly Action<string>? _log;
     private readonly HttpClient _http;
     private readonly ResiliencePipeline _pipeline;
+    // AWS's clock minus this machine's, in ticks, once an answer said the signature's time was off (see ClockSkew).
+    private long _clockCorrectionTicks;
 
     /// <param name="service">The service's name in messages ("ECR").</param>
     /// <param name="signingService">The SigV4 service name ("ecr").</param>
@@ -42,6 +45,7 @@ internal sealed class AwsTransport : IDisposable
         _time = options.TimeProvider;
         var retry = new RetryPolicy { MaxAttempts = options.MaxAttempts, BaseDelay = options.FirstRetryDelay, MaxDelay = options.MaxRetryDelay, AttemptTimeout = options.AttemptTimeout };
         _isTransientAnswer = isTransientAnswer;
+        _log = log;
         // Per-try timeouts come from the pipeline; HttpClient's own would cut across retries.
         _http = new HttpClient(handler ?? CloudAge.Common.Net.SafeHttp.CreateHandler(), disposeHandler: handler is null) { Timeout = Timeout.InfiniteTimeSpan };
         _pipeline = retry.Build(
@@ -80,7 +84,7 @@ internal sealed class AwsTransport : IDisposable
             return await _pipeline.ExecuteAsync(async ctx =>
             {
                 attempts++;
-                return await OnceAsync(request, read, ctx.CancellationToken).ConfigureAwait(false);
+                return await OnceAsync(operation, request, read, ctx.CancellationToken).ConfigureAwait(false);
             }, context).ConfigureAwait(false);
         }
         catch (Exception e) when (_isTransientAnswer(e) || (AwsCallFailures.IsConnectionFailure(e) && !cancellationToken.IsCancellationRequested))
@@ -98,14 +102,26 @@ internal sealed class AwsTransport : IDisposable
         }
     }
 
-    private async Task<T> OnceAsync<T>(Func<HttpRequestMessage> create, Func<HttpResponseMessage, string, T> read, CancellationToken cancellationToken)
+    private async Task<T> OnceAsync<T>(string operation, Func<HttpRequestMessage> create, Func<HttpResponseMessage, string, T> read, CancellationToken cancellationToken)
     {
-        using var request = create();
-        var keys = await CredentialKeys.GetAsync(_session.Credentials, _masker).ConfigureAwait(false);
-        await SigV4RequestSigner.SignAsync(request, keys, _session.Region, _signingService, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        return read(response, body);
+        for (var signing = 1; ; signing++)
+        {
+            using var request = create();
+            var keys = await CredentialKeys.GetAsync(_session.Credentials, _masker).ConfigureAwait(false);
+            var signedAt = _time.GetUtcNow() + TimeSpan.FromTicks(Interlocked.Read(ref _clockCorrectionTicks));
+            await SigV4RequestSigner.SignAsync(request, keys, _session.Region, _signingService, signedAt, cancellationToken).ConfigureAwait(false);
+            using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            // Once per try: a second refusal with AWS's own time is not about the clock.
+            if (signing == 1 && ClockSkew.AwsTime(response, body, signedAt) is { } awsTime)
+            {
+                var correction = awsTime - _time.GetUtcNow();
+                Interlocked.Exchange(ref _clockCorrectionTicks, correction.Ticks);
+                _log?.Invoke(_masker.Redact($"{_service} {operation}: {ClockSkew.Describe(response, body, correction)}"));
+                continue;
+            }
+            return read(response, body);
+        }
     }
 
     /// <summary>A failure and its causes in one line ("The SSL connection could not be established -> ..."), outermost first.</summary>
