@@ -19,7 +19,9 @@ public sealed class EcrRegistryProvider(Func<CancellationToken, Task<EcrClient>>
         var existing = await ecr.EnsureRepositoryAsync(repository, wanted, scanOnPush: true, cancellationToken);
         var authorization = await ecr.GetAuthorizationTokenAsync(cancellationToken);
         var host = registry ?? authorization.ProxyEndpoint.Authority;
-        log($"Logged in to {host} as {authorization.UserName}; repository {existing.Name} is {existing.TagMutability}.");
-        return new RegistryLogin(host, new RegistryCredentials(authorization.UserName, authorization.Password), existing.TagMutability == EcrTagMutability.Immutable);
+        log($"Logged in to {host} as {authorization.UserName}; repository {existing.Name} is {existing.TagMutabilityText}.");
+        // IMMUTABLE_WITH_EXCLUSION (say, immutable except latest) leaves the excepted tags free to move, and the pusher moves them.
+        var immutable = new TagImmutability(existing.TagMutability == EcrTagMutability.Immutable, existing.TagMutabilityExclusions);
+        return new RegistryLogin(host, new RegistryCredentials(authorization.UserName, authorization.Password), immutable);
     }
 }

@@ -46,6 +46,33 @@ public sealed class EcrClientTests(MotoServer moto) : IAsyncLifetime
     }
 
     [IntegrationFact(Needs.Moto)]
+    public async Task A_repository_with_exclusion_filters_keeps_its_base_setting_and_names_the_excepted_tags()
+    {
+        foreach (var (wire, expected, text) in new[]
+        {
+            ("IMMUTABLE_WITH_EXCLUSION", EcrTagMutability.Immutable, "Immutable except latest, dev-*"),
+            ("MUTABLE_WITH_EXCLUSION", EcrTagMutability.Mutable, "Mutable except latest, dev-*"),
+        })
+        {
+            var name = $"{_name}-{wire.ToLowerInvariant().Replace('_', '-')}";
+            // Made by boto3, as the console or CloudFormation would make it: our client creates only plain settings.
+            await MotoInspector.QueryAsync(_endpoint, $$"""
+                ecr.create_repository(repositoryName="{{name}}", imageTagMutability="{{wire}}",
+                    imageTagMutabilityExclusionFilters=[{"filterType": "WILDCARD", "filter": "latest"}, {"filterType": "WILDCARD", "filter": "dev-*"}])
+                out({})
+                """);
+            using var client = Client();
+
+            var repository = await client.EnsureRepositoryAsync(name, EcrTagMutability.Immutable, scanOnPush: false);
+
+            Assert.Equal(expected, repository.TagMutability);
+            Assert.Equal(["latest", "dev-*"], repository.TagMutabilityExclusions);
+            Assert.Equal(text, repository.TagMutabilityText);
+            Assert.Contains(_log.Lines, line => line.Contains($"exists with {text} tags", StringComparison.Ordinal) && line.Contains(name, StringComparison.Ordinal));
+        }
+    }
+
+    [IntegrationFact(Needs.Moto)]
     public async Task CreateRepository_of_an_existing_name_throws_RepositoryAlreadyExistsException()
     {
         using var client = Client();

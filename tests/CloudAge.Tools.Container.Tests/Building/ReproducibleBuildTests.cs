@@ -78,7 +78,7 @@ public sealed class ReproducibleBuildTests(PushFixture fixture) : IClassFixture<
         using var client = new RegistryClient(registry.Address, credentials, masker, _log.Write, new RegistryClientOptions { Retry = PushFixture.FastRetries });
         using var engine = DockerEngine.Connect(DockerCli.Endpoint);
         var pusher = new ImagePusher(engine, DockerCli.Endpoint, client, masker, _log.Write, PushFixture.FastRetries);
-        return await pusher.PushAsync(new PushRequest(image, registry.Address, repository, [tag]) { Credentials = credentials, ImmutableTags = true },
+        return await pusher.PushAsync(new PushRequest(image, registry.Address, repository, [tag]) { Credentials = credentials, ImmutableTags = TagImmutability.All },
             new SyncProgressForTests<LayerProgress>(_ => { }));
     }
 

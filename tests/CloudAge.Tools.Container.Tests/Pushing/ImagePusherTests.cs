@@ -16,7 +16,7 @@ public sealed class ImagePusherTests(PushFixture fixture) : IClassFixture<PushFi
     private readonly List<LayerProgress> _progress = [];
 
     private async Task<PushResult> PushAsync(string image, string pushTo, string[] tags, RegistryServer registry, string repository,
-        bool immutable = false, string? password = null, string? checkVia = null, TimeSpan? stallTimeout = null)
+        bool immutable = false, string? password = null, string? checkVia = null, TimeSpan? stallTimeout = null, TagImmutability? tagRules = null)
     {
         var credentials = new RegistryCredentials(RegistryServer.User, password ?? registry.Password);
         var masker = new SecretMasker();
@@ -26,7 +26,7 @@ public sealed class ImagePusherTests(PushFixture fixture) : IClassFixture<PushFi
         {
             StallTimeout = stallTimeout ?? TimeSpan.FromSeconds(60),
         };
-        return await pusher.PushAsync(new PushRequest(image, pushTo, repository, tags) { Credentials = credentials, ImmutableTags = immutable },
+        return await pusher.PushAsync(new PushRequest(image, pushTo, repository, tags) { Credentials = credentials, ImmutableTags = tagRules ?? TagImmutability.Of(immutable ? TagMutability.Immutable : TagMutability.Mutable) },
             new SyncProgressForTests<LayerProgress>(p => { lock (_progress) _progress.Add(p); }));
     }
 
@@ -143,6 +143,27 @@ public sealed class ImagePusherTests(PushFixture fixture) : IClassFixture<PushFi
         Assert.Contains(_log.Lines, l => l.StartsWith("Warning:", StringComparison.Ordinal) && l.Contains(":latest is left as it is", StringComparison.Ordinal));
         Assert.Equal(first.Digest, await PushFixture.RegistryDigestAsync(registry, repository, "latest"));
         Assert.Equal(other.Digest, await PushFixture.RegistryDigestAsync(registry, repository, "sha-bbbbbbb"));
+    }
+
+    [IntegrationFact(Prerequisites)]
+    public async Task Immutable_except_latest_and_dev_moves_those_tags_and_refuses_to_move_a_release()
+    {
+        // ECR's IMMUTABLE_WITH_EXCLUSION with the WILDCARD filters latest and dev-*.
+        var rules = new TagImmutability(true, ["latest", "dev-*"]);
+        var registry = await fixture.RegistryAsync();
+        var (a, b) = await fixture.ImagesAsync();
+        var repository = Repository();
+        await PushAsync(a, registry.Address, ["latest", "dev-main", "1.0.0"], registry, repository);
+
+        var moved = await PushAsync(b, registry.Address, ["latest", "dev-main", "sha-bbbbbbb"], registry, repository, tagRules: rules);
+        var error = await Assert.ThrowsAsync<ContainerException>(() => PushAsync(b, registry.Address, ["1.0.0"], registry, repository, tagRules: rules));
+
+        Assert.Empty(moved.SkippedTags);
+        Assert.Equal(["latest", "dev-main", "sha-bbbbbbb"], moved.Tags);
+        Assert.Equal(moved.Digest, await PushFixture.RegistryDigestAsync(registry, repository, "latest"));
+        Assert.Equal(moved.Digest, await PushFixture.RegistryDigestAsync(registry, repository, "dev-main"));
+        Assert.Contains("1.0.0 already points at", error.Message, StringComparison.Ordinal);
+        Assert.Contains("keeps that tag immutable", error.Message, StringComparison.Ordinal);
     }
 
     [IntegrationFact(Prerequisites)]

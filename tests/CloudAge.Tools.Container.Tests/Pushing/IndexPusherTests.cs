@@ -27,7 +27,7 @@ public sealed class IndexPusherTests(PushFixture fixture) : IClassFixture<PushFi
         using var client = new RegistryClient(registry.Address, credentials, new SecretMasker(), _log.Write, new RegistryClientOptions { Retry = PushFixture.FastRetries });
         using var docker = DockerEngine.Connect(DockerCli.Endpoint);
         return await new IndexPusher(docker, DockerCli.Endpoint, client, _log.Write).PushAsync(
-            new IndexPushRequest(images, registry.Address, repository, tags) { CacheDirectory = cacheDirectory, ImmutableTags = immutable },
+            new IndexPushRequest(images, registry.Address, repository, tags) { CacheDirectory = cacheDirectory, ImmutableTags = TagImmutability.Of(immutable ? TagMutability.Immutable : TagMutability.Mutable) },
             new SyncProgressForTests<LayerProgress>(p => { lock (_log) progress?.Add(p); }));
     }
 

@@ -32,7 +32,7 @@ public sealed partial class EcrClient
             try
             {
                 var created = await CreateRepositoryAsync(name, mutability, scanOnPush, cancellationToken).ConfigureAwait(false);
-                _log($"Created ECR repository {created.Uri} ({created.TagMutability}, scan on push {(created.ScanOnPush ? "on" : "off")}).");
+                _log($"Created ECR repository {created.Uri} ({created.TagMutabilityText}, scan on push {(created.ScanOnPush ? "on" : "off")}).");
                 return created;
             }
             catch (EcrException e) when (e.Type == "RepositoryAlreadyExistsException")
@@ -42,8 +42,8 @@ public sealed partial class EcrClient
                         $"ECR said repository '{name}' already exists, then that it does not; it is being created and deleted concurrently. Try again.");
             }
         }
-        if (existing.TagMutability != mutability || existing.ScanOnPush != scanOnPush)
-            _log($"ECR repository {existing.Uri} exists with {existing.TagMutability} tags and scan on push {(existing.ScanOnPush ? "on" : "off")}; left as it is.");
+        if (existing.TagMutability != mutability || existing.TagMutabilityExclusions.Count > 0 || existing.ScanOnPush != scanOnPush)
+            _log($"ECR repository {existing.Uri} exists with {existing.TagMutabilityText} tags and scan on push {(existing.ScanOnPush ? "on" : "off")}; left as it is.");
         return existing;
     }
 

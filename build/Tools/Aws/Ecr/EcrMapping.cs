@@ -3,13 +3,22 @@ namespace CloudAge.Tools.Aws.Ecr;
 /// <summary>From the wire shapes to the public records; absent fields become empty values, never nulls in collections.</summary>
 internal static class EcrMapping
 {
+    // IMMUTABLE_WITH_EXCLUSION and MUTABLE_WITH_EXCLUSION (ECR API reference, ImageTagMutability) keep their base setting
+    // for every tag but those their filters match, which get the opposite one.
     public static EcrRepository ToRepository(this RepositoryDto dto) => new(
         dto.RepositoryName ?? string.Empty,
         dto.RepositoryUri ?? string.Empty,
         dto.RepositoryArn ?? string.Empty,
         dto.RegistryId ?? string.Empty,
-        string.Equals(dto.ImageTagMutability, "IMMUTABLE", StringComparison.OrdinalIgnoreCase) ? EcrTagMutability.Immutable : EcrTagMutability.Mutable,
-        dto.ImageScanningConfiguration?.ScanOnPush ?? false);
+        dto.ImageTagMutability?.StartsWith("IMMUTABLE", StringComparison.OrdinalIgnoreCase) == true ? EcrTagMutability.Immutable : EcrTagMutability.Mutable,
+        dto.ImageScanningConfiguration?.ScanOnPush ?? false)
+    {
+        TagMutabilityExclusions = dto.ImageTagMutability?.EndsWith("_WITH_EXCLUSION", StringComparison.OrdinalIgnoreCase) == true
+            ? (dto.ImageTagMutabilityExclusionFilters ?? [])
+                .Where(f => string.Equals(f.FilterType, "WILDCARD", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(f.Filter))
+                .Select(f => f.Filter!).ToList()
+            : [],
+    };
 
     public static string ToWire(this EcrTagMutability mutability) => mutability == EcrTagMutability.Immutable ? "IMMUTABLE" : "MUTABLE";
 

@@ -7,7 +7,25 @@ public enum EcrTagMutability
 }
 
 /// <summary>An ECR repository; <see cref="Uri"/> is what images are tagged with (<c>acct.dkr.ecr.region.amazonaws.com/name</c>).</summary>
-public sealed record EcrRepository(string Name, string Uri, string Arn, string RegistryId, EcrTagMutability TagMutability, bool ScanOnPush);
+/// <param name="TagMutability">The setting of every tag but those <see cref="TagMutabilityExclusions"/> match.</param>
+public sealed record EcrRepository(string Name, string Uri, string Arn, string RegistryId, EcrTagMutability TagMutability, bool ScanOnPush)
+{
+    /// <summary>
+    /// The WILDCARD filters of IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION (<c>*</c> is any run of characters): the
+    /// tags they match have the opposite of <see cref="TagMutability"/>. Empty for plain IMMUTABLE and MUTABLE.
+    /// </summary>
+    public IReadOnlyList<string> TagMutabilityExclusions { get; init; } = [];
+
+    /// <summary>How the repository treats tags, for a log line: <c>Immutable</c>, or <c>Immutable except latest, dev-*</c>.</summary>
+    public string TagMutabilityText => TagMutabilityExclusions.Count == 0 ? TagMutability.ToString() : $"{TagMutability} except {string.Join(", ", TagMutabilityExclusions)}";
+
+    // Compared by value, exclusions included (a record compares a list by reference).
+    public bool Equals(EcrRepository? other) =>
+        other is not null && (Name, Uri, Arn, RegistryId, TagMutability, ScanOnPush) == (other.Name, other.Uri, other.Arn, other.RegistryId, other.TagMutability, other.ScanOnPush)
+        && TagMutabilityExclusions.SequenceEqual(other.TagMutabilityExclusions);
+
+    public override int GetHashCode() => HashCode.Combine(Name, Uri, Arn, RegistryId, TagMutability, ScanOnPush, TagMutabilityExclusions.Count);
+}
 
 /// <summary>An image in a repository, named by tag or digest (one of them).</summary>
 public sealed record EcrImageId(string? Tag = null, string? Digest = null)

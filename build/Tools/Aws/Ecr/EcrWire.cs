@@ -17,7 +17,11 @@ internal sealed record EmptyRequest;
 internal sealed record ScanningConfigurationDto(bool ScanOnPush);
 
 internal sealed record RepositoryDto(string? RepositoryArn, string? RegistryId, string? RepositoryName, string? RepositoryUri,
-    string? ImageTagMutability, ScanningConfigurationDto? ImageScanningConfiguration);
+    string? ImageTagMutability, ScanningConfigurationDto? ImageScanningConfiguration,
+    IReadOnlyList<TagMutabilityExclusionFilterDto>? ImageTagMutabilityExclusionFilters = null);
+
+// filterType is WILDCARD (the only value so far); filter is a tag pattern where '*' stands for any run of characters.
+internal sealed record TagMutabilityExclusionFilterDto(string? FilterType, string? Filter);
 
 internal sealed record DescribeRepositoriesRequest(IReadOnlyList<string> RepositoryNames);
 

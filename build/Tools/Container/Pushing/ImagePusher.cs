@@ -44,7 +44,7 @@ public sealed class ImagePusher(IDockerClient docker, Uri endpoint, RegistryClie
         var repository = $"{request.Registry}/{request.Repository}";
         var plan = await TagPlan.MakeAsync(request, registry, KnownDigests(local, repository), cancellationToken).ConfigureAwait(false);
         foreach (var tag in plan.Skipped)
-            log($"Warning: {repository}:{tag} is left as it is: the repository's tags are immutable and '{tag}' already points at another image.");
+            log($"Warning: {repository}:{tag} is left as it is: the repository keeps '{tag}' immutable ({request.ImmutableTags}) and it already points at another image.");
         foreach (var tag in plan.AlreadyThere)
             log($"{repository}:{tag} already points at this image; nothing to push for it.");
 

@@ -13,8 +13,8 @@ public sealed record PlatformImage(OciPlatform Platform, string Image);
 /// <param name="Tags">Tags the index goes under.</param>
 public sealed record IndexPushRequest(IReadOnlyList<PlatformImage> Images, string Registry, string Repository, IReadOnlyList<string> Tags)
 {
-    /// <summary>The repository refuses to move a tag (ECR IMMUTABLE): a tag on another digest is an error, <c>latest</c> is skipped.</summary>
-    public bool ImmutableTags { get; init; }
+    /// <summary>The tags the repository refuses to move (<see cref="PushRequest.ImmutableTags"/>).</summary>
+    public TagImmutability ImmutableTags { get; init; } = TagImmutability.None;
 
     /// <summary>Folder remembering compressed layer digests and manifests between pushes (null: nothing is remembered).</summary>
     public string? CacheDirectory { get; init; }

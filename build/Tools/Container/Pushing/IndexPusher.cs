@@ -40,7 +40,7 @@ public sealed class IndexPusher(IDockerClient docker, Uri endpoint, RegistryClie
         var plan = await TagPlan.MakeAsync(new PushRequest(indexDescriptor.Digest, request.Registry, request.Repository, request.Tags) { ImmutableTags = request.ImmutableTags },
             registry, new HashSet<string>([indexDescriptor.Digest], StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
         foreach (var tag in plan.Skipped)
-            log($"Warning: {repository}:{tag} is left as it is: the repository's tags are immutable and '{tag}' already points at another image.");
+            log($"Warning: {repository}:{tag} is left as it is: the repository keeps '{tag}' immutable ({request.ImmutableTags}) and it already points at another image.");
         foreach (var tag in plan.AlreadyThere)
             log($"{repository}:{tag} already points at this index; nothing to push for it.");
         foreach (var tag in plan.ToPush)

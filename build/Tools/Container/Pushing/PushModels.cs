@@ -12,8 +12,9 @@ public sealed record PushRequest(string Image, string Registry, string Repositor
     /// <summary>Sent to the engine as X-Registry-Auth; for ECR user <c>AWS</c> and the GetAuthorizationToken password.</summary>
     public RegistryCredentials? Credentials { get; init; }
 
-    /// <summary>The repository refuses to move a tag (ECR IMMUTABLE): a tag on another digest is an error, <c>latest</c> is skipped.</summary>
-    public bool ImmutableTags { get; init; }
+    /// <summary>The tags the repository refuses to move (ECR IMMUTABLE, or IMMUTABLE_WITH_EXCLUSION and its filters): such a
+    /// tag on another digest is an error, <c>latest</c> is skipped.</summary>
+    public TagImmutability ImmutableTags { get; init; } = TagImmutability.None;
 }
 
 /// <summary>One progress message of one layer, as the engine reports it while pushing.</summary>

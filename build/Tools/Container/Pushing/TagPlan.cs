@@ -3,7 +3,7 @@ using CloudAge.Tools.Container.Registry;
 namespace CloudAge.Tools.Container.Pushing;
 
 /// <summary>
-/// Which tags to push, given what the registry holds. On an immutable repository a tag already on another digest is
+/// Which tags to push, given what the registry holds. A tag the repository keeps immutable that is already on another digest is
 /// refused before anything is pushed when the local image's digest there is known (it was pushed before); otherwise
 /// the new tags are pushed first, which tells the digest, and the conflict is reported right after.
 /// </summary>
@@ -33,7 +33,7 @@ internal sealed class TagPlan
                 plan.AlreadyThere.Add(tag);
                 plan.RemoteDigests[tag] = existing;
             }
-            else if (!request.ImmutableTags)
+            else if (!request.ImmutableTags.Protects(tag))
                 plan.ToPush.Add(tag);
             else if (tag == "latest")
                 plan.Skipped.Add(tag);
@@ -57,6 +57,6 @@ internal sealed class TagPlan
     }
 
     private static ContainerException Conflict(string repository, string tag, string existing, IReadOnlySet<string> local) =>
-        new($"Tag {repository}:{tag} already points at {existing} and the repository's tags are immutable, so it cannot move to this image " +
-            $"({(local.Count == 0 ? "never pushed there" : string.Join(", ", local))}). Use a new tag (a new commit or version) or make the repository's tags mutable.");
+        new($"Tag {repository}:{tag} already points at {existing} and the repository keeps that tag immutable, so it cannot move to this image " +
+            $"({(local.Count == 0 ? "never pushed there" : string.Join(", ", local))}). Use a new tag (a new commit or version) or make the repository's tags mutable (or the tag an exception).");
 }

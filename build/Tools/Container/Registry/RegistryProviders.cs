@@ -8,8 +8,47 @@ public enum TagMutability
 }
 
 /// <summary>What a push needs to reach a registry, whichever kind it is: the host, the credentials (none: anonymous)
-/// and whether tags are immutable there (a tag on another digest is then an error, <c>latest</c> is skipped).</summary>
-public sealed record RegistryLogin(string Registry, RegistryCredentials? Credentials, bool ImmutableTags);
+/// and which tags are immutable there (such a tag on another digest is then an error, <c>latest</c> is skipped).</summary>
+public sealed record RegistryLogin(string Registry, RegistryCredentials? Credentials, TagImmutability ImmutableTags);
+
+/// <summary>
+/// Which tags a repository refuses to move: every tag or none (<paramref name="Default"/>), except the tags that match
+/// one of <paramref name="Exceptions"/>, patterns where <c>*</c> stands for any run of characters (ECR's
+/// IMMUTABLE_WITH_EXCLUSION and MUTABLE_WITH_EXCLUSION with their WILDCARD filters, for example immutable except <c>latest</c>).
+/// </summary>
+public sealed record TagImmutability(bool Default, IReadOnlyList<string> Exceptions)
+{
+    public static TagImmutability None { get; } = new(false, []);
+
+    public static TagImmutability All { get; } = new(true, []);
+
+    public static TagImmutability Of(TagMutability mutability) => mutability == TagMutability.Immutable ? All : None;
+
+    /// <summary>True when the repository refuses to move <paramref name="tag"/> once it points at an image.</summary>
+    public bool Protects(string tag) => Default != Exceptions.Any(pattern => Matches(pattern, tag));
+
+    public override string ToString() => (Default ? "immutable" : "mutable") + (Exceptions.Count == 0 ? "" : $" except {string.Join(", ", Exceptions)}");
+
+    private static bool Matches(string pattern, string tag)
+    {
+        var parts = pattern.Split('*');
+        if (parts.Length == 1)
+            return string.Equals(pattern, tag, StringComparison.Ordinal);
+        if (!tag.StartsWith(parts[0], StringComparison.Ordinal) || !tag.EndsWith(parts[^1], StringComparison.Ordinal)
+            || tag.Length < parts[0].Length + parts[^1].Length)
+            return false;
+        var at = parts[0].Length;
+        var end = tag.Length - parts[^1].Length;
+        foreach (var middle in parts[1..^1])
+        {
+            var found = tag.IndexOf(middle, at, end - at, StringComparison.Ordinal);
+            if (found < 0)
+                return false;
+            at = found + middle.Length;
+        }
+        return true;
+    }
+}
 
 /// <summary>
 /// One kind of registry (ECR, basic auth, anonymous): prepares the repository if the registry has an API for that,
@@ -26,12 +65,12 @@ public interface IRegistryProvider
 public sealed class BasicAuthRegistryProvider(string registry, RegistryCredentials credentials) : IRegistryProvider
 {
     public Task<RegistryLogin> LoginAsync(string repository, TagMutability mutability, CancellationToken cancellationToken) =>
-        Task.FromResult(new RegistryLogin(registry, credentials, mutability == TagMutability.Immutable));
+        Task.FromResult(new RegistryLogin(registry, credentials, TagImmutability.Of(mutability)));
 }
 
 /// <summary>A registry that takes pushes without credentials (a local docker-registry); immutability as for basic auth.</summary>
 public sealed class AnonymousRegistryProvider(string registry) : IRegistryProvider
 {
     public Task<RegistryLogin> LoginAsync(string repository, TagMutability mutability, CancellationToken cancellationToken) =>
-        Task.FromResult(new RegistryLogin(registry, null, mutability == TagMutability.Immutable));
+        Task.FromResult(new RegistryLogin(registry, null, TagImmutability.Of(mutability)));
 }
