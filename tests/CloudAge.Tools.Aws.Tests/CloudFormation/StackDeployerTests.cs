@@ -47,11 +47,13 @@ public sealed class StackDeployerTests(MotoServer moto) : IAsyncLifetime
             roles = [r["RoleName"] for r in iam.list_roles()["Roles"]]
             policies = [p["PolicyName"] for p in iam.list_policies(Scope="Local")["Policies"]]
             out(dict(billing=table["BillingModeSummary"]["BillingMode"], sse=encryption["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"],
-                     mutability=repo["imageTagMutability"], roles=roles, policies=policies))
+                     mutability=repo["imageTagMutability"], exclusions=repo.get("imageTagMutabilityExclusionFilters", []), roles=roles, policies=policies))
             """);
         Assert.Equal("PAY_PER_REQUEST", found.GetProperty("billing").GetString());
         Assert.Equal("AES256", found.GetProperty("sse").GetString());
-        Assert.Equal("IMMUTABLE", found.GetProperty("mutability").GetString());
+        Assert.Equal("IMMUTABLE_WITH_EXCLUSION", found.GetProperty("mutability").GetString());
+        var exclusion = Assert.Single(found.GetProperty("exclusions").EnumerateArray());
+        Assert.Equal(("WILDCARD", "latest"), (exclusion.GetProperty("filterType").GetString(), exclusion.GetProperty("filter").GetString()));
         Assert.Equal(2, found.GetProperty("policies").GetArrayLength());
         var roles = found.GetProperty("roles").EnumerateArray().Select(r => r.GetString()).ToList();
         Assert.Contains($"{_stack}-pod-role", roles);
