@@ -92,7 +92,7 @@ public sealed class ProvisionTests(MotoAlone moto) : IClassFixture<MotoAlone>, I
         Assert.Equal([Bucket], created.GetProperty("buckets").EnumerateArray().Select(s => s.GetString()));
         Assert.Equal([Repository], created.GetProperty("repos").EnumerateArray().Select(s => s.GetString()));
         Assert.Equal("PAY_PER_REQUEST", table.GetProperty("billing").GetString());
-        Assert.Equal("IMMUTABLE", table.GetProperty("mutability").GetString());
+        Assert.Equal("IMMUTABLE_WITH_EXCLUSION", table.GetProperty("mutability").GetString());
 
         Assert.True(second.ExitCode == 0, second.Output);
         Assert.Contains($"Stack {Stack}: no changes", second.Output);
