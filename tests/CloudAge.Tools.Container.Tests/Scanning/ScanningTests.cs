@@ -26,6 +26,25 @@ public class ScanningTests
     }
 
     [Fact]
+    public void Secrets_trivy_finds_by_default_are_findings_of_the_gate_without_their_text()
+    {
+        // Trivy's image scan looks for secrets by default (scanners vuln,secret) and its own exit code counts them
+        // (pkg/types/report.go: Results.Failed). The report is shaped as report.go marshals Result.Secrets, each a
+        // DetectedSecret (pkg/fanal/types/secret.go: RuleID, Category, Severity, Title, StartLine, Code, Match, Layer),
+        // as in integration/testdata/secrets.json.golden; Code's context lines are not masked there.
+        var findings = TrivyReport.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "trivy-report-secrets.json")));
+
+        Assert.Equal([
+            new VulnerabilityFinding("aws-access-key-id", "app/deploy.sh:3", "", VulnerabilitySeverity.Critical, null, "AWS Access Key ID"),
+            new VulnerabilityFinding("private-key", "app/deploy.sh:1", "", VulnerabilitySeverity.High, null, "Asymmetric Private Key"),
+        ], findings);
+        Assert.Equal(["aws-access-key-id", "private-key"], ScanGate.Evaluate(findings, VulnerabilitySeverity.High, [], Today).Blocking.Select(f => f.Id));
+        var table = ScanReport.RenderTable(findings);
+        Assert.DoesNotContain("*****", table, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-a-real-password", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_report_that_is_not_Trivy_json_is_a_clear_error()
     {
         Assert.Contains("not JSON", Assert.Throws<ContainerException>(() => TrivyReport.Parse("<html>")).Message);
