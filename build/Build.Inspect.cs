@@ -52,17 +52,26 @@ public sealed partial class Build
                 var content = await referrers.ReadAsync(repository, sbom, cancellationToken);
                 Log.Information($"  SBOM {sbom.Digest[..19]}: CycloneDX, {Tools.Container.Attestations.Sbom.ComponentCount(content)} components");
             }
-            if (statements.Count == 0)
-                Log.Information("  provenance: none attached");
+            var provenances = 0;
             foreach (var statement in statements)
             {
-                var (subject, source, commit, builder, command) = Provenance.Describe(await referrers.ReadAsync(repository, statement, cancellationToken));
+                var content = await referrers.ReadAsync(repository, statement, cancellationToken);
+                // Other tools attach other attestations with the same artifact type (Docker Scout: SBOMs, VEX; some as DSSE envelopes).
+                if (Provenance.PredicateTypeOf(content) is var predicateType && predicateType != Provenance.PredicateType)
+                {
+                    Log.Information($"  in-toto {statement.Digest[..19]}: predicate {predicateType ?? "unknown (not a bare in-toto statement)"}, not SLSA provenance v1");
+                    continue;
+                }
+                var (subject, source, commit, builder, command) = Provenance.Describe(content);
                 Log.Information($"  provenance {statement.Digest[..19]}: SLSA v1 for {subject}");
                 Log.Information($"    source {source} @ {commit}; builder {builder}; command {command}");
+                provenances++;
             }
+            if (provenances == 0)
+                Log.Information("  provenance: none attached");
             SetOutput("image-digest", manifest.Digest);
             SetOutput("sbom-count", sboms.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            SetOutput("provenance-count", statements.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            SetOutput("provenance-count", provenances.ToString(System.Globalization.CultureInfo.InvariantCulture));
         });
 
     /// <summary>registry/repository[:tag|@digest] split as Docker reads it; the registry part is required (there is no default registry here).</summary>

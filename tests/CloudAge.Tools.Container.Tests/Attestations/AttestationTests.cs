@@ -50,5 +50,15 @@ public class AttestationTests
         Assert.Equal(facts.BuilderId, builder);
         Assert.Equal(facts.Command, command);
         Assert.Contains("\"SOURCE_DATE_EPOCH\": \"1796040000\"", Encoding.UTF8.GetString(statement), StringComparison.Ordinal);
+        Assert.Equal(Provenance.PredicateType, Provenance.PredicateTypeOf(statement));
+    }
+
+    [Fact]
+    public void Only_a_bare_in_toto_statement_has_a_predicate_type()
+    {
+        Assert.Equal("https://openvex.dev/ns/v0.2.0", Provenance.PredicateTypeOf("""{"_type":"https://in-toto.io/Statement/v1","subject":[],"predicateType":"https://openvex.dev/ns/v0.2.0","predicate":{}}"""u8.ToArray()));
+        // A DSSE envelope (in-toto's signed form) carries the statement base64-encoded in its payload.
+        Assert.Null(Provenance.PredicateTypeOf("""{"payloadType":"application/vnd.in-toto+json","payload":"e30=","signatures":[]}"""u8.ToArray()));
+        Assert.Null(Provenance.PredicateTypeOf("not json"u8.ToArray()));
     }
 }

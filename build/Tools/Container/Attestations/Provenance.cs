@@ -68,6 +68,25 @@ public static class Provenance
         return Encoding.UTF8.GetBytes(statement.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
+    /// <summary>
+    /// The predicate type of a bare in-toto statement, or null for anything else (a DSSE envelope, not JSON). One artifact
+    /// type, <c>application/vnd.in-toto+json</c>, carries every kind of attestation (Docker Scout attaches its SBOMs and VEX
+    /// documents with it), so only a statement of <see cref="PredicateType"/> is this provenance.
+    /// </summary>
+    public static string? PredicateTypeOf(byte[] document)
+    {
+        try
+        {
+            return JsonNode.Parse(document) is JsonObject root && root["_type"] is JsonValue type && type.TryGetValue<string>(out var name)
+                && name.StartsWith("https://in-toto.io/Statement/", StringComparison.Ordinal) && root["predicateType"] is JsonValue predicate
+                && predicate.TryGetValue<string>(out var predicateType) ? predicateType : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Reads what Inspect shows; throws <see cref="ContainerException"/> when the document is not an in-toto SLSA v1 statement.</summary>
     public static (string Subject, string Source, string Commit, string Builder, string Command) Describe(byte[] statement)
     {
