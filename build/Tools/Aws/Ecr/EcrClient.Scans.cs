@@ -25,7 +25,11 @@ public sealed partial class EcrClient
             page = await SendAsync<DescribeImageScanFindingsResponse>("DescribeImageScanFindings", request, cancellationToken).ConfigureAwait(false);
             var pageFindings = page.ImageScanFindings;
             findings.AddRange((pageFindings?.Findings ?? []).Select(f => f.ToFinding()));
-            findings.AddRange((pageFindings?.EnhancedFindings ?? []).Select(f => f.ToFinding()));
+            // Enhanced scanning keeps findings an Inspector suppression rule hides (SUPPRESSED) and fixed ones (CLOSED)
+            // in the list; only ACTIVE ones stand against the image, as the console shows them.
+            findings.AddRange((pageFindings?.EnhancedFindings ?? [])
+                .Where(f => f.Status is null || string.Equals(f.Status, "ACTIVE", StringComparison.OrdinalIgnoreCase))
+                .Select(f => f.ToFinding()));
             // Every page repeats the totals; keep the first page's.
             if (counts.Count == 0 && pageFindings?.FindingSeverityCounts is { } pageCounts)
                 foreach (var (severity, count) in pageCounts)

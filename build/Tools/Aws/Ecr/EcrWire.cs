@@ -62,7 +62,9 @@ internal sealed record VulnerablePackageDto(string? Name, string? Version, strin
 
 internal sealed record PackageVulnerabilityDetailsDto(string? VulnerabilityId, string? SourceUrl, IReadOnlyList<VulnerablePackageDto>? VulnerablePackages);
 
-internal sealed record EnhancedFindingDto(string? Title, string? Description, string? Severity, PackageVulnerabilityDetailsDto? PackageVulnerabilityDetails);
+// status: ACTIVE, SUPPRESSED (an Inspector suppression rule) or CLOSED (fixed in a later scan): EnhancedImageScanFinding.
+internal sealed record EnhancedFindingDto(string? Title, string? Description, string? Severity, PackageVulnerabilityDetailsDto? PackageVulnerabilityDetails,
+    string? Status = null);
 
 internal sealed record ScanFindingsDto(Dictionary<string, int>? FindingSeverityCounts, IReadOnlyList<FindingDto>? Findings,
     IReadOnlyList<EnhancedFindingDto>? EnhancedFindings, double? ImageScanCompletedAt);
