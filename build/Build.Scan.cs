@@ -103,7 +103,7 @@ public sealed partial class Build
         // Shown in the step summary next to the image and its digest.
         SetOutput("scan-result", $"{scanner}: {gate.Summary}");
         if (!gate.Passed)
-            throw new InvalidOperationException(gate.Summary + $" Fix or upgrade the packages, or accept a finding with a reason and an expiry in {AcceptedRisksFile}.");
+            throw new InvalidOperationException(gate.Summary + $" Fix or upgrade the packages, take any secret out of the image and rotate it, or accept a finding with a reason and an expiry in {AcceptedRisksFile}.");
     }
 }
 

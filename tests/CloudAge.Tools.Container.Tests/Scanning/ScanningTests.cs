@@ -38,7 +38,9 @@ public class ScanningTests
             new VulnerabilityFinding("aws-access-key-id", "app/deploy.sh:3", "", VulnerabilitySeverity.Critical, null, "AWS Access Key ID"),
             new VulnerabilityFinding("private-key", "app/deploy.sh:1", "", VulnerabilitySeverity.High, null, "Asymmetric Private Key"),
         ], findings);
-        Assert.Equal(["aws-access-key-id", "private-key"], ScanGate.Evaluate(findings, VulnerabilitySeverity.High, [], Today).Blocking.Select(f => f.Id));
+        var gate = ScanGate.Evaluate(findings, VulnerabilitySeverity.High, [], Today);
+        Assert.Equal(["aws-access-key-id", "private-key"], gate.Blocking.Select(f => f.Id));
+        Assert.Contains("a secret: take it out of the image and rotate it", gate.Summary, StringComparison.Ordinal);
         var table = ScanReport.RenderTable(findings);
         Assert.DoesNotContain("*****", table, StringComparison.Ordinal);
         Assert.DoesNotContain("not-a-real-password", table, StringComparison.Ordinal);
