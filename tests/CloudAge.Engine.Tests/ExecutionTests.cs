@@ -163,11 +163,33 @@ public sealed class ExecutionTests : IDisposable
 
         var (exitCode, output) = _harness.Run(build, ["After"], "--no-logo");
 
-        Assert.Equal(1, exitCode);
+        Assert.Equal(130, exitCode);
         Assert.Empty(build.Ran);
         Assert.Matches(@"Wait\s+Aborted\s+[\d.]+ s\s+cancelled \(Ctrl\+C\)", output);
         Assert.Matches(@"After\s+NotRun", output);
         Assert.Contains("'Wait' was cancelled", output);
+    }
+
+    [Fact]
+    public void Cancelling_during_a_target_that_does_not_watch_the_token_fails_the_run_instead_of_reporting_success()
+    {
+        var build = new UnwatchfulBuild();
+        using var cancellation = new CancellationTokenSource();
+        _harness.Cancellation = cancellation.Token;
+        _ = Task.Run(() =>
+        {
+            build.Started.Wait();
+            cancellation.Cancel();
+        });
+
+        var (exitCode, output) = _harness.Run(build, ["Deploy"], "--no-logo");
+
+        Assert.Equal(["Busy"], build.Ran);
+        Assert.Matches(@"Deploy\s+NotRun\s+–\s+cancelled", output);
+        Assert.DoesNotContain("Build succeeded", output);
+        Assert.Contains("Build cancelled in", output);
+        Assert.Contains("'Deploy' did not run.", output);
+        Assert.Equal(130, exitCode);
     }
 
     [Fact]

@@ -12,7 +12,8 @@ namespace CloudAge.Engine.Execution;
 
 /// <summary>
 /// The whole pipeline of a run, top-down: parse the command line -> bind parameters -> create targets -> validate
-/// the graph -> plan -> check requirements -> execute -> summary. Exit codes: 0 success, 1 a target failed, 2 bad usage.
+/// the graph -> plan -> check requirements -> execute -> summary. Exit codes: 0 success, 1 a target failed, 2 bad usage,
+/// 130 cancelled (Ctrl+C), as a shell reports a program that SIGINT stopped.
 /// </summary>
 public static class BuildRunner
 {
@@ -146,21 +147,27 @@ public static class BuildRunner
         stopwatch.Stop();
 
         var failed = plan.Targets.Where(t => t.Status is TargetStatus.Failed or TargetStatus.Aborted).ToList();
-        var finalLine = failed.Count == 0
+        // A cancelled run is never a success, even when the target running at the time did not watch the token and
+        // finished: the targets after it did not run, and a caller (`./build.sh PushEcr && ./build.sh Deploy`) must stop.
+        var cancelled = cancellation.IsCancellationRequested;
+        var notRun = cancelled ? plan.Targets.Where(t => t.Status == TargetStatus.NotRun && t.Note == "cancelled").Select(t => $"'{t.Name}' did not run") : [];
+        var finalLine = failed.Count == 0 && !cancelled
             ? $"Build succeeded on {DateTime.Now:yyyy-MM-dd HH:mm:ss} in {SummaryTable.Seconds(stopwatch.Elapsed)}."
-            : $"Build failed in {SummaryTable.Seconds(stopwatch.Elapsed)}: {string.Join(", ", failed.Select(f => $"'{f.Name}' {(f.Status == TargetStatus.Aborted ? "was cancelled" : "failed")}"))}.";
+            : $"Build {(cancelled ? "cancelled" : "failed")} in {SummaryTable.Seconds(stopwatch.Elapsed)}: {string.Join(", ", failed.Select(f => $"'{f.Name}' {(f.Status == TargetStatus.Aborted ? "was cancelled" : "failed")}").Concat(notRun).DefaultIfEmpty("it came after every target had finished"))}.";
         if (options.Verbosity != Verbosity.Quiet || failed.Count > 0)
         {
             console.WriteLine();
             console.WriteRaw(SummaryTable.Text(plan, stopwatch.Elapsed));
             console.WriteLine();
         }
-        console.WriteLine(finalLine, failed.Count == 0 ? Style.Success : Style.Error);
+        console.WriteLine(finalLine, failed.Count == 0 && !cancelled ? Style.Success : Style.Error);
 
         var outputs = plan.Targets.SelectMany(t => t.Outputs).GroupBy(o => o.Key).ToDictionary(g => g.Key, g => g.Last().Value);
         host.WriteOutputs(outputs, build.Secrets);
         host.WriteSummary(plan, finalLine, build.Secrets);
         // A target that failed on a bad value (an InputException) makes the run a usage error, as it would be before the targets.
+        if (cancelled)
+            return ErrorReport.Interrupted;
         return failed.Count == 0 ? 0 : failed.Max(f => f.Failure is { } e ? ErrorReport.ExitCode(e) : ErrorReport.Failure);
     }
 

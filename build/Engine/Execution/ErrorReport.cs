@@ -12,6 +12,8 @@ public static class ErrorReport
 {
     public const int BadInput = 2;
     public const int Failure = 1;
+    /// <summary>A run cancelled by Ctrl+C: 128 + SIGINT, what a shell reports for a program the signal stopped.</summary>
+    public const int Interrupted = 130;
 
     /// <summary>The exception that carries the meaning: aggregate and reflection wrappers are looked through.</summary>
     public static Exception Unwrap(Exception e)

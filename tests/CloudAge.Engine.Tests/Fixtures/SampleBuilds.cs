@@ -141,6 +141,20 @@ public sealed class SlowBuild : RecordingBuild
     Target After => _ => _.DependsOn(Wait).Executes(() => Record(nameof(After)));
 }
 
+/// <summary>A target that does not watch the token (a synchronous step, a tool call without one) and one that depends on it.</summary>
+public sealed class UnwatchfulBuild : RecordingBuild
+{
+    public ManualResetEventSlim Started { get; } = new();
+
+    Target Busy => _ => _.Executes(() =>
+    {
+        Started.Set();
+        Thread.Sleep(TimeSpan.FromMilliseconds(600));
+        Record(nameof(Busy));
+    });
+    Target Deploy => _ => _.DependsOn(Busy).Executes(() => Record(nameof(Deploy)));
+}
+
 /// <summary>
 /// Text from outside (a server's message, a file, an exception) that tries every way of becoming a workflow command:
 /// after LF, CR and CRLF, indented, in the legacy form mid-line, and as the resume token of a guessed stop-commands.
