@@ -82,7 +82,7 @@ public abstract class BuildBase
     internal IReadOnlyDictionary<string, string> OutputsOf(string target) =>
         _outputs.TryGetValue(target, out var outputs) ? new SortedDictionary<string, string>(outputs, StringComparer.Ordinal) : new Dictionary<string, string>();
 
-    /// <summary>Runs the build with this process's arguments and environment; returns the exit code (0, 1, 2, or 130 when cancelled).</summary>
+    /// <summary>Runs the build with this process's arguments and environment; returns the exit code (0, 1, 2, or 130 / 143 when Ctrl+C / SIGTERM cancelled it).</summary>
     /// <remarks>
     /// The default targets are plain delegates, not expression trees: <c>x => x.Compile</c> reads the target property,
     /// whose lambda identifies the target. Building an expression tree would load System.Linq.Expressions on every

@@ -165,7 +165,7 @@ public sealed class ExecutionTests : IDisposable
 
         Assert.Equal(130, exitCode);
         Assert.Empty(build.Ran);
-        Assert.Matches(@"Wait\s+Aborted\s+[\d.]+ s\s+cancelled \(Ctrl\+C\)", output);
+        Assert.Matches(@"Wait\s+Aborted\s+[\d.]+ s\s+cancelled", output);
         Assert.Matches(@"After\s+NotRun", output);
         Assert.Contains("'Wait' was cancelled", output);
     }

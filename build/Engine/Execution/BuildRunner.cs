@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using CloudAge.Common.IO;
 using CloudAge.Common.Processes;
 using CloudAge.Common.Secrets;
@@ -13,7 +14,7 @@ namespace CloudAge.Engine.Execution;
 /// <summary>
 /// The whole pipeline of a run, top-down: parse the command line -> bind parameters -> create targets -> validate
 /// the graph -> plan -> check requirements -> execute -> summary. Exit codes: 0 success, 1 a target failed, 2 bad usage,
-/// 130 cancelled (Ctrl+C), as a shell reports a program that SIGINT stopped.
+/// 130 cancelled (Ctrl+C), 143 terminated (SIGTERM), as a shell reports a program that signal stopped.
 /// </summary>
 public static class BuildRunner
 {
@@ -120,6 +121,8 @@ public static class BuildRunner
     {
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
         ConsoleCancelEventHandler? onCancel = null;
+        PosixSignalRegistration? onTerminate = null;
+        var stoppedBy = ErrorReport.Interrupted;
         if (context.CancelOnCtrlC)
         {
             onCancel = (_, e) =>
@@ -132,6 +135,19 @@ public static class BuildRunner
                 cancellation.Cancel();
             };
             Console.CancelKeyPress += onCancel;
+            // SIGTERM (a CI runner cancelling the job, `kill`, `docker stop`) would otherwise end the process at once: no
+            // finally block runs, so BumpTag's temporary worktree stays registered and its `git push` goes on as an orphan
+            // and lands after the run has ended. It stops the run as Ctrl+C does; whoever sent it follows with SIGKILL
+            // when it has waited long enough (GitHub's runner: SIGINT, 7.5 s, SIGTERM, 2.5 s, then kill).
+            onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+            {
+                signal.Cancel = true;
+                if (cancellation.IsCancellationRequested)
+                    return;
+                stoppedBy = ErrorReport.Terminated;
+                console.WriteLine("Terminating (SIGTERM): stopping the running targets...", Style.Warning);
+                cancellation.Cancel();
+            });
         }
         var stopwatch = Stopwatch.StartNew();
         var executor = new Executor(console, host, new ExecutionSettings(options.Parallel, options.Continue, Environment.ProcessorCount), build);
@@ -143,6 +159,7 @@ public static class BuildRunner
         {
             if (onCancel is not null)
                 Console.CancelKeyPress -= onCancel;
+            onTerminate?.Dispose();
         }
         stopwatch.Stop();
 
@@ -167,7 +184,7 @@ public static class BuildRunner
         host.WriteSummary(plan, finalLine, build.Secrets);
         // A target that failed on a bad value (an InputException) makes the run a usage error, as it would be before the targets.
         if (cancelled)
-            return ErrorReport.Interrupted;
+            return stoppedBy;
         return failed.Count == 0 ? 0 : failed.Max(f => f.Failure is { } e ? ErrorReport.ExitCode(e) : ErrorReport.Failure);
     }
 

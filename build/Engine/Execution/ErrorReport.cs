@@ -14,6 +14,8 @@ public static class ErrorReport
     public const int Failure = 1;
     /// <summary>A run cancelled by Ctrl+C: 128 + SIGINT, what a shell reports for a program the signal stopped.</summary>
     public const int Interrupted = 130;
+    /// <summary>A run stopped by SIGTERM (a CI runner cancelling the job): 128 + SIGTERM.</summary>
+    public const int Terminated = 143;
 
     /// <summary>The exception that carries the meaning: aggregate and reflection wrappers are looked through.</summary>
     public static Exception Unwrap(Exception e)

@@ -106,7 +106,7 @@ internal sealed class Executor(BuildConsole console, IBuildHost host, ExecutionS
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             entry.Status = TargetStatus.Aborted;
-            entry.Note = "cancelled (Ctrl+C)";
+            entry.Note = "cancelled";
             Stop(entry);
         }
         catch (Exception e)
