@@ -67,9 +67,10 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
         // user's checkout, current branch, working tree and unpushed commits are never touched; a commit of an earlier
         // rejected attempt is simply dropped with its worktree and the edit is redone on the new head.
         var worktree = Path.Combine(Path.GetTempPath(), "cloudage-bumptag-" + Guid.NewGuid().ToString("N")[..12]);
-        await git.RunAsync(cancellationToken, "worktree", "add", "--quiet", "--detach", worktree, head);
         try
         {
+            // Inside the try: an add that is cancelled or times out half-way has already made the folder and registered it.
+            await git.RunAsync(cancellationToken, "worktree", "add", "--quiet", "--detach", worktree, head);
             var tree = new GitCommand(runner, worktree, Environment(request), request.CommandTimeout, log);
             return await EditCommitPushAsync(git, tree, worktree, request, cancellationToken) with { RemoteHead = head };
         }
@@ -126,8 +127,9 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
 
     private static async Task RemoveWorktreeAsync(GitCommand git, string worktree)
     {
-        // Not cancellable: the temporary worktree must not outlive the run even when it was cancelled.
-        await git.TryAsync(CancellationToken.None, "worktree", "remove", "--force", worktree);
+        // Not cancellable: the temporary worktree must not outlive the run even when it was cancelled. Twice --force: an add
+        // stopped before it finished leaves the worktree locked ("initializing"), which one --force and prune both skip.
+        await git.TryAsync(CancellationToken.None, "worktree", "remove", "--force", "--force", worktree);
         if (Directory.Exists(worktree))
             Directory.Delete(worktree, recursive: true);
         await git.TryAsync(CancellationToken.None, "worktree", "prune");
@@ -154,9 +156,9 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
         if (head is null)
             return await DryRunInAsync(git, request.WorkingDirectory, request, cancellationToken);
         var worktree = Path.Combine(Path.GetTempPath(), "cloudage-bumptag-" + Guid.NewGuid().ToString("N")[..12]);
-        await git.RunAsync(cancellationToken, "worktree", "add", "--quiet", "--detach", worktree, head);
         try
         {
+            await git.RunAsync(cancellationToken, "worktree", "add", "--quiet", "--detach", worktree, head);
             return await DryRunInAsync(git, worktree, request, cancellationToken) with { RemoteHead = head };
         }
         finally
