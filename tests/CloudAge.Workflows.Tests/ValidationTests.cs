@@ -67,7 +67,7 @@ public class ValidationTests
     {
         var files = WorkflowGenerator.Generate(new WorkflowDefinitions([Push("ci")], [Job("ci", "build", "push-ecr")], []), Surface);
 
-        Assert.Contains("run: ./build.sh push-ecr", files[0].Content);
+        Assert.Contains("run: exec ./build.sh push-ecr", files[0].Content);
     }
 
     [Fact]

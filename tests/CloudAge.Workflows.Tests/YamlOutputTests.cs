@@ -38,7 +38,7 @@ public class YamlOutputTests
 
         var steps = (YamlSequenceNode)At(Parse(files[0].Content), "jobs", "_x", "steps");
 
-        Assert.Equal("./build.sh validate --environment 'a b: c' # not a comment", ((YamlScalarNode)At(steps.Last(), "run")).Value);
+        Assert.Equal("exec ./build.sh validate --environment 'a b: c' # not a comment", ((YamlScalarNode)At(steps.Last(), "run")).Value);
     }
 
     [Fact]

@@ -85,7 +85,11 @@ internal static class JobSteps
         // Values from outside (dispatch inputs, event payloads) reach the build as environment variables, never
         // spliced into the run: script, where a crafted value would become shell code.
         env.AddRange(job.EnvironmentVariables.Select(Mapping.Parse).Select(m => Env(m.Target, m.Source)));
-        var command = "./build.sh " + string.Join(' ', job.InvokedTargets);
+        // exec: the runner cancels a step by signalling only the step's shell (SIGINT, 7.5 s, SIGTERM, 2.5 s, then kill:
+        // actions/runner src/Runner.Sdk/ProcessInvoker.cs, SendSignal is kill(pid)). A non-interactive bash passes no
+        // signal on to the command it waits for and dies on SIGTERM, leaving the build running alone; exec'd, the build
+        // is that process (build.sh execs the program in turn) and stops its targets and their child processes.
+        var command = "exec ./build.sh " + string.Join(' ', job.InvokedTargets);
         if (!string.IsNullOrWhiteSpace(job.BuildArguments))
             command += " " + job.BuildArguments.Trim();
         return new StepNode("Run " + string.Join(' ', job.InvokedTargets)) { Id = Names.BuildStepId, Run = command, Env = env };

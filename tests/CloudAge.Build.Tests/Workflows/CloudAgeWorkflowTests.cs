@@ -54,7 +54,7 @@ public partial class CloudAgeWorkflowTests
         Assert.Equal("main", ((YamlScalarNode)((YamlSequenceNode)At(workflow, "on", "pull_request", "branches"))[0]).Value);
         Assert.Equal("read", Text(workflow, "permissions", "contents"));
         Assert.Single(((YamlMappingNode)At(workflow, "permissions")).Children);
-        Assert.Equal("./build.sh Compile Test Validate --continue", Text(steps[^1], "run"));
+        Assert.Equal("exec ./build.sh Compile Test Validate --continue", Text(steps[^1], "run"));
         Assert.Equal("scripts/ci/prepare-test-runner.sh", Text(steps[^2], "run"));
         Assert.DoesNotContain("secrets.", Files.Single(f => f.RelativePath.EndsWith("pull-request.yml", StringComparison.Ordinal)).Content, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(Prerequisites.RepositoryRoot(), "scripts", "ci", "prepare-test-runner.sh")));
@@ -67,7 +67,7 @@ public partial class CloudAgeWorkflowTests
         var steps = Steps("build-and-push", "build");
 
         // The real class passes --platforms; the copy this test once ran on did not, and nothing noticed.
-        Assert.Equal("./build.sh Test Validate PushEcr --platforms linux/amd64,linux/arm64", Text(steps[^1], "run"));
+        Assert.Equal("exec ./build.sh Test Validate PushEcr --platforms linux/amd64,linux/arm64", Text(steps[^1], "run"));
         Assert.Contains(steps, s => Has(s, "run") && Text(s, "run") == "scripts/ci/prepare-test-runner.sh");
         Assert.Equal("build-and-push", Text(workflow, "concurrency", "group"));
         // Pushes only: a run started by hand would replace a push run pending in the group, and deploy follows push runs.
@@ -87,7 +87,7 @@ public partial class CloudAgeWorkflowTests
         Assert.Equal("true", Text(inputs, "commit", "required"));
         Assert.Equal("boolean", Text(inputs, "allow-rollback", "type"));
         Assert.Equal("false", Text(inputs, "allow-rollback", "default"));
-        Assert.Equal("./build.sh Deploy", Text(build, "run"));
+        Assert.Equal("exec ./build.sh Deploy", Text(build, "run"));
         Assert.Equal("${{ github.event.workflow_run.head_sha || inputs.commit }}", Text(build, "env", "COMMIT"));
         Assert.Equal("${{ inputs.allow-rollback == true }}", Text(build, "env", "ALLOW_ROLLBACK"));
         Assert.Equal("${{ github.token }}", Text(build, "env", "GIT_TOKEN"));
