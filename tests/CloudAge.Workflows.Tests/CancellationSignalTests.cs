@@ -36,7 +36,12 @@ public sealed class CancellationSignalTests : IDisposable
                 await Task.Delay(100);
             Assert.True(File.Exists(ready), "the stand-in build.sh did not start");
 
-            Assert.Equal(0, Kill(step.Id, 2)); // SIGINT, to the step's process only, as the runner sends it
+            // SIGINT, to the step's process only, as the runner sends it.
+            using (var kill = Process.Start("kill", ["-INT", step.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                kill.WaitForExit();
+                Assert.Equal(0, kill.ExitCode);
+            }
             var stopped = step.WaitForExit(TimeSpan.FromSeconds(5));
 
             Assert.True(stopped && File.Exists(marker), $"The step's shell got SIGINT but the build did not: it is still running. Run line: {run}");
@@ -58,7 +63,4 @@ public sealed class CancellationSignalTests : IDisposable
         stream.Load(new StringReader(text));
         return (YamlMappingNode)stream.Documents[0].RootNode;
     }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }

@@ -79,7 +79,7 @@ public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? ha
         if ((int)response.StatusCode >= 500)
             throw new TransientAnswer((int)response.StatusCode, $"answered {(int)response.StatusCode}: {PeerText.OneLine(body)}");
         // EKS throttles with 429 TooManyRequestsException or 400 ThrottlingException; the AWS CLI retries both (botocore data/_retry.json).
-        var code = ErrorCode(response, body);
+        var code = AwsErrorBody.CodeOf(response, body);
         if (response.StatusCode is System.Net.HttpStatusCode.TooManyRequests || code is "ThrottlingException" or "TooManyRequestsException")
             throw new TransientAnswer((int)response.StatusCode, $"answered {(int)response.StatusCode} {code ?? "TooManyRequests"}: {PeerText.OneLine(body)}");
         // 401 and 403 are the credentials' fault (unsigned, expired, or no eks:DescribeCluster); other refusals are not.
@@ -89,9 +89,4 @@ public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? ha
             throw new EksException(baseUri, response.StatusCode, $"EKS DescribeCluster for '{clusterName}' at {baseUri} answered {(int)response.StatusCode}: {masker.Redact(PeerText.OneLine(body))}. Check the cluster name and region, and that the credentials may call eks:DescribeCluster.");
         return body;
     }
-
-    // REST-JSON names the error in X-Amzn-Errortype; the body's __type or code stands in when a proxy drops the header.
-    private static string? ErrorCode(HttpResponseMessage response, string body) =>
-        AwsErrorBody.NormalizeCode(response.Headers.TryGetValues("X-Amzn-Errortype", out var types) ? types.FirstOrDefault() : null)
-            ?? AwsErrorBody.Parse(body).Code;
 }

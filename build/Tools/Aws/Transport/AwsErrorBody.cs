@@ -39,6 +39,13 @@ internal static partial class AwsErrorBody
             message.Success ? Message(System.Net.WebUtility.HtmlDecode(message.Groups[1].Value)) : null);
     }
 
+    /// <summary>
+    /// The error code of an answer: REST-JSON names it in <c>X-Amzn-Errortype</c>; the body's <c>__type</c>, <c>code</c>
+    /// or XML <c>Code</c> stands in when the header is missing (a proxy dropped it, another protocol).
+    /// </summary>
+    public static string? CodeOf(HttpResponseMessage response, string body) =>
+        NormalizeCode(response.Headers.TryGetValues("X-Amzn-Errortype", out var types) ? types.FirstOrDefault() : null) ?? Parse(body).Code;
+
     /// <summary>The code to name when the body gave none: the reason phrase without its spaces ("ServiceUnavailable").</summary>
     public static string CodeFromReason(HttpResponseMessage response) =>
         NormalizeCode(response.ReasonPhrase?.Replace(" ", string.Empty, StringComparison.Ordinal)) ?? "HttpError";

@@ -19,7 +19,7 @@ internal static partial class ClockSkew
     {
         if ((int)response.StatusCode is < 400 or >= 500)
             return null;
-        var code = Code(response, body);
+        var code = AwsErrorBody.CodeOf(response, body);
         var definite = code is "RequestTimeTooSkewed" or "RequestExpired" or "RequestInTheFuture";
         var possible = code is "InvalidSignatureException" or "SignatureDoesNotMatch" or "AuthFailure";
         if (!(definite || possible) || ServerTime(response, body) is not { } awsTime)
@@ -29,12 +29,8 @@ internal static partial class ClockSkew
 
     /// <summary>The retry's log line: the answer, how far off this machine's clock is, and what to do about it.</summary>
     public static string Describe(HttpResponseMessage response, string body, TimeSpan correction) =>
-        $"AWS refused the request's time ({Code(response, body)}); this machine's clock is {correction.Duration().TotalMinutes:0} min " +
+        $"AWS refused the request's time ({AwsErrorBody.CodeOf(response, body)}); this machine's clock is {correction.Duration().TotalMinutes:0} min " +
         $"{(correction > TimeSpan.Zero ? "behind" : "ahead of")} AWS's. Signing again with AWS's time; sync this machine's clock (NTP) to stop this.";
-
-    private static string? Code(HttpResponseMessage response, string body) =>
-        AwsErrorBody.NormalizeCode(response.Headers.TryGetValues("X-Amzn-Errortype", out var types) ? types.FirstOrDefault() : null)
-            ?? AwsErrorBody.Parse(body).Code;
 
     private static DateTimeOffset? ServerTime(HttpResponseMessage response, string body)
     {

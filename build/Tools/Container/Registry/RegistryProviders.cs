@@ -29,25 +29,10 @@ public sealed record TagImmutability(bool Default, IReadOnlyList<string> Excepti
 
     public override string ToString() => (Default ? "immutable" : "mutable") + (Exceptions.Count == 0 ? "" : $" except {string.Join(", ", Exceptions)}");
 
-    private static bool Matches(string pattern, string tag)
-    {
-        var parts = pattern.Split('*');
-        if (parts.Length == 1)
-            return string.Equals(pattern, tag, StringComparison.Ordinal);
-        if (!tag.StartsWith(parts[0], StringComparison.Ordinal) || !tag.EndsWith(parts[^1], StringComparison.Ordinal)
-            || tag.Length < parts[0].Length + parts[^1].Length)
-            return false;
-        var at = parts[0].Length;
-        var end = tag.Length - parts[^1].Length;
-        foreach (var middle in parts[1..^1])
-        {
-            var found = tag.IndexOf(middle, at, end - at, StringComparison.Ordinal);
-            if (found < 0)
-                return false;
-            at = found + middle.Length;
-        }
-        return true;
-    }
+    // '*' is any run of characters, every other character itself: ECR's filters allow only [0-9a-zA-Z._*-], so the
+    // simple expressions of file names ('?' and '\' have no place in a tag or a filter) match as ECR does.
+    private static bool Matches(string pattern, string tag) =>
+        System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(pattern, tag, ignoreCase: false);
 }
 
 /// <summary>
