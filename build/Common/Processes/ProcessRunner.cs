@@ -39,15 +39,28 @@ public sealed record ProcessSpec(string Program, IReadOnlyList<string> Arguments
     public string? StandardInput { get; init; }
     /// <summary>Environment variables holding a secret that this program needs; every other secret variable is removed.</summary>
     public IReadOnlyList<string> PassSecrets { get; init; } = [];
+    /// <summary>
+    /// How long a cancelled or timed-out program has, after SIGINT, to clean up and exit before its process tree is killed.
+    /// </summary>
+    public TimeSpan InterruptGrace { get; init; } = ProcessRunner.DefaultInterruptGrace;
 }
 
 /// <summary>
 /// The only way CloudAge starts a process. It echoes the command line with every secret replaced by
 /// <c>***</c>, streams output lines through the same redaction, and returns or throws with the exit code,
-/// stdout and stderr (built on CliWrap).
+/// stdout and stderr (built on CliWrap). A cancelled or timed-out program is stopped as a terminal's Ctrl+C stops it,
+/// then killed: see <see cref="DefaultInterruptGrace"/>.
 /// </summary>
 public sealed class ProcessRunner(SecretMasker masker, Action<string> log)
 {
+    /// <summary>
+    /// A program being stopped first gets SIGINT (CliWrap's graceful cancellation), then, after this long, SIGKILL for
+    /// its whole tree. Killed at once, git leaves its lock files (<c>index.lock</c>, <c>refs/...lock</c>) and the next
+    /// git command in that repository fails until someone deletes them; on SIGINT git removes them before it exits
+    /// (git's tempfile.c and lockfile.c: lock files are temp files removed by the handler sigchain_push_common installs).
+    /// </summary>
+    public static readonly TimeSpan DefaultInterruptGrace = TimeSpan.FromSeconds(5);
+
     public SecretMasker Masker { get; } = masker;
 
     public string Format(ProcessSpec spec) =>
@@ -70,13 +83,16 @@ public sealed class ProcessRunner(SecretMasker masker, Action<string> log)
         if (spec.StandardInput is not null)
             command = command.WithStandardInputPipe(PipeSource.FromString(spec.StandardInput));
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Stopping (the caller's cancellation or the timeout) interrupts the program; the kill follows after the grace.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (spec.Timeout is { } limit)
-            timeout.CancelAfter(limit);
+            stop.CancelAfter(limit);
+        using var kill = new CancellationTokenSource();
+        using var escalate = stop.Token.Register(() => kill.CancelAfter(spec.InterruptGrace));
         CommandResult result;
         try
         {
-            result = await command.ExecuteAsync(timeout.Token);
+            result = await command.ExecuteAsync(kill.Token, stop.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && spec.Timeout is not null)
         {
