@@ -48,6 +48,24 @@ public sealed class ProcessStopTests : IDisposable
     }
 
     [Fact]
+    public async Task The_processes_a_stopped_program_started_are_stopped_with_it()
+    {
+        var started = _temp.PathOf("started");
+        var survived = _temp.PathOf("survived");
+        using var cancellation = new CancellationTokenSource();
+        // A background job of a non-interactive shell ignores SIGINT (POSIX, Shell Command Language 2.11), as a hook
+        // or helper that keeps going after its parent would: it must not outlive the stop and act afterwards.
+        var run = Runner().RunAsync(new ProcessSpec("sh", ["-c", $"(sleep 3; touch {survived}) & touch {started}; wait"]) { InterruptGrace = TimeSpan.FromMilliseconds(500) }, cancellation.Token);
+        await WaitForAsync(started, run);
+
+        await cancellation.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        await Task.Delay(TimeSpan.FromSeconds(4));
+
+        Assert.False(File.Exists(survived), "a child of the stopped program went on after the stop");
+    }
+
+    [Fact]
     public async Task A_timed_out_program_is_interrupted_first_and_the_timeout_is_reported()
     {
         var cleaned = _temp.PathOf("cleaned");

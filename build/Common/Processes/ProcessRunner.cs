@@ -54,8 +54,8 @@ public sealed record ProcessSpec(string Program, IReadOnlyList<string> Arguments
 public sealed class ProcessRunner(SecretMasker masker, Action<string> log)
 {
     /// <summary>
-    /// A program being stopped first gets SIGINT (CliWrap's graceful cancellation), then, after this long, SIGKILL for
-    /// its whole tree. Killed at once, git leaves its lock files (<c>index.lock</c>, <c>refs/...lock</c>) and the next
+    /// A program being stopped first gets SIGINT, it and the processes it started, then, after this long, SIGKILL for
+    /// those still there. Killed at once, git leaves its lock files (<c>index.lock</c>, <c>refs/...lock</c>) and the next
     /// git command in that repository fails until someone deletes them; on SIGINT git removes them before it exits
     /// (git's tempfile.c and lockfile.c: lock files are temp files removed by the handler sigchain_push_common installs).
     /// </summary>
@@ -83,27 +83,49 @@ public sealed class ProcessRunner(SecretMasker masker, Action<string> log)
         if (spec.StandardInput is not null)
             command = command.WithStandardInputPipe(PipeSource.FromString(spec.StandardInput));
 
-        // Stopping (the caller's cancellation or the timeout) interrupts the program; the kill follows after the grace.
+        // Stopping (the caller's cancellation or the timeout) interrupts the program and its children; the kill follows
+        // after the grace (ProcessTree says why the children too).
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (spec.Timeout is { } limit)
-            stop.CancelAfter(limit);
         using var kill = new CancellationTokenSource();
-        using var escalate = stop.Token.Register(() => kill.CancelAfter(spec.InterruptGrace));
-        CommandResult result;
+        CommandResult? result = null;
+        ProcessTree? stopped = null;
         try
         {
-            result = await command.ExecuteAsync(kill.Token, stop.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && spec.Timeout is not null)
-        {
-            throw new TimeoutException($"'{commandLine}' did not finish within {spec.Timeout}.");
+            var running = command.ExecuteAsync(kill.Token, CancellationToken.None);
+            using var onStop = stop.Token.Register(() =>
+            {
+                stopped = ProcessTree.Snapshot(running.ProcessId);
+                if (stopped is null)
+                {
+                    kill.Cancel(); // the tree cannot be seen here: kill it now while its root still holds it together
+                    return;
+                }
+                stopped.Interrupt();
+                kill.CancelAfter(spec.InterruptGrace);
+            });
+            if (spec.Timeout is { } limit)
+                stop.CancelAfter(limit);
+            try
+            {
+                result = await running;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Killed after the grace; said below as the stop it is.
+            }
         }
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new InvalidOperationException($"Could not start '{spec.Program}': {e.Message}. Is it installed and on PATH?", e);
         }
+        if (stop.IsCancellationRequested)
+        {
+            await KillAfterGraceAsync(stopped, kill.Token).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new TimeoutException($"'{commandLine}' did not finish within {spec.Timeout}.");
+        }
 
-        var processResult = new ProcessResult(result.ExitCode, Masker.Redact(stdout.ToString()), Masker.Redact(stderr.ToString()), result.RunTime);
+        var processResult = new ProcessResult(result!.ExitCode, Masker.Redact(stdout.ToString()), Masker.Redact(stderr.ToString()), result.RunTime);
         if (result.ExitCode != 0 && spec.ThrowOnFailure)
             throw new ProcessException(commandLine, processResult);
         return processResult;
@@ -115,6 +137,19 @@ public sealed class ProcessRunner(SecretMasker masker, Action<string> log)
             if (spec.StreamOutput)
                 log(Masker.Redact(line));
         }
+    }
+
+    /// <summary>
+    /// After the program itself has gone: its children had SIGINT too and get the rest of the grace to exit (a hook
+    /// that ignores SIGINT, a child that keeps no pipe open), then SIGKILL.
+    /// </summary>
+    private static async Task KillAfterGraceAsync(ProcessTree? stopped, CancellationToken graceOver)
+    {
+        if (stopped is null)
+            return;
+        while (stopped.AnyAlive() && !graceOver.IsCancellationRequested)
+            await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
+        stopped.KillRemaining();
     }
 
     /// <summary>
