@@ -252,6 +252,25 @@ public sealed class ArgoSyncTests
         Assert.DoesNotContain("timed out", failure.Message);
     }
 
+    [Theory]
+    [InlineData(ArgoTransport.Rest, "sources", "has 2 source(s) under spec.sources")]
+    [InlineData(ArgoTransport.Kubernetes, "sources", "has 2 source(s) under spec.sources")]
+    [InlineData(ArgoTransport.Rest, "sourceHydrator", "deploys through a source hydrator (spec.sourceHydrator)")]
+    public async Task An_application_whose_deployed_commit_is_not_one_revision_of_the_branch_is_refused_at_once(ArgoTransport transport, string shape, string said)
+    {
+        // Its status carries no single sync revision (or the hydrator's commits), so waiting would only ever time out.
+        await using var argo = await ArgoHarness.StartAsync(transport);
+        argo.App.SourceShape = shape;
+        argo.App.AutoSyncOnRefresh = false;
+
+        var failure = await Assert.ThrowsAsync<ArgoSyncFailedException>(() => argo.Syncer.SyncAsync(ArgoHarness.Request(TimeSpan.FromSeconds(10))));
+
+        Assert.Contains($"Argo CD application 'cloudage' {said}", failure.Message);
+        Assert.Contains("one spec.source", failure.Message);
+        Assert.DoesNotContain("timed out", failure.Message);
+        Assert.Empty(argo.App.SyncRequests);
+    }
+
     [Fact]
     public async Task A_sync_through_the_Kubernetes_API_clears_an_operation_state_left_in_progress_as_the_API_server_does()
     {

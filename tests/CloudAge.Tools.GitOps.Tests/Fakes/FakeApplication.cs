@@ -53,6 +53,9 @@ internal sealed class FakeApplication(string name)
     public bool Automated { get; set; } = true;
     public string TargetRevision { get; set; } = "main";
     public string Project { get; set; } = "default";
+    /// <summary>"source" (one spec.source), "sources" (spec.sources: the manifests and a Helm chart, revisions per source in
+    /// status) or "sourceHydrator" (spec.sourceHydrator); argoproj/argo-cd pkg/apis/application/v1alpha1/types.go.</summary>
+    public string SourceShape { get; set; } = "source";
     /// <summary>The commit the tracked branch points at: what a revision-less sync resolves to.</summary>
     public string BranchHead { get; set; } = ArgoHarness.Revision;
     /// <summary>The controller starts its auto-sync by itself once a refresh shows the branch head (false: a slow controller).</summary>
@@ -217,14 +220,28 @@ internal sealed class FakeApplication(string name)
             ["spec"] = new JsonObject
             {
                 ["project"] = Project,
-                ["source"] = new JsonObject { ["repoURL"] = "https://github.com/example/cloudage.git", ["targetRevision"] = TargetRevision, ["path"] = "k8s" },
+                [SourceShape] = SourceShape switch
+                {
+                    "sources" => new JsonArray(
+                        new JsonObject { ["repoURL"] = "https://github.com/example/cloudage.git", ["targetRevision"] = TargetRevision, ["path"] = "k8s" },
+                        new JsonObject { ["repoURL"] = "https://charts.example.com", ["chart"] = "redis", ["targetRevision"] = "19.0.0" }),
+                    "sourceHydrator" => new JsonObject
+                    {
+                        ["drySource"] = new JsonObject { ["repoURL"] = "https://github.com/example/cloudage.git", ["targetRevision"] = TargetRevision, ["path"] = "k8s" },
+                        ["syncSource"] = new JsonObject { ["targetBranch"] = "environments/production", ["path"] = "k8s" },
+                    },
+                    _ => new JsonObject { ["repoURL"] = "https://github.com/example/cloudage.git", ["targetRevision"] = TargetRevision, ["path"] = "k8s" },
+                },
                 ["destination"] = new JsonObject { ["server"] = "https://kubernetes.default.svc", ["namespace"] = "cloudage" },
                 ["syncPolicy"] = SyncPolicy(),
             },
             ["operation"] = s.Pending ? new JsonObject { ["sync"] = new JsonObject { ["revision"] = written } } : null,
             ["status"] = new JsonObject
             {
-                ["sync"] = new JsonObject { ["status"] = s.Sync, ["revision"] = revision },
+                // A multi-source Application reports one revision per source (ApplicationStatus.Sync.Revisions).
+                ["sync"] = SourceShape == "sources"
+                    ? new JsonObject { ["status"] = s.Sync, ["revisions"] = new JsonArray(revision, "19.0.0") }
+                    : new JsonObject { ["status"] = s.Sync, ["revision"] = revision },
                 ["health"] = new JsonObject { ["status"] = s.Health, ["message"] = s.HealthMessage },
                 ["reconciledAt"] = (s.ReconciledAfterFinish ? finished.AddSeconds(5) : finished.AddSeconds(-5)).ToString("O"),
                 ["operationState"] = operationState,

@@ -28,8 +28,19 @@ internal static class ApplicationJson
             AutomatedSync = Automated(Child(application, "spec", "syncPolicy", "automated")),
             TargetRevision = Text(application, "spec", "source", "targetRevision") is { Length: > 0 } target ? target : "HEAD",
             Project = Text(application, "spec", "project") is { Length: > 0 } project ? project : "default",
+            UnfollowableSource = UnfollowableSource(application),
             OperationRevision = Text(application, "operation", "sync", "revision") ?? Text(status, "operationState", "operation", "sync", "revision"),
         };
+    }
+
+    // Argo CD's ApplicationSpec (pkg/apis/application/v1alpha1/types.go): a source hydrator wins over everything
+    // (GetSource returns its sync source), then HasMultipleSources is len(spec.sources) > 0, even with spec.source set.
+    private static string? UnfollowableSource(JsonElement application)
+    {
+        if (Child(application, "spec", "sourceHydrator") is { ValueKind: JsonValueKind.Object })
+            return "deploys through a source hydrator (spec.sourceHydrator), from commits the hydrator writes to another branch";
+        var sources = Items(Child(application, "spec"), "sources").Length;
+        return sources > 0 ? $"has {sources} source(s) under spec.sources, whose revisions Argo CD reports per source" : null;
     }
 
     // Argo CD's SyncPolicy.IsAutomatedSyncEnabled (pkg/apis/application/v1alpha1/types.go): automated is set and its

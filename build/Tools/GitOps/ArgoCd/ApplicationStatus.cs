@@ -19,6 +19,14 @@ public sealed record ApplicationStatus(
     /// <summary><c>spec.source.targetRevision</c>: the branch, tag or commit the Application tracks ("HEAD" when empty).</summary>
     public string TargetRevision { get; init; } = "HEAD";
 
+    /// <summary>
+    /// Why the commit this Application deploys is not one revision of its branch, or null for one <c>spec.source</c>:
+    /// with <c>spec.sources</c> its sync and operation revisions are per source (<c>status.sync.revisions</c>), with
+    /// <c>spec.sourceHydrator</c> it deploys commits the hydrator writes to another branch (types.go: GetSource,
+    /// HasMultipleSources, in argoproj/argo-cd pkg/apis/application/v1alpha1).
+    /// </summary>
+    public string? UnfollowableSource { get; init; }
+
     /// <summary><c>spec.project</c>: the AppProject whose name appears in RBAC lines (<c>project/application</c>).</summary>
     public string Project { get; init; } = "default";
 

@@ -59,6 +59,11 @@ public sealed class ArgoSyncer(IArgoApplicationApi api, Action<string> log)
         {
             log($"Argo CD application '{request.Application}' via {api.Endpoint}: refreshing, then deploying {Short(request.Revision)}.");
             var status = await api.GetAsync(request.Application, refresh: true, deadline.Token);
+            if (status.UnfollowableSource is { } why)
+                throw new ArgoSyncFailedException(
+                    $"Argo CD application '{request.Application}' {why}, so ArgoSync cannot tell when it runs {Short(request.Revision)}: " +
+                    "it follows an Application with one spec.source, as argocd/application.yaml has. Give the manifests of k8s/ " +
+                    "such an Application, or sync this one with the argocd CLI.", status);
             progress.Report(status);
             var automated = status.AutomatedSync;
             log(automated
