@@ -44,8 +44,13 @@ public sealed partial class RegistryClient : IDisposable
         credentials?.AddTo(masker);
         var https = options.UseHttps ?? !IsLoopback(registry);
         BaseAddress = new Uri($"{(https ? "https" : "http")}://{registry}/");
-        // Redirects drop the credentials on another origin and answers are capped in size (SafeHttp).
-        _http = new HttpClient(options.Handler ?? SafeHttp.CreateHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        // Redirects drop the credentials on another origin and answers are capped in size (SafeHttp). No cookies are kept:
+        // Harbor takes a request that carries its session cookie for a browser's and then refuses every POST, PATCH and
+        // PUT under /v2/ without a CSRF token, 403 "CSRF token invalid" (goharbor/harbor src/server/middleware/csrf/csrf.go,
+        // csrfSkipper; session/session.go), so a client that keeps the cookie of its first answer cannot push there
+        // (dotnet/sdk #37221 turned cookies off for that; the Docker engine's registry client keeps none either).
+        _http = new HttpClient(options.Handler ?? SafeHttp.CreateHandler(inner: new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), UseCookies = false }),
+            disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         _tokens = new TokenAuthenticator(_http, credentials, masker, _retry, LogRedacted);
     }
 
