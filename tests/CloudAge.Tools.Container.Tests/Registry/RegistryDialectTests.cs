@@ -57,4 +57,57 @@ public sealed class RegistryDialectTests
 
         Assert.Equal(["HEAD", "POST", "PATCH", "PUT"], cookies);
     }
+
+    [Fact]
+    public async Task A_public_repository_is_read_without_credentials_through_an_anonymous_token()
+    {
+        var tokenRequests = new ConcurrentQueue<string>();
+        // GHCR and Docker Hub: every /v2/ call needs a Bearer token, and the token service gives one for pulling a public
+        // repository to a client that sends no credentials (distribution docs/content/spec/auth/token.md).
+        await using var tokens = await LoopbackWebApp.StartAsync(async context =>
+        {
+            tokenRequests.Enqueue($"{context.Request.QueryString} {context.Request.Headers.Authorization}".Trim());
+            await context.Response.WriteAsJsonAsync(new { token = "anonymous-pull-token" });
+        });
+        await using var registry = await LoopbackWebApp.StartAsync(context =>
+        {
+            if (context.Request.Headers.Authorization != "Bearer anonymous-pull-token")
+            {
+                context.Response.StatusCode = 401;
+                context.Response.Headers.WWWAuthenticate = $"Bearer realm=\"http://{tokens.Address()}/token\",service=\"ghcr.io\",scope=\"repository:team/app:pull\"";
+                return Task.CompletedTask;
+            }
+            context.Response.Headers["Docker-Content-Digest"] = Digest;
+            return Task.CompletedTask;
+        });
+        using var client = new RegistryClient(registry.Address(), null, new SecretMasker(), _log.Write, new RegistryClientOptions { Retry = PushFixture.FastRetries });
+
+        var digest = await client.GetManifestDigestAsync("team/app", "1.0.0");
+
+        Assert.Equal(Digest, digest);
+        Assert.Equal(["?service=ghcr.io&scope=repository%3Ateam%2Fapp%3Apull"], tokenRequests);
+    }
+
+    [Fact]
+    public async Task A_private_repository_without_credentials_says_to_pass_them_when_the_token_service_refuses()
+    {
+        await using var tokens = await LoopbackWebApp.StartAsync(async context =>
+        {
+            context.Response.StatusCode = 401;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("""{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}""");
+        });
+        await using var registry = await LoopbackWebApp.StartAsync(context =>
+        {
+            context.Response.StatusCode = 401;
+            context.Response.Headers.WWWAuthenticate = $"Bearer realm=\"http://{tokens.Address()}/token\",service=\"ghcr.io\"";
+            return Task.CompletedTask;
+        });
+        using var client = new RegistryClient(registry.Address(), null, new SecretMasker(), _log.Write, new RegistryClientOptions { Retry = PushFixture.FastRetries });
+
+        var error = await Assert.ThrowsAsync<ContainerException>(() => client.GetManifestDigestAsync("team/app", "1.0.0"));
+
+        Assert.Equal($"The token service http://{tokens.Address()}/token of registry {registry.Address()} refused a token without credentials " +
+            "(HTTP 401 Unauthorized: UNAUTHORIZED: authentication required); the repository is not public, so pass a username and password for the registry.", error.Message);
+    }
 }

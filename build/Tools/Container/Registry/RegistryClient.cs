@@ -114,14 +114,19 @@ public sealed partial class RegistryClient : IDisposable
     {
         // Only the registry's own 401 starts the auth flow: a host it redirected to (or an upload location elsewhere)
         // would otherwise choose the token service the credentials are sent to.
-        if (response.StatusCode != HttpStatusCode.Unauthorized || _credentials is null || !IsRegistry(response.RequestMessage?.RequestUri)
-            || response.Headers.WwwAuthenticate.Count == 0)
+        if (response.StatusCode != HttpStatusCode.Unauthorized || !IsRegistry(response.RequestMessage?.RequestUri) || response.Headers.WwwAuthenticate.Count == 0)
             return false;
+        // A Bearer challenge is taken without credentials too: the token service gives an anonymous client what it may
+        // do, a pull token for a public repository on GHCR or Docker Hub (distribution docs/content/spec/auth/token.md:
+        // "which may simply be an anonymous client"). Basic needs credentials to send.
         var challenge = response.Headers.WwwAuthenticate.First();
+        var bearer = challenge.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase);
+        if (!bearer && _credentials is null)
+            return false;
         response.Dispose();
-        _authorization = challenge.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase)
+        _authorization = bearer
             ? await _tokens.AuthorizeAsync(challenge, scope, BaseAddress, cancellationToken).ConfigureAwait(false)
-            : _credentials.Basic();
+            : _credentials!.Basic();
         return true;
     }
 

@@ -45,7 +45,9 @@ internal sealed partial class TokenAuthenticator
             var answer = await RegistryErrors.DescribeAsync(response, cancellationToken).ConfigureAwait(false);
             throw new ContainerException(masker.Redact(response.StatusCode switch
             {
-                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => $"{where} refused a token for user '{credentials?.Username}' ({answer}); check the credentials.",
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => credentials is null
+                    ? $"{where} refused a token without credentials ({answer}); the repository is not public, so pass a username and password for the registry."
+                    : $"{where} refused a token for user '{credentials.Username}' ({answer}); check the credentials.",
                 var status when RegistryErrors.IsTransient(status) => $"{where} answered {answer}, in each of {retry.MaxAttempts} tries; it is failing or overloaded, so try again later.",
                 _ => $"{where} answered {answer}; check the registry address and the repository name.",
             }));
