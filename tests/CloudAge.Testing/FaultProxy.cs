@@ -16,6 +16,13 @@ public enum Fault
     ServiceUnavailable,
     /// <summary>HTTP 503 with a registry error body (<c>UNAVAILABLE</c>), as a registry behind an overloaded load balancer answers.</summary>
     RegistryUnavailable,
+    /// <summary>
+    /// HTTP 429 <c>TOOMANYREQUESTS</c> with <c>Retry-After: 2</c>, as a rate-limited registry answers (distribution-spec,
+    /// "Error Codes": a 429 SHOULD carry Retry-After).
+    /// </summary>
+    TooManyRequests,
+    /// <summary>HTTP 429 with <c>Retry-After: 3600</c>, as Docker Hub answers a client over its pull limit.</summary>
+    TooManyRequestsForAnHour,
     /// <summary>Closes the connection without an answer.</summary>
     Drop,
     /// <summary>Answers nothing for 10 seconds (longer than the tests' per-try timeout).</summary>
@@ -155,6 +162,12 @@ public sealed class FaultProxy : IAsyncDisposable
                 context.Response.StatusCode = 503;
                 context.Response.ContentType = "application/json";
                 await context.Response.WriteAsync("""{"errors":[{"code":"UNAVAILABLE","message":"injected by the test proxy"}]}""");
+                return;
+            case Fault.TooManyRequests or Fault.TooManyRequestsForAnHour:
+                context.Response.StatusCode = 429;
+                context.Response.ContentType = "application/json";
+                context.Response.Headers.RetryAfter = fault == Fault.TooManyRequests ? "2" : "3600";
+                await context.Response.WriteAsync("""{"errors":[{"code":"TOOMANYREQUESTS","message":"too many requests, injected by the test proxy"}]}""");
                 return;
             case Fault.Drop:
                 context.Abort();

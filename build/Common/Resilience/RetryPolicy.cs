@@ -54,7 +54,10 @@ public sealed record RetryPolicy
     }
 
     /// <summary>A pipeline over results: <paramref name="shouldRetry"/> sees each outcome, an exception or a result.</summary>
-    public ResiliencePipeline<T> Build<T>(Func<Outcome<T>, bool> shouldRetry, Action<RetryAttempt>? onRetry = null, TimeSpan? attemptTimeout = null)
+    /// <param name="askedPause">The pause a result asks for (an HTTP answer's Retry-After), waited instead of the backoff's;
+    /// null where it asks for none. The caller bounds it, by not retrying a result that asks for too long.</param>
+    public ResiliencePipeline<T> Build<T>(Func<Outcome<T>, bool> shouldRetry, Action<RetryAttempt>? onRetry = null, TimeSpan? attemptTimeout = null,
+        Func<T, TimeSpan?>? askedPause = null)
     {
         ArgumentNullException.ThrowIfNull(shouldRetry);
         var builder = new ResiliencePipelineBuilder<T>();
@@ -68,6 +71,8 @@ public sealed record RetryPolicy
                 UseJitter = true,
                 Delay = BaseDelay,
                 MaxDelay = MaxDelay,
+                DelayGenerator = askedPause is null ? null
+                    : args => ValueTask.FromResult(args.Outcome.Result is { } result ? askedPause(result) : null),
                 OnRetry = args =>
                 {
                     onRetry?.Invoke(new RetryAttempt(args.AttemptNumber + 1, MaxAttempts, args.RetryDelay, args.Outcome.Exception, args.Outcome.Result, args.Context));

@@ -1,5 +1,6 @@
 using CloudAge.Common.Resilience;
 using CloudAge.Common.Secrets;
+using CloudAge.Testing;
 using CloudAge.Tools.Container.Registry;
 using CloudAge.Tools.Container.Tests.Fixtures;
 using Microsoft.AspNetCore.Builder;
@@ -8,7 +9,8 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace CloudAge.Tools.Container.Tests.Registry;
 
-/// <summary>How a registry call's failed tries are reported, and how long an upload try may take: loopback stand-ins.</summary>
+/// <summary>How a registry call's failed tries are reported, and how long an upload try may take: loopback stand-ins, and
+/// the real registry behind <see cref="FaultProxy"/> for the pauses a registry asks for.</summary>
 public sealed class RegistryRetryTests
 {
     private const string Digest = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
@@ -45,6 +47,41 @@ public sealed class RegistryRetryTests
             Assert.DoesNotContain('\n', line);
             Assert.True(line.Length < 250, $"a retry line of {line.Length} characters: {line}");
         });
+    }
+
+    private static bool ManifestHead(HttpRequest request) => request.Method == "HEAD" && request.Path.Value!.Contains("/manifests/", StringComparison.Ordinal);
+
+    [IntegrationFact(Needs.Registry | Needs.Htpasswd)]
+    public async Task A_429_is_retried_after_the_pause_its_Retry_After_asks_for_rather_than_the_backoff()
+    {
+        await using var registry = await RegistryServer.StartAsync();
+        await using var proxy = await FaultProxy.StartAsync(registry.Address, ManifestHead, Fault.TooManyRequests);
+        using var client = new RegistryClient(proxy.Address, new RegistryCredentials(RegistryServer.User, registry.Password), new SecretMasker(), _log.Write,
+            new RegistryClientOptions { Retry = PushFixture.FastRetries });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var digest = await client.GetManifestDigestAsync("team/app", "1.0.0");
+
+        Assert.Null(digest);
+        Assert.Equal(1, proxy.FailuresServed);
+        // The backoff alone would have waited 100 ms.
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.9), $"the retry came after {clock.Elapsed.TotalSeconds:0.0} s");
+        Assert.Contains(_log.Lines, l => l == $"Registry {proxy.Address}: try 1 of 3 failed (HTTP 429 Too Many Requests); retrying in 2.0 s");
+    }
+
+    [IntegrationFact(Needs.Registry | Needs.Htpasswd)]
+    public async Task A_429_asking_for_a_longer_pause_than_a_minute_fails_at_once_naming_the_pause()
+    {
+        await using var registry = await RegistryServer.StartAsync();
+        await using var proxy = await FaultProxy.StartAsync(registry.Address, ManifestHead, Fault.TooManyRequestsForAnHour);
+        using var client = new RegistryClient(proxy.Address, new RegistryCredentials(RegistryServer.User, registry.Password), new SecretMasker(), _log.Write,
+            new RegistryClientOptions { Retry = PushFixture.FastRetries });
+
+        var error = await Assert.ThrowsAsync<ContainerException>(() => client.GetManifestDigestAsync("team/app", "1.0.0"));
+
+        Assert.Equal($"Registry {proxy.Address} answered HEAD http://{proxy.Address}/v2/team/app/manifests/1.0.0 with HTTP 429 Too Many Requests, " +
+            "and asks for a pause of 3600 s before another try; try again after that.", error.Message);
+        Assert.Single(proxy.Seen, r => r.StartsWith("HEAD ", StringComparison.Ordinal));
     }
 
     // Accepts a blob upload in one PATCH; the PATCH is handed to the test.

@@ -135,7 +135,7 @@ public sealed partial class RegistryClient : IDisposable
     private async Task<HttpResponseMessage> SendWithRetriesAsync(Func<CancellationToken, Task<HttpResponseMessage>> attempt, string call, bool upload,
         CancellationToken cancellationToken, bool retryAnswersFromElsewhere = true)
     {
-        var pipeline = _retry.Pipeline<HttpResponseMessage>(
+        var pipeline = _retry.HttpPipeline(
             outcome => outcome.Exception is UploadStalledException || outcome.Exception is HttpRequestException e && !SafeHttp.IsTlsFailure(e)
                 || outcome.Result is { } r && RegistryErrors.IsTransient(r.StatusCode) && (retryAnswersFromElsewhere || IsRegistry(r.RequestMessage?.RequestUri)),
             LogRedacted, upload ? $"Registry {Registry}, {call}" : $"Registry {Registry}", upload ? null : _retry.AttemptTimeoutOrDefault());
@@ -193,6 +193,10 @@ public sealed partial class RegistryClient : IDisposable
             throw new ContainerException(_credentials is null
                 ? $"Registry {Registry} refused {call} without credentials ({answer}); pass a username and password for it."
                 : $"Registry {Registry} refused the credentials of user '{_credentials.Username}' for {call} ({answer}); check the username and password.");
+        if (ContainerRetry.AsksTooLong(response))
+            throw new ContainerException($"Registry {Registry} answered {call} with {answer}, and asks for a pause of {ContainerRetry.AskedPause(response)!.Value.TotalSeconds:0} s before another try; try again after that.");
+        if (RegistryErrors.IsTransient(response.StatusCode))
+            throw new ContainerException($"Registry {Registry} answered {call} with {answer}, in each of {_retry.MaxAttempts} tries; it is failing or overloaded, so try again later.");
         throw new ContainerException($"Registry {Registry} answered {call} with {answer}.");
     }
 

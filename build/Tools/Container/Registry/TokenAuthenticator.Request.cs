@@ -12,7 +12,7 @@ internal sealed partial class TokenAuthenticator
     private async Task<string> RequestAsync(Uri uri, Uri registry, CancellationToken cancellationToken)
     {
         var where = TokenService(uri, registry);
-        var pipeline = retry.Pipeline<HttpResponseMessage>(
+        var pipeline = retry.HttpPipeline(
             outcome => outcome.Exception is HttpRequestException e && !SafeHttp.IsTlsFailure(e) || outcome.Result is { } r && RegistryErrors.IsTransient(r.StatusCode),
             log, $"Token service {uri.GetLeftPart(UriPartial.Path)}", retry.AttemptTimeoutOrDefault());
         HttpResponseMessage response;
@@ -48,6 +48,8 @@ internal sealed partial class TokenAuthenticator
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => credentials is null
                     ? $"{where} refused a token without credentials ({answer}); the repository is not public, so pass a username and password for the registry."
                     : $"{where} refused a token for user '{credentials.Username}' ({answer}); check the credentials.",
+                _ when ContainerRetry.AsksTooLong(response) =>
+                    $"{where} answered {answer}, and asks for a pause of {ContainerRetry.AskedPause(response)!.Value.TotalSeconds:0} s before another try; try again after that.",
                 var status when RegistryErrors.IsTransient(status) => $"{where} answered {answer}, in each of {retry.MaxAttempts} tries; it is failing or overloaded, so try again later.",
                 _ => $"{where} answered {answer}; check the registry address and the repository name.",
             }));
