@@ -110,4 +110,36 @@ public sealed class RegistryDialectTests
         Assert.Equal($"The token service http://{tokens.Address()}/token of registry {registry.Address()} refused a token without credentials " +
             "(HTTP 401 Unauthorized: UNAUTHORIZED: authentication required); the repository is not public, so pass a username and password for the registry.", error.Message);
     }
+
+    [Fact]
+    public async Task Of_several_challenges_Bearer_is_taken_and_its_unquoted_and_escaped_parameters_are_read()
+    {
+        var tokenRequests = new ConcurrentQueue<string>();
+        await using var tokens = await LoopbackWebApp.StartAsync(async context =>
+        {
+            tokenRequests.Enqueue($"{context.Request.QueryString}");
+            await context.Response.WriteAsJsonAsync(new { access_token = "issued-token" });
+        });
+        // RFC 9110 11.6.1: one or more challenges, in one header or several; 11.2: a parameter's value is a token or a
+        // quoted-string with backslash escapes. Docker's client takes Bearer first and reads both forms.
+        await using var registry = await LoopbackWebApp.StartAsync(context =>
+        {
+            if (context.Request.Headers.Authorization != "Bearer issued-token")
+            {
+                context.Response.StatusCode = 401;
+                context.Response.Headers.WWWAuthenticate = new(["Basic realm=\"registry, basic\"",
+                    $"Bearer realm=\"http://{tokens.Address()}/token\", service=registry.local, scope=\"repository:team/app:pull\\\"s\""]);
+                return Task.CompletedTask;
+            }
+            context.Response.Headers["Docker-Content-Digest"] = Digest;
+            return Task.CompletedTask;
+        });
+        using var client = new RegistryClient(registry.Address(), new RegistryCredentials("ci", "s3cret-password"), new SecretMasker(), _log.Write,
+            new RegistryClientOptions { Retry = PushFixture.FastRetries });
+
+        var digest = await client.GetManifestDigestAsync("team/app", "1.0.0");
+
+        Assert.Equal(Digest, digest);
+        Assert.Equal(["?service=registry.local&scope=repository%3Ateam%2Fapp%3Apull%22s"], tokenRequests);
+    }
 }

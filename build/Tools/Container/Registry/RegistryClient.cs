@@ -119,13 +119,14 @@ public sealed partial class RegistryClient : IDisposable
         // A Bearer challenge is taken without credentials too: the token service gives an anonymous client what it may
         // do, a pull token for a public repository on GHCR or Docker Hub (distribution docs/content/spec/auth/token.md:
         // "which may simply be an anonymous client"). Basic needs credentials to send.
-        var challenge = response.Headers.WwwAuthenticate.First();
-        var bearer = challenge.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase);
-        if (!bearer && _credentials is null)
+        // Of several challenges Bearer is taken, wherever it stands, as Docker's client does (it tries its token handler
+        // before its basic one: distribution v2.8 registry/client/auth/session.go, endpointAuthorizer.ModifyRequest).
+        var bearer = response.Headers.WwwAuthenticate.FirstOrDefault(c => c.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase));
+        if (bearer is null && _credentials is null)
             return false;
         response.Dispose();
-        _authorization = bearer
-            ? await _tokens.AuthorizeAsync(challenge, scope, BaseAddress, cancellationToken).ConfigureAwait(false)
+        _authorization = bearer is not null
+            ? await _tokens.AuthorizeAsync(bearer, scope, BaseAddress, cancellationToken).ConfigureAwait(false)
             : _credentials!.Basic();
         return true;
     }

@@ -16,8 +16,9 @@ internal sealed partial class TokenAuthenticator(HttpClient http, RegistryCreden
 {
     public async Task<AuthenticationHeaderValue> AuthorizeAsync(AuthenticationHeaderValue challenge, string? scope, Uri registry, CancellationToken cancellationToken)
     {
-        var parameters = ChallengeParameter().Matches(challenge.Parameter ?? "")
-            .ToDictionary(m => m.Groups["key"].Value.ToLowerInvariant(), m => m.Groups["value"].Value);
+        var parameters = new Dictionary<string, string>();
+        foreach (Match m in ChallengeParameter().Matches(challenge.Parameter ?? ""))
+            parameters.TryAdd(m.Groups["key"].Value.ToLowerInvariant(), m.Groups["quoted"].Success ? Unescape().Replace(m.Groups["quoted"].Value, "$1") : m.Groups["token"].Value);
         if (!parameters.TryGetValue("realm", out var realm))
             throw new ContainerException($"Registry {registry.Authority} asked for a Bearer token without naming a realm to get it from.");
         var query = new List<string>();
@@ -67,6 +68,11 @@ internal sealed partial class TokenAuthenticator(HttpClient http, RegistryCreden
 
     private static string TokenService(Uri uri, Uri registry) => $"The token service {uri.GetLeftPart(UriPartial.Path)} of registry {registry.Authority}";
 
-    [GeneratedRegex("(?<key>[A-Za-z]+)=\"(?<value>[^\"]*)\"")]
+    // RFC 9110 11.2: auth-param = token BWS "=" BWS ( token / quoted-string ), a quoted-string escaping with a backslash;
+    // Docker's parser takes both forms (distribution v2.8 registry/client/auth/challenge/authchallenge.go, expectTokenOrQuoted).
+    [GeneratedRegex("""(?:^|,)\s*(?<key>[A-Za-z_][A-Za-z0-9_-]*)\s*=\s*(?:"(?<quoted>(?:[^"\\]|\\.)*)"|(?<token>[^\s",]+))""")]
     private static partial Regex ChallengeParameter();
+
+    [GeneratedRegex("""\\(.)""")]
+    private static partial Regex Unescape();
 }
