@@ -139,4 +139,81 @@ public sealed class CredentialScopeTests
         Assert.StartsWith("Registry registry.example.com named an upload location on http://storage.example.com, which is not https", error.Message, StringComparison.Ordinal);
         Assert.Equal(["POST https://registry.example.com/v2/team/app/blobs/uploads/"], handler.Calls);
     }
+
+    [Fact]
+    public async Task A_blob_read_redirected_to_storage_on_another_origin_reaches_it_without_the_registry_credentials()
+    {
+        var atStorage = new ConcurrentQueue<string>();
+        byte[] blob = [7, 7, 7];
+        var digest = CloudAge.Tools.Container.Oci.OciDescriptor.Sha256(blob);
+        // distribution with S3 storage (and ECR) answers a blob GET or HEAD with a redirect to a signed URL, which is the
+        // authorization there; S3 refuses a request that carries a second one, and the registry's must not leave it.
+        await using var storage = await LoopbackWebApp.StartAsync(async context =>
+        {
+            atStorage.Enqueue($"{context.Request.Method} {context.Request.QueryString} {context.Request.Headers.Authorization}".Trim());
+            context.Response.ContentLength = blob.Length;
+            if (context.Request.Method == "GET")
+                await context.Response.Body.WriteAsync(blob);
+        });
+        await using var registry = await LoopbackWebApp.StartAsync(context =>
+        {
+            if (!Challenged(context, Basic))
+            {
+                context.Response.StatusCode = 307;
+                context.Response.Headers.Location = $"http://{storage.Address()}/blobs/{digest}?X-Amz-Signature=abc";
+            }
+            return Task.CompletedTask;
+        });
+        using var client = new RegistryClient(registry.Address(), _credentials, new SecretMasker(), _log.Write, new RegistryClientOptions { Retry = PushFixture.FastRetries });
+
+        Assert.True(await client.BlobExistsAsync("team/app", digest));
+        Assert.Equal(blob, await client.GetBlobAsync("team/app", digest));
+
+        Assert.Equal(["HEAD ?X-Amz-Signature=abc", "GET ?X-Amz-Signature=abc"], atStorage);
+    }
+
+    [Fact]
+    public async Task A_token_that_expires_during_a_push_is_replaced_on_the_registry_401_and_the_push_goes_on()
+    {
+        var issued = 0;
+        var uses = new ConcurrentDictionary<string, int>();
+        await using var tokens = await LoopbackWebApp.StartAsync(async context =>
+        {
+            Assert.Equal(Basic, context.Request.Headers.Authorization);
+            await context.Response.WriteAsJsonAsync(new { token = $"token-{Interlocked.Increment(ref issued)}", expires_in = 60 });
+        });
+        // Each token is good for two requests, then the registry answers as distribution's token access controller does
+        // for an expired one: 401 with the challenge and error="invalid_token" (registry/auth/token/accesscontroller.go).
+        await using var registry = await LoopbackWebApp.StartAsync(async context =>
+        {
+            var token = context.Request.Headers.Authorization.ToString();
+            if (!token.StartsWith("Bearer token-", StringComparison.Ordinal) || uses.AddOrUpdate(token, 1, (_, n) => n + 1) > 2)
+            {
+                context.Response.StatusCode = 401;
+                context.Response.Headers.WWWAuthenticate = $"Bearer realm=\"http://{tokens.Address()}/token\",service=\"registry\",error=\"invalid_token\"";
+                return;
+            }
+            switch (context.Request.Method)
+            {
+                case "HEAD":
+                    context.Response.StatusCode = 404;
+                    break;
+                case "POST" or "PATCH":
+                    await context.Request.Body.CopyToAsync(Stream.Null);
+                    context.Response.StatusCode = 202;
+                    context.Response.Headers.Location = "/v2/team/app/blobs/uploads/1";
+                    break;
+                default:
+                    context.Response.StatusCode = 201;
+                    break;
+            }
+        });
+        using var client = new RegistryClient(registry.Address(), _credentials, new SecretMasker(), _log.Write, new RegistryClientOptions { Retry = PushFixture.FastRetries });
+
+        Assert.False(await client.BlobExistsAsync("team/app", Digest));
+        await client.UploadBlobAsync("team/app", Digest, () => new MemoryStream([1, 2, 3]));
+
+        // HEAD, POST | PATCH, PUT: a new token after every two requests.
+        Assert.Equal(2, issued);
+    }
 }
