@@ -67,6 +67,33 @@ public sealed class CredentialScopeTests
     }
 
     [Fact]
+    public async Task A_relative_location_from_upload_storage_is_taken_on_that_storage_with_its_query()
+    {
+        var seen = new ConcurrentQueue<string>();
+        // Upload storage elsewhere (the spec: the location "does not necessarily need to be provided by the registry
+        // itself") answering its PATCH with a relative Location, which RFC 9110 10.2.2 resolves against that request.
+        await using var storage = await LoopbackWebApp.StartAsync(async context =>
+        {
+            seen.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
+            await context.Request.Body.CopyToAsync(Stream.Null);
+            context.Response.StatusCode = context.Request.Method == "PUT" ? 201 : 202;
+            context.Response.Headers.Location = "/upload/1?part=2&signature=def";
+        });
+        await using var registry = await LoopbackWebApp.StartAsync(context =>
+        {
+            seen.Enqueue($"{context.Request.Method} registry");
+            context.Response.StatusCode = 202;
+            context.Response.Headers.Location = $"http://{storage.Address()}/upload/1?signature=abc";
+            return Task.CompletedTask;
+        });
+        using var client = new RegistryClient(registry.Address(), null, new SecretMasker(), _log.Write, new RegistryClientOptions { Retry = PushFixture.FastRetries });
+
+        await client.UploadBlobAsync("team/app", Digest, () => new MemoryStream([1, 2, 3]));
+
+        Assert.Equal(["POST registry", "PATCH /upload/1?signature=abc", $"PUT /upload/1?part=2&signature=def&digest={Uri.EscapeDataString(Digest)}"], seen);
+    }
+
+    [Fact]
     public async Task A_registry_that_redirects_cannot_have_the_host_it_redirects_to_choose_the_token_service()
     {
         var tokenRequests = new ConcurrentQueue<string>();

@@ -207,7 +207,10 @@ public sealed partial class RegistryClient
     {
         var location = response.Headers.Location
             ?? throw new ContainerException($"Registry {Registry} answered an upload step at {Redacted(requested)} without a Location header; it does not look like an OCI distribution registry.");
-        var resolved = location.IsAbsoluteUri ? location : new Uri(BaseAddress, location);
+        // A relative Location is resolved against the request it answers (RFC 9110 10.2.2; distribution v2.8
+        // registry/client/repository.go sanitizeLocation), not the registry: a PATCH on upload storage elsewhere is
+        // answered with a path on that storage.
+        var resolved = location.IsAbsoluteUri ? location : new Uri(requested, location);
         // The layer goes where the registry says, but never less protected than the registry itself.
         if (resolved.Scheme != Uri.UriSchemeHttps && (resolved.Scheme != Uri.UriSchemeHttp || BaseAddress.Scheme == Uri.UriSchemeHttps))
             throw new ContainerException($"Registry {Registry} named an upload location on {resolved.GetLeftPart(UriPartial.Authority)}, which is not https like the registry; the layer is not sent there, since it would travel unencrypted. Check the registry's storage or proxy configuration.");
