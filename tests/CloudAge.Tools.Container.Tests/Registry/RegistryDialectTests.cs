@@ -142,4 +142,43 @@ public sealed class RegistryDialectTests
         Assert.Equal(Digest, digest);
         Assert.Equal(["?service=registry.local&scope=repository%3Ateam%2Fapp%3Apull%22s"], tokenRequests);
     }
+
+    [Fact]
+    public async Task A_manifest_HEAD_without_Docker_Content_Digest_is_answered_by_the_digest_of_the_manifest_read()
+    {
+        var manifest = """{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"""u8.ToArray();
+        var asked = new ConcurrentQueue<string>();
+        // A registry of an earlier spec version: Docker-Content-Digest was not required on HEAD (distribution-spec spec.md,
+        // "Checking if content exists in the registry", implementers note).
+        await using var registry = await LoopbackWebApp.StartAsync(async context =>
+        {
+            asked.Enqueue(context.Request.Method);
+            context.Response.ContentType = "application/vnd.oci.image.index.v1+json";
+            context.Response.ContentLength = manifest.Length;
+            if (context.Request.Method == "GET")
+                await context.Response.Body.WriteAsync(manifest);
+        });
+        using var client = new RegistryClient(registry.Address(), null, new SecretMasker(), _log.Write, new RegistryClientOptions { Retry = PushFixture.FastRetries });
+
+        var digest = await client.GetManifestDigestAsync("team/app", "1.0.0");
+
+        Assert.Equal(CloudAge.Tools.Container.Oci.OciDescriptor.Sha256(manifest), digest);
+        Assert.Equal(["HEAD", "GET"], asked);
+    }
+
+    [Fact]
+    public async Task A_server_that_answers_HEAD_without_a_digest_and_GET_with_a_web_page_is_named_as_no_registry()
+    {
+        await using var server = await LoopbackWebApp.StartAsync(async context =>
+        {
+            context.Response.ContentType = "text/html";
+            await context.Response.WriteAsync("<html>Sign in</html>");
+        });
+        using var client = new RegistryClient(server.Address(), null, new SecretMasker(), _log.Write, new RegistryClientOptions { Retry = PushFixture.FastRetries });
+
+        var error = await Assert.ThrowsAsync<ContainerException>(() => client.GetManifestDigestAsync("team/app", "1.0.0"));
+
+        Assert.Equal($"Registry {server.Address()} answered HEAD http://{server.Address()}/v2/team/app/manifests/1.0.0 without a Docker-Content-Digest header and GET with text/html, " +
+            "not a manifest; it does not look like an OCI distribution registry. Check the registry address.", error.Message);
+    }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using CloudAge.Common.Net;
 using CloudAge.Common.Resilience;
 using CloudAge.Common.Secrets;
+using CloudAge.Common.Text;
 using Polly;
 
 namespace CloudAge.Tools.Container.Registry;
@@ -73,8 +74,14 @@ public sealed partial class RegistryClient : IDisposable
         if (response.StatusCode == HttpStatusCode.NotFound)
             return null;
         await EnsureSuccessAsync(response, $"HEAD {uri}", cancellationToken).ConfigureAwait(false);
-        return response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.First()
-            : throw new ContainerException($"Registry {Registry} answered HEAD {uri} without a Docker-Content-Digest header; it does not look like an OCI distribution registry.");
+        if (response.Headers.TryGetValues("Docker-Content-Digest", out var values))
+            return values.First();
+        // Registries of earlier spec versions need not send it (distribution-spec spec.md, "Checking if content exists in
+        // the registry", implementers note): the manifest is read and its bytes' digest taken.
+        var manifest = await GetManifestAsync(repository, reference, cancellationToken).ConfigureAwait(false);
+        if (manifest is not null && !ManifestTypes.Contains(manifest.MediaType))
+            throw new ContainerException($"Registry {Registry} answered HEAD {uri} without a Docker-Content-Digest header and GET with {PeerText.OneLine(manifest.MediaType, 100)}, not a manifest; it does not look like an OCI distribution registry. Check the registry address.");
+        return manifest?.Digest;
     }
 
     /// <summary>Checks that the registry answers and accepts the credentials (<c>GET /v2/</c>).</summary>
