@@ -30,6 +30,16 @@ public class ValidationTests
     }
 
     [Fact]
+    public void A_workflow_run_workflow_with_an_expression_as_its_concurrency_group_fails()
+    {
+        var deploy = new GitHubWorkflowAttribute("deploy") { OnWorkflowRunWorkflows = ["build-and-push"], ConcurrencyGroup = "deploy-${{ github.ref }}" };
+
+        var error = Fails(new([Push("build-and-push"), deploy], [Job("build-and-push", "build", "PushEcr"), Job("deploy", "deploy", "Deploy")], []));
+
+        Assert.Contains("Workflow 'deploy': ConcurrencyGroup 'deploy-${{ github.ref }}' must be a plain name (such as \"deploy\") on a workflow with OnWorkflowRunWorkflows", error.Message);
+    }
+
+    [Fact]
     public void A_job_needing_a_missing_job_fails_naming_both()
     {
         var job = Job("build-and-push", "push", "PushEcr");

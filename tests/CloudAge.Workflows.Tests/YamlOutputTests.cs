@@ -85,6 +85,20 @@ public class YamlOutputTests
             "&& (github.actor != 'dependabot[bot]')", condition);
     }
 
+    // GitHub claims a workflow-level group before any job's if runs, and a newly queued run cancels the one pending in
+    // the group: a failed build's workflow_run must not cancel the pending deploy of the good build before it.
+    [Fact]
+    public void Only_a_workflow_run_that_passes_the_gate_claims_the_concurrency_group()
+    {
+        var files = WorkflowGenerator.Generate(Combinations.All["run-after-and-by-hand"], Combinations.Surface);
+
+        var group = ((YamlScalarNode)At(Parse(files.Single(f => f.RelativePath.EndsWith("downstream.yml", StringComparison.Ordinal)).Content), "concurrency", "group")).Value;
+
+        Assert.Equal("${{ (github.event_name != 'workflow_run' || (github.event.workflow_run.conclusion == 'success' && github.event.workflow_run.event == 'push' && " +
+            "github.event.workflow_run.head_repository.full_name == github.repository && github.event.workflow_run.head_branch == github.event.repository.default_branch)) " +
+            "&& 'downstream' || format('downstream-skipped-{0}', github.run_id) }}", group);
+    }
+
     [Fact]
     public void A_workflow_run_job_that_needs_another_is_gated_too_so_always_cannot_run_it_for_an_untrusted_run()
     {

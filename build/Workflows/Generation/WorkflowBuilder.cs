@@ -25,7 +25,7 @@ internal static class WorkflowBuilder
         return new WorkflowNode(workflow.Name, triggers, OrderJobs(jobs).Select(job => Job(workflow, job)).ToList())
         {
             Permissions = Permissions(workflow),
-            ConcurrencyGroup = workflow.ConcurrencyGroup,
+            ConcurrencyGroup = ConcurrencyGroup(workflow),
             ConcurrencyCancelInProgress = workflow.ConcurrencyCancelInProgress,
         };
     }
@@ -38,6 +38,20 @@ internal static class WorkflowBuilder
             .Where(p => workflow.ReadPermissions.Contains(p) || workflow.WritePermissions.Contains(p))
             .Select(p => new KeyValuePair<string, string>(Names.PermissionKey(p), workflow.WritePermissions.Contains(p) ? "write" : "read"))
             .ToList();
+    }
+
+    // GitHub claims a workflow-level concurrency group when the run is queued, before any job's if is evaluated, and a
+    // newly queued run cancels the run pending in its group (docs.github.com "Control the concurrency of workflows and
+    // jobs"). Every workflow_run event queues a run, also for a failed or cancelled upstream run: with a plain group, a
+    // failed build's run would cancel the pending deploy of the successful build before it, then skip its own job, and
+    // that build would never be deployed. Only a run that passes the gate claims the group; any other gets a group of
+    // its own, so it cancels nothing and its jobs are skipped by the same gate.
+    private static string? ConcurrencyGroup(GitHubWorkflowAttribute workflow)
+    {
+        if (workflow.ConcurrencyGroup is not { } group || WorkflowRunGate(workflow) is not { } gate)
+            return workflow.ConcurrencyGroup;
+        var literal = group.Replace("'", "''", StringComparison.Ordinal);
+        return Names.Expression($"({gate}) && '{literal}' || format('{literal}-skipped-{{0}}', github.run_id)");
     }
 
     // Jobs come out by depth in the needs graph, then by id, so the file does not depend on the order

@@ -62,6 +62,10 @@ internal static partial class WorkflowValidator
             problems.Add($"{where}: FetchDepth must be 0 (whole history) or positive (got {workflow.FetchDepth}).");
         if (workflow.ConcurrencyGroup is null && workflow.ConcurrencyCancelInProgress)
             problems.Add($"{where}: ConcurrencyCancelInProgress needs a ConcurrencyGroup.");
+        // The group of a workflow_run workflow is written inside an expression that only trusted runs claim it by.
+        if (workflow.OnWorkflowRunWorkflows.Length > 0 && workflow.ConcurrencyGroup is { } group
+            && (group.Length == 0 || group.Contains("${{", StringComparison.Ordinal) || group.Contains('{', StringComparison.Ordinal) || group.Contains('}', StringComparison.Ordinal)))
+            problems.Add($"{where}: ConcurrencyGroup '{group}' must be a plain name (such as \"deploy\") on a workflow with OnWorkflowRunWorkflows; only runs that pass the workflow_run gate claim it.");
         if (workflow.CacheKeyFiles.Length == 0 || workflow.CacheKeyFiles.Any(f => f.Length == 0 || f.Contains('\'', StringComparison.Ordinal)))
             problems.Add($"{where}: CacheKeyFiles must be non-empty globs without quotes (they go into hashFiles('...')).");
         ValidatePermissions(workflow, where, problems);
