@@ -106,9 +106,9 @@ public sealed class GateTests(PipelineServers servers) : IClassFixture<PipelineS
         Assert.True(repaired.ExitCode == 0, repaired.Output);
         Assert.Equal(HttpStatusCode.OK, afterRepair);
         var markdown = File.ReadAllText(summary);
-        Assert.Contains($"- `image-uri`: `127.0.0.1:{servers.RegistryPort}/{imageRepository}`", markdown);
-        Assert.Matches(@"- `image-digest`: `sha256:[0-9a-f]{64}`", markdown);
-        Assert.Contains("- `scan-result`: `not scanned (--scanner none)`", markdown);
+        Assert.Contains($"- `image-uri`: <code>127.0.0.1:{servers.RegistryPort}/{imageRepository}</code>", markdown);
+        Assert.Matches(@"- `image-digest`: <code>sha256:[0-9a-f]{64}</code>", markdown);
+        Assert.Contains("- `scan-result`: <code>not scanned (--scanner none)</code>", markdown);
     }
 
     [IntegrationFact(Needs.Docker | Needs.Registry | Needs.Htpasswd | Needs.Moto)]

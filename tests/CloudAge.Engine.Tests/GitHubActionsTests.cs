@@ -1,3 +1,4 @@
+using System.Net;
 using CloudAge.Engine.Tests.Fixtures;
 
 namespace CloudAge.Engine.Tests;
@@ -36,7 +37,40 @@ public sealed class GitHubActionsTests : IDisposable
         Assert.Matches(@"image-tag<<(EOF_\w+)\nsha-abc1234\n\1\n", outputs);
         var summary = File.ReadAllText(_harness.Environment["GITHUB_STEP_SUMMARY"]);
         Assert.Contains("| Outputs | ✅ Succeeded |", summary);
-        Assert.Contains("- `image-tag`: `sha-abc1234`", summary);
+        Assert.Contains("- `image-tag`: <code>sha-abc1234</code>", summary);
+    }
+
+    // GitHub renders the step summary as Markdown with HTML: outside text must show as written, inside its cell.
+    [Fact]
+    public void Outside_text_in_the_step_summary_shows_as_written_and_never_as_markup()
+    {
+        const string token = "pa|ss_w&rd*";
+        var (exitCode, _) = _harness.Run(new SummaryHostileBuild(), "--token", token);
+
+        Assert.Equal(1, exitCode);
+        var summary = File.ReadAllText(_harness.Environment["GITHUB_STEP_SUMMARY"]);
+        var row = Assert.Single(summary.Split('\n'), l => l.StartsWith("| Fails |", StringComparison.Ordinal));
+        // Five '|' delimit the four cells; nothing in the note can split, end or hide the row.
+        Assert.Equal(5, row.Count(c => c == '|'));
+        var note = row.Split('|')[4].Trim();
+        Assert.DoesNotContain(note, c => c is '\\' or '`' or '*' or '_' or '[' or ']' or '<' or '>' or '$');
+        Assert.Equal(SummaryHostileBuild.Hostile + " ***", WebUtility.HtmlDecode(note));
+        var output = Assert.Single(summary.Split('\n'), l => l.StartsWith("- `app-url`: ", StringComparison.Ordinal));
+        Assert.Equal("- `app-url`: <code>" + SummaryHostileBuild.OutputValue + "</code>", WebUtility.HtmlDecode(output));
+        Assert.DoesNotContain("`y", output);
+        // Redacted before it is escaped: escaped, the secret would no longer match the masker.
+        Assert.DoesNotContain("ss_w&rd", WebUtility.HtmlDecode(summary));
+    }
+
+    [Fact]
+    public void A_long_failure_note_is_cut_in_the_step_summary_with_a_note_that_says_so()
+    {
+        var (exitCode, _) = _harness.Run(new SummaryHostileBuild(), "Verbose");
+
+        Assert.Equal(1, exitCode);
+        var row = Assert.Single(File.ReadAllText(_harness.Environment["GITHUB_STEP_SUMMARY"]).Split('\n'), l => l.StartsWith("| Verbose |", StringComparison.Ordinal));
+        Assert.EndsWith(new string('x', 500) + " … (cut; the whole text is in the log) |", row);
+        Assert.True(row.Length < 1000, row);
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class GitHubActionsHost(IReadOnlyDictionary<string, string> enviro
     {
         if (!environment.TryGetValue("GITHUB_STEP_SUMMARY", out var path) || path.Length == 0)
             return;
-        File.AppendAllText(path, masker.Redact(SummaryTable.Markdown(plan, finalLine)));
+        File.AppendAllText(path, SummaryTable.Markdown(plan, finalLine, masker));
     }
 
     public void WriteOutputs(IReadOnlyDictionary<string, string> outputs, SecretMasker masker)

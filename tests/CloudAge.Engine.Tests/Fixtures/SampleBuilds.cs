@@ -174,6 +174,24 @@ public sealed class HostileOutputBuild : RecordingBuild
     Target Default => _ => _.DependsOn(Informs, Warns, Problem, Fails);
 }
 
+/// <summary>
+/// Text from outside that Markdown or HTML would read as markup in the step summary: a cell's '|' (also after a
+/// backslash), an HTML comment that would hide the rest, a tag, a code span, emphasis, a link and an image; and a secret
+/// holding characters that get escaped.
+/// </summary>
+public sealed class SummaryHostileBuild : RecordingBuild
+{
+    public const string Hostile = "registry said a\\|b | c <!-- <script>alert(1)</script> `x` *y* _z_ [l](https://e.example) ![i](https://e.example/p.png) &amp; $m$";
+    public const string OutputValue = "http://x`y|z<b>*w*</b>";
+
+    [Parameter("A secret the build knows")] [Secret] public string? Token { get; init; }
+
+    Target Outputs => _ => _.Executes(() => SetOutput("app-url", OutputValue));
+    Target Fails => _ => _.After(Outputs).Executes(() => throw new InvalidOperationException(Hostile + " " + Token));
+    Target Verbose => _ => _.Executes(() => throw new InvalidOperationException(new string('x', 5000)));
+    Target Default => _ => _.DependsOn(Outputs, Fails);
+}
+
 /// <summary>Triggers (the forward form of TriggeredBy), WhenSkipped and conditions that give their reason in words.</summary>
 public sealed class TriggerBuild : RecordingBuild
 {
