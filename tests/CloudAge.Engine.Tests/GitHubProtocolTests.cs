@@ -39,6 +39,54 @@ public sealed class GitHubProtocolTests : IDisposable
         Assert.Equal("7", command.Property("line"));
     }
 
+    // The yardstick itself, against actions/runner ActionCommand.TryParseV2 / TryParse and OutputManager under ICU: the
+    // "::" and "##[" searches skip ignorable characters (a soft hyphen) and never end inside a grapheme cluster.
+    [Theory]
+    [InlineData("::add-mask:\u00AD:x", "add-mask", ":x")]
+    [InlineData("   ::warning::indented", "warning", "indented")]
+    [InlineData("see ##[error]legacy mid-line", "error", "legacy mid-line")]
+    [InlineData("::WARNING::any case", "WARNING", "any case")]
+    [InlineData("::error::\u0301 lost", null, null)]
+    [InlineData("\u00AD::add-mask::x", null, null)]
+    [InlineData("\u001b[33m::warning::coloured", null, null)]
+    [InlineData("::unknown::x", null, null)]
+    [InlineData("::add-mask", null, null)]
+    public void The_reader_finds_commands_where_the_runner_does(string line, string? name, string? data)
+    {
+        var commands = RunnerCommandReader.Read(line + "\n");
+
+        Assert.Equal(name, commands.SingleOrDefault()?.Name);
+        Assert.Equal(data, commands.SingleOrDefault()?.Data);
+    }
+
+    [Fact]
+    public void The_reader_takes_properties_from_the_data_when_a_combining_mark_hides_the_separator_as_the_runner_does()
+    {
+        var command = Assert.Single(RunnerCommandReader.Read("::error title=T::\u0301,file=evil.yml,line=9::fake\n"));
+
+        Assert.Equal("evil.yml", command.Property("file"));
+        Assert.Equal("fake", command.Data);
+    }
+
+    // Outside text (an Argo CD or registry message) that starts with a combining mark must not hide the separator and
+    // smuggle properties into the annotation: the engine keeps the separator whole with a space.
+    [Theory]
+    [InlineData("\u0301,file=.github/workflows/deploy.yml,line=1::fake")]
+    [InlineData("\u093F lost annotation")]
+    [InlineData("\U0001F3FB::x")]
+    public void Data_starting_with_a_combining_mark_keeps_its_command_and_properties(string value)
+    {
+        var line = WorkflowCommands.Format("error", value, ("file", "k8s/app.yaml"), ("title", "Target 'Deploy' failed"));
+
+        var command = Assert.Single(RunnerCommandReader.Read(line + "\n"));
+
+        Assert.Equal("error", command.Name);
+        Assert.Equal("k8s/app.yaml", command.Property("file"));
+        Assert.Equal("Target 'Deploy' failed", command.Property("title"));
+        Assert.Null(command.Property("line"));
+        Assert.Equal(" " + value, command.Data);
+    }
+
     [Fact]
     public void Outside_text_never_becomes_a_command_and_every_command_starts_its_line_uncoloured()
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace CloudAge.Testing;
 
 /// <summary>A workflow command as the GitHub runner processed it, with the 1-based number of the output line it came from.</summary>
@@ -13,6 +15,12 @@ public sealed record RunnerCommand(string Name, IReadOnlyDictionary<string, stri
 /// (only lines holding "##[" or "::" are offered), src/Runner.Worker/ActionCommandManager.cs (registered commands,
 /// stop-commands and its resume token) and src/Runner.Common/ActionCommand.cs (TryParseV2, then the legacy TryParse;
 /// unescaping). Independent of the engine's writer on purpose: it is the yardstick that writer is measured with.
+/// <para>
+/// The runner finds "::" and "##[" with the culture-sensitive <c>string.StartsWith(string)</c> and
+/// <c>string.IndexOf(string)</c> overloads, under ICU (it needs libicu: src/Misc/layoutbin/installdependencies.sh; it does
+/// not run in invariant-globalization mode). The tests run with InvariantGlobalization, where those calls are ordinal,
+/// so <see cref="CultureIndexOf"/> models the two ICU rules that change where such a search matches.
+/// </para>
 /// </summary>
 public static class RunnerCommandReader
 {
@@ -42,7 +50,7 @@ public static class RunnerCommandReader
         while (reader.ReadLine() is { } line)
         {
             lineNumber++;
-            if (string.IsNullOrEmpty(line) || (!line.Contains(Prefix, StringComparison.Ordinal) && !line.Contains(CommandKey, StringComparison.Ordinal)))
+            if (string.IsNullOrEmpty(line) || (CultureIndexOf(line, Prefix, 0) < 0 && CultureIndexOf(line, CommandKey, 0) < 0))
                 continue;
             if (!TryParseV2(line, registered, lineNumber, out var command) && !TryParse(line, registered, lineNumber, out command))
                 continue;
@@ -72,9 +80,9 @@ public static class RunnerCommandReader
     {
         command = null!;
         message = message.TrimStart();
-        if (!message.StartsWith(CommandKey, StringComparison.Ordinal))
+        if (!CultureStartsWith(message, CommandKey))
             return false;
-        var endIndex = message.IndexOf(CommandKey, CommandKey.Length, StringComparison.Ordinal);
+        var endIndex = CultureIndexOf(message, CommandKey, CommandKey.Length);
         if (endIndex < 0)
             return false;
         var cmdInfo = message[CommandKey.Length..endIndex];
@@ -99,7 +107,7 @@ public static class RunnerCommandReader
     private static bool TryParse(string message, HashSet<string> registered, int lineNumber, out RunnerCommand command)
     {
         command = null!;
-        var prefixIndex = message.IndexOf(Prefix, StringComparison.Ordinal);
+        var prefixIndex = CultureIndexOf(message, Prefix, 0);
         if (prefixIndex < 0)
             return false;
         var rbIndex = message.IndexOf(']', prefixIndex);
@@ -124,6 +132,44 @@ public static class RunnerCommandReader
         command = new RunnerCommand(name, properties, Unescape(message[(rbIndex + 1)..], EscapeMappings), lineNumber);
         return true;
     }
+
+    /// <summary>
+    /// <c>text.IndexOf(pattern, start)</c> as ICU's collation-based search answers it for these ASCII patterns:
+    /// characters ICU ignores (controls other than line and tab whitespace, and format characters such as the soft
+    /// hyphen or a zero-width space) may come before and between the pattern's characters, and a match never ends inside
+    /// a grapheme cluster, so a combining mark right after the last character hides the match there. Returns the index of
+    /// the match's first character. Ignorable combining marks (variation selectors) are not modelled.
+    /// </summary>
+    internal static int CultureIndexOf(string text, string pattern, int start)
+    {
+        for (var i = start; i < text.Length; i++)
+        {
+            if (text[i] != pattern[0])
+                continue;
+            var at = i + 1;
+            var matched = 1;
+            while (matched < pattern.Length && at < text.Length)
+            {
+                if (text[at] == pattern[matched])
+                    matched++;
+                else if (!Ignorable(text[at]))
+                    break;
+                at++;
+            }
+            if (matched == pattern.Length && StringInfo.GetNextTextElementLength(text, at - 1) == 1)
+                return i;
+        }
+        return -1;
+    }
+
+    private static bool CultureStartsWith(string text, string pattern)
+    {
+        var index = CultureIndexOf(text, pattern, 0);
+        return index >= 0 && text.Take(index).All(Ignorable);
+    }
+
+    private static bool Ignorable(char c) =>
+        char.GetUnicodeCategory(c) == UnicodeCategory.Format || (char.IsControl(c) && !char.IsWhiteSpace(c));
 
     private static string Unescape(string escaped, (string Token, string Replacement)[] mappings)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -15,6 +16,9 @@ namespace CloudAge.Engine.Output;
 /// space, properties split on <c>,</c> and then on the first <c>=</c>; data is unescaped <c>%0D</c>, <c>%0A</c>, <c>%25</c>
 /// in that order, property values <c>%0D</c>, <c>%0A</c>, <c>%3A</c>, <c>%2C</c>, <c>%25</c>. <c>TryParse</c> (legacy)
 /// finds <c>##[name k=v;k=v]data</c> anywhere in the line.</item>
+/// <item>Those searches for <c>::</c> and <c>##[</c> are culture-sensitive (<c>StartsWith(string)</c>, <c>IndexOf(string)</c>)
+/// and the runner runs under ICU (src/Misc/layoutbin/installdependencies.sh installs libicu): a match never ends inside a
+/// grapheme cluster and skips characters ICU ignores (a soft hyphen); see <see cref="Format"/>.</item>
 /// <item>src/Runner.Worker/ActionCommandManager.cs: after <c>::stop-commands::TOKEN</c> nothing is processed until a
 /// line <c>::TOKEN::</c>; the token must not be a command name, and the runner masks it when longer than 6 characters.</item>
 /// </list>
@@ -29,7 +33,15 @@ public static class WorkflowCommands
         var text = new StringBuilder("::").Append(name);
         for (var i = 0; i < properties.Length; i++)
             text.Append(i == 0 ? ' ' : ',').Append(properties[i].Key).Append('=').Append(EscapeProperty(properties[i].Value));
-        return text.Append("::").Append(EscapeData(data)).ToString();
+        var escaped = EscapeData(data);
+        // The runner finds the "::" that ends the command info with the culture-sensitive string.IndexOf under ICU, which
+        // never ends a match inside a grapheme cluster. Data whose first character extends the ':' before it (a combining
+        // mark, a spacing mark) hides that separator: the runner then ends the command info at a later "::" in the data,
+        // reading the outside text before it as properties (file=, line=, title= of an annotation), or drops the command.
+        // A space keeps the separator whole.
+        if (escaped.Length > 0 && StringInfo.GetNextTextElementLength(":" + escaped) > 1)
+            escaped = " " + escaped;
+        return text.Append("::").Append(escaped).ToString();
     }
 
     /// <summary>The reverse of the runner's UnescapeData: <c>%</c> first, so the runner's <c>%25</c> step, which comes last, restores it.</summary>

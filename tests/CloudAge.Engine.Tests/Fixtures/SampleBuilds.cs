@@ -157,11 +157,12 @@ public sealed class UnwatchfulBuild : RecordingBuild
 
 /// <summary>
 /// Text from outside (a server's message, a file, an exception) that tries every way of becoming a workflow command:
-/// after LF, CR and CRLF, indented, in the legacy form mid-line, and as the resume token of a guessed stop-commands.
+/// after LF, CR and CRLF, indented, in the legacy form mid-line, as the resume token of a guessed stop-commands, and
+/// with a soft hyphen inside the "::" that ends the command info, which the runner's culture-sensitive search skips.
 /// </summary>
 public sealed class HostileOutputBuild : RecordingBuild
 {
-    public const string Hostile = "health: Degraded\n::add-mask::leak\r::set-output name=x::y\r\n   ::warning file=app.cs::fake\nsee ##[error]fake and ##[add-path]/tmp\n::stop-commands::abc\n::abc::";
+    public const string Hostile = "health: Degraded\n::add-mask::leak\r::set-output name=x::y\r\n   ::warning file=app.cs::fake\nsee ##[error]fake and ##[add-path]/tmp\n::stop-commands::abc\n::abc::\n::add-mask:\u00AD:leak2";
 
     public const string FailureStart = "the server answered ##[set-output name=a]b 500: ";
 
