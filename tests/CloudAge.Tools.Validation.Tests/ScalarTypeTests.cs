@@ -44,6 +44,34 @@ public sealed class ScalarTypeTests
         Assert.DoesNotContain("Exception", finding.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>File, text to replace, replacement, line marker, and texts the finding must hold.</summary>
+    public static TheoryData<string, string, string, string, string[]> WrongIntOrStrings() => new()
+    {
+        // IntOrString: a JSON string is the string half (intstr UnmarshalJSON), which ports take only as a port name
+        // (ValidatePortNumOrName) and counts only as a percentage (ValidatePositiveIntOrPercent).
+        { Deployment, "maxUnavailable: 0", "maxUnavailable: \"0\"", "maxUnavailable", ["spec.strategy.rollingUpdate.maxUnavailable: \"0\" is a string", "only a percentage", "write 0 without quotes"] },
+        { Deployment, "port: 80\n            initialDelaySeconds: 15", "port: \"80\"\n            initialDelaySeconds: 15", "port: \"80\"", ["livenessProbe.httpGet.port: \"80\" is not a port name", "at least one letter", "write 80 without quotes"] },
+        { "k8s/service.yaml", "targetPort: 80", "targetPort: \"80\"", "targetPort", ["spec.ports[0].targetPort: \"80\" is not a port name", "write 80 without quotes"] },
+        { "k8s/service.yaml", "targetPort: 80", "targetPort: HTTP", "targetPort", ["\"HTTP\" is not a port name", "only lowercase letters"] },
+        { "k8s/networkpolicy.yaml", "- port: 443", "- port: \"443\"", "port: \"443\"", ["spec.egress[1].ports[0].port: \"443\" is not a port name"] },
+        { "k8s/poddisruptionbudget.yaml", "minAvailable: 1", "minAvailable: \"1\"", "minAvailable", ["spec.minAvailable: \"1\" is a string", "only a percentage"] },
+        { "k8s/poddisruptionbudget.yaml", "minAvailable: 1", "minAvailable: 150%", "minAvailable", ["\"150%\" is more than 100%"] },
+        { Deployment, "maxSurge: 1", "maxSurge: 1.5", "maxSurge", ["1.5 is not an integer"] },
+        { Deployment, "port: 80\n            initialDelaySeconds: 15", "port: 70000\n            initialDelaySeconds: 15", "port: 70000", ["port 70000 is not between 1 and 65535"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(WrongIntOrStrings))]
+    public void An_int_or_string_value_the_api_server_refuses_is_reported_with_its_path_and_fix(string file, string find, string replacement, string marker, string[] expected)
+    {
+        using var repository = new RepositoryCopy().Replace(file, find, replacement);
+
+        var finding = Assert.Single(repository.Validate(), f => f.RuleId == RuleIds.KubernetesSchema);
+
+        Assert.Equal((file, repository.LineOf(file, marker)), (finding.File, finding.Line));
+        Assert.All(expected, text => Assert.Contains(text, finding.Message, StringComparison.Ordinal));
+    }
+
     /// <summary>Quoted strings, YAML 1.1 near-misses go-yaml leaves strings, nulls, dates, and IntOrString fields either way.</summary>
     public static TheoryData<string, string, string> RightTypes() => new()
     {
@@ -57,6 +85,8 @@ public sealed class ScalarTypeTests
         { Deployment, "maxSurge: 1", "maxSurge: 25%" },
         { "k8s/service.yaml", "targetPort: 80", "targetPort: http" },
         { "k8s/service.yaml", "targetPort: 80", "targetPort: \"http\"" },
+        { Deployment, "maxSurge: 1", "maxSurge: 200%" },
+        { Deployment, "maxUnavailable: 0", "maxUnavailable: 0%" },
     };
 
     [Theory]

@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text.Json.Serialization;
 using CloudAge.Common.Yaml;
 using CloudAge.Tools.Validation.Yaml;
+using k8s.Models;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -15,8 +16,9 @@ namespace CloudAge.Tools.Validation.Kubernetes;
 /// <see cref="GoYamlScalar"/>), then decode that JSON strictly into the Go types, so an unquoted <c>50</c> or
 /// <c>true</c> in a string field is refused ("json: cannot unmarshal number into Go struct field ConfigMap.data of
 /// type string"), as is a quoted <c>"2"</c> in an integer field, although YamlDotNet converts both without a word.
-/// A null (<c>~</c>, <c>null</c>, nothing) fits any field: JSON decoding leaves the zero value. Fields of other types
-/// (IntOrString, quantities, byte arrays, free-form objects) take either. Runs once the strict typing has passed, so a
+/// A null (<c>~</c>, <c>null</c>, nothing) fits any field: JSON decoding leaves the zero value. An IntOrString takes
+/// either, in the form its field allows (<see cref="IntOrStringFormat"/>); fields of other types (quantities, byte
+/// arrays, free-form objects) take either. Runs once the strict typing has passed, so a
 /// value it refused is not reported twice; every mismatch in the document is reported.
 /// </summary>
 internal static class ScalarTypeCheck
@@ -35,6 +37,9 @@ internal static class ScalarTypeCheck
             {
                 case YamlScalarNode scalar when shape.Scalar is { } expected && Mismatch(scalar, expected) is { } found && visited.Add(scalar):
                     findings.Add(document.File, scalar, RuleIds.KubernetesSchema, Message(document, scalar, path, key, expected, found, shape.GoType));
+                    break;
+                case YamlScalarNode scalar when type == typeof(IntOrString) && IntOrStringFormat.Problem(scalar, key, document.Kind) is { } problem && visited.Add(scalar):
+                    findings.Add(document.File, scalar, RuleIds.KubernetesSchema, $"{path}: {problem} in {document.ApiVersion} {document.Kind}");
                     break;
                 // Each node once: an aliased node is shared, and walking it at every alias is exponential in the nesting.
                 case YamlMappingNode map when visited.Add(map):
