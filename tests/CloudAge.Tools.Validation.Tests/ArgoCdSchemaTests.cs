@@ -46,6 +46,36 @@ public sealed class ArgoCdSchemaTests
         }
     }
 
+    /// <summary>
+    /// kubectl sends the Application as go-yaml v2 reads it, and the API server checks it against the CRD's types
+    /// (argo-cd manifests/crds/application-crd.yaml): "spec.source.targetRevision in body must be of type string".
+    /// </summary>
+    [Theory]
+    [InlineData("targetRevision: main", "targetRevision: 1.0", "targetRevision", "found 1.0, a number", "quote it: targetRevision: \"1.0\"")]
+    [InlineData("limit: 5", "limit: \"5\"", "limit:", "found \"5\", a string (it is quoted)", "write it without quotes: limit: 5")]
+    [InlineData("      - CreateNamespace=true\n", "      - CreateNamespace=true\n      - 42\n", "- 42", "found 42, a number", "quote it: - \"42\"")]
+    public void A_value_of_another_json_type_than_the_crd_field_is_reported(string find, string replacement, string marker, string found, string fix)
+    {
+        using var repository = new RepositoryCopy().Replace(Application, find, replacement);
+
+        var finding = Assert.Single(repository.Validate());
+
+        Assert.Equal((RuleIds.ArgoCdSchema, repository.LineOf(Application, marker)), (finding.RuleId, finding.Line));
+        Assert.Contains(found, finding.Message, StringComparison.Ordinal);
+        Assert.Contains(fix, finding.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("selfHeal: true", "selfHeal: yes")]
+    [InlineData("targetRevision: main", "targetRevision: \"1.0\"")]
+    [InlineData("limit: 5", "limit: ~")]
+    public void A_value_kubectl_reads_as_the_crd_field_type_passes(string find, string replacement)
+    {
+        using var repository = new RepositoryCopy().Replace(Application, find, replacement);
+
+        Assert.Empty(repository.Validate());
+    }
+
     [Fact]
     public void A_name_is_still_refused_in_a_namespace_resource_list()
     {

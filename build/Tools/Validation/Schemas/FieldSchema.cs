@@ -1,12 +1,16 @@
+using CloudAge.Common.Yaml;
+
 namespace CloudAge.Tools.Validation.Schemas;
 
 /// <summary>A small hand-written schema language for kinds without a model package: scalars, lists, maps and objects.</summary>
 internal abstract record FieldSchema
 {
-    public static readonly FieldSchema Text = new ScalarSchema("a string", _ => true);
-    public static readonly FieldSchema Flag = new ScalarSchema("a boolean (true or false)", v => v is "true" or "false");
-    public static readonly FieldSchema Integer = new ScalarSchema("an integer", v => long.TryParse(v, out _));
-    public static readonly FieldSchema IntOrString = Text;
+    public static readonly FieldSchema Text = new ScalarSchema("a string", [JsonScalar.String], _ => true);
+    public static readonly FieldSchema Flag = new ScalarSchema("a boolean (true or false)", [JsonScalar.Boolean], _ => true);
+    public static readonly FieldSchema Integer = new ScalarSchema("an integer", [JsonScalar.Number], v => long.TryParse(v, out _));
+
+    /// <summary>intstr.IntOrString, <c>x-kubernetes-int-or-string</c> in a CRD: a number or a string.</summary>
+    public static readonly FieldSchema IntOrString = new ScalarSchema("an integer or a string", [JsonScalar.Number, JsonScalar.String], _ => true);
 
     /// <summary>Free-form content (Helm values, patches, status) that the owning tool checks itself.</summary>
     public static readonly FieldSchema Any = new AnySchema();
@@ -21,7 +25,11 @@ internal abstract record FieldSchema
         new(fields.ToDictionary(f => f.Name, f => f.Schema, StringComparer.Ordinal), []);
 }
 
-internal sealed record ScalarSchema(string Expected, Func<string, bool> Accepts) : FieldSchema;
+/// <summary>
+/// A scalar of one of <paramref name="Types"/>, the JSON types its field takes once the YAML is read as kubectl, the API
+/// server and kustomize read it (go-yaml v2, see <see cref="GoYamlScalar"/>), whose text <paramref name="Accepts"/> then checks.
+/// </summary>
+internal sealed record ScalarSchema(string Expected, JsonScalar[] Types, Func<string, bool> Accepts) : FieldSchema;
 
 internal sealed record AnySchema : FieldSchema;
 

@@ -1,4 +1,6 @@
+using CloudAge.Common.Yaml;
 using CloudAge.Tools.Validation.Yaml;
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace CloudAge.Tools.Validation.Schemas;
@@ -23,7 +25,11 @@ internal static class SchemaCheck
                     return;
                 case ScalarSchema scalar:
                     var value = ((YamlScalarNode)node).Value ?? "";
-                    if (!scalar.Accepts(value))
+                    if (TypeMismatch((YamlScalarNode)node, scalar) is { } found)
+                    {
+                        Report(node, $"{label}: expected {scalar.Expected}, found {found} in {where}; {Fix((YamlScalarNode)node, scalar, key)}");
+                    }
+                    else if (!IsNull((YamlScalarNode)node) && !scalar.Accepts(value))
                     {
                         Report(node, $"{label}: expected {scalar.Expected}, found \"{value}\" in {where}");
                     }
@@ -80,6 +86,44 @@ internal static class SchemaCheck
         }
 
         void Report(YamlNode at, string message) => findings.Add(document.File, at, ruleId, message);
+    }
+
+    /// <summary>
+    /// What the scalar is when it is not of the field's JSON type, as go-yaml v2 reads it: kubectl and the API server
+    /// (for a CRD, whose schema then refuses "must be of type string") and kustomize (types.Kustomization.Unmarshal:
+    /// sigs.k8s.io/yaml YAMLToJSON, then JSON decoding with DisallowUnknownFields) all read YAML this way, so
+    /// <c>newTag: 1.0</c> is a number and <c>limit: "5"</c> a string. A null fits any field; a tag decides itself.
+    /// </summary>
+    private static string? TypeMismatch(YamlScalarNode scalar, ScalarSchema schema)
+    {
+        var value = scalar.Value ?? "";
+        var plain = scalar.Style is ScalarStyle.Plain or ScalarStyle.Any;
+        var type = plain ? GoYamlScalar.Resolve(value) : JsonScalar.String;
+        if (!scalar.Tag.IsEmpty || type == JsonScalar.Null || schema.Types.Contains(type))
+        {
+            return null;
+        }
+
+        return type switch
+        {
+            JsonScalar.String => $"\"{value}\", a string{(plain ? "" : " (it is quoted)")}",
+            JsonScalar.Boolean => $"{value}, a boolean{(GoYamlScalar.IsYaml11Boolean(value) ? " (YAML 1.1, which kubectl and kustomize read, takes y, yes, on, n, no and off for true and false)" : "")}",
+            _ => $"{value}, a number",
+        };
+    }
+
+    private static bool IsNull(YamlScalarNode scalar) =>
+        scalar.Tag.IsEmpty && scalar.Style is ScalarStyle.Plain or ScalarStyle.Any && GoYamlScalar.Resolve(scalar.Value ?? "") == JsonScalar.Null;
+
+    private static string Fix(YamlScalarNode scalar, ScalarSchema schema, YamlNode key)
+    {
+        var field = key is YamlScalarNode { Value: { } name } && !ReferenceEquals(key, scalar) ? $"{name}: " : "- ";
+        var value = scalar.Value ?? "";
+        return schema.Types.Contains(JsonScalar.String)
+            ? $"quote it: {field}\"{value}\""
+            : scalar.Style is not (ScalarStyle.Plain or ScalarStyle.Any) && GoYamlScalar.Resolve(value) is var unquoted && schema.Types.Contains(unquoted)
+                ? $"write it without quotes: {field}{value}"
+                : $"write {schema.Expected}, without quotes";
     }
 
     private static string Expected(FieldSchema schema) => schema switch

@@ -1,0 +1,29 @@
+using CloudAge.Tools.Validation.Tests.Fixtures;
+
+namespace CloudAge.Tools.Validation.Tests;
+
+/// <summary>
+/// kustomization.yaml read as kustomize reads it (api/types/kustomization.go): the YAML goes through sigs.k8s.io/yaml
+/// before strict JSON decoding, so a number in a string field is an error ("invalid Kustomization: json: cannot
+/// unmarshal number into ... of type string").
+/// </summary>
+public sealed class KustomizeTests
+{
+    private const string Kustomization = "k8s/kustomization.yaml";
+
+    [Theory]
+    [InlineData("images:\n  - name: example.com/tool\n    newTag: 1.0\n", "newTag: 1.0", "images[0].newTag: expected a string, found 1.0, a number", "quote it: newTag: \"1.0\"")]
+    [InlineData("images:\n  - name: example.com/tool\n    newTag: 20240131\n", "newTag: 20240131", "found 20240131, a number", "quote it: newTag: \"20240131\"")]
+    [InlineData("commonAnnotations:\n  reviewed: yes\n", "reviewed: yes", "found yes, a boolean (YAML 1.1", "quote it: reviewed: \"yes\"")]
+    [InlineData("replicas:\n  - name: worker\n    count: \"3\"\n", "count: \"3\"", "found \"3\", a string (it is quoted)", "write it without quotes: count: 3")]
+    public void A_value_kustomize_decodes_as_another_type_is_reported_with_the_fix(string fields, string marker, string found, string fix)
+    {
+        using var repository = new RepositoryCopy().Replace(Kustomization, "resources:", fields + "resources:");
+
+        var finding = Assert.Single(repository.Validate());
+
+        Assert.Equal((Kustomization, repository.LineOf(Kustomization, marker), RuleIds.KustomizeSchema), (finding.File, finding.Line, finding.RuleId));
+        Assert.Contains(found, finding.Message, StringComparison.Ordinal);
+        Assert.Contains(fix, finding.Message, StringComparison.Ordinal);
+    }
+}
