@@ -3,13 +3,40 @@ using CloudAge.Tools.Validation.Tests.Fixtures;
 namespace CloudAge.Tools.Validation.Tests;
 
 /// <summary>
-/// kustomization.yaml read as kustomize reads it (api/types/kustomization.go): the YAML goes through sigs.k8s.io/yaml
-/// before strict JSON decoding, so a number in a string field is an error ("invalid Kustomization: json: cannot
-/// unmarshal number into ... of type string").
+/// kustomization.yaml read as kustomize reads it (api/types/kustomization.go): apiVersion and kind may be left out, the
+/// deprecated fields still load, and the YAML goes through sigs.k8s.io/yaml before strict JSON decoding, so a number
+/// in a string field is an error ("invalid Kustomization: json: cannot unmarshal number into ... of type string").
 /// </summary>
 public sealed class KustomizeTests
 {
     private const string Kustomization = "k8s/kustomization.yaml";
+    private const string TypeMeta = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n";
+
+    [Fact]
+    public void A_kustomization_without_api_version_and_kind_is_read_as_kustomize_reads_it()
+    {
+        using var repository = new RepositoryCopy().Replace(Kustomization, TypeMeta, "");
+
+        Assert.Empty(repository.Validate());
+
+        // Still a kustomization: its resources are checked.
+        repository.Replace(Kustomization, "  - service.yaml", "  - services.yaml");
+        var finding = Assert.Single(repository.Validate(), f => f.File == Kustomization);
+        Assert.Equal((RuleIds.KustomizeResources, repository.LineOf(Kustomization, "services.yaml")), (finding.RuleId, finding.Line));
+    }
+
+    [Theory]
+    [InlineData("bases: []\n")]
+    [InlineData("images:\n  - name: example.com/tool\n    newTag: \"1.0\"\n    tagSuffix: -debug\n")]
+    [InlineData("imageTags:\n  - name: example.com/tool\n    newTag: \"1.0\"\n")]
+    [InlineData("configurations: []\nvars: []\n")]
+    [InlineData("replicas:\n  - name: worker\n    count: 3\n")]
+    public void A_field_kustomize_still_reads_passes(string fields)
+    {
+        using var repository = new RepositoryCopy().Replace(Kustomization, "resources:", fields + "resources:");
+
+        Assert.Empty(repository.Validate());
+    }
 
     [Theory]
     [InlineData("images:\n  - name: example.com/tool\n    newTag: 1.0\n", "newTag: 1.0", "images[0].newTag: expected a string, found 1.0, a number", "quote it: newTag: \"1.0\"")]

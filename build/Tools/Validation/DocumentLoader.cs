@@ -68,6 +68,13 @@ internal static class DocumentLoader
 
         var apiVersion = root.At("apiVersion").Text();
         var kind = root.At("kind").Text();
+        if (KustomizationSchema.IsKustomizationFile(file) && string.IsNullOrEmpty(kind) && string.IsNullOrEmpty(apiVersion))
+        {
+            // kustomize takes a kustomization file without apiVersion and kind (api/internal/target/kusttarget.go Load,
+            // then api/types/kustomization.go FixKustomization fills both in), and so does Argo CD, which runs it.
+            (apiVersion, kind) = (KustomizationSchema.ApiVersion, KustomizationSchema.Kind);
+        }
+
         if (string.IsNullOrEmpty(apiVersion) || string.IsNullOrEmpty(kind))
         {
             var missing = string.Join(" and ", new[] { ("apiVersion", apiVersion), ("kind", kind) }.Where(p => string.IsNullOrEmpty(p.Item2)).Select(p => p.Item1));
