@@ -26,6 +26,9 @@ public sealed class RuleTests
         new(RuleIds.KustomizeSchema, "k8s/kustomization.yaml", "kind: Kustomization", "kind: Kustomization\nnamespaces: cloudage", "namespaces"),
         new(RuleIds.WorkloadSelector, Deployment, "    matchLabels:\n      app.kubernetes.io/name: cloudage", "    matchLabels:\n      app.kubernetes.io/name: cloudage-old", "cloudage-old"),
         new(RuleIds.WorkloadSelector, Deployment, "    matchLabels:\n      app.kubernetes.io/name: cloudage\n  strategy", "    matchExpressions:\n      - key: app.kubernetes.io/name\n        operator: In\n        values: [cloudage-old]\n  strategy", "- key: app.kubernetes.io/name"),
+        // apps/v1 requires a non-empty selector (ValidateDeploymentSpec).
+        new(RuleIds.WorkloadSelector, Deployment, "  selector:\n    matchLabels:\n      app.kubernetes.io/name: cloudage\n  strategy", "  strategy", "spec:"),
+        new(RuleIds.WorkloadSelector, Deployment, "  selector:\n    matchLabels:\n      app.kubernetes.io/name: cloudage\n  strategy", "  selector: {}\n  strategy", "selector: {}"),
         new(RuleIds.ServiceSelector, Service, "  selector:\n    app.kubernetes.io/name: cloudage", "  selector:\n    app.kubernetes.io/name: cloudage-web", "app.kubernetes.io/name: cloudage-web"),
         new(RuleIds.ServiceTargetPort, Service, "targetPort: 80", "targetPort: 8080", "targetPort"),
         new(RuleIds.ProbePort, Deployment, "port: 80\n            initialDelaySeconds: 15", "port: 8080\n            initialDelaySeconds: 15", "port: 8080"),

@@ -26,6 +26,17 @@ internal static class SelectorChecks
     private static void CheckWorkloadSelector(Workload workload, FindingList findings)
     {
         var labels = workload.Labels;
+        var document = workload.Document;
+        var selector = document.Root.At("spec", "selector");
+        // pkg/apis/apps/validation ValidateDeploymentSpec, ValidateReplicaSetSpec, ValidateStatefulSetSpec,
+        // ValidateDaemonSetSpec: spec.selector is required ("Required value"), and "empty selector is invalid".
+        if (document.Kind is "Deployment" or "ReplicaSet" or "StatefulSet" or "DaemonSet" && !LabelSelector.Requirements(selector).Any())
+        {
+            findings.Add(document.File, selector ?? document.Root.Nearest("spec", "selector"), RuleIds.WorkloadSelector,
+                $"{document.Describe()} has {(selector is null ? "no spec.selector" : "an empty spec.selector")}, which the API server refuses for apps/v1 workloads; add spec.selector.matchLabels with its pod template labels ({Format(labels)})");
+            return;
+        }
+
         foreach (var requirement in LabelSelector.Requirements(workload.Document.Root.At("spec", "selector")).Where(r => !r.Matches(labels)))
         {
             findings.Add(workload.Document.File, requirement.Node, RuleIds.WorkloadSelector,
