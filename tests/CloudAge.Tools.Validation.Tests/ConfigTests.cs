@@ -74,6 +74,19 @@ public sealed class ConfigTests
         Assert.Equal((Config, line, RuleIds.Config), (finding.File, finding.Line, finding.RuleId));
     }
 
+    [Theory]
+    [InlineData("disable:\n  - min-replicas\n", 2, "`- rule: min-replicas` then `reason:")]
+    [InlineData("iamExtraActions:\n  - {action: dynamodb:UpdateItem}\n", 2, "each iamExtraActions entry is one IAM action")]
+    public void An_entry_of_the_wrong_shape_says_how_to_write_it(string text, int line, string expected)
+    {
+        using var repository = new RepositoryCopy().Write(Config, text);
+
+        var finding = Assert.Single(repository.Validate());
+
+        Assert.Equal((Config, line, RuleIds.Config), (finding.File, finding.Line, finding.RuleId));
+        Assert.Contains(expected, finding.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_extra_iam_action_in_the_config_is_allowed()
     {

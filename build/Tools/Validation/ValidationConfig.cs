@@ -54,7 +54,25 @@ internal sealed record ValidationConfig(IReadOnlyDictionary<string, string> Disa
             findings.Add(file, root.KeyOf(key)!, RuleIds.Config, $"\"{key}\" must be a list");
         }
 
-        return new ValidationConfig(ReadDisabled(root, file, findings), root.At("iamExtraActions").Items().Select(i => i.Text() ?? "").ToList());
+        return new ValidationConfig(ReadDisabled(root, file, findings), ReadExtraActions(root, file, findings));
+    }
+
+    private static List<string> ReadExtraActions(YamlNode root, string file, FindingList findings)
+    {
+        var actions = new List<string>();
+        foreach (var item in root.At("iamExtraActions").Items())
+        {
+            if (item.Text() is { Length: > 0 } action)
+            {
+                actions.Add(action);
+            }
+            else
+            {
+                findings.Add(file, item, RuleIds.Config, "each iamExtraActions entry is one IAM action, service:Action (- dynamodb:UpdateItem)");
+            }
+        }
+
+        return actions;
     }
 
     private static Dictionary<string, string> ReadDisabled(YamlNode root, string file, FindingList findings)
@@ -64,7 +82,12 @@ internal sealed record ValidationConfig(IReadOnlyDictionary<string, string> Disa
         {
             var rule = entry.At("rule").Text();
             var reason = entry.At("reason").Text();
-            if (rule is null || !RuleIds.All.ContainsKey(rule))
+            if (entry is not YamlMappingNode)
+            {
+                findings.Add(file, entry, RuleIds.Config,
+                    $"each disable entry is a mapping with a rule and a reason: `- rule: {entry.Text() ?? "min-replicas"}` then `reason: <why this rule does not apply>` on the next line");
+            }
+            else if (rule is null || !RuleIds.All.ContainsKey(rule))
             {
                 findings.Add(file, entry, RuleIds.Config,
                     $"\"{rule ?? "(no rule)"}\" is not a rule id; the ids are listed in docs/validate-rules.md");
