@@ -15,6 +15,7 @@ public static class RuleIds
     public const string UnknownKind = "unknown-kind";
     public const string KubernetesSchema = "k8s-strict-schema";
     public const string ObjectName = "object-name-valid";
+    public const string LabelsValid = "labels-valid";
     public const string ArgoCdSchema = "argocd-schema";
     public const string KustomizeSchema = "kustomize-schema";
     public const string WorkloadSelector = "workload-selector-matches";
@@ -91,6 +92,7 @@ public static class RuleIds
         [UnknownKind] = "no schema is known for the apiVersion/kind pair",
         [KubernetesSchema] = "unknown field or wrong type for a Kubernetes kind (strict, KubernetesClient models)",
         [ObjectName] = "metadata.name is not what the API server accepts for the kind (DNS subdomain; Service: RFC 1035 label; Namespace: RFC 1123 label)",
+        [LabelsValid] = "a label key or value, a selector label or an annotation key is not what the API server accepts",
         [ArgoCdSchema] = "unknown field, wrong type or missing field in an Argo CD Application",
         [KustomizeSchema] = "unknown field or wrong type in a kustomization.yaml",
         [WorkloadSelector] = "a workload's selector does not match its pod template labels",

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CloudAge.Tools.Validation.Schemas;
 using CloudAge.Tools.Validation.Yaml;
 using k8s.Models;
 using YamlDotNet.RepresentationModel;
@@ -7,7 +8,7 @@ namespace CloudAge.Tools.Validation.Checks;
 
 /// <summary>
 /// What the API server's validation refuses although every field has the right type, so the strict schema check
-/// passes it: an invalid object name, a rolling update that can never progress, a budget with both bounds, a request
+/// passes it: an invalid object name or label, a rolling update that can never progress, a budget with both bounds, a request
 /// above its limit. Each rule names the kubernetes/kubernetes function it follows.
 /// </summary>
 internal static partial class ApiValidationChecks
@@ -36,6 +37,11 @@ internal static partial class ApiValidationChecks
         foreach (var document in context.Documents)
         {
             CheckName(document, context.Findings);
+            if (document.Kind != KustomizationSchema.Kind)
+            {
+                CheckLabels(document, context.Findings);
+            }
+
             switch (document.Kind)
             {
                 case "Deployment":
@@ -80,6 +86,90 @@ internal static partial class ApiValidationChecks
                 $"{document.Describe()} has a name that is not {problem}, so the API server refuses it; rename it");
         }
     }
+
+    /// <summary>
+    /// apimachinery pkg/apis/meta/v1/validation ValidateLabels (keys IsQualifiedName, values IsValidLabelValue) for every
+    /// metadata.labels (the object's, a pod template's, a claim template's) and every matchLabels (ValidateLabelSelector)
+    /// and a Service's selector (ValidateService); apimachinery pkg/api/validation ValidateAnnotations for annotation keys.
+    /// A bad one makes the API server refuse the whole object.
+    /// </summary>
+    private static void CheckLabels(ManifestDocument document, FindingList findings)
+    {
+        var visited = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
+        Walk(document.Root, null);
+        if (document.Kind == "Service")
+        {
+            CheckMap(document.Root.At("spec", "selector"), "spec.selector", values: true);
+        }
+
+        void Walk(YamlNode node, string? parentKey)
+        {
+            if (!visited.Add(node))
+            {
+                return;
+            }
+
+            foreach (var (key, value) in node.Entries())
+            {
+                switch (key)
+                {
+                    case "labels" when parentKey == "metadata":
+                        CheckMap(value, "metadata.labels", values: true);
+                        break;
+                    case "annotations" when parentKey == "metadata":
+                        CheckMap(value, "metadata.annotations", values: false);
+                        break;
+                    case "matchLabels":
+                        CheckMap(value, "matchLabels", values: true);
+                        break;
+                    default:
+                        Walk(value, key);
+                        break;
+                }
+            }
+
+            foreach (var item in node.Items())
+                Walk(item, parentKey);
+        }
+
+        void CheckMap(YamlNode? map, string where, bool values)
+        {
+            foreach (var (key, value) in map.Entries())
+            {
+                // Annotation keys are checked in lower case (ValidateAnnotations: IsQualifiedName(strings.ToLower(k))).
+                if (QualifiedNameProblem(values ? key : key.ToLowerInvariant()) is { } keyProblem)
+                {
+                    findings.Add(document.File, map.KeyOf(key)!, RuleIds.LabelsValid,
+                        $"{where} key \"{key}\" in {document.Describe()} is not a qualified name: {keyProblem}; the API server refuses the object");
+                }
+                else if (values && value.Text() is { } text && LabelValueProblem(text) is { } valueProblem)
+                {
+                    findings.Add(document.File, value, RuleIds.LabelsValid,
+                        $"{where} value of \"{key}\" in {document.Describe()} is not a valid label value: {valueProblem}; the API server refuses the object");
+                }
+            }
+        }
+    }
+
+    /// <summary>pkg/util/validation IsQualifiedName: an optional DNS subdomain prefix and '/', then a name of at most 63.</summary>
+    private static string? QualifiedNameProblem(string key)
+    {
+        var parts = key.Split('/');
+        if (parts.Length > 2)
+            return "it may hold at most one '/'";
+        if (parts.Length == 2 && (parts[0].Length == 0 || parts[0].Length > SubdomainMaxLength || !Dns1123Subdomain().IsMatch(parts[0])))
+            return $"the prefix before '/' must be a lowercase DNS subdomain of at most {SubdomainMaxLength} characters";
+        var name = parts[^1];
+        return name.Length is 0 or > LabelMaxLength || !QualifiedName().IsMatch(name)
+            ? $"the name must be 1 to {LabelMaxLength} letters, digits, '-', '_' or '.', starting and ending with a letter or digit"
+            : null;
+    }
+
+    /// <summary>pkg/util/validation IsValidLabelValue: empty, or at most 63 letters, digits, '-', '_' or '.' starting and ending with a letter or digit.</summary>
+    private static string? LabelValueProblem(string value) =>
+        value.Length > LabelMaxLength || !LabelValue().IsMatch(value)
+            ? $"it must be at most {LabelMaxLength} letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or empty)"
+            : null;
 
     /// <summary>pkg/apis/apps/validation ValidateRollingUpdateDeployment: "may not be 0 when `maxSurge` is 0" (either left out defaults to 25%).</summary>
     private static void CheckRollingUpdate(ManifestDocument document, FindingList findings)
@@ -141,6 +231,12 @@ internal static partial class ApiValidationChecks
 
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\z")]
     private static partial Regex Dns1123Label();
+
+    [GeneratedRegex(@"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\z")]
+    private static partial Regex QualifiedName();
+
+    [GeneratedRegex(@"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?\z")]
+    private static partial Regex LabelValue();
 
     [GeneratedRegex(@"^[a-z]([-a-z0-9]*[a-z0-9])?\z")]
     private static partial Regex Dns1035Label();
