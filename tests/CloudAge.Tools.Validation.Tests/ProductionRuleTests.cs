@@ -20,6 +20,8 @@ public sealed class ProductionRuleTests
         new(RuleIds.PodDisruptionBudget, Budget, "minAvailable: 1", "minAvailable: 51%", "51%"),
         new(RuleIds.PodDisruptionBudget, Budget, "minAvailable: 1", "maxUnavailable: 0%", "maxUnavailable: 0%"),
         new(RuleIds.PodDisruptionBudget, Budget, "minAvailable: 1", "maxUnavailable: 2", "maxUnavailable: 2"),
+        // Two budgets over the same pods: the eviction API refuses every eviction of them (eviction.go).
+        new(RuleIds.PodDisruptionBudget, Budget, "      app.kubernetes.io/name: cloudage\n", "      app.kubernetes.io/name: cloudage\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: cloudage-extra\n  namespace: cloudage\nspec: {maxUnavailable: 1, selector: {matchLabels: {app.kubernetes.io/name: cloudage}}}\n", "spec: {maxUnavailable: 1"),
         new(RuleIds.PdbMinOrMax, Budget, "  minAvailable: 1\n", "  minAvailable: 1\n  maxUnavailable: 1\n", "maxUnavailable: 1"),
         // The Service moved to a namespace no manifest declares: nothing puts the readiness gate label on it (AwsLoadBalancingTests has the label removed).
         new(RuleIds.NlbReadinessGate, "k8s/service.yaml", "  namespace: cloudage\n", "  namespace: cloudage-edge\n", "aws-load-balancer-nlb-target-type: ip"),

@@ -71,7 +71,17 @@ internal static class AvailabilityChecks
     private static void CheckDisruptionBudget(CheckContext context, Workload workload, int minimumReplicas)
     {
         var document = workload.Document;
-        var budget = context.OfKind("PodDisruptionBudget").FirstOrDefault(b => b.Namespace == document.Namespace && LabelSelector.Selects(b.Root.At("spec", "selector"), workload.Labels));
+        var budgets = context.OfKind("PodDisruptionBudget").Where(b => b.Namespace == document.Namespace && LabelSelector.Selects(b.Root.At("spec", "selector"), workload.Labels)).ToList();
+        var budget = budgets.FirstOrDefault();
+        // The eviction API refuses a pod that more than one budget selects, whatever the budgets allow
+        // (pkg/registry/core/pod/storage/eviction.go: "This pod has more than one PodDisruptionBudget, which the eviction
+        // subresource does not support.", HTTP 500), so every node drain stops at these pods.
+        foreach (var extra in budgets.Skip(1))
+        {
+            context.Findings.Add(extra.File, extra.Root.Nearest("spec", "selector"), RuleIds.PodDisruptionBudget,
+                $"{extra.Describe()} selects the pods of {document.Describe()} as {budget!.Describe()} does; the eviction API refuses a pod with more than one budget, so node drains fail on them; keep one budget per workload");
+        }
+
         if (budget is null)
         {
             context.Findings.Add(document.File, document.Root.Nearest("spec", "replicas"), RuleIds.PodDisruptionBudget,
