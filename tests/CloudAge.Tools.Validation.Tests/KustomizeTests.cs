@@ -53,4 +53,29 @@ public sealed class KustomizeTests
         Assert.Contains(found, finding.Message, StringComparison.Ordinal);
         Assert.Contains(fix, finding.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_kustomization_namespace_stands_for_the_namespace_of_what_it_lists()
+    {
+        using var repository = new RepositoryCopy().Replace(Kustomization, "resources:", "namespace: cloudage\nresources:");
+        foreach (var file in new[] { "configmap", "deployment", "horizontalpodautoscaler", "networkpolicy", "poddisruptionbudget", "service", "serviceaccount" })
+        {
+            repository.Replace($"k8s/{file}.yaml", "  namespace: cloudage\n", "");
+        }
+
+        Assert.Empty(repository.Validate());
+    }
+
+    [Fact]
+    public void A_kustomization_namespace_other_than_the_destination_is_reported_once_at_the_kustomization()
+    {
+        // kustomize overrides metadata.namespace (api/filters/namespace): everything would land in namespace staging.
+        using var repository = new RepositoryCopy().Replace(Kustomization, "resources:", "namespace: staging\nresources:");
+
+        var findings = repository.Validate().Where(f => f.RuleId == RuleIds.NamespaceConsistent).ToList();
+
+        var finding = Assert.Single(findings);
+        Assert.Equal((Kustomization, repository.LineOf(Kustomization, "namespace: staging")), (finding.File, finding.Line));
+        Assert.Contains("set namespace: cloudage", finding.Message, StringComparison.Ordinal);
+    }
 }

@@ -27,7 +27,7 @@ public sealed class ManifestValidator(ValidationOptions options, Action<string>?
         var configPath = Path.GetFullPath(Path.Combine(root, configFile ?? ConfigFileName));
         var config = ValidationConfig.Load(files, configPath, Path.GetRelativePath(root, configPath).Replace('\\', '/'), findings);
 
-        var documents = DocumentLoader.Load(files, options.ManifestFolders, findings, out var unreadable);
+        var documents = KustomizeNamespace.Apply(DocumentLoader.Load(files, options.ManifestFolders, findings, out var unreadable), root);
         var context = new CheckContext(root, documents, findings);
         if (!unreadable)
         {

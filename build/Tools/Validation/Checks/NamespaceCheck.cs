@@ -30,8 +30,19 @@ internal static class NamespaceCheck
         }
 
         var source = application is null ? "the Namespace manifest" : $"Argo CD Application {application.Name}'s destination";
+        // A kustomization's namespace field decides for everything it lists: report it there, once.
+        foreach (var kustomization in context.Documents.Select(d => d.NamespaceSetBy).OfType<ManifestDocument>().Distinct())
+        {
+            var ns = kustomization.Root.At("namespace");
+            if (ns.Text() != expected)
+            {
+                context.Findings.Add(kustomization.File, ns!, RuleIds.NamespaceConsistent,
+                    $"{kustomization.File} puts what it lists in namespace {ns.Text()} (kustomize's namespace field overrides metadata.namespace); set namespace: {expected}, the namespace of {source}");
+            }
+        }
+
         // Applications and AppProjects live in Argo CD's own namespace, not the one they deploy to.
-        foreach (var document in context.Documents.Where(d => d.Kind is not (ArgoCdApplicationSchema.Kind or ArgoCdAppProjectSchema.Kind)))
+        foreach (var document in context.Documents.Where(d => d.Kind is not (ArgoCdApplicationSchema.Kind or ArgoCdAppProjectSchema.Kind) && d.NamespaceSetBy is null))
         {
             if (document.Kind == "Namespace" && document.Name != expected)
             {
