@@ -62,6 +62,7 @@ public sealed class RuleTests
         new(RuleIds.IrsaRoleArn, "k8s/serviceaccount.yaml", "arn:aws:iam::123456789012:role/cloudage-pod-role", "arn:aws:iam::12345:user/ci", "role-arn"),
         new(RuleIds.SecretPlaceholders, "k8s/secret.yaml", "REPLACE_ME-not-a-secret", "tok_9f8a7b6c5d4e3f2a1b0c", "tok_"),
         new(RuleIds.IamJson, Policy, "\"Effect\": \"Allow\",", "\"Effect\": \"Allow\"", "\"Action\": ["),
+        new(RuleIds.IamJson, Policy, "\"Effect\": \"Allow\",\n      \"Action\": \"s3:ListBucket\"", "\"Effect\": \"allow\",\n      \"Action\": \"s3:ListBucket\"", "\"Effect\": \"allow\""),
         new(RuleIds.IamVersion, Policy, "2012-10-17", "2008-10-17", "Version"),
         new(RuleIds.IamSid, Policy, "\"Sid\": \"AssetBucketListing\"", "\"Sid\": \"\"", "\"Sid\": \"\""),
         new(RuleIds.IamWildcardAction, Policy, "\"s3:ListBucket\"", "\"s3:*\"", "s3:*"),

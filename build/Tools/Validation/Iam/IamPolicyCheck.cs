@@ -93,7 +93,21 @@ internal static partial class IamPolicyCheck
             findings.Add(file, statement.KeyOf("NotAction")!, RuleIds.IamWildcardAction, "NotAction grants every action except those listed; list the actions in Action instead");
         }
 
-        var isAllow = statement.At("Effect").Text() == "Allow";
+        // IAM JSON policy reference, Effect: "Valid values for Effect are Allow and Deny. The Effect value is case
+        // sensitive." IAM refuses any other value (MalformedPolicyDocument), so the role would never get the policy.
+        var effect = statement.At("Effect").Text();
+        if (effect is not ("Allow" or "Deny"))
+        {
+            findings.Add(file, statement.At("Effect") ?? statement, RuleIds.IamJson,
+                $"a statement's Effect is \"{effect ?? "(missing)"}\"; IAM takes only \"Allow\" or \"Deny\", spelt so (it is case sensitive)");
+        }
+
+        if (statement.At("Action") is null && statement.At("NotAction") is null)
+        {
+            findings.Add(file, statement, RuleIds.IamJson, "a statement needs an Action listing what the app calls; IAM refuses a statement without Action or NotAction");
+        }
+
+        var isAllow = effect != "Deny";
         foreach (var action in OneOrMany(statement.At("Action")))
         {
             var name = action.Text() ?? "";
