@@ -22,9 +22,22 @@ internal static class KubernetesObjects
 
     public static V1Deployment RolledOut() => Deployment(2, 2, 2, 2, 2, 2);
 
+    /// <summary>
+    /// A Deployment paused with a new pod template: the controller observes the generation but creates no new ReplicaSet,
+    /// so no replica is updated, and sets Progressing=Unknown with reason DeploymentPaused (kubernetes
+    /// pkg/controller/deployment/sync.go, sync and checkPausedConditions).
+    /// </summary>
+    public static V1Deployment Paused()
+    {
+        var deployment = Deployment(3, 3, 2, 0, 2, 2);
+        deployment.Spec.Paused = true;
+        deployment.Status.Conditions = [new V1DeploymentCondition { Type = "Progressing", Status = "Unknown", Reason = "DeploymentPaused", Message = "Deployment is paused" }];
+        return deployment;
+    }
+
     public static V1Service Service(string? hostname = null, string? ip = null, int port = 80, string type = "LoadBalancer") => new()
     {
-        Metadata = new V1ObjectMeta { Name = "cloudage", NamespaceProperty = "cloudage" },
+        Metadata = new V1ObjectMeta { Name = "cloudage", NamespaceProperty = "cloudage", },
         Spec = new V1ServiceSpec { Type = type, Ports = [new V1ServicePort { Port = port, Protocol = "TCP" }] },
         Status = new V1ServiceStatus
         {
@@ -34,4 +47,5 @@ internal static class KubernetesObjects
             },
         },
     };
+
 }

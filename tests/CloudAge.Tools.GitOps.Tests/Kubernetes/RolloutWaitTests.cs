@@ -44,8 +44,38 @@ public sealed class RolloutWaitTests
         var failure = await Assert.ThrowsAsync<ClusterException>(() => k8s.Waiter.WaitForRolloutAsync("cloudage", "cloudage", KubernetesHarness.Fast));
 
         Assert.Contains("exceeded its progress deadline: ReplicaSet \"cloudage-7d9\" has timed out progressing.", failure.Message);
+        Assert.Contains($"Deployment cloudage/cloudage on {k8s.Cluster.BaseAddress} exceeded", failure.Message);
         Assert.Equal(2, k8s.Cluster.ReadsOf<V1Deployment>("cloudage"));
     }
+
+    [Fact]
+    public async Task A_paused_deployment_fails_at_once_saying_how_to_resume_it()
+    {
+        // kubectl would wait for ever: the controller creates no new ReplicaSet for a paused Deployment and stops its
+        // progress deadline, so neither success nor ProgressDeadlineExceeded ever comes.
+        await using var k8s = await KubernetesHarness.StartAsync();
+        k8s.Cluster.Deployments["cloudage"] = [Paused()];
+
+        var failure = await Assert.ThrowsAsync<ClusterException>(() => k8s.Waiter.WaitForRolloutAsync("cloudage", "cloudage", KubernetesHarness.Fast));
+
+        Assert.StartsWith($"Deployment cloudage/cloudage on {k8s.Cluster.BaseAddress} is paused (spec.paused: true)", failure.Message);
+        Assert.Contains("`kubectl -n cloudage rollout resume deployment cloudage`", failure.Message);
+        Assert.Equal(1, k8s.Cluster.ReadsOf<V1Deployment>("cloudage"));
+    }
+
+    [Fact]
+    public async Task A_paused_deployment_that_has_rolled_out_is_done()
+    {
+        await using var k8s = await KubernetesHarness.StartAsync();
+        var paused = RolledOut();
+        paused.Spec.Paused = true;
+        k8s.Cluster.Deployments["cloudage"] = [paused];
+
+        var result = await k8s.Waiter.WaitForRolloutAsync("cloudage", "cloudage", KubernetesHarness.Fast);
+
+        Assert.Equal(2, result.Replicas);
+    }
+
 
     [Fact]
     public async Task Rollout_that_never_becomes_available_times_out_with_the_last_state()

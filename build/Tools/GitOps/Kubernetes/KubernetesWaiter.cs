@@ -40,8 +40,7 @@ public sealed class KubernetesWaiter(IKubernetes client, SecretMasker masker, Ac
                 t => _calls.Client.AppsV1.ReadNamespacedDeploymentAsync(deployment, @namespace, cancellationToken: t), token);
             var state = RolloutRules.Evaluate(read);
             if (state.Failure is not null)
-                throw new ClusterException($"Deployment {@namespace}/{deployment} exceeded its progress deadline: {state.Failure}. " +
-                    "Look at its pods (`kubectl describe deployment`, `kubectl get events`) for why new replicas do not become available.");
+                throw new ClusterException(masker.Redact($"Deployment {@namespace}/{deployment} on {_calls.Server} {state.Failure}"));
             return (state.Line, state.Done ? read : null);
         }, cancellationToken);
         return new RolloutResult(@namespace, deployment, result.Spec?.Replicas ?? 1, clock.Elapsed)
