@@ -35,6 +35,26 @@ internal static class KubernetesObjects
         return deployment;
     }
 
+    /// <summary>
+    /// A rollout whose new pods the API server refuses (here a ResourceQuota): the ReplicaSet controller records
+    /// ReplicaFailure/FailedCreate with the refusal (pkg/controller/replicaset/replica_set_utils.go, calculateStatus) and
+    /// the deployment controller copies it next to a Progressing condition still True (deployment/progress.go).
+    /// </summary>
+    public static V1Deployment RefusedPods()
+    {
+        var deployment = Deployment(3, 3, 2, 0, 2, 2);
+        deployment.Status.Conditions =
+        [
+            new V1DeploymentCondition { Type = "Progressing", Status = "True", Reason = "ReplicaSetUpdated", Message = "ReplicaSet \"cloudage-6c8f\" is progressing." },
+            new V1DeploymentCondition
+            {
+                Type = "ReplicaFailure", Status = "True", Reason = "FailedCreate",
+                Message = "pods \"cloudage-6c8f-x2x9q\" is forbidden: exceeded quota: compute, requested: limits.memory=512Mi, used: limits.memory=1Gi, limited: limits.memory=1Gi",
+            },
+        ];
+        return deployment;
+    }
+
     public static V1Service Service(string? hostname = null, string? ip = null, int port = 80, string type = "LoadBalancer") => new()
     {
         Metadata = new V1ObjectMeta { Name = "cloudage", NamespaceProperty = "cloudage", },

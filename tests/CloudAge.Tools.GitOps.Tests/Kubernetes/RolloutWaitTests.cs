@@ -76,6 +76,35 @@ public sealed class RolloutWaitTests
         Assert.Equal(2, result.Replicas);
     }
 
+    [Fact]
+    public async Task Pods_the_API_server_refuses_to_create_are_named_while_waiting_and_in_the_timeout()
+    {
+        await using var k8s = await KubernetesHarness.StartAsync();
+        k8s.Cluster.Deployments["cloudage"] = [RefusedPods()];
+        await k8s.Client.AppsV1.ReadNamespacedDeploymentAsync("cloudage", "cloudage");
+
+        var failure = await Assert.ThrowsAsync<ClusterException>(() =>
+            k8s.Waiter.WaitForRolloutAsync("cloudage", "cloudage", KubernetesHarness.Fast with { Timeout = TimeSpan.FromSeconds(2) }));
+
+        const string Refusal = "0 out of 2 new replicas have been updated... (FailedCreate: pods \"cloudage-6c8f-x2x9q\" is forbidden: exceeded quota: compute";
+        Assert.Contains(Refusal, Assert.Single(k8s.Output));
+        Assert.Contains(Refusal, failure.Message);
+    }
+
+    [Fact]
+    public async Task An_autoscaler_changing_replicas_during_the_wait_is_followed_to_the_new_count()
+    {
+        // A scale is a spec change: the generation moves and the targets with it (kubectl compares with spec.replicas each time).
+        await using var k8s = await KubernetesHarness.StartAsync();
+        k8s.Cluster.Deployments["cloudage"] = [Deployment(2, 2, 2, 2, 2, 1), Deployment(3, 2, 4, 2, 2, 2), Deployment(3, 3, 4, 4, 4, 2), Deployment(3, 3, 4, 4, 4, 4)];
+
+        var result = await k8s.Waiter.WaitForRolloutAsync("cloudage", "cloudage", KubernetesHarness.Fast);
+
+        Assert.Equal(4, result.Replicas);
+        Assert.Equal(4, k8s.Cluster.ReadsOf<V1Deployment>("cloudage"));
+        Assert.Contains("Waiting for deployment \"cloudage\" rollout to finish: 2 of 4 updated replicas are available...", k8s.Output);
+    }
+
 
     [Fact]
     public async Task Rollout_that_never_becomes_available_times_out_with_the_last_state()

@@ -40,6 +40,11 @@ internal static class RolloutRules
         if (deployment.Spec?.Paused == true)
             return new(false, $"deployment \"{name}\" is paused", "is paused (spec.paused: true), so its new pods are not rolled out: resume it with " +
                 $"`kubectl -n {ns} rollout resume deployment {name}` (and take spec.paused out of the manifest), then run GetUrl again.");
-        return new(false, waiting, null);
+        // Pods the API server refuses to create (a quota, Pod Security admission, a missing ServiceAccount) leave the wait
+        // above unchanged until the progress deadline; the controller copies the ReplicaSet's refusal into the Deployment
+        // (pkg/controller/deployment/progress.go, getReplicaFailures; replicaset/replica_set_utils.go: FailedCreate).
+        var failure = status?.Conditions?.FirstOrDefault(c => c.Type == "ReplicaFailure" && c.Status == "True");
+        return failure is null ? new(false, waiting, null)
+            : new(false, $"{waiting} ({failure.Reason}: {PeerText.OneLine(failure.Message, 400)})", null);
     }
 }
