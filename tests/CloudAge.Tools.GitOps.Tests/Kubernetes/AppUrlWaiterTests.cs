@@ -100,4 +100,20 @@ public sealed class AppUrlWaiterTests
         Assert.Contains("did not finish rolling out within 2 s", failure.Message);
         Assert.Equal(0, k8s.Cluster.ReadsOf<V1Service>("cloudage"));
     }
+
+    [Fact]
+    public async Task A_deployment_scaled_to_zero_fails_before_waiting_for_an_answer_that_cannot_come()
+    {
+        await using var k8s = await KubernetesHarness.StartAsync();
+        k8s.Cluster.Deployments["cloudage"] = [Deployment(4, 4, 0, 0, 0, 0)];
+        k8s.Cluster.Services["cloudage"] = [Service(hostname: "k8s-cloudage-0123456789.elb.eu-west-1.amazonaws.com")];
+        using var smoke = new SmokeChecker(k8s.Output.Enqueue);
+
+        var failure = await Assert.ThrowsAsync<ClusterException>(() =>
+            new AppUrlWaiter(k8s.Waiter, smoke, k8s.Output.Enqueue).WaitAsync(Request(TimeSpan.FromSeconds(20))));
+
+        Assert.Equal($"Deployment cloudage/cloudage on {k8s.Cluster.BaseAddress} is scaled to 0 replicas, so nothing behind Service cloudage/cloudage can answer GET /; " +
+            "set its spec.replicas (or its HorizontalPodAutoscaler's minReplicas) to at least 1 and deploy again.", failure.Message);
+        Assert.Equal(0, k8s.Cluster.ReadsOf<V1Service>("cloudage"));
+    }
 }

@@ -30,6 +30,9 @@ public sealed class KubernetesWaiter(IKubernetes client, SecretMasker masker, Ac
 {
     private readonly KubernetesCalls _calls = new(client, masker, log, retry ?? RetryPipeline.Default);
 
+    /// <summary>The API server's address, which names the cluster in messages.</summary>
+    public string Server => _calls.Server;
+
     public async Task<RolloutResult> WaitForRolloutAsync(string @namespace, string deployment, WaitOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);

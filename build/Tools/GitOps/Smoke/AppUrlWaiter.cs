@@ -40,6 +40,10 @@ public sealed class AppUrlWaiter(KubernetesWaiter waiter, SmokeChecker smoke, Ac
 
         var rollout = await waiter.WaitForRolloutAsync(request.Namespace, request.Deployment,
             new WaitOptions { Timeout = Left(), PollInterval = request.PollInterval }, cancellationToken);
+        // kubectl calls a Deployment of 0 replicas rolled out, but nothing would ever answer the smoke check behind its Service.
+        if (rollout.Replicas == 0)
+            throw new ClusterException($"Deployment {request.Namespace}/{request.Deployment} on {waiter.Server} is scaled to 0 replicas, so nothing behind " +
+                $"Service {request.Namespace}/{request.Service} can answer GET /; set its spec.replicas (or its HorizontalPodAutoscaler's minReplicas) to at least 1 and deploy again.");
         var image = rollout.Images.TryGetValue(request.Container, out var named) ? named
             : rollout.Images.Count == 1 ? rollout.Images.Values.Single() : null;
         var expected = request.ExpectedCommit ?? ImageCommit.FromTag(ImageCommit.TagOfImage(image));
