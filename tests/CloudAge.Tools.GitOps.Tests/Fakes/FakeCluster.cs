@@ -92,12 +92,68 @@ internal sealed class FakeCluster : IAsyncDisposable
         if (path.StartsWith(CustomApps, StringComparison.Ordinal))
             return CustomResource(method, path[CustomApps.Length..], body);
         var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (method == "GET" && parts is ["apis", "apps", "v1", "namespaces", _, "deployments", var deployment])
-            return Scripted(Deployments, deployment);
-        if (method == "GET" && parts is ["api", "v1", "namespaces", _, "services", var service])
-            return Scripted(Services, service);
+        if (method == "GET" && parts is ["apis", "apps", "v1", "namespaces", var ns, "deployments", var deployment])
+            return Forbidden("get", "deployments", "apps", ns, deployment) ?? Scripted(Deployments, "deployments.apps", deployment);
+        if (method == "GET" && parts is ["api", "v1", "namespaces", var serviceNs, "services", var service])
+            return Forbidden("get", "services", "", serviceNs, service) ?? Scripted(Services, "services", service);
+        if (method == "GET" && parts is ["api", "v1", "namespaces", var eventNs, "events"])
+            return Forbidden("list", "events", "", eventNs, null) ?? ListEvents(eventNs, query["fieldSelector"].ToString());
         return (404, Status(404, $"the server could not find the requested resource ({path})"));
     }
+
+    /// <summary>Resources the identity may not read: Kubernetes RBAC answers 403 Forbidden with a Status naming the user,
+    /// verb, resource and namespace (k8s.io/apiserver endpoints/handlers/responsewriters/errors.go, forbiddenMessage;
+    /// apimachinery api/errors NewForbidden: `&lt;resource&gt;[.group] ["name"] is forbidden: ...`).</summary>
+    public HashSet<string> ForbiddenResources { get; } = [];
+
+    /// <summary>The identity the API server maps the token to, as RBAC messages name it (an EKS access entry's role session).</summary>
+    public string User { get; set; } = "arn:aws:sts::123456789012:assumed-role/cloudage-github-deploy/GitHubActions";
+
+    private (int, JsonNode?)? Forbidden(string verb, string resource, string group, string ns, string? name)
+    {
+        if (!ForbiddenResources.Contains(resource))
+            return null;
+        var qualified = group.Length == 0 ? resource : $"{resource}.{group}";
+        var subject = name is null ? qualified : $"{qualified} \"{name}\"";
+        return (403, Status(403, $"{subject} is forbidden: User \"{User}\" cannot {verb} resource \"{resource}\" in API group \"{group}\" in the namespace \"{ns}\"", "Forbidden"));
+    }
+
+    /// <summary>Events in the cluster (core/v1), listed with a field selector as the API server filters them.</summary>
+    public List<Corev1Event> Events { get; } = [];
+
+    // The field labels the API server accepts for core/v1 Events (pkg/apis/core/v1/conversion.go,
+    // AddFieldLabelConversionsForEvent; pkg/registry/core/event/strategy.go, ToSelectableFields); any other is refused
+    // with 400 "field label not supported". Only `=`/`==` terms are modelled: the build sends nothing else.
+    private (int, JsonNode?) ListEvents(string ns, string fieldSelector)
+    {
+        var terms = new List<(string Field, string Value)>();
+        foreach (var term in fieldSelector.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (field, value) = term.Split(term.Contains("==", StringComparison.Ordinal) ? "==" : "=", 2) is [var f, var v] ? (f, v) : (term, "");
+            if (EventField(new Corev1Event(), field) is null)
+                return (400, Status(400, $"field label not supported: {field}", "BadRequest"));
+            terms.Add((field, value));
+        }
+        var items = Events.Where(e => (e.Metadata?.NamespaceProperty ?? ns) == ns && terms.All(t => EventField(e, t.Field) == t.Value)).ToList();
+        return (200, JsonNode.Parse(KubernetesJson.Serialize(new Corev1EventList { Items = items, ApiVersion = "v1", Kind = "EventList", Metadata = new V1ListMeta() })));
+    }
+
+    private static string? EventField(Corev1Event e, string field) => field switch
+    {
+        "involvedObject.kind" => e.InvolvedObject?.Kind ?? "",
+        "involvedObject.namespace" => e.InvolvedObject?.NamespaceProperty ?? "",
+        "involvedObject.name" => e.InvolvedObject?.Name ?? "",
+        "involvedObject.uid" => e.InvolvedObject?.Uid ?? "",
+        "involvedObject.apiVersion" => e.InvolvedObject?.ApiVersion ?? "",
+        "involvedObject.resourceVersion" => e.InvolvedObject?.ResourceVersion ?? "",
+        "involvedObject.fieldPath" => e.InvolvedObject?.FieldPath ?? "",
+        "reason" => e.Reason ?? "",
+        "source" => e.Source?.Component ?? "",
+        "type" => e.Type ?? "",
+        "metadata.name" => e.Metadata?.Name ?? "",
+        "metadata.namespace" => e.Metadata?.NamespaceProperty ?? "",
+        _ => null,
+    };
 
     // The Argo CD API server (argoproj/argo-cd server/application/application.go). Errors come through grpc-gateway as
     // {"error","code","message"} with FailedPrecondition (9) -> HTTP 400 and PermissionDenied (7) -> HTTP 403.
@@ -208,10 +264,11 @@ internal sealed class FakeCluster : IAsyncDisposable
         return (200, JsonNode.Parse("{}"));
     }
 
-    private (int, JsonNode?) Scripted<T>(Dictionary<string, List<T>> script, string name)
+    // A missing object: apimachinery api/errors NewNotFound, `<resource>[.group] "<name>" not found`, reason NotFound.
+    private (int, JsonNode?) Scripted<T>(Dictionary<string, List<T>> script, string resource, string name)
     {
         if (!script.TryGetValue(name, out var states))
-            return (404, Status(404, $"\"{name}\" not found"));
+            return (404, Status(404, $"{resource} \"{name}\" not found", "NotFound"));
         var key = typeof(T).Name + "/" + name;
         var read = _reads.GetValueOrDefault(key);
         _reads[key] = read + 1;
@@ -221,8 +278,13 @@ internal sealed class FakeCluster : IAsyncDisposable
     public int ReadsOf<T>(string name) { lock (_gate) return _reads.GetValueOrDefault(typeof(T).Name + "/" + name); }
 
     // Kubernetes answers errors as a Status object; Argo CD's gateway as {"error","code","message"}.
-    private static JsonObject Status(int code, string message) =>
-        new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["message"] = message, ["code"] = code };
+    private static JsonObject Status(int code, string message, string? reason = null)
+    {
+        var status = new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["message"] = message, ["code"] = code };
+        if (reason is not null)
+            status["reason"] = reason;
+        return status;
+    }
 
     private static JsonObject ArgoError(int code, string message) =>
         new JsonObject { ["error"] = message, ["code"] = code, ["message"] = message };

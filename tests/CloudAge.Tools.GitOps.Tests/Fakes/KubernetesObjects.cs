@@ -2,9 +2,11 @@ using k8s.Models;
 
 namespace CloudAge.Tools.GitOps.Tests.Fakes;
 
-/// <summary>Deployment and Service objects as the API server would return them at points of a rollout, for the fake's scripts.</summary>
+/// <summary>Deployment, Service and Event objects as the API server would return them at points of a rollout, for the fake's scripts.</summary>
 internal static class KubernetesObjects
 {
+    public const string ServiceUid = "5b0c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3";
+
     public static V1Deployment Deployment(long generation, long observed, int replicas, int updated, int total, int available, string? progressingReason = null) => new()
     {
         Metadata = new V1ObjectMeta { Name = "cloudage", NamespaceProperty = "cloudage", Generation = generation },
@@ -57,7 +59,7 @@ internal static class KubernetesObjects
 
     public static V1Service Service(string? hostname = null, string? ip = null, int port = 80, string type = "LoadBalancer") => new()
     {
-        Metadata = new V1ObjectMeta { Name = "cloudage", NamespaceProperty = "cloudage", },
+        Metadata = new V1ObjectMeta { Name = "cloudage", NamespaceProperty = "cloudage", Uid = ServiceUid },
         Spec = new V1ServiceSpec { Type = type, Ports = [new V1ServicePort { Port = port, Protocol = "TCP" }] },
         Status = new V1ServiceStatus
         {
@@ -68,4 +70,17 @@ internal static class KubernetesObjects
         },
     };
 
+    /// <summary>An Event about the Service, as a controller's event recorder writes it (k8s.io/client-go tools/record).</summary>
+    public static Corev1Event ServiceEvent(string type, string reason, string message, DateTime at, string uid = ServiceUid, string component = "service") => new()
+    {
+        Metadata = new V1ObjectMeta { Name = $"cloudage.{at.Ticks:x}", NamespaceProperty = "cloudage" },
+        InvolvedObject = new V1ObjectReference { Kind = "Service", NamespaceProperty = "cloudage", Name = "cloudage", Uid = uid, ApiVersion = "v1" },
+        Type = type,
+        Reason = reason,
+        Message = message,
+        Source = new V1EventSource { Component = component },
+        FirstTimestamp = at,
+        LastTimestamp = at,
+        Count = 1,
+    };
 }

@@ -59,7 +59,57 @@ public sealed class LoadBalancerWaitTests
         var failure = await Assert.ThrowsAsync<ClusterException>(() =>
             k8s.Waiter.WaitForLoadBalancerAsync("cloudage", "cloudage", KubernetesHarness.Fast with { Timeout = TimeSpan.FromSeconds(4) }));
 
-        Assert.Contains("Service cloudage/cloudage did not get a load balancer address within 4 s", failure.Message);
+        Assert.Contains($"Service cloudage/cloudage on {k8s.Cluster.BaseAddress} did not get a load balancer address within 4 s", failure.Message);
         Assert.Contains("(last: Waiting for Service \"cloudage\" to get a load balancer address...)", failure.Message);
+        Assert.Contains("`kubectl -n cloudage describe service cloudage`", failure.Message);
+        Assert.Contains("`kubectl -n kube-system get deployment aws-load-balancer-controller`", failure.Message);
+    }
+
+    [Fact]
+    public async Task The_controllers_latest_warning_on_this_Service_says_why_there_is_no_address()
+    {
+        await using var k8s = await KubernetesHarness.StartAsync();
+        var at = new DateTime(2026, 3, 1, 10, 0, 0, DateTimeKind.Utc);
+        k8s.Cluster.Services["cloudage"] = [Service()];
+        k8s.Cluster.Events.AddRange([
+            // A Service of the same name deleted earlier: its events outlive it (another uid).
+            ServiceEvent("Warning", "FailedDeployModel", "Failed deploy model due to AccessDenied: not authorized", at.AddMinutes(5), uid: "0e1d2c3b-old"),
+            ServiceEvent("Warning", "FailedBuildModel", "Failed build model due to unable to resolve at least one subnet (0 match VPC and tags: [kubernetes.io/role/elb])", at.AddMinutes(1)),
+            ServiceEvent("Warning", "FailedBuildModel", "Failed build model due to an older reason", at),
+            ServiceEvent("Normal", "SuccessfullyReconciled", "Successfully reconciled", at.AddMinutes(2)),
+        ]);
+        await k8s.Client.CoreV1.ReadNamespacedServiceAsync("cloudage", "cloudage");
+
+        var failure = await Assert.ThrowsAsync<ClusterException>(() =>
+            k8s.Waiter.WaitForLoadBalancerAsync("cloudage", "cloudage", KubernetesHarness.Fast with { Timeout = TimeSpan.FromSeconds(2) }));
+
+        const string Why = "(FailedBuildModel: Failed build model due to unable to resolve at least one subnet (0 match VPC and tags: [kubernetes.io/role/elb]))";
+        Assert.Equal($"Waiting for Service \"cloudage\" to get a load balancer address... {Why}", Assert.Single(k8s.Output));
+        Assert.Contains(Why, failure.Message);
+        Assert.Contains(k8s.Cluster.Requests, r => r.Contains("/events?fieldSelector=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Without_permission_to_read_events_it_still_waits_for_the_address()
+    {
+        await using var k8s = await KubernetesHarness.StartAsync();
+        k8s.Cluster.ForbiddenResources.Add("events");
+        k8s.Cluster.Services["cloudage"] = [Service(), Service(hostname: "k8s-cloudage-0123456789.elb.eu-west-1.amazonaws.com")];
+
+        var address = await k8s.Waiter.WaitForLoadBalancerAsync("cloudage", "cloudage", KubernetesHarness.Fast);
+
+        Assert.Equal("k8s-cloudage-0123456789.elb.eu-west-1.amazonaws.com", address.Host);
+        Assert.Equal("Waiting for Service \"cloudage\" to get a load balancer address...", k8s.Output.First());
+    }
+
+    [Fact]
+    public async Task An_IPv6_ingress_address_is_bracketed_in_the_url()
+    {
+        await using var k8s = await KubernetesHarness.StartAsync();
+        k8s.Cluster.Services["cloudage"] = [Service(ip: "2001:db8::7", port: 8080)];
+
+        var address = await k8s.Waiter.WaitForLoadBalancerAsync("cloudage", "cloudage", KubernetesHarness.Fast);
+
+        Assert.Equal(new Uri("http://[2001:db8::7]:8080/"), address.Url);
     }
 }

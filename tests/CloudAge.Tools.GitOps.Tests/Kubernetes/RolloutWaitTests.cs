@@ -117,8 +117,9 @@ public sealed class RolloutWaitTests
         var failure = await Assert.ThrowsAsync<ClusterException>(() =>
             k8s.Waiter.WaitForRolloutAsync("cloudage", "cloudage", KubernetesHarness.Fast with { Timeout = TimeSpan.FromSeconds(4) }));
 
-        Assert.Contains("Deployment cloudage/cloudage did not finish rolling out within 4 s", failure.Message);
+        Assert.Contains($"Deployment cloudage/cloudage on {k8s.Cluster.BaseAddress} did not finish rolling out within 4 s", failure.Message);
         Assert.Contains("0 of 2 updated replicas are available", failure.Message);
+        Assert.Contains("see why with `kubectl -n cloudage describe deployment cloudage`", failure.Message);
         Assert.Single(k8s.Output);
     }
 

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using CloudAge.Common.Resilience;
 using CloudAge.Common.Secrets;
+using CloudAge.Common.Text;
 using k8s;
+using k8s.Autorest;
 using k8s.Models;
 
 namespace CloudAge.Tools.GitOps.Kubernetes;
@@ -37,7 +39,7 @@ public sealed class KubernetesWaiter(IKubernetes client, SecretMasker masker, Ac
     {
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
-        var result = await PollAsync($"Deployment {@namespace}/{deployment}", "finish rolling out", options, async token =>
+        var result = await PollAsync($"Deployment {@namespace}/{deployment} on {_calls.Server}", "finish rolling out", options, async token =>
         {
             var read = await _calls.RunAsync($"read Deployment {@namespace}/{deployment}",
                 t => _calls.Client.AppsV1.ReadNamespacedDeploymentAsync(deployment, @namespace, cancellationToken: t), token);
@@ -45,7 +47,7 @@ public sealed class KubernetesWaiter(IKubernetes client, SecretMasker masker, Ac
             if (state.Failure is not null)
                 throw new ClusterException(masker.Redact($"Deployment {@namespace}/{deployment} on {_calls.Server} {state.Failure}"));
             return (state.Line, state.Done ? read : null);
-        }, cancellationToken);
+        }, $"see why with `kubectl -n {@namespace} describe deployment {deployment}` and `kubectl -n {@namespace} get pods`, or allow more time", cancellationToken);
         return new RolloutResult(@namespace, deployment, result.Spec?.Replicas ?? 1, clock.Elapsed)
         {
             Images = (result.Spec?.Template?.Spec?.Containers ?? []).Where(c => c.Name is not null && c.Image is not null)
@@ -56,23 +58,50 @@ public sealed class KubernetesWaiter(IKubernetes client, SecretMasker masker, Ac
     public Task<LoadBalancerAddress> WaitForLoadBalancerAsync(string @namespace, string service, WaitOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return PollAsync($"Service {@namespace}/{service}", "get a load balancer address", options, async token =>
+        return PollAsync($"Service {@namespace}/{service} on {_calls.Server}", "get a load balancer address", options, async token =>
         {
             var read = await _calls.RunAsync($"read Service {@namespace}/{service}",
                 t => _calls.Client.CoreV1.ReadNamespacedServiceAsync(service, @namespace, cancellationToken: t), token);
             if (read.Spec?.Type != "LoadBalancer")
-                throw new ClusterException($"Service {@namespace}/{service} is of type {read.Spec?.Type ?? "ClusterIP"} and will never get a load balancer address; make it type LoadBalancer.");
+                throw new ClusterException($"Service {@namespace}/{service} on {_calls.Server} is of type {read.Spec?.Type ?? "ClusterIP"} and will never get a load balancer address; make it type LoadBalancer.");
             var ingress = read.Status?.LoadBalancer?.Ingress?.FirstOrDefault(i => !string.IsNullOrEmpty(i.Hostname) || !string.IsNullOrEmpty(i.Ip));
             if (ingress is null)
-                return ($"Waiting for Service \"{service}\" to get a load balancer address...", (LoadBalancerAddress?)null);
+            {
+                var waiting = $"Waiting for Service \"{service}\" to get a load balancer address...";
+                return (await LatestWarningAsync(@namespace, read, token) is { } warning ? $"{waiting} ({warning})" : waiting, (LoadBalancerAddress?)null);
+            }
             var address = new LoadBalancerAddress(string.IsNullOrEmpty(ingress.Hostname) ? ingress.Ip : ingress.Hostname, read.Spec.Ports?.FirstOrDefault()?.Port ?? 80);
             return ($"Service \"{service}\" has load balancer address {address.Url}", address);
-        }, cancellationToken);
+        }, $"the load balancer controller says why in the Service's events (`kubectl -n {@namespace} describe service {service}`); " +
+            "with the AWS Load Balancer Controller, check that it runs (`kubectl -n kube-system get deployment aws-load-balancer-controller`) and its logs", cancellationToken);
+    }
+
+    // A controller that cannot provision the load balancer says why only in Warning events on the Service: the AWS Load
+    // Balancer Controller's FailedBuildModel/FailedDeployModel (aws-load-balancer-controller pkg/service/service_controller.go),
+    // the in-tree one's SyncLoadBalancerFailed (k8s.io/cloud-provider controllers/service/controller.go). Only this Service's
+    // events (its uid: a deleted namesake's events live on for an hour), through the field selectors the API server serves
+    // for events (pkg/registry/core/event/strategy.go). A hint only: no retries, and a refusal (no RBAC for events) is silence.
+    private async Task<string?> LatestWarningAsync(string @namespace, V1Service service, CancellationToken cancellationToken)
+    {
+        var selector = $"involvedObject.kind=Service,involvedObject.name={service.Metadata?.Name},type=Warning" +
+            (service.Metadata?.Uid is { Length: > 0 } uid ? $",involvedObject.uid={uid}" : "");
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            var events = await _calls.Client.CoreV1.ListNamespacedEventAsync(@namespace, fieldSelector: selector, cancellationToken: attempt.Token);
+            var latest = events.Items.MaxBy(e => e.LastTimestamp ?? e.EventTime ?? e.FirstTimestamp ?? DateTime.MinValue);
+            return latest is null ? null : $"{latest.Reason}: {PeerText.OneLine(latest.Message, 400)}";
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpOperationException or HttpRequestException or OperationCanceledException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Reads until <paramref name="read"/> yields a value; logs its line only when it differs from the last one.</summary>
     private async Task<T> PollAsync<T>(string subject, string goal, WaitOptions options,
-        Func<CancellationToken, Task<(string Line, T? Value)>> read, CancellationToken cancellationToken) where T : class
+        Func<CancellationToken, Task<(string Line, T? Value)>> read, string advice, CancellationToken cancellationToken) where T : class
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Timeout);
@@ -92,7 +121,7 @@ public sealed class KubernetesWaiter(IKubernetes client, SecretMasker masker, Ac
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new ClusterException($"{subject} did not {goal} within {options.Timeout.TotalSeconds:0} s (last: {last ?? "no answer"}).");
+            throw new ClusterException(masker.Redact($"{subject} did not {goal} within {options.Timeout.TotalSeconds:0} s (last: {last ?? "no answer"}); {advice}."));
         }
     }
 }
