@@ -105,6 +105,20 @@ public sealed class RolloutWaitTests
         Assert.Contains("Waiting for deployment \"cloudage\" rollout to finish: 2 of 4 updated replicas are available...", k8s.Output);
     }
 
+    [Fact]
+    public async Task A_long_unchanged_wait_prints_its_state_again_with_the_time_spent()
+    {
+        await using var k8s = await KubernetesHarness.StartAsync();
+        k8s.Cluster.Deployments["cloudage"] = [Deployment(2, 2, 2, 2, 2, 0)];
+        await k8s.Client.AppsV1.ReadNamespacedDeploymentAsync("cloudage", "cloudage");
+
+        await Assert.ThrowsAsync<ClusterException>(() => k8s.Waiter.WaitForRolloutAsync("cloudage", "cloudage",
+            KubernetesHarness.Fast with { Timeout = TimeSpan.FromSeconds(1), ProgressInterval = TimeSpan.FromMilliseconds(200) }));
+
+        Assert.True(k8s.Output.Count >= 3, string.Join("\n", k8s.Output));
+        Assert.Contains(k8s.Output, l => l.StartsWith("Waiting for deployment \"cloudage\" rollout to finish: 0 of 2 updated replicas are available... (still waiting after ", StringComparison.Ordinal)
+            && l.EndsWith(" s of at most 1 s)", StringComparison.Ordinal));
+    }
 
     [Fact]
     public async Task Rollout_that_never_becomes_available_times_out_with_the_last_state()

@@ -103,6 +103,24 @@ public sealed class SmokeCheckTests
     }
 
     [Fact]
+    public async Task An_unchanged_answer_is_printed_again_with_the_time_spent()
+    {
+        await using var target = await SmokeTarget.StartAsync((503, "no healthy upstream"));
+        var output = new List<string>();
+        using var checker = new SmokeChecker(output.Add);
+        // Outside the timed check: the first request of a process compiles the HTTP stack, seconds on a loaded machine.
+        await Assert.ThrowsAsync<SmokeCheckException>(() => checker.CheckAsync(Fast(target.Url, null) with { Timeout = TimeSpan.FromMilliseconds(100) }));
+        output.Clear();
+
+        await Assert.ThrowsAsync<SmokeCheckException>(() =>
+            checker.CheckAsync(Fast(target.Url, null) with { Timeout = TimeSpan.FromSeconds(1), ProgressInterval = TimeSpan.FromMilliseconds(200) }));
+
+        Assert.Equal($"GET {target.Url} -> HTTP 503 ServiceUnavailable", output[0]);
+        Assert.Contains(output, l => l.StartsWith($"GET {target.Url} -> HTTP 503 ServiceUnavailable (still trying after ", StringComparison.Ordinal)
+            && l.EndsWith(" s of at most 1 s)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task GetUrl_waits_for_rollout_and_address_then_smoke_checks_the_service_behind_it()
     {
         await using var target = await SmokeTarget.StartAsync((200, SmokeTarget.Version("1.4.0")));

@@ -13,6 +13,9 @@ public sealed record WaitOptions
 {
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often an unchanged state is printed again, so a long wait shows it is alive.</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>The Deployment's rollout completed; <see cref="Images"/> maps each container of its pod template to its image.</summary>
@@ -99,12 +102,15 @@ public sealed class KubernetesWaiter(IKubernetes client, SecretMasker masker, Ac
         }
     }
 
-    /// <summary>Reads until <paramref name="read"/> yields a value; logs its line only when it differs from the last one.</summary>
+    /// <summary>Reads until <paramref name="read"/> yields a value; logs its line when it differs from the last one, and
+    /// again every <see cref="WaitOptions.ProgressInterval"/> while it does not, so a long wait shows it is alive.</summary>
     private async Task<T> PollAsync<T>(string subject, string goal, WaitOptions options,
         Func<CancellationToken, Task<(string Line, T? Value)>> read, string advice, CancellationToken cancellationToken) where T : class
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Timeout);
+        var clock = Stopwatch.StartNew();
+        var logged = TimeSpan.Zero;
         string? last = null;
         try
         {
@@ -112,7 +118,15 @@ public sealed class KubernetesWaiter(IKubernetes client, SecretMasker masker, Ac
             {
                 var (line, value) = await read(deadline.Token);
                 if (line != last)
+                {
                     log(masker.Redact(line));
+                    logged = clock.Elapsed;
+                }
+                else if (clock.Elapsed - logged >= options.ProgressInterval)
+                {
+                    log(masker.Redact($"{line} (still waiting after {clock.Elapsed.TotalSeconds:0} s of at most {options.Timeout.TotalSeconds:0} s)"));
+                    logged = clock.Elapsed;
+                }
                 last = line;
                 if (value is not null)
                     return value;

@@ -18,6 +18,9 @@ public sealed record SmokeCheckRequest(Uri Url)
     public TimeSpan MaxRetryInterval { get; init; } = TimeSpan.FromSeconds(20);
 
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often an unchanged answer is printed again, so a long wait shows it is alive.</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>The URL answered 200 (with the expected version when one was asked for).</summary>

@@ -20,6 +20,7 @@ public sealed class SmokeChecker(Action<string> log, HttpMessageHandler? handler
         ArgumentNullException.ThrowIfNull(request);
         var clock = Stopwatch.StartNew();
         string? last = null;
+        var logged = TimeSpan.Zero;
         var delay = request.RetryInterval;
         for (var attempt = 1; ; attempt++)
         {
@@ -30,7 +31,15 @@ public sealed class SmokeChecker(Action<string> log, HttpMessageHandler? handler
             var cap = left < request.RequestTimeout ? (left > floor ? left : floor) : request.RequestTimeout;
             var (ok, version, answer) = await TryOnceAsync(request, cap, cancellationToken);
             if (answer != last)
+            {
                 log($"GET {request.Url} -> {answer}");
+                logged = clock.Elapsed;
+            }
+            else if (clock.Elapsed - logged >= request.ProgressInterval)
+            {
+                log($"GET {request.Url} -> {answer} (still trying after {clock.Elapsed.TotalSeconds:0} s of at most {request.Timeout.TotalSeconds:0} s)");
+                logged = clock.Elapsed;
+            }
             // An attempt cut short by the overall deadline says less than the answer before it: keep that one for the error.
             if (!(cap < request.RequestTimeout && answer.StartsWith("no answer within", StringComparison.Ordinal) && last is not null))
                 last = answer;
