@@ -121,6 +121,24 @@ public sealed class SmokeCheckTests
     }
 
     [Fact]
+    public async Task A_name_that_does_not_resolve_yet_is_said_as_such_and_retried_until_the_timeout()
+    {
+        // .invalid never resolves (RFC 6761), as a brand-new NLB's name does not for its first minutes.
+        var url = new Uri("http://k8s-cloudage-0123456789.invalid/");
+        var output = new List<string>();
+        using var checker = new SmokeChecker(output.Add);
+
+        var failure = await Assert.ThrowsAsync<SmokeCheckException>(() =>
+            checker.CheckAsync(Fast(url, null) with { Timeout = TimeSpan.FromSeconds(1), ProgressInterval = TimeSpan.FromMilliseconds(300) }));
+
+        const string Answer = "the name k8s-cloudage-0123456789.invalid does not resolve yet (a new load balancer's DNS name can take a few minutes to appear)";
+        Assert.Equal($"GET {url} -> {Answer}", output[0]);
+        Assert.Contains(output, l => l.StartsWith($"GET {url} -> {Answer} (still trying after ", StringComparison.Ordinal));
+        Assert.Contains($"last answer: {Answer}", failure.Message);
+        Assert.Matches(@"\(([2-9]|\d\d+) attempts\)", failure.Message);
+    }
+
+    [Fact]
     public async Task GetUrl_waits_for_rollout_and_address_then_smoke_checks_the_service_behind_it()
     {
         await using var target = await SmokeTarget.StartAsync((200, SmokeTarget.Version("1.4.0")));

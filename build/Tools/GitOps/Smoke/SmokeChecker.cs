@@ -86,6 +86,12 @@ public sealed class SmokeChecker(Action<string> log, HttpMessageHandler? handler
         {
             return (false, null, $"no answer within {requestTimeout.TotalSeconds:0.#} s");
         }
+        // A new load balancer's DNS name is published minutes after the Service shows it (NXDOMAIN meanwhile): say that
+        // rather than the resolver's "Name or service not known", which reads like a wrong address.
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.NameResolutionError)
+        {
+            return (false, null, $"the name {request.Url.IdnHost} does not resolve yet (a new load balancer's DNS name can take a few minutes to appear)");
+        }
         catch (HttpRequestException e)
         {
             return (false, null, $"connection failed: {e.Message}");
