@@ -86,6 +86,32 @@ public sealed class KubernetesClientsTests
     }
 
     [Fact]
+    public async Task A_token_refused_in_the_middle_of_a_wait_is_replaced_and_the_read_sent_again()
+    {
+        // The API server stops accepting the first token during the wait (an EKS token expires 15 minutes after the time
+        // signed into it, sooner than this client's 10 minutes when its clock is behind the server's).
+        await using var cluster = await FakeCluster.StartAsync("k8s-aws-v1.token-1");
+        cluster.Deployments["cloudage"] = [.. Enumerable.Repeat(Deployment(2, 2, 2, 1, 2, 1), 100), RolledOut()];
+        var masker = new SecretMasker();
+        var issued = 0;
+        using var client = KubernetesClients.FromEndpoint(new ClusterEndpoint(cluster.BaseAddress, null),
+            _ => Task.FromResult($"k8s-aws-v1.token-{Interlocked.Increment(ref issued)}"), masker);
+        var waiter = new KubernetesWaiter(client, masker, _ => { });
+
+        var wait = waiter.WaitForRolloutAsync("cloudage", "cloudage", KubernetesHarness.Fast);
+        while (cluster.ReadsOf<k8s.Models.V1Deployment>("cloudage") == 0)
+            await Task.Delay(5);
+        cluster.Token = "k8s-aws-v1.token-2";
+        var result = await wait;
+
+        Assert.Equal(2, result.Replicas);
+        Assert.Equal(2, issued);
+        Assert.Contains("k8s-aws-v1.token-1", cluster.TokensSeen);
+        Assert.Equal("k8s-aws-v1.token-2", cluster.TokensSeen.Last());
+        Assert.Equal(SecretMasker.Mask, masker.Redact("k8s-aws-v1.token-2"));
+    }
+
+    [Fact]
     public void Certificate_authority_data_is_read_as_EKS_gives_it()
     {
         using var key = ECDsa.Create();

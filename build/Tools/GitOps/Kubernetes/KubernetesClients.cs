@@ -91,7 +91,8 @@ public static class KubernetesClients
 
     /// <summary>
     /// A client whose bearer token comes from <paramref name="tokenProvider"/> (an EKS token, as `aws eks get-token` makes),
-    /// asked again before <paramref name="tokenLifetime"/> runs out (default 10 minutes: EKS tokens last 15). Each token is
+    /// asked again before <paramref name="tokenLifetime"/> runs out (default 10 minutes: EKS tokens last 15), and at once when
+    /// the API server refuses one with 401 (the request is then sent again with the fresh token, once). Each token is
     /// added to <paramref name="masker"/> as soon as it is received. <paramref name="time"/> is the clock the lifetime
     /// is measured on (the system's unless a test gives its own).
     /// </summary>
@@ -99,14 +100,11 @@ public static class KubernetesClients
         SecretMasker masker, TimeSpan? tokenLifetime = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        var configuration = new KubernetesClientConfiguration
-        {
-            Host = endpoint.Server.ToString(),
-            TokenProvider = new RefreshingTokenProvider(tokenProvider, masker, tokenLifetime ?? TimeSpan.FromMinutes(10), time ?? TimeProvider.System),
-        };
+        var tokens = new RefreshingTokenProvider(tokenProvider, masker, tokenLifetime ?? TimeSpan.FromMinutes(10), time ?? TimeProvider.System);
+        var configuration = new KubernetesClientConfiguration { Host = endpoint.Server.ToString(), TokenProvider = tokens };
         if (!string.IsNullOrWhiteSpace(endpoint.CertificateAuthorityData))
             configuration.SslCaCerts = ParseCertificateAuthority(endpoint.CertificateAuthorityData);
-        return new k8s.Kubernetes(configuration);
+        return new k8s.Kubernetes(configuration, new ReauthenticatingHandler(tokens));
     }
 
     internal static X509Certificate2Collection ParseCertificateAuthority(string base64Pem)
