@@ -153,6 +153,22 @@ public sealed class RolloutWaitTests
     }
 
     [Fact]
+    public async Task An_identity_RBAC_does_not_allow_to_read_the_Deployment_is_told_which_access_to_grant()
+    {
+        await using var k8s = await KubernetesHarness.StartAsync();
+        k8s.Cluster.Deployments["cloudage"] = [RolledOut()];
+        k8s.Cluster.ForbiddenResources.Add("deployments");
+
+        var failure = await Assert.ThrowsAsync<ClusterForbiddenException>(() => k8s.Waiter.WaitForRolloutAsync("cloudage", "cloudage", KubernetesHarness.Fast));
+
+        Assert.Contains("answered 403 Forbidden (deployments.apps \"cloudage\" is forbidden: User \"arn:aws:sts::123456789012:assumed-role/cloudage-github-deploy/GitHubActions\" " +
+            "cannot get resource \"deployments\" in API group \"apps\" in the namespace \"cloudage\")", failure.Message);
+        Assert.Contains("GetUrl needs get on deployments and services and list on events in namespace 'cloudage' (on EKS: the access policy AmazonEKSViewPolicy", failure.Message);
+        Assert.DoesNotContain("patch", failure.Message);
+        Assert.Single(k8s.Cluster.Requests);
+    }
+
+    [Fact]
     public async Task Server_errors_are_retried_until_the_API_recovers()
     {
         await using var k8s = await KubernetesHarness.StartAsync();

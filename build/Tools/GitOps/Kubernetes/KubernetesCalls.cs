@@ -61,7 +61,7 @@ internal sealed class KubernetesCalls
         HttpStatusCode.Unauthorized => "The credentials were rejected: refresh the kubeconfig's credentials, or for EKS check that the AWS " +
             "identity has an access entry (or aws-auth mapping) in the cluster (`aws eks list-access-entries --cluster-name <cluster>`) " +
             "and that this machine's clock is right (an EKS token carries the time it was made).",
-        HttpStatusCode.Forbidden => "The identity is known but lacks RBAC permission for this object: grant it get (and patch) on it.",
+        HttpStatusCode.Forbidden => "The identity is authenticated, but Kubernetes RBAC does not allow it this call.",
         HttpStatusCode.NotFound => "Check the name and the namespace.",
         _ => "",
     };

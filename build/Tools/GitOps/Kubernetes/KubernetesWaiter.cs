@@ -44,7 +44,7 @@ public sealed class KubernetesWaiter(IKubernetes client, SecretMasker masker, Ac
         var clock = Stopwatch.StartNew();
         var result = await PollAsync($"Deployment {@namespace}/{deployment} on {_calls.Server}", "finish rolling out", options, async token =>
         {
-            var read = await _calls.RunAsync($"read Deployment {@namespace}/{deployment}",
+            var read = await ReadAsync($"read Deployment {@namespace}/{deployment}", @namespace,
                 t => _calls.Client.AppsV1.ReadNamespacedDeploymentAsync(deployment, @namespace, cancellationToken: t), token);
             var state = RolloutRules.Evaluate(read);
             if (state.Failure is not null)
@@ -63,7 +63,7 @@ public sealed class KubernetesWaiter(IKubernetes client, SecretMasker masker, Ac
         ArgumentNullException.ThrowIfNull(options);
         return PollAsync($"Service {@namespace}/{service} on {_calls.Server}", "get a load balancer address", options, async token =>
         {
-            var read = await _calls.RunAsync($"read Service {@namespace}/{service}",
+            var read = await ReadAsync($"read Service {@namespace}/{service}", @namespace,
                 t => _calls.Client.CoreV1.ReadNamespacedServiceAsync(service, @namespace, cancellationToken: t), token);
             if (read.Spec?.Type != "LoadBalancer")
                 throw new ClusterException($"Service {@namespace}/{service} on {_calls.Server} is of type {read.Spec?.Type ?? "ClusterIP"} and will never get a load balancer address; make it type LoadBalancer.");
@@ -77,6 +77,20 @@ public sealed class KubernetesWaiter(IKubernetes client, SecretMasker masker, Ac
             return ($"Service \"{service}\" has load balancer address {address.Url}", address);
         }, $"the load balancer controller says why in the Service's events (`kubectl -n {@namespace} describe service {service}`); " +
             "with the AWS Load Balancer Controller, check that it runs (`kubectl -n kube-system get deployment aws-load-balancer-controller`) and its logs", cancellationToken);
+    }
+
+    private async Task<T> ReadAsync<T>(string what, string @namespace, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _calls.RunAsync(what, call, cancellationToken);
+        }
+        catch (ClusterForbiddenException e)
+        {
+            // The reads GetUrl makes are what EKS's AmazonEKSViewPolicy grants (docs/github-secrets.md sets it up so).
+            throw new ClusterForbiddenException($"{e.Message} GetUrl needs get on deployments and services and list on events in namespace '{@namespace}' " +
+                "(on EKS: the access policy AmazonEKSViewPolicy scoped to it, see docs/github-secrets.md).");
+        }
     }
 
     // A controller that cannot provision the load balancer says why only in Warning events on the Service: the AWS Load
