@@ -233,6 +233,8 @@ public sealed partial class Build
         }
         var session = await ResolveAws(cancellationToken);
         var cluster = await new EksClusterClient(Secrets).DescribeAsync(session, EksClusterName, AwsApiEndpoint, cancellationToken);
+        if (cluster.ReachabilityNote is { } note)
+            Log.Information(note);
         var tokens = new EksTokenGenerator(Secrets);
         return KubernetesClients.FromEndpoint(new ClusterEndpoint(cluster.Endpoint, cluster.CertificateAuthorityData),
             async _ => (await tokens.GenerateAsync(session, EksClusterName, AwsApiEndpoint)).Token, Secrets);

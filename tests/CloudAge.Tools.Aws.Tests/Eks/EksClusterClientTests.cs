@@ -13,12 +13,12 @@ namespace CloudAge.Tools.Aws.Tests.Eks;
 [Collection(MotoServerGroup.Name)]
 public sealed class EksClusterClientTests(MotoServer moto)
 {
-    private static async Task CreateClusterAsync(Uri endpoint, string name)
+    private static async Task CreateClusterAsync(Uri endpoint, string name, string vpcConfig = """{"subnetIds":[]}""")
     {
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint, "/clusters"))
         {
-            Content = new StringContent($$$"""{"name":"{{{name}}}","roleArn":"arn:aws:iam::123456789012:role/eks","resourcesVpcConfig":{"subnetIds":[]}}""", Encoding.UTF8, "application/json"),
+            Content = new StringContent($$$"""{"name":"{{{name}}}","roleArn":"arn:aws:iam::123456789012:role/eks","resourcesVpcConfig":{{{vpcConfig}}}}""", Encoding.UTF8, "application/json"),
         };
         var keys = await MotoServer.Session().Credentials.GetCredentialsAsync();
         await SigV4RequestSigner.SignAsync(request, keys, MotoServer.Region, "eks", DateTimeOffset.UtcNow);
@@ -37,6 +37,26 @@ public sealed class EksClusterClientTests(MotoServer moto)
         Assert.Equal("cloudage-test", cluster.Name);
         Assert.Equal(Uri.UriSchemeHttps, cluster.Endpoint.Scheme);
         Assert.False(string.IsNullOrEmpty(cluster.CertificateAuthorityData));
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public async Task A_private_only_or_CIDR_limited_endpoint_is_said_before_its_calls_time_out()
+    {
+        var endpoint = await moto.ResetAsync();
+        await CreateClusterAsync(endpoint, "private", """{"subnetIds":[],"endpointPublicAccess":false,"endpointPrivateAccess":true}""");
+        await CreateClusterAsync(endpoint, "office", """{"subnetIds":[],"endpointPublicAccess":true,"publicAccessCidrs":["203.0.113.0/24","198.51.100.7/32"]}""");
+        await CreateClusterAsync(endpoint, "public", """{"subnetIds":[],"endpointPublicAccess":true,"publicAccessCidrs":["0.0.0.0/0"]}""");
+        var client = new EksClusterClient(new SecretMasker());
+
+        var closed = await client.DescribeAsync(MotoServer.Session(), "private", endpoint);
+        var office = await client.DescribeAsync(MotoServer.Session(), "office", endpoint);
+        var open = await client.DescribeAsync(MotoServer.Session(), "public", endpoint);
+
+        Assert.False(closed.PublicAccess);
+        Assert.StartsWith("EKS cluster 'private' has a private API endpoint only (endpointPublicAccess: false): it answers only from inside its VPC", closed.ReachabilityNote);
+        Assert.Equal(["203.0.113.0/24", "198.51.100.7/32"], office.PublicAccessCidrs);
+        Assert.StartsWith("EKS cluster 'office' admits public API access only from 203.0.113.0/24, 198.51.100.7/32 (publicAccessCidrs)", office.ReachabilityNote);
+        Assert.Null(open.ReachabilityNote);
     }
 
     [IntegrationFact(Needs.Moto)]

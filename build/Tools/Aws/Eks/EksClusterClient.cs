@@ -9,7 +9,28 @@ using CloudAge.Tools.Aws.Transport;
 namespace CloudAge.Tools.Aws.Eks;
 
 /// <summary>Where an EKS cluster's API server is and the CA that signs its certificate.</summary>
-public sealed record EksCluster(string Name, Uri Endpoint, string CertificateAuthorityData);
+public sealed record EksCluster(string Name, Uri Endpoint, string CertificateAuthorityData)
+{
+    /// <summary>resourcesVpcConfig.endpointPublicAccess; null when EKS did not say.</summary>
+    public bool? PublicAccess { get; init; }
+
+    /// <summary>resourcesVpcConfig.publicAccessCidrs: where the public endpoint admits clients from (EKS's default is 0.0.0.0/0).</summary>
+    public IReadOnlyList<string> PublicAccessCidrs { get; init; } = [];
+
+    /// <summary>
+    /// A sentence to print before the first call when the endpoint may not answer from here: a private-only endpoint
+    /// resolves to addresses inside the VPC and connections from outside time out, as do connections from an address
+    /// outside publicAccessCidrs (EKS User Guide, "Cluster API server endpoint"). Null when it is public to all.
+    /// </summary>
+    public string? ReachabilityNote =>
+        PublicAccess == false
+            ? $"EKS cluster '{Name}' has a private API endpoint only (endpointPublicAccess: false): it answers only from inside its VPC " +
+              "(a self-hosted runner there, or a VPN); from anywhere else the Kubernetes calls time out."
+            : PublicAccessCidrs.Count > 0 && !PublicAccessCidrs.Contains("0.0.0.0/0")
+                ? $"EKS cluster '{Name}' admits public API access only from {string.Join(", ", PublicAccessCidrs)} (publicAccessCidrs): " +
+                  "this machine's public address must be in that list, or the Kubernetes calls time out."
+                : null;
+}
 
 /// <summary>
 /// EKS DescribeCluster (<c>GET /clusters/{name}</c>, REST-JSON, SigV4 service <c>eks</c>), written by hand because
@@ -60,7 +81,17 @@ public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? ha
             var cluster = document.RootElement.GetProperty("cluster");
             if (Uri.TryCreate(cluster.GetProperty("endpoint").GetString(), UriKind.Absolute, out var endpoint)
                 && cluster.GetProperty("certificateAuthority").GetProperty("data").GetString() is { Length: > 0 } authority)
-                return new EksCluster(clusterName, endpoint, authority);
+            {
+                var vpc = cluster.TryGetProperty("resourcesVpcConfig", out var v) && v.ValueKind == JsonValueKind.Object ? v : default;
+                return new EksCluster(clusterName, endpoint, authority)
+                {
+                    PublicAccess = vpc.ValueKind == JsonValueKind.Object && vpc.TryGetProperty("endpointPublicAccess", out var p)
+                        && p.ValueKind is JsonValueKind.True or JsonValueKind.False ? p.GetBoolean() : null,
+                    PublicAccessCidrs = vpc.ValueKind == JsonValueKind.Object && vpc.TryGetProperty("publicAccessCidrs", out var c) && c.ValueKind == JsonValueKind.Array
+                        ? [.. c.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => PeerText.OneLine(e.GetString(), 50))]
+                        : [],
+                };
+            }
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {

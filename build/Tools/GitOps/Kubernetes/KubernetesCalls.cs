@@ -49,7 +49,8 @@ internal sealed class KubernetesCalls
         {
             var answer = e is HttpOperationException h ? $"{(int)h.Response.StatusCode} {StatusMessage(h.Response.Content)}" : RetryPipeline.Describe(e);
             throw new ClusterException(_masker.Redact(
-                $"Could not {what}: the Kubernetes API at {Server} kept failing ({answer}). Check that the cluster endpoint is right and reachable."));
+                $"Could not {what}: the Kubernetes API at {Server} kept failing ({answer}). Check that the cluster endpoint is right and reachable from this machine " +
+                "(an EKS endpoint that is private, or public only to some CIDRs, does not answer from outside)."));
         }
     }
 
