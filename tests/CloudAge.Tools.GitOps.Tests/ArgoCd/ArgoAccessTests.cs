@@ -103,7 +103,8 @@ public sealed class ArgoAccessTests
         argo.App.Automated = false;
         argo.App.AfterSync.Add(new("Synced", "Healthy", "Succeeded"));
 
-        await argo.Syncer.SyncAsync(ArgoHarness.Request() with { Prune = true });
+        // One refresh is asked for; a second would follow only after RefreshInterval, which a loaded machine can reach.
+        await argo.Syncer.SyncAsync(ArgoHarness.Request() with { Prune = true, RefreshInterval = TimeSpan.FromMinutes(5) });
 
         Assert.Equal("cloudage-build", argo.App.InitiatedBy);
         Assert.True(argo.App.RequestedPrune);

@@ -320,9 +320,9 @@ public sealed class ArgoSyncTests
         // Outside the timed sync: a client's first call compiles its serializers, seconds on a loaded 2-core machine.
         await argo.Api.GetAsync("cloudage", refresh: false);
 
-        var failure = await Assert.ThrowsAsync<ArgoSyncFailedException>(() => argo.Syncer.SyncAsync(ArgoHarness.Request(TimeSpan.FromSeconds(4))));
+        var failure = await Assert.ThrowsAsync<ArgoSyncFailedException>(() => argo.Syncer.SyncAsync(ArgoHarness.Request(TimeSpan.FromSeconds(8))));
 
-        Assert.Contains("timed out after 4 s", failure.Message);
+        Assert.Contains("timed out after 8 s", failure.Message);
         Assert.Contains("Deployment cloudage/cloudage: health Progressing (Waiting for rollout to finish: 0 of 2 updated replicas are available...)", failure.Message);
         Assert.True(argo.App.ReadsAfterSync >= 2, "the syncer gave up without polling");
     }
