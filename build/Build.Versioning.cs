@@ -6,6 +6,12 @@ namespace CloudAge.Build;
 public sealed partial class Build
 {
     [Parameter("The repository's default branch; only builds of it get the 'latest' tag")]
+    // A branch name git accepts (git refs.c check_refname_component and check_refname_format; object-name.c
+    // strbuf_check_branch_ref refuses a leading '-' and HEAD), since it reaches git as refs/heads/<name>: no control
+    // characters, space, ~ ^ : ? * [ \, no "..", "@{" or "//", no component that starts with '.' or ends with ".lock",
+    // no '/' or '.' at the end, not "@".
+    [Pattern(@"(?!-)(?!HEAD$)(?!@$)(?!/)(?!.*//)(?!.*/$)(?!.*\.$)(?!.*\.\.)(?!.*@\{)(?!(?:.*/)?\.)(?!.*\.lock(?:/|$))[^\x00-\x20\x7f~^:?*\[\\]+",
+        "a git branch name (no spaces, '..', '~', '^', ':', '?', '*', '[' or '\\', not starting with '-' or '.'), such as main")]
     public string DefaultBranch { get; init; } = "main";
 
     [Parameter("Version baked into the app and its labels (default: from the latest v* git tag, as DockerBuild's tags)")]

@@ -93,6 +93,29 @@ public sealed partial class BadInputTests : IDisposable
         Assert.True(environment.Item1 == 0, environment.Item2);
     }
 
+    // --default-branch reaches git as refs/heads/<name>; one git refuses used to get through to BumpTag and end there as
+    // "'--x' is not a usable branch. (Parameter 'request') (ArgumentException; ...)", exit 1.
+    [Theory]
+    [InlineData("--x")]
+    [InlineData("foo bar")]
+    [InlineData("a..b")]
+    public void A_default_branch_git_refuses_is_exit_2_before_BumpTag_runs(string branch) =>
+        AssertClean(Run("BumpTag", "--dry-run", $"--default-branch={branch}", "--image-tag", "sha-abc1234", "--image-reference", "tag"), 2,
+            $"Parameter 'DefaultBranch' from the command line (--default-branch): '{branch}' is not valid. Expected a git branch name");
+
+    [Fact]
+    public void The_default_branch_is_accepted_exactly_when_git_accepts_it_as_a_branch_name()
+    {
+        string[] names = ["main", "release/1.x", "feature/é", "a@b", "v1.2", "-x", "foo bar", "a..b", "a@{b", "a.lock", "x.lock/y", "a/.b", ".a",
+            "a/", "/a", "a//b", "a.", "HEAD", "a~b", "a^", "a:b", "a?", "a*", "a[b", "a\\b", "a\tb"];
+        foreach (var name in names)
+        {
+            var git = Fixtures.ProcessHelper.Run("git", $"check-ref-format --branch \"{name}\"", _root, timeoutSeconds: 30).ExitCode == 0;
+            var build = RunWith("DEFAULT_BRANCH", name, "--plan");
+            Assert.True(git == (build.Item1 == 0), $"git {(git ? "accepts" : "refuses")} '{name}', the build exits {build.Item1}: {build.Item2}");
+        }
+    }
+
     [Fact]
     public void A_duplicate_key_in_parameters_json_is_exit_2_naming_the_key()
     {
