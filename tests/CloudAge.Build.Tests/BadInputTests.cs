@@ -53,6 +53,7 @@ public sealed partial class BadInputTests : IDisposable
     [InlineData("--fail-on", "NOPE", "Parameter 'FailOn' from the command line (--fail-on): 'NOPE' is not valid. Expected one of LOW, MEDIUM, HIGH or CRITICAL")]
     [InlineData("--aws-region", "evil.example.com/x", "Parameter 'AwsRegion' from the command line (--aws-region): 'evil.example.com/x' is not valid. Expected an AWS region name such as us-east-1")]
     [InlineData("--docker-host", "nonsense", "Expected an absolute URL (unix://, tcp://, npipe://, http://, https://) such as unix:///var/run/docker.sock.")]
+    [InlineData("--docker-host", "unix://", "Parameter 'DockerHost' from the command line (--docker-host): 'unix://' is not valid. Expected an absolute URL")]
     [InlineData("--registry", "https://registry.example.com/x", "Expected a registry host[:port] without scheme or path")]
     [InlineData("--ecr-repository", "Bad Name", "Expected a repository name in lower case")]
     [InlineData("--kubernetes-namespace", "Not_A_Namespace", "Expected a lower-case namespace name")]

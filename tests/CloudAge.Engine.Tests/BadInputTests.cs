@@ -112,6 +112,11 @@ public sealed class BadInputTests : IDisposable
     [InlineData("--server", "argocd", "Expected an absolute URL (http://, https://, ssh://, file://) such as https://example.com.")]
     [InlineData("--server", "javascript:alert(1)", "Expected an absolute URL")]
     [InlineData("--docker-host", "ftp://x", "such as unix:///var/run/docker.sock")]
+    // A unix URL without a socket path used to be taken and failed later in the Docker client as a bare UriFormatException.
+    [InlineData("--docker-host", "unix://", "Parameter 'DockerHost' from the command line (--docker-host): 'unix://' is not valid. Expected an absolute URL (unix://, tcp://) such as unix:///var/run/docker.sock.")]
+    [InlineData("--docker-host", "unix:///", "'unix:///' is not valid. Expected an absolute URL")]
+    [InlineData("--docker-host", "unix://docker.sock", "'unix://docker.sock' is not valid. Expected an absolute URL")]
+    [InlineData("--docker-host", "unix:///var/run/", "'unix:///var/run/' is not valid. Expected an absolute URL")]
     [InlineData("--ports", "80 http", "Parameter 'Ports' from the command line (--ports): 'http' is not valid. Expected a whole number such as 3.")]
     public void Each_parameter_type_rejects_a_bad_value_with_an_example(string option, string value, string message) =>
         AssertBadValue(Run([option, .. value.Split(' ', StringSplitOptions.RemoveEmptyEntries)]), message);
@@ -132,6 +137,7 @@ public sealed class BadInputTests : IDisposable
 
     [Theory]
     [InlineData("unix:///var/run/docker.sock")]
+    [InlineData("unix:/var/run/docker.sock")]
     [InlineData("tcp://127.0.0.1:2375")]
     public void The_documented_docker_host_values_are_accepted(string value)
     {

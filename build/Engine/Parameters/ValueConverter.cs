@@ -77,7 +77,7 @@ internal static class ValueConverter
             var schemes = parameter.UriSchemes?.Schemes ?? DefaultSchemes;
             var example = parameter.UriSchemes?.Example ?? "https://example.com";
             return Uri.TryCreate(text, UriKind.Absolute, out var uri) && schemes.Contains(uri.Scheme, StringComparer.OrdinalIgnoreCase)
-                && (uri.Scheme is "unix" or "npipe" or "file" || uri.Host.Length > 0)
+                && (uri.Scheme is "unix" or "npipe" ? NamesSocket(uri) : uri.Scheme is "file" || uri.Host.Length > 0)
                 ? uri
                 : throw Fail(parameter, source, text, $"an absolute URL ({string.Join(", ", schemes.Select(x => x + "://"))}) such as {example}");
         }
@@ -85,6 +85,13 @@ internal static class ValueConverter
     }
 
     private static readonly string[] DefaultSchemes = ["http", "https", "ssh", "file"];
+
+    // A socket or pipe URL names its file by an absolute path: unix:///var/run/docker.sock, npipe:////./pipe/docker_engine.
+    // unix://, unix:/// and unix://docker.sock name none (the host part is not a path), and Docker.DotNet's handler
+    // (Docker.DotNet.Unix DockerHandlerFactory) turns the path's last segment into a host name, failing on such a URL with
+    // a bare UriFormatException when the target runs.
+    private static bool NamesSocket(Uri uri) =>
+        uri.Scheme == "npipe" ? uri.AbsolutePath.Length > 1 : uri.Host.Length == 0 && uri.AbsolutePath.Length > 1 && !uri.AbsolutePath.EndsWith('/');
 
     /// <summary>The longest wait any duration parameter may ask for: longer is a typo (99999999999h), not a plan.</summary>
     internal static readonly TimeSpan MaxDuration = TimeSpan.FromHours(24);
