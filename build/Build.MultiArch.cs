@@ -88,6 +88,21 @@ public sealed partial class Build
                 $"Run ./build.sh Publish --platforms {platform.Platform} first, or DockerBuild without skipping Publish.");
         // The git questions (version, commit, commit time) and the engine's (ping, base images) are independent: asked at once.
         var reading = Task.Run(() => new ImageMetadata(AppVersion, CommitSha, SourceUrl, CommitTime), cancellationToken);
+        try
+        {
+            await BuildPlatformImages(reading, cancellationToken);
+        }
+        catch (Exception) when (!reading.IsCompleted)
+        {
+            // The engine failed while git was still being asked: git finishes before the failure is reported, so none of its
+            // lines (or processes) come after the target's failure and the summary.
+            await Task.WhenAny(reading);
+            throw;
+        }
+    }
+
+    async Task BuildPlatformImages(Task<ImageMetadata> reading, CancellationToken cancellationToken)
+    {
         using var docker = DockerEngine.Connect(DockerEndpoint);
         await DockerEngine.EnsureRunningAsync(docker, DockerEndpoint, cancellationToken);
         var bases = TargetPlatforms.ToDictionary(p => p, p => BaseImageFor(docker, p, cancellationToken));

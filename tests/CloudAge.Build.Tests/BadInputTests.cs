@@ -251,6 +251,27 @@ public sealed partial class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void A_Docker_engine_that_does_not_answer_fails_DockerBuild_with_nothing_printed_after_the_summary()
+    {
+        // DockerBuild asks git (version, commit, commit time) beside the engine's ping; when the ping failed at once, git's
+        // command lines used to come after "Target 'DockerBuild' failed" and even after "Build failed in ...".
+        Fixtures.ProcessHelper.Run("git", "init -q -b main", _root);
+        Fixtures.ProcessHelper.Run("git", "-c user.name=t -c user.email=t@example.com commit -q --allow-empty -m init", _root);
+        Directory.CreateDirectory(Path.Combine(_root, "artifacts", "publish", "linux-x64"));
+        var output = new StringWriter();
+        var endpoint = $"tcp://127.0.0.1:{FreePort.Next()}";
+
+        var exitCode = BuildRunner.Run(new Build(), ["DockerBuild", "--skip", "--platforms", "linux/amd64", "--docker-host", endpoint, "--no-logo"],
+            new RunContext(_environment, output, _root), ["Compile"]);
+        var atExit = output.ToString();
+        Thread.Sleep(TimeSpan.FromSeconds(2));
+
+        AssertClean((exitCode, atExit), 1, $"No Docker engine answers at {endpoint}/ (Connection refused).");
+        Assert.Equal(atExit, output.ToString());
+        Assert.StartsWith("Build failed in ", atExit.TrimEnd().Split('\n')[^1]);
+    }
+
+    [Fact]
     public void An_Argo_CD_token_over_plain_http_is_refused_before_it_is_sent_unless_plaintext_is_given()
     {
         _environment["ARGOCD_AUTH_TOKEN"] = "argo-Token-never-in-clear-123";
