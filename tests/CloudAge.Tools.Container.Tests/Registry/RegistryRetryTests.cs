@@ -84,6 +84,26 @@ public sealed class RegistryRetryTests
         Assert.Single(proxy.Seen, r => r.StartsWith("HEAD ", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_web_server_that_answers_404_at_v2_is_named_as_no_registry_with_what_to_check()
+    {
+        await using var server = await LoopbackWebApp.StartAsync(async context =>
+        {
+            context.Response.StatusCode = 404;
+            context.Response.ContentType = "text/html";
+            await context.Response.WriteAsync("<!DOCTYPE HTML>\n<html><body><h1>Error response</h1><p>File not found.</p></body></html>");
+        });
+        using var client = new RegistryClient(server.Address(), new RegistryCredentials("bob", "pw-404-never-shown"), new SecretMasker(), _log.Write,
+            new RegistryClientOptions { Retry = PushFixture.FastRetries });
+
+        var e = await Assert.ThrowsAsync<ContainerException>(() => client.CheckAccessAsync());
+
+        Assert.Contains("HTTP 404", e.Message, StringComparison.Ordinal);
+        Assert.Contains("no OCI registry answers at that address", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Check the registry's host[:port]", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("pw-404-never-shown", e.Message, StringComparison.Ordinal);
+    }
+
     // Accepts a blob upload in one PATCH; the PATCH is handed to the test.
     private static Task<WebApplication> UploadRegistryAsync(RequestDelegate patch) => LoopbackWebApp.StartAsync(async context =>
     {

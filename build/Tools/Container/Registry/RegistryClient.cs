@@ -89,6 +89,12 @@ public sealed partial class RegistryClient : IDisposable
     {
         var uri = new Uri(BaseAddress, "v2/");
         using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), null, cancellationToken).ConfigureAwait(false);
+        // A registry answers GET /v2/ with 200, or 401 to ask for credentials (distribution-spec spec.md, "Determining
+        // Support": "If the response is 200 OK, then the registry implements this specification", and the endpoint table,
+        // end-1: 200; 404/401): a 404 there is a web server or proxy at that address, not a registry.
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            throw new ContainerException(_masker.Redact($"Registry {Registry} answered GET {uri} with {await RegistryErrors.DescribeAsync(response, cancellationToken).ConfigureAwait(false)}: " +
+                "no OCI registry answers at that address (a registry answers that request with 200, or 401 to ask for credentials). Check the registry's host[:port]; a web server or proxy answers there instead."));
         await EnsureSuccessAsync(response, $"GET {uri}", cancellationToken).ConfigureAwait(false);
     }
 
