@@ -3,6 +3,7 @@ using CloudAge.Tools.Aws.Credentials;
 using CloudAge.Tools.Aws.Ecr;
 using CloudAge.Tools.Aws.Tests.Fixtures;
 using CloudAge.Testing;
+using Microsoft.AspNetCore.Http;
 
 namespace CloudAge.Tools.Aws.Tests.Ecr;
 
@@ -85,6 +86,29 @@ public sealed class EcrClientFaultTests(MotoServer moto) : IAsyncLifetime
         Assert.Contains("DescribeRepositories", error.Message);
         Assert.Contains("after 3 tries", error.Message);
         Assert.Contains("503 Service Temporarily Unavailable", error.Message);
+        Assert.EndsWith("run again in a few minutes (the AWS Health Dashboard shows ECR's state in the region), and check any ECR endpoint override.", error.Message);
+    }
+
+    [Fact]
+    public async Task A_200_that_is_not_ECRs_JSON_shows_what_answered_and_where_to_look()
+    {
+        // A proxy's sign-in page where ECR should answer: the message used to be the JSON reader's
+        // "'<' is an invalid start of a value. Path: $ | LineNumber: 0 | BytePositionInLine: 0."
+        await using var server = LoopbackWebApp.Create(async context =>
+        {
+            context.Response.ContentType = "text/html";
+            await context.Response.WriteAsync("<html>\n<head><title>Sign in</title></head>\n::error::forged\r\n" + new string('x', 5000));
+        });
+        await server.StartAsync();
+        using var client = Client(new Uri(server.Urls.First() + "/"));
+
+        var error = await Assert.ThrowsAsync<EcrException>(() => client.DescribeRepositoriesAsync([_name]));
+
+        Assert.StartsWith($"ECR DescribeRepositories at {server.Urls.First()}/ answered HTTP 200 with a body that is not ECR's JSON: <html>", error.Message);
+        Assert.Contains("Check that the endpoint is ECR's (the region, any --aws-endpoint override", error.Message);
+        Assert.DoesNotContain("LineNumber", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.InRange(error.Message.Length, 1, 1000);
     }
 
     [IntegrationFact(Needs.Moto)]

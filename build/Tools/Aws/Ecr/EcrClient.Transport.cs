@@ -42,7 +42,10 @@ public sealed partial class EcrClient
         catch (JsonException e)
         {
             throw new EcrException("InvalidResponse", e.Message, operation, Endpoint, response.StatusCode,
-                _masker.Redact($"ECR {operation} at {Endpoint} answered HTTP {(int)response.StatusCode} with a body that is not the expected JSON: {e.Message}"));
+                // The reader's own words ("'<' is an invalid start of a value. Path: $ | LineNumber: 0") say nothing to a user:
+                // the body's start shows what answered, as EKS's DescribeCluster says it (EksClusterClient.ReadCluster).
+                _masker.Redact($"ECR {operation} at {Endpoint} answered HTTP {(int)response.StatusCode} with a body that is not ECR's JSON: {AwsErrorBody.Snippet(text)}. " +
+                    "Check that the endpoint is ECR's (the region, any --aws-endpoint override, any HTTPS proxy that answers in its place)."));
         }
     }
 }

@@ -23,7 +23,9 @@ internal static class EcrErrors
     {
         if (last is EcrException ecr)
         {
-            var text = $"ECR {operation} at {endpoint} still failed after {AwsTransport.Tries(attempts)}; the last answer was HTTP {(int?)ecr.StatusCode} {ecr.Type}: {ecr.ServiceMessage}";
+            // Only transient answers (throttling, 5xx) are retried to the end: say that waiting is the remedy, and where else to look.
+            var text = $"ECR {operation} at {endpoint} still failed after {AwsTransport.Tries(attempts)}; the last answer was HTTP {(int?)ecr.StatusCode} {ecr.Type}: {ecr.ServiceMessage.TrimEnd('.')}. " +
+                "ECR is failing or throttling there: run again in a few minutes (the AWS Health Dashboard shows ECR's state in the region), and check any ECR endpoint override.";
             return new EcrException(ecr.Type, ecr.ServiceMessage, operation, endpoint, ecr.StatusCode, masker.Redact(text)) { Attempts = attempts };
         }
         var type = last is Polly.Timeout.TimeoutRejectedException ? "Timeout" : "ConnectionFailed";
