@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using CloudAge.Common.Processes;
 using CloudAge.Common.Resilience;
+using CloudAge.Common.Text;
 using CloudAge.Tools.GitOps.ImageBump;
 
 namespace CloudAge.Tools.GitOps.Git;
@@ -61,7 +62,8 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
     {
         var fetch = await git.NetworkAsync(cancellationToken, "fetch", "--no-tags", request.Remote, "refs/heads/" + request.Branch);
         if (fetch.ExitCode != 0)
-            throw new WriteBackException($"Could not fetch {request.Branch} from {request.Remote}: {fetch.StandardError.Trim()}");
+            throw new WriteBackException(runner.Masker.Redact($"Could not fetch {request.Branch} from {request.Remote}: {PeerText.OneLine(fetch.StandardError, 400)}. " +
+                "Check the remote's URL and that GIT_TOKEN (or the checkout's credentials) may read and push to it."));
         var head = await git.RunAsync(cancellationToken, "rev-parse", "FETCH_HEAD^{commit}");
         // Every attempt edits, commits and pushes in a temporary worktree checked out (detached) at the remote head, so the
         // user's checkout, current branch, working tree and unpushed commits are never touched; a commit of an earlier
