@@ -307,6 +307,21 @@ public sealed class ArgoSyncTests
         Assert.Contains(argo.StateLines(), l => l.EndsWith("operation Running (Sync operation blocked by sync window)", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_server_that_never_answers_times_out_saying_so_not_that_no_resource_was_unhealthy()
+    {
+        // Accepts the connection and never answers, as a hung server or a proxy holding the request does.
+        await using var server = await FakeHttpServer.StartAsync(context => Task.Delay(Timeout.Infinite, context.RequestAborted));
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var api = new ArgoRestApi(new ArgoServerOptions(server.BaseAddress.ToString(), "argo-token-hung") { Retry = ArgoHarness.FastRetry }, new SecretMasker(), output.Enqueue);
+
+        var failure = await Assert.ThrowsAsync<ArgoSyncFailedException>(() => new ArgoSyncer(api, output.Enqueue).SyncAsync(ArgoHarness.Request(TimeSpan.FromSeconds(3))));
+
+        Assert.Contains($"timed out after 3 s, in which {api.Endpoint} answered no read of the application. Check that it is up and reachable from here", failure.Message);
+        Assert.DoesNotContain("listed no unhealthy or unsynced resource", failure.Message);
+        Assert.Null(failure.LastStatus);
+    }
+
     [Theory]
     [InlineData(ArgoTransport.Rest)]
     [InlineData(ArgoTransport.Kubernetes)]

@@ -123,7 +123,12 @@ public sealed class ArgoSyncer(IArgoApplicationApi api, Action<string> log)
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw Failed(request, $"timed out after {request.Timeout.TotalSeconds:0} s", progress.Last);
+            // Nothing read at all: the server never answered, which says nothing about the application's resources.
+            throw progress.Last is null
+                ? new ArgoSyncFailedException($"Argo CD application '{request.Application}' did not become Synced and Healthy at {request.Revision}: timed out after " +
+                    $"{request.Timeout.TotalSeconds:0} s, in which {api.Endpoint} answered no read of the application. Check that it is up and reachable from here, " +
+                    "or give it longer with --sync-timeout.", null)
+                : Failed(request, $"timed out after {request.Timeout.TotalSeconds:0} s", progress.Last);
         }
     }
 
