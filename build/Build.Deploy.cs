@@ -149,12 +149,11 @@ public sealed partial class Build
             var result = await new TagWriteBack(Processes, Log.Information).RunAsync(request, cancellationToken);
             // Already deployed: the remote head that holds the image is what Argo CD must be at.
             _deployedRevision = result.CommitSha ?? result.RemoteHead;
-            Log.Information(result.Outcome switch
-            {
-                WriteBackOutcome.Pushed => $"Pushed {result.CommitSha} deploying {target.Reference} after {result.Retries} retr{(result.Retries == 1 ? "y" : "ies")}.",
-                WriteBackOutcome.AlreadyDeployed => $"{target.Reference} is already in the manifests: nothing to commit.",
-                _ => "Dry run: this is the change BumpTag would commit:\n" + result.Diff,
-            });
+            // Under --dry-run TagWriteBack has printed the diff, or that nothing would be committed: not said a second time.
+            if (result.Outcome != WriteBackOutcome.DryRun)
+                Log.Information(result.Outcome == WriteBackOutcome.Pushed
+                    ? $"Pushed {result.CommitSha} deploying {target.Reference} after {result.Retries} retr{(result.Retries == 1 ? "y" : "ies")}."
+                    : $"{target.Reference} is already in the manifests: nothing to commit.");
             if (result.CommitSha is not null)
                 SetOutput("deployed-revision", result.CommitSha);
         });
