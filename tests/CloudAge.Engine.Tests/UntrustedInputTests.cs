@@ -309,6 +309,15 @@ public sealed class UntrustedInputTests : IDisposable
     }
 
     [Fact]
+    public void A_target_taken_as_a_profile_says_to_name_the_targets_first()
+    {
+        _harness.WriteParameters("parameters.ci.json", """{ "Count": 7 }""");
+
+        // --profile takes every word up to the next option: "default" is read as a second profile, not as the target.
+        AssertBadValue(Run("--profile", "ci", "default"), "Profile 'default' has no file .nuke/parameters.default.json, and Default is a target: --profile takes every word up to the next option, so name the targets before it, e.g. ./build.sh Default --profile ci.");
+    }
+
+    [Fact]
     public void A_profile_flag_without_a_name_is_refused() =>
         AssertBadValue(Run("--profile"), "--profile needs a name, e.g. --profile ci for .nuke/parameters.ci.json.");
 

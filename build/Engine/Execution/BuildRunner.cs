@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using CloudAge.Common.IO;
 using CloudAge.Common.Processes;
 using CloudAge.Common.Secrets;
+using CloudAge.Common.Text;
 using CloudAge.Engine.Cli;
 using CloudAge.Engine.Hosts;
 using CloudAge.Engine.Output;
@@ -41,7 +42,7 @@ public static class BuildRunner
             Prepare(build, root, host, masker, context, options);
             // --help and --write-schema describe the build and read no values: no parameters files, no conversions.
             if (!options.Help && !options.WriteSchema)
-                build.ParameterSources = ParameterBinder.Bind(build, parameters, new ParameterSources(options.ParameterValues, context.Environment, ParameterFiles(root, options.Profiles)), root, masker,
+                build.ParameterSources = ParameterBinder.Bind(build, parameters, new ParameterSources(options.ParameterValues, context.Environment, ParameterFiles(root, options.Profiles, build.TargetNames)), root, masker,
                     warning => console.WriteLines([host.Render(LogLevel.Warning, warning, Style.Warning)]));
 
             var targets = TargetFactory.Create(build);
@@ -198,12 +199,15 @@ public static class BuildRunner
         return start;
     }
 
-    private static List<ParameterFile> ParameterFiles(AbsolutePath root, IReadOnlyList<string> profiles)
+    private static List<ParameterFile> ParameterFiles(AbsolutePath root, IReadOnlyList<string> profiles, IReadOnlyList<string> targets)
     {
         var files = new List<ParameterFile>();
         foreach (var profile in profiles.Reverse())
         {
             var path = root / ".nuke" / $"parameters.{profile}.json";
+            // --profile takes every word up to the next option (as NUKE's does), so `--profile ci Deploy` reads Deploy as a profile.
+            if (!File.Exists(path) && targets.FirstOrDefault(t => DidYouMean.Normalize(t) == DidYouMean.Normalize(profile)) is { } target)
+                throw new UsageException($"Profile '{UserText.Printable(profile)}' has no file {UserText.Printable(path.RelativeTo(root), 260)}, and {target} is a target: --profile takes every word up to the next option, so name the targets before it, e.g. ./build.sh {target} --profile ci.");
             if (!File.Exists(path))
                 throw new UsageException($"Profile '{UserText.Printable(profile)}' has no file {UserText.Printable(path.RelativeTo(root), 260)}. Create it, or drop --profile {UserText.Printable(profile)}.");
             files.Add(ParameterFile.Load(path));
