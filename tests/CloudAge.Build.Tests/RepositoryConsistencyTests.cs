@@ -42,6 +42,71 @@ public sealed partial class RepositoryConsistencyTests
         Assert.All(parameters.Where(p => p.IsSecret), p => Assert.Contains(TableRows("Parameters"), r => r[0] == $"`--{p.CommandLineName}` (secret)"));
     }
 
+    // The "Depends on" column names a target's DependsOn targets first; what follows in parentheses (ordering,
+    // triggers) is prose. The graph is read from --help, as a user sees it ("PushEcr -> Sbom, Scan").
+    [Fact]
+    public void The_readme_targets_table_names_each_targets_direct_dependencies_and_the_default()
+    {
+        var help = PrintHelp().Split('\n').TakeWhile(l => !l.StartsWith("Parameters", StringComparison.Ordinal))
+            .Select(l => HelpTargetLine().Match(l)).Where(m => m.Success)
+            .ToDictionary(m => m.Groups[1].Value, m => (Default: m.Groups[2].Success, DependsOn: Names(m.Groups[3].Value)));
+
+        foreach (var row in TableRows("Targets"))
+        {
+            var name = Code().Match(row[0]).Groups[1].Value;
+            var documented = Names(row[1].Split('(')[0]);
+            Assert.True(help.TryGetValue(name, out var actual), $"--help does not list README's target {name}");
+            Assert.True(actual.DependsOn.SetEquals(documented),
+                $"README's Targets table says {name} depends on [{string.Join(", ", documented.Order())}]; the build says [{string.Join(", ", actual.DependsOn.Order())}]");
+            Assert.True(actual.Default == row[0].Contains("(default)", StringComparison.Ordinal), $"README's Targets table marks the default target wrongly at {name}");
+        }
+
+        static HashSet<string> Names(string list) => list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+    }
+
+    // A default that is a value (not prose such as "from git") is the property's initial value, as a user would type it.
+    [Fact]
+    public void The_readme_parameters_table_shows_each_literal_default_the_build_has()
+    {
+        var documented = TableRows("Parameters").ToDictionary(r => Code().Match(r[0]).Groups[1].Value.TrimStart('-'), r => r[2]);
+        var fresh = new Build();
+
+        Assert.All(ParameterDescriptor.For(typeof(Build)), p =>
+        {
+            var value = p.GetValue(fresh) switch
+            {
+                null or "" or string[] { Length: 0 } => null,
+                bool b => b ? "true" : "false",
+                Enum e => e.ToString(),
+                TimeSpan t => t.Ticks % TimeSpan.TicksPerHour == 0 ? $"{(long)t.TotalHours}h" : $"{(long)t.TotalMinutes}m",
+                string[] list => string.Join(',', list),
+                var other => Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture),
+            };
+            if (value is null)
+                return;
+            var cell = documented[p.CommandLineName];
+            // Enum values convert ignoring case (Release, mutable): the table may spell them either way.
+            Assert.True(string.Equals(cell, $"`{value}`", p.Type.IsEnum ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal), $"README's Parameters table gives --{p.CommandLineName} the default {cell}; the build's is `{value}`");
+        });
+    }
+
+    private static string PrintHelp()
+    {
+        var temp = Directory.CreateTempSubdirectory("cloudage-help-").FullName;
+        try
+        {
+            var output = new StringWriter();
+            var exitCode = BuildRunner.Run(new Build(), ["--help", "--root", temp, "--no-logo"],
+                new RunContext(new Dictionary<string, string> { ["NO_COLOR"] = "1" }, output, temp), ["Compile"]);
+            Assert.Equal(0, exitCode);
+            return output.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+    }
+
     [Fact]
     public void The_readme_help_and_plan_samples_are_what_the_build_prints()
     {
@@ -151,4 +216,7 @@ public sealed partial class RepositoryConsistencyTests
 
     [GeneratedRegex("`([^`]+)`")]
     private static partial Regex Code();
+
+    [GeneratedRegex(@"^  (\w+)( \(default\))?(?: -> (.+))?$")]
+    private static partial Regex HelpTargetLine();
 }
