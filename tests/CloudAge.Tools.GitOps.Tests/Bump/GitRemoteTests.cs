@@ -43,8 +43,7 @@ public sealed class GitRemoteTests
             GitRemote.HeadAsync(Runner(), sandbox.Clone, GitSandbox.Branch, Token, TimeSpan.FromMinutes(1), _log.Write, CancellationToken.None, remote: "https-host"));
 
         Assert.Contains(server.Requests, r => r.Contains("Authorization: Basic " + Basic, StringComparison.Ordinal));
-        Assert.StartsWith("'git ls-remote https-host' could not read branch 'main' (exit 128): ", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("403", failure.Message);
+        Assert.StartsWith("The remote refused reading branch 'main' of 'https-host' (git ls-remote) with HTTP 403; the token may not read the repository", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', failure.Message);
         Assert.DoesNotContain(Token, failure.ToString());
         Assert.DoesNotContain(Basic, failure.ToString());

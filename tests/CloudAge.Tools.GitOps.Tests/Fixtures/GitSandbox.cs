@@ -92,6 +92,15 @@ public sealed class GitSandbox : IAsyncDisposable
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
+    /// <summary>Installs a hook in the bare remote (pre-receive: what a git host runs before it accepts a push).</summary>
+    public void InstallRemoteHook(string name, string script)
+    {
+        var path = Path.Combine(Remote, "hooks", name);
+        File.WriteAllText(path, "#!/bin/sh\n" + script + "\n");
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
     public static void WriteFile(string clone, string path, string text)
     {
         var full = Path.Combine(clone, path);

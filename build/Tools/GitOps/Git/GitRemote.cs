@@ -19,7 +19,8 @@ public static class GitRemote
         // --exit-code: 2 when the remote answered but has no such branch.
         throw new WriteBackException(runner.Masker.Redact(result.ExitCode == 2
             ? $"The remote '{remote}' has no branch '{branch}'; pass --default-branch with the branch Argo CD tracks."
-            : $"'git ls-remote {remote}' could not read branch '{branch}' (exit {result.ExitCode}): {PeerText.OneLine(result.StandardError, 400)}. " +
+            : GitRefusal.Describe(result.StandardError, $"reading branch '{branch}' of '{remote}' (git ls-remote)", write: false)
+              ?? $"'git ls-remote {remote}' could not read branch '{branch}' (exit {result.ExitCode}): {PeerText.OneLine(result.StandardError, 400)}. " +
               "Check the remote's URL and that GIT_TOKEN (or the checkout's credentials) may read it."));
     }
 }

@@ -62,8 +62,8 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
     {
         var fetch = await git.NetworkAsync(cancellationToken, "fetch", "--no-tags", request.Remote, "refs/heads/" + request.Branch);
         if (fetch.ExitCode != 0)
-            throw new WriteBackException(runner.Masker.Redact($"Could not fetch {request.Branch} from {request.Remote}: {PeerText.OneLine(fetch.StandardError, 400)}. " +
-                "Check the remote's URL and that GIT_TOKEN (or the checkout's credentials) may read and push to it."));
+            throw new WriteBackException(runner.Masker.Redact(GitRefusal.Describe(fetch.StandardError, $"the fetch of {request.Branch} from {request.Remote}", write: false)
+                ?? $"Could not fetch {request.Branch} from {request.Remote} (git exited {fetch.ExitCode}: {PeerText.OneLine(fetch.StandardError, 400)}); check the remote's URL (git remote -v) and that the branch exists."));
         var head = await git.RunAsync(cancellationToken, "rev-parse", "FETCH_HEAD^{commit}");
         // Every attempt edits, commits and pushes in a temporary worktree checked out (detached) at the remote head, so the
         // user's checkout, current branch, working tree and unpushed commits are never touched; a commit of an earlier
@@ -104,10 +104,17 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
         var push = await tree.NetworkAsync(cancellationToken, "push", "--porcelain", request.Remote, $"HEAD:refs/heads/{request.Branch}");
         if (push.ExitCode != 0)
         {
-            var answer = (push.StandardError + push.StandardOutput).Trim();
+            var answer = (push.StandardError + "\n" + push.StandardOutput).Trim();
+            var what = $"the push of {commit[..12]} to {request.Branch} on {request.Remote}";
+            // A refusal (a protected branch, a read-only token) gives the same answer every time: said, never replayed. Only
+            // a lost race (the branch moved) is worth a replay on the new head.
+            var refusal = GitRefusal.Describe(answer, what, write: true) ?? (Rejected().IsMatch(answer) ? null : GitRefusal.DescribeRejected(answer, what));
+            if (refusal is not null)
+                throw new WriteBackException(runner.Masker.Redact(refusal));
             if (Rejected().IsMatch(answer))
                 throw new PushRejectedException(answer);
-            throw new WriteBackException($"Pushing {commit[..12]} to {request.Branch} on {request.Remote} failed: {answer}\nCheck the token's write permission and branch protection.");
+            throw new WriteBackException(runner.Masker.Redact($"Pushing {commit[..12]} to {request.Branch} on {request.Remote} failed (git exited {push.ExitCode}: " +
+                $"{PeerText.OneLine(answer, 600)}); check the remote's URL and that GIT_TOKEN may push to {request.Branch}."));
         }
         log($"Pushed {commit} to {request.Branch}: {request.Image.Reference} in {string.Join(", ", files)}.");
         await FastForwardLocalBranchAsync(git, request, commit, cancellationToken);
@@ -149,7 +156,8 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
             if (fetch.ExitCode == 0)
                 head = await git.RunAsync(cancellationToken, "rev-parse", "FETCH_HEAD^{commit}");
             else
-                log($"warning: could not fetch {request.Branch} from {request.Remote} ({fetch.StandardError.Trim()}); the dry run compares with the working tree instead.");
+                log(runner.Masker.Redact($"warning: {GitRefusal.Describe(fetch.StandardError, $"the fetch of {request.Branch} from {request.Remote}", write: false) ?? $"could not fetch {request.Branch} from {request.Remote} ({PeerText.OneLine(fetch.StandardError, 400)})"} " +
+                    "The dry run compares with the working tree instead."));
         }
         catch (WriteBackException e)
         {
