@@ -39,7 +39,7 @@ public sealed class WriteBackTokenTests
         Assert.All(server.Requests, r => Assert.DoesNotContain(Token, r.Split("\r\n")[0]));
         Assert.Contains("403", error.Message);
         // What to do, on one line: the token or the remote is wrong.
-        Assert.EndsWith("Check the remote's URL and that GIT_TOKEN (or the checkout's credentials) may read and push to it.", error.Message);
+        Assert.EndsWith("elsewhere use a GIT_TOKEN that may read it.", error.Message);
         Assert.DoesNotContain('\n', error.Message);
         AssertNoSecret(error.ToString());
         AssertNoSecret(_log.Text);
