@@ -46,6 +46,27 @@ public sealed class WriteBackTokenTests
     }
 
     [Fact]
+    public async Task The_token_wins_over_the_one_actions_checkout_persisted_for_the_host()
+    {
+        // actions/checkout (persist-credentials: true, its default) writes its own token as a URL-scoped extraheader
+        // (src/git-auth-helper.ts: http.<server url>/.extraheader), which git takes over a plain http.extraHeader.
+        await using var sandbox = await GitSandbox.CreateAsync(new Dictionary<string, string> { ["k8s/deployment.yaml"] = Deployment("sha-0000000") });
+        using var server = new GitHttpCapture();
+        await sandbox.GitAsync(sandbox.Clone, "remote", "add", "https-host", server.Url);
+        var host = server.Url[..(server.Url.IndexOf('/', "http://".Length) + 1)];
+        const string Checkout = "AUTHORIZATION: basic Y2hlY2tvdXQtdG9rZW4=";
+        await sandbox.GitAsync(sandbox.Clone, "config", "--local", $"http.{host}.extraheader", Checkout);
+        var request = new WriteBackRequest(sandbox.Clone, GitSandbox.Branch, new ImageTarget(Repository, "1.4.2")) { Remote = "https-host", Token = Token };
+
+        await Assert.ThrowsAsync<WriteBackException>(() => WriteBack().RunAsync(request));
+
+        Assert.NotEmpty(server.Requests);
+        Assert.All(server.Requests, r => Assert.Contains("Authorization: Basic " + Basic, r, StringComparison.Ordinal));
+        Assert.All(server.Requests, r => Assert.DoesNotContain("Y2hlY2tvdXQtdG9rZW4=", r, StringComparison.Ordinal));
+        AssertNoSecret(_log.Text);
+    }
+
+    [Fact]
     public async Task A_remote_that_redirects_to_another_host_never_passes_the_token_on()
     {
         await using var sandbox = await GitSandbox.CreateAsync(new Dictionary<string, string> { ["k8s/deployment.yaml"] = Deployment("sha-0000000") });

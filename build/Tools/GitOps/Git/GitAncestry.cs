@@ -13,17 +13,19 @@ public sealed class GitAncestry(ProcessRunner runner, string workingDirectory, s
     string? token = null, TimeSpan? timeout = null)
 {
     private readonly HashSet<string> _fetched = new(StringComparer.Ordinal);
-    // One git (its environment and retry pipeline) for the whole wait: ArgoSync asks on every poll.
-    private readonly GitCommand _git = new(runner, workingDirectory, GitCredentials.Environment(runner.Masker, token), timeout ?? TimeSpan.FromMinutes(2), log);
+    // One git (its environment and retry pipeline) for the whole wait, made on the first question: ArgoSync asks on every poll.
+    private GitCommand? _git;
 
     public async Task<bool> ContainsAsync(string candidate, string commit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(candidate);
+        _git ??= new GitCommand(runner, workingDirectory, await GitCredentials.EnvironmentAsync(runner, workingDirectory, token, cancellationToken),
+            timeout ?? TimeSpan.FromMinutes(2), log);
         if (!await KnownAsync(candidate, cancellationToken) && _fetched.Add(candidate))
             await FetchAsync(candidate, cancellationToken);
         if (!await KnownAsync(candidate, cancellationToken) || !await KnownAsync(commit, cancellationToken))
             return false;
-        return (await _git.TryAsync(cancellationToken, "merge-base", "--is-ancestor", commit, candidate)).ExitCode == 0;
+        return (await _git!.TryAsync(cancellationToken, "merge-base", "--is-ancestor", commit, candidate)).ExitCode == 0;
     }
 
     private async Task FetchAsync(string candidate, CancellationToken cancellationToken)
@@ -31,7 +33,7 @@ public sealed class GitAncestry(ProcessRunner runner, string workingDirectory, s
         string? failure;
         try
         {
-            var result = await _git.NetworkAsync(cancellationToken, "fetch", "--no-tags", "--quiet", remote, "refs/heads/" + branch);
+            var result = await _git!.NetworkAsync(cancellationToken, "fetch", "--no-tags", "--quiet", remote, "refs/heads/" + branch);
             failure = result.ExitCode == 0 ? null : $"git fetch exited {result.ExitCode}: {PeerText.OneLine(result.StandardError, 400)}";
         }
         catch (WriteBackException e)
@@ -45,5 +47,5 @@ public sealed class GitAncestry(ProcessRunner runner, string workingDirectory, s
     }
 
     private async Task<bool> KnownAsync(string commit, CancellationToken cancellationToken) =>
-        (await _git.TryAsync(cancellationToken, "cat-file", "-e", commit + "^{commit}")).ExitCode == 0;
+        (await _git!.TryAsync(cancellationToken, "cat-file", "-e", commit + "^{commit}")).ExitCode == 0;
 }

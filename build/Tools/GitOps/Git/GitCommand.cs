@@ -18,6 +18,7 @@ internal sealed partial class GitCommand
     private readonly IReadOnlyDictionary<string, string?> _environment;
     private readonly TimeSpan _timeout;
     private readonly ResiliencePipeline _network;
+    private readonly Action<string> _log;
 
     public GitCommand(ProcessRunner runner, string directory, IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, Action<string> log)
     {
@@ -25,10 +26,14 @@ internal sealed partial class GitCommand
         _directory = directory;
         _environment = environment;
         _timeout = timeout;
+        _log = log;
         _network = new RetryPolicy { MaxAttempts = NetworkAttempts }.Build(
             e => e is TransientGitException,
             attempt => log($"git network error, retry {attempt.Failed} of {attempt.MaxRetries} in {attempt.Delay.TotalSeconds:0.0}s"));
     }
+
+    /// <summary>The same git (environment, timeout, retries) in another folder, such as a worktree of this clone.</summary>
+    public GitCommand In(string directory) => new(_runner, directory, _environment, _timeout, _log);
 
     public async Task<string> RunAsync(CancellationToken cancellationToken, params string[] arguments) =>
         (await _runner.RunAsync(Spec(arguments, throwOnFailure: true), cancellationToken)).StandardOutput.Trim();

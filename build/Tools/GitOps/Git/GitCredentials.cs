@@ -1,4 +1,5 @@
 using System.Text;
+using CloudAge.Common.Processes;
 using CloudAge.Common.Secrets;
 
 namespace CloudAge.Tools.GitOps.Git;
@@ -35,6 +36,43 @@ public static class GitCredentials
             environment["GIT_CONFIG_KEY_1"] = "http.followRedirects";
             environment["GIT_CONFIG_VALUE_1"] = "false";
         }
+        return environment;
+    }
+
+    /// <summary>
+    /// <see cref="Environment"/>, with the token also set under every URL-scoped <c>http.&lt;url&gt;.extraheader</c> of the
+    /// clone at <paramref name="directory"/>. actions/checkout persists its own token as
+    /// <c>http.https://github.com/.extraheader</c> (src/git-auth-helper.ts), and git takes a URL-scoped value over the plain
+    /// <c>http.extraHeader</c> (urlmatch.c: a less specific match is skipped once a more specific one was seen), so GIT_TOKEN
+    /// was never sent and the push went out with the checkout's token. Under the same key an empty value clears what the
+    /// clone's config set (http.c: an empty extraheader resets the list) and ours follows it.
+    /// </summary>
+    public static async Task<Dictionary<string, string?>> EnvironmentAsync(ProcessRunner runner, string directory, string? token,
+        CancellationToken cancellationToken, string tokenUser = DefaultTokenUser)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        var environment = Environment(runner.Masker, token, tokenUser);
+        if (token is not { Length: > 0 })
+            return environment;
+        var listed = await runner.RunAsync(new ProcessSpec("git", ["config", "--get-regexp", "--name-only", @"^http\..+\.extraheader$"])
+        {
+            WorkingDirectory = directory,
+            ThrowOnFailure = false,
+            StreamOutput = false,
+            Timeout = TimeSpan.FromSeconds(30),
+        }, cancellationToken).ConfigureAwait(false);
+        if (listed.ExitCode != 0)
+            return environment; // 1: no such key
+        var header = environment["GIT_CONFIG_VALUE_0"];
+        var count = int.Parse(environment["GIT_CONFIG_COUNT"]!, System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var key in listed.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal))
+        {
+            environment[$"GIT_CONFIG_KEY_{count}"] = key;
+            environment[$"GIT_CONFIG_VALUE_{count++}"] = "";
+            environment[$"GIT_CONFIG_KEY_{count}"] = key;
+            environment[$"GIT_CONFIG_VALUE_{count++}"] = header;
+        }
+        environment["GIT_CONFIG_COUNT"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return environment;
     }
 }

@@ -18,7 +18,8 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
     {
         ArgumentNullException.ThrowIfNull(request);
         Validate(request);
-        var git = new GitCommand(runner, request.WorkingDirectory, Environment(request), request.CommandTimeout, log);
+        var environment = await GitCredentials.EnvironmentAsync(runner, request.WorkingDirectory, request.Token, cancellationToken, request.TokenUser);
+        var git = new GitCommand(runner, request.WorkingDirectory, environment, request.CommandTimeout, log);
         if (request.DryRun)
             return await DryRunAsync(git, request, cancellationToken);
 
@@ -73,7 +74,7 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
         {
             // Inside the try: an add that is cancelled or times out half-way has already made the folder and registered it.
             await git.RunAsync(cancellationToken, "worktree", "add", "--quiet", "--detach", worktree, head);
-            var tree = new GitCommand(runner, worktree, Environment(request), request.CommandTimeout, log);
+            var tree = git.In(worktree);
             return await EditCommitPushAsync(git, tree, worktree, request, cancellationToken) with { RemoteHead = head };
         }
         finally
@@ -192,7 +193,6 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
     private static string Body(ImageTarget image, IEnumerable<string> files) =>
         $"Sets the image to {image.Reference} in:\n" + string.Concat(files.Select(f => $"- {f}\n"));
 
-    private Dictionary<string, string?> Environment(WriteBackRequest request) => GitCredentials.Environment(runner.Masker, request.Token, request.TokenUser);
 
     [GeneratedRegex("^[0-9a-f]{7,40}$")]
     private static partial Regex CommitPattern();
