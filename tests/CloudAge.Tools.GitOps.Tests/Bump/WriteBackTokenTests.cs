@@ -66,6 +66,25 @@ public sealed class WriteBackTokenTests
         AssertNoSecret(_log.Text);
     }
 
+    [Theory]
+    [InlineData("http://git.example.invalid/cloudage.git", null)]
+    [InlineData("https://git.example.invalid/cloudage.git", "http://git.example.invalid/cloudage.git")]
+    public async Task A_plain_http_remote_other_than_loopback_is_refused_before_the_token_travels(string url, string? pushUrl)
+    {
+        await using var sandbox = await GitSandbox.CreateAsync(new Dictionary<string, string> { ["k8s/deployment.yaml"] = Deployment("sha-0000000") });
+        await sandbox.GitAsync(sandbox.Clone, "remote", "add", "plain", url);
+        if (pushUrl is not null)
+            await sandbox.GitAsync(sandbox.Clone, "remote", "set-url", "--push", "plain", pushUrl);
+        var request = new WriteBackRequest(sandbox.Clone, GitSandbox.Branch, new ImageTarget(Repository, "1.4.2")) { Remote = "plain", Token = Token };
+
+        var error = await Assert.ThrowsAsync<WriteBackException>(() => WriteBack().RunAsync(request));
+
+        Assert.Equal("The remote 'plain' is reached over plain http (http://git.example.invalid), which would send GIT_TOKEN unencrypted; " +
+            "give the remote its https:// URL (git remote set-url), or leave GIT_TOKEN unset and let git's own credentials answer.", error.Message);
+        Assert.DoesNotContain("> git fetch", _log.Text, StringComparison.Ordinal);
+        AssertNoSecret(_log.Text);
+    }
+
     [Fact]
     public async Task A_remote_that_redirects_to_another_host_never_passes_the_token_on()
     {

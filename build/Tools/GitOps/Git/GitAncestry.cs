@@ -19,7 +19,7 @@ public sealed class GitAncestry(ProcessRunner runner, string workingDirectory, s
     public async Task<bool> ContainsAsync(string candidate, string commit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(candidate);
-        _git ??= new GitCommand(runner, workingDirectory, await GitCredentials.EnvironmentAsync(runner, workingDirectory, token, cancellationToken),
+        _git ??= new GitCommand(runner, workingDirectory, await GitCredentials.EnvironmentAsync(runner, workingDirectory, remote, token, cancellationToken),
             timeout ?? TimeSpan.FromMinutes(2), log);
         if (!await KnownAsync(candidate, cancellationToken) && _fetched.Add(candidate))
             await FetchAsync(candidate, cancellationToken);

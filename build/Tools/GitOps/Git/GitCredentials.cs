@@ -47,25 +47,30 @@ public static class GitCredentials
     /// was never sent and the push went out with the checkout's token. Under the same key an empty value clears what the
     /// clone's config set (http.c: an empty extraheader resets the list) and ours follows it.
     /// </summary>
-    public static async Task<Dictionary<string, string?>> EnvironmentAsync(ProcessRunner runner, string directory, string? token,
+    /// <remarks>A token is never sent in clear: a remote reached over plain <c>http://</c> other than loopback is refused, as
+    /// ArgoSync refuses a plain-http Argo CD server for its token.</remarks>
+    public static async Task<Dictionary<string, string?>> EnvironmentAsync(ProcessRunner runner, string directory, string remote, string? token,
         CancellationToken cancellationToken, string tokenUser = DefaultTokenUser)
     {
         ArgumentNullException.ThrowIfNull(runner);
         var environment = Environment(runner.Masker, token, tokenUser);
         if (token is not { Length: > 0 })
             return environment;
-        var listed = await runner.RunAsync(new ProcessSpec("git", ["config", "--get-regexp", "--name-only", @"^http\..+\.extraheader$"])
+        // The URLs git would use for the remote, after insteadOf rewrites: fetch (ls-remote --get-url) and push.
+        var fetchUrl = await LocalGitAsync(runner, directory, ["ls-remote", "--get-url", remote], cancellationToken).ConfigureAwait(false);
+        var pushUrls = await LocalGitAsync(runner, directory, ["remote", "get-url", "--push", "--all", remote], cancellationToken).ConfigureAwait(false);
+        foreach (var url in (fetchUrl.ExitCode == 0 ? Lines(fetchUrl) : []).Concat(pushUrls.ExitCode == 0 ? Lines(pushUrls) : []))
         {
-            WorkingDirectory = directory,
-            ThrowOnFailure = false,
-            StreamOutput = false,
-            Timeout = TimeSpan.FromSeconds(30),
-        }, cancellationToken).ConfigureAwait(false);
+            if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
+                throw new WriteBackException(runner.Masker.Redact($"The remote '{remote}' is reached over plain http ({uri.GetLeftPart(UriPartial.Authority)}), " +
+                    "which would send GIT_TOKEN unencrypted; give the remote its https:// URL (git remote set-url), or leave GIT_TOKEN unset and let git's own credentials answer."));
+        }
+        var listed = await LocalGitAsync(runner, directory, ["config", "--get-regexp", "--name-only", @"^http\..+\.extraheader$"], cancellationToken).ConfigureAwait(false);
         if (listed.ExitCode != 0)
             return environment; // 1: no such key
         var header = environment["GIT_CONFIG_VALUE_0"];
         var count = int.Parse(environment["GIT_CONFIG_COUNT"]!, System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var key in listed.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal))
+        foreach (var key in Lines(listed).Distinct(StringComparer.Ordinal))
         {
             environment[$"GIT_CONFIG_KEY_{count}"] = key;
             environment[$"GIT_CONFIG_VALUE_{count++}"] = "";
@@ -75,4 +80,17 @@ public static class GitCredentials
         environment["GIT_CONFIG_COUNT"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return environment;
     }
+
+    // git reading the clone's own configuration: no network, no output of its own in the log.
+    private static Task<ProcessResult> LocalGitAsync(ProcessRunner runner, string directory, string[] arguments, CancellationToken cancellationToken) =>
+        runner.RunAsync(new ProcessSpec("git", arguments)
+        {
+            WorkingDirectory = directory,
+            ThrowOnFailure = false,
+            StreamOutput = false,
+            Timeout = TimeSpan.FromSeconds(30),
+        }, cancellationToken);
+
+    private static string[] Lines(ProcessResult result) =>
+        result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -11,7 +11,7 @@ public static class GitRemote
         CancellationToken cancellationToken, string remote = "origin")
     {
         ArgumentNullException.ThrowIfNull(runner);
-        var git = new GitCommand(runner, directory, await GitCredentials.EnvironmentAsync(runner, directory, token, cancellationToken), timeout, log);
+        var git = new GitCommand(runner, directory, await GitCredentials.EnvironmentAsync(runner, directory, remote, token, cancellationToken), timeout, log);
         var result = await git.NetworkAsync(cancellationToken, "ls-remote", "--exit-code", remote, "refs/heads/" + branch);
         var head = result.StandardOutput.Split('\t')[0].Trim();
         if (result.ExitCode == 0 && head.Length >= 40)

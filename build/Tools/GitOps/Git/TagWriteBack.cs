@@ -18,7 +18,7 @@ public sealed partial class TagWriteBack(ProcessRunner runner, Action<string> lo
     {
         ArgumentNullException.ThrowIfNull(request);
         Validate(request);
-        var environment = await GitCredentials.EnvironmentAsync(runner, request.WorkingDirectory, request.Token, cancellationToken, request.TokenUser);
+        var environment = await GitCredentials.EnvironmentAsync(runner, request.WorkingDirectory, request.Remote, request.Token, cancellationToken, request.TokenUser);
         var git = new GitCommand(runner, request.WorkingDirectory, environment, request.CommandTimeout, log);
         if (request.DryRun)
             return await DryRunAsync(git, request, cancellationToken);
