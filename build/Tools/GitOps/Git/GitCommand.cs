@@ -49,7 +49,7 @@ internal sealed partial class GitCommand
             return await _network.ExecuteAsync(async token =>
             {
                 var result = await _runner.RunAsync(Spec(arguments, throwOnFailure: false), token);
-                if (result.ExitCode != 0 && Transient().IsMatch(result.StandardError))
+                if (result.ExitCode != 0 && IsTransient(result.StandardError))
                     throw new TransientGitException(result.StandardError);
                 return result;
             }, cancellationToken);
@@ -71,6 +71,18 @@ internal sealed partial class GitCommand
         Timeout = _timeout,
         ThrowOnFailure = throwOnFailure,
     };
+
+    /// <summary>
+    /// Whether git's error is a network failure worth another try. A host that answers the pack upload itself with a
+    /// 4xx makes git say "error: RPC failed; HTTP 403 curl 22 The requested URL returned error: 403" and then "send-pack:
+    /// unexpected disconnect while reading sideband packet" (remote-curl.c, post_rpc), which read as a dropped
+    /// connection; that answer is a refusal and stays one, except 408 and 429, which ask for another try.
+    /// </summary>
+    internal static bool IsTransient(string standardError) =>
+        Transient().IsMatch(standardError) && !ClientError().IsMatch(standardError);
+
+    [GeneratedRegex(@"(RPC failed; HTTP|returned error:) 4(?!08|29)\d\d")]
+    private static partial Regex ClientError();
 
     [GeneratedRegex(@"Could not resolve host|Connection (timed out|reset|refused)|early EOF|RPC failed|unexpected disconnect|returned error: 5\d\d|Operation timed out|Failed to connect", RegexOptions.IgnoreCase)]
     private static partial Regex Transient();
