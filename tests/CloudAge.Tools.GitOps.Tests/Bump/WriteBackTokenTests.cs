@@ -86,6 +86,25 @@ public sealed class WriteBackTokenTests
     }
 
     [Fact]
+    public async Task A_refused_token_never_reaches_the_users_credential_helpers()
+    {
+        // On a 401 git asks the credential helpers for a login and, when that fails too, tells them to erase it (http.c:
+        // credential_fill, credential_reject): a wrong GIT_TOKEN must not delete the login a laptop keeps for the host.
+        await using var sandbox = await GitSandbox.CreateAsync(new Dictionary<string, string> { ["k8s/deployment.yaml"] = Deployment("sha-0000000") });
+        using var server = new GitHttpCapture(answer: GitHttpCapture.GitHubUnauthorized());
+        await sandbox.GitAsync(sandbox.Clone, "remote", "add", "https-host", server.Url);
+        var calls = Path.Combine(sandbox.Root, "helper.calls");
+        await sandbox.GitAsync(sandbox.Clone, "config", "--local", "credential.helper",
+            $"!f() {{ echo \"$1\" >> '{calls}'; [ \"$1\" = get ] && printf 'username=saved\\npassword=saved-login\\n'; }}; f");
+        var request = new WriteBackRequest(sandbox.Clone, GitSandbox.Branch, new ImageTarget(Repository, "1.4.2")) { Remote = "https-host", Token = Token };
+
+        await Assert.ThrowsAsync<WriteBackException>(() => WriteBack().RunAsync(request));
+
+        Assert.NotEmpty(server.Requests);
+        Assert.False(File.Exists(calls), "git asked the user's credential helper: " + (File.Exists(calls) ? File.ReadAllText(calls) : ""));
+    }
+
+    [Fact]
     public async Task A_remote_that_redirects_to_another_host_never_passes_the_token_on()
     {
         await using var sandbox = await GitSandbox.CreateAsync(new Dictionary<string, string> { ["k8s/deployment.yaml"] = Deployment("sha-0000000") });

@@ -28,13 +28,18 @@ public static class GitCredentials
             masker.Add(token);
             masker.Add(basic);
             // Config from the environment (git 2.31+) is neither echoed nor visible in the process list, unlike -c or a URL.
-            environment["GIT_CONFIG_COUNT"] = "2";
+            environment["GIT_CONFIG_COUNT"] = "3";
             environment["GIT_CONFIG_KEY_0"] = "http.extraHeader";
             environment["GIT_CONFIG_VALUE_0"] = "Authorization: Basic " + basic;
             // git sends http.extraHeader to wherever a redirect leads (its default follows the first one), so a remote
             // that redirects to another host would receive the token: redirects are not followed while it is set.
             environment["GIT_CONFIG_KEY_1"] = "http.followRedirects";
             environment["GIT_CONFIG_VALUE_1"] = "false";
+            // With a token the user's credential helpers stay out of it: on a 401 git would ask them (credential fill) and,
+            // when their answer failed too, tell them to erase it (credential reject, in http.c), deleting a laptop's saved
+            // login because GIT_TOKEN was wrong. An empty credential.helper clears the list (gitcredentials(7)).
+            environment["GIT_CONFIG_KEY_2"] = "credential.helper";
+            environment["GIT_CONFIG_VALUE_2"] = "";
         }
         return environment;
     }
