@@ -69,9 +69,24 @@ public class DockerBuilderTests
         var error = await Assert.ThrowsAsync<ContainerException>(() => new DockerBuilder(client, endpoint, _ => { }).BuildAsync(
             new ImageBuildRequest(context.Path, ["x:y"], Metadata)));
 
-        Assert.Contains($"No Docker engine answers at {endpoint}", error.Message);
+        Assert.Contains($"No Docker engine answers at {endpoint}: there is no socket at {endpoint.LocalPath}.", error.Message);
         Assert.Contains("sudo systemctl start docker", error.Message);
         Assert.Contains("DOCKER_HOST", error.Message);
+        Assert.DoesNotContain("Cannot assign requested address", error.Message);
+    }
+
+    [Fact]
+    public void A_socket_that_refuses_this_user_is_said_as_such_with_the_docker_group()
+    {
+        // EACCES on connect(2) to the engine's socket: a user outside the 'docker' group (root, which runs these tests, never sees it).
+        using var socket = new TempDirectory();
+        var path = socket.Write("docker.sock");
+
+        var error = DockerEngine.Unreachable(new Uri("unix://" + path), new HttpRequestException("Permission denied",
+            new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.AccessDenied)));
+
+        Assert.StartsWith($"The Docker engine's socket {path} refuses this user (permission denied).", error.Message, StringComparison.Ordinal);
+        Assert.Contains("sudo usermod -aG docker $USER", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -69,7 +69,18 @@ public static class DockerEngine
     internal static bool IsUnreachable(Exception e) =>
         e is HttpRequestException or SocketException or IOException || e.InnerException is { } inner && IsUnreachable(inner);
 
-    internal static ContainerException Unreachable(Uri endpoint, Exception e) =>
-        new($"No Docker engine answers at {endpoint} ({e.GetBaseException().Message}). Start one with 'sudo systemctl start docker' " +
+    internal static ContainerException Unreachable(Uri endpoint, Exception e)
+    {
+        // A unix socket's two common failures, which .NET words as "Cannot assign requested address" (ENOENT) and
+        // "Permission denied" (EACCES): say them as what they are.
+        if (endpoint.Scheme == "unix" && !File.Exists(endpoint.LocalPath) && !Directory.Exists(endpoint.LocalPath))
+            return new($"No Docker engine answers at {endpoint}: there is no socket at {endpoint.LocalPath}. Start the engine with " +
+                "'sudo systemctl start docker' (or run 'dockerd' as root), or point DOCKER_HOST at the socket of a running one " +
+                "('docker context inspect' shows it, for example unix:///run/user/1000/docker.sock for rootless Docker).", e);
+        if (endpoint.Scheme == "unix" && e.GetBaseException() is SocketException { SocketErrorCode: SocketError.AccessDenied })
+            return new($"The Docker engine's socket {endpoint.LocalPath} refuses this user (permission denied). Add the user to the " +
+                "'docker' group ('sudo usermod -aG docker $USER', then log in again), or point DOCKER_HOST at a socket it may use.", e);
+        return new($"No Docker engine answers at {endpoint} ({e.GetBaseException().Message}). Start one with 'sudo systemctl start docker' " +
             "(or run 'dockerd' as root), or point DOCKER_HOST at a running engine.", e);
+    }
 }
