@@ -77,7 +77,7 @@ public sealed partial class Build
         }
         foreach (var platform in _pushedPlatforms)
             Log.Information($"  {platform.Platform}: {result.ImageUri}@{platform.Digest}");
-        Log.Information($"Pushed {result.ImageUri}@{result.Digest} as {string.Join(", ", result.Tags)}; {result.BytesUploaded} layer bytes uploaded.");
+        // The pusher has said "Pushed <uri>@<digest> as <tags>; <n> bytes uploaded." once; it is not repeated here.
 
         await Attach(registryClient, result, subject, cancellationToken);
 

@@ -149,11 +149,7 @@ public sealed partial class Build
             var result = await new TagWriteBack(Processes, Log.Information).RunAsync(request, cancellationToken);
             // Already deployed: the remote head that holds the image is what Argo CD must be at.
             _deployedRevision = result.CommitSha ?? result.RemoteHead;
-            // Under --dry-run TagWriteBack has printed the diff, or that nothing would be committed: not said a second time.
-            if (result.Outcome != WriteBackOutcome.DryRun)
-                Log.Information(result.Outcome == WriteBackOutcome.Pushed
-                    ? $"Pushed {result.CommitSha} deploying {target.Reference} after {result.Retries} retr{(result.Retries == 1 ? "y" : "ies")}."
-                    : $"{target.Reference} is already in the manifests: nothing to commit.");
+            // TagWriteBack has said what it did (pushed, already deployed, each replay, or the dry run's diff): not said a second time.
             if (result.CommitSha is not null)
                 SetOutput("deployed-revision", result.CommitSha);
         });
