@@ -214,4 +214,30 @@ public sealed class StackDeployerTests(MotoServer moto) : IAsyncLifetime
         Assert.Contains("no parameter GithubOwner", e.Message);
         Assert.Contains("GitHubOwner", e.Message.Split("declares")[1]);
     }
+
+    [IntegrationFact(Needs.Moto)]
+    public async Task A_NoEcho_parameter_value_becomes_a_secret_of_the_run_and_an_ordinary_one_does_not()
+    {
+        using var client = Client();
+        // CloudFormation prints a NoEcho value in no answer of its own, but a resource's failure reason in the stack events
+        // or an Output that names it can: the run's masker must know it before CreateChangeSet sends it.
+        const string template = """
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              ApiKey: { Type: String, NoEcho: true }
+              Owner: { Type: String }
+            Resources:
+              Bucket:
+                Type: AWS::S3::Bucket
+                Properties:
+                  Tags: [{ Key: api-key, Value: !Ref ApiKey }, { Key: owner, Value: !Ref Owner }]
+            """;
+
+        var result = await new StackDeployer(client, _log.Log).DeployAsync(Deployment(_stack, template, new() { ["ApiKey"] = "sk-live-0123456789", ["Owner"] = "platform-team" }));
+
+        Assert.Equal(DeploymentOutcome.Created, result.Outcome);
+        Assert.Equal("tag ***", _log.Masker.Redact("tag sk-live-0123456789"));
+        Assert.Equal("owner platform-team", _log.Masker.Redact("owner platform-team"));
+        _log.AssertNoneLeaked(["sk-live-0123456789"]);
+    }
 }

@@ -77,6 +77,11 @@ public sealed partial class CloudFormationClient : IDisposable
             new("TemplateBody", templateBody),
             new("Description", "CloudAge Provision"),
         };
+        // A NoEcho value is a secret from here on: CloudFormation masks it only where it shows parameters; a resource's
+        // failure reason in the stack events and an Output that names it print it as it is (CloudFormation User Guide,
+        // "Parameters": NoEcho "doesn't mask any information stored in ... Outputs ... or Metadata").
+        foreach (var parameter in parameters.Where(p => p.NoEcho))
+            _masker.Add(parameter.Value);
         for (var i = 0; i < parameters.Count; i++)
         {
             var prefix = $"Parameters.member.{i + 1}.";
@@ -154,12 +159,16 @@ public sealed partial class CloudFormationClient : IDisposable
         return events;
     }
 
-    /// <summary>The template's parameters (GetTemplateSummary): name and whether it has a default.</summary>
+    /// <summary>
+    /// The template's parameters (GetTemplateSummary): name, whether it has a default, whether it is NoEcho (the API
+    /// reference's ParameterDeclaration: ParameterKey, DefaultValue, NoEcho).
+    /// </summary>
     public async Task<IReadOnlyList<TemplateParameter>> GetTemplateParametersAsync(string templateBody, CancellationToken cancellationToken = default)
     {
         var result = await SendAsync("GetTemplateSummary", [new("TemplateBody", templateBody)], cancellationToken).ConfigureAwait(false);
         return result.Elements(Name("Parameters")).Elements(Name("member"))
-            .Select(m => new TemplateParameter(Text(m, "ParameterKey") ?? "?", m.Element(Name("DefaultValue")) is not null))
+            .Select(m => new TemplateParameter(Text(m, "ParameterKey") ?? "?", m.Element(Name("DefaultValue")) is not null,
+                bool.TryParse(Text(m, "NoEcho"), out var noEcho) && noEcho))
             .ToList();
     }
 

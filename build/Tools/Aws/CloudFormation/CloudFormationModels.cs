@@ -33,8 +33,11 @@ public sealed record StackEvent(string EventId, DateTimeOffset Timestamp, string
         (reason.StartsWith("Resource creation cancelled", StringComparison.Ordinal) || reason.StartsWith("Resource update cancelled", StringComparison.Ordinal));
 }
 
-/// <summary>A template parameter value; <see cref="UsePreviousValue"/> keeps what the stack has.</summary>
-public sealed record StackParameter(string Key, string? Value, bool UsePreviousValue = false);
+/// <summary>
+/// A template parameter value; <see cref="UsePreviousValue"/> keeps what the stack has. <see cref="NoEcho"/>: the template
+/// declares it NoEcho, so its value is a secret of the run (masked wherever it would be printed).
+/// </summary>
+public sealed record StackParameter(string Key, string? Value, bool UsePreviousValue = false, bool NoEcho = false);
 
-/// <summary>A parameter the template declares.</summary>
-public sealed record TemplateParameter(string Key, bool HasDefault);
+/// <summary>A parameter the template declares; <see cref="NoEcho"/> as GetTemplateSummary reports it.</summary>
+public sealed record TemplateParameter(string Key, bool HasDefault, bool NoEcho = false);

@@ -132,7 +132,7 @@ public sealed class StackDeployer(CloudFormationClient client, Action<string> lo
         foreach (var parameter in template)
         {
             if (given.TryGetValue(parameter.Key, out var value))
-                parameters.Add(new StackParameter(parameter.Key, value));
+                parameters.Add(new StackParameter(parameter.Key, value, NoEcho: parameter.NoEcho));
             else if (existing?.Parameters.ContainsKey(parameter.Key) == true)
                 parameters.Add(new StackParameter(parameter.Key, null, UsePreviousValue: true));
             else if (!parameter.HasDefault)
