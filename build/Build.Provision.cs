@@ -37,17 +37,17 @@ public sealed partial class Build
         .Requires(() => StackInputsAreValid())
         .Executes(async cancellationToken =>
         {
-            var (template, parameters) = _stackInputs!.Value;
+            var (template, parameters, sources) = _stackInputs!.Value;
             var session = await ResolveAws(cancellationToken);
             using var client = new CloudFormationClient(session, Secrets, Log.Information, new CloudFormationClientOptions { Endpoint = AwsApiEndpoint });
-            var deployment = new StackDeployment(StackName, template, parameters) { DryRun = IsDryRun, Timeout = ProvisionTimeout };
+            var deployment = new StackDeployment(StackName, template, parameters) { DryRun = IsDryRun, Timeout = ProvisionTimeout, ParameterSources = sources };
             var result = await new StackDeployer(client, Log.Information).DeployAsync(deployment, cancellationToken);
             foreach (var (key, value) in result.Stack?.Outputs ?? new Dictionary<string, string>())
                 Log.Information($"  {key} = {value}");
             SetOutput("stack-outcome", result.Outcome.ToString());
         });
 
-    (string Template, Dictionary<string, string> Parameters)? _stackInputs;
+    (string Template, Dictionary<string, string> Parameters, Dictionary<string, string> Sources)? _stackInputs;
 
     // Runs with the requirements, before any target: bad input is a usage error (exit 2), not a failed deployment.
     bool StackInputsAreValid()
@@ -74,16 +74,17 @@ public sealed partial class Build
                 throw new UsageException($"--stack-parameters-file {StackParametersFile}: {e.Message}; write e.g. {{\"Parameters\": {{\"GitHubOwner\": \"your-org\"}}}}.");
             }
         }
+        var sources = parameters.Keys.ToDictionary(key => key, key => $"\"{key}\" in {StackParametersFile}", StringComparer.Ordinal);
         try
         {
             foreach (var (key, value) in StackParameterInput.ParsePairs(StackParameters))
-                parameters[key] = value;
+                (parameters[key], sources[key]) = (value, ParameterSourceOf(nameof(StackParameters)).ToString());
         }
         catch (FormatException e)
         {
             throw new UsageException($"--stack-parameters: {e.Message}; pass Key=Value pairs, e.g. --stack-parameters GitHubOwner=your-org GitHubRepo=cloudage.");
         }
-        _stackInputs = (File.ReadAllText(templatePath), parameters);
+        _stackInputs = (File.ReadAllText(templatePath), parameters, sources);
         return true;
     }
 }

@@ -136,5 +136,36 @@ public sealed class ProvisionTests(MotoAlone moto) : IClassFixture<MotoAlone>, I
         Assert.Empty(left.GetProperty("stacks").EnumerateArray());
     }
 
+    [IntegrationFact(Needs.Moto)]
+    public void A_parameters_file_key_the_template_does_not_declare_exits_2_naming_the_file_and_the_closest_parameter()
+    {
+        // Drift between infra/parameters.json and the template's Parameters (a renamed or mistyped key) is the user's
+        // input to fix, not a failed deployment: exit 2, before any change set.
+        File.WriteAllText(Path.Combine(_repository.Root, "infra", "parameters.json"), """{ "Parameters": { "GithubOwner": "acme" } }""");
+
+        var result = Provision(Stack, ["--stack-parameters", .. Parameters.Skip(1)]);
+        var left = Resources();
+
+        Assert.True(result.ExitCode == 2, result.Output);
+        var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // One sentence (the summary table repeats its start as the target's note).
+        var message = lines.First(l => l.Contains("GithubOwner", StringComparison.Ordinal));
+        Assert.Contains("no parameter GithubOwner (\"GithubOwner\" in infra/parameters.json; did you mean GitHubOwner?); it declares TableName,", message);
+        Assert.EndsWith("Rename or remove the key, e.g. GitHubOwner=your-org.", message);
+        Assert.DoesNotContain("Exception", result.Output);
+        Assert.DoesNotContain("Creating change set", result.Output);
+        Assert.Empty(left.GetProperty("stacks").EnumerateArray());
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public void A_required_parameter_without_a_value_exits_2_naming_it()
+    {
+        var result = Provision(Stack, ["--stack-parameters", .. Parameters.Skip(1)]);
+
+        Assert.True(result.ExitCode == 2, result.Output);
+        Assert.Contains($"Stack {Stack} needs a value for GitHubOwner, which has no default: pass --stack-parameters GitHubOwner=<value>", result.Output);
+        Assert.DoesNotContain("Creating change set", result.Output);
+    }
+
     public void Dispose() => _repository.Dispose();
 }

@@ -196,23 +196,27 @@ public sealed class StackDeployerTests(MotoServer moto) : IAsyncLifetime
     {
         using var client = Client();
 
-        var e = await Assert.ThrowsAsync<StackDeploymentException>(() => new StackDeployer(client, _log.Log).DeployAsync(Deployment(_stack, Template, [])));
+        var e = await Assert.ThrowsAsync<StackParameterException>(() => new StackDeployer(client, _log.Log).DeployAsync(Deployment(_stack, Template, [])));
 
+        Assert.IsAssignableFrom<CloudAge.Common.Errors.InputException>(e); // exit code 2
         Assert.Contains("--stack-parameters GitHubOwner=<value>", e.Message);
         Assert.Null(await client.DescribeStackAsync(_stack));
     }
 
     [IntegrationFact(Needs.Moto)]
-    public async Task An_unknown_parameter_is_refused_with_the_declared_ones()
+    public async Task An_unknown_parameter_is_an_input_error_naming_where_it_was_written_the_closest_name_and_the_declared_ones()
     {
         using var client = Client();
         var parameters = Owner;
         parameters["GithubOwner"] = "typo";
+        var deployment = Deployment(_stack, Template, parameters) with { ParameterSources = new Dictionary<string, string> { ["GithubOwner"] = "\"GithubOwner\" in infra/parameters.json" } };
 
-        var e = await Assert.ThrowsAsync<StackDeploymentException>(() => new StackDeployer(client, _log.Log).DeployAsync(Deployment(_stack, Template, parameters)));
+        var e = await Assert.ThrowsAsync<StackParameterException>(() => new StackDeployer(client, _log.Log).DeployAsync(deployment));
 
-        Assert.Contains("no parameter GithubOwner", e.Message);
+        Assert.IsAssignableFrom<CloudAge.Common.Errors.InputException>(e); // exit code 2
+        Assert.Contains("no parameter GithubOwner (\"GithubOwner\" in infra/parameters.json; did you mean GitHubOwner?)", e.Message);
         Assert.Contains("GitHubOwner", e.Message.Split("declares")[1]);
+        Assert.Null(await client.DescribeStackAsync(_stack));
     }
 
     [IntegrationFact(Needs.Moto)]

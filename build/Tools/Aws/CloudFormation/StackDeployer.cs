@@ -1,4 +1,5 @@
 using System.Globalization;
+using CloudAge.Common.Text;
 
 namespace CloudAge.Tools.Aws.CloudFormation;
 
@@ -24,7 +25,7 @@ public sealed class StackDeployer(CloudFormationClient client, Action<string> lo
         // A stack in REVIEW_IN_PROGRESS has a change set but no resources: it is created, not updated.
         var create = existing is null || existing.Status == "REVIEW_IN_PROGRESS";
         var template = await client.GetTemplateParametersAsync(deployment.TemplateBody, cancellationToken).ConfigureAwait(false);
-        var parameters = ParametersFor(name, deployment.Parameters, template, create ? null : existing);
+        var parameters = ParametersFor(deployment, template, create ? null : existing);
 
         var started = _time.GetUtcNow();
         var deadline = started + deployment.Timeout;
@@ -121,12 +122,22 @@ public sealed class StackDeployer(CloudFormationClient client, Action<string> lo
         _ => $"Look at its events (aws cloudformation describe-stack-events --stack-name {name}), fix the cause and rerun.",
     };
 
-    // Like `aws cloudformation deploy`: on an update, a parameter not given keeps the stack's value.
-    private static List<StackParameter> ParametersFor(string name, IReadOnlyDictionary<string, string> given, IReadOnlyList<TemplateParameter> template, StackSummary? existing)
+    // Like `aws cloudformation deploy`: on an update, a parameter not given keeps the stack's value. Values that do not fit
+    // the template are the user's to fix where they wrote them, so they are input errors (exit 2), not failed deployments.
+    private static List<StackParameter> ParametersFor(StackDeployment deployment, IReadOnlyList<TemplateParameter> template, StackSummary? existing)
     {
+        var (name, given) = (deployment.StackName, deployment.Parameters);
         var unknown = given.Keys.Where(k => template.All(p => p.Key != k)).ToList();
         if (unknown.Count > 0)
-            throw new StackDeploymentException($"The template of stack {name} has no parameter {string.Join(", ", unknown)}; it declares {string.Join(", ", template.Select(p => p.Key))}.");
+        {
+            var named = unknown.Select(key =>
+            {
+                var closest = DidYouMean.Closest(key, template.Select(p => p.Key));
+                return $"{key} ({deployment.ParameterSources.GetValueOrDefault(key, "--stack-parameters")}{(closest is null ? string.Empty : $"; did you mean {closest}?")})";
+            });
+            throw new StackParameterException($"The template of stack {name} has no parameter {string.Join(", ", named)}; it declares " +
+                $"{(template.Count == 0 ? "none" : string.Join(", ", template.Select(p => p.Key)))}. Rename or remove the key, e.g. GitHubOwner=your-org.");
+        }
         var parameters = new List<StackParameter>();
         var missing = new List<string>();
         foreach (var parameter in template)
@@ -139,7 +150,7 @@ public sealed class StackDeployer(CloudFormationClient client, Action<string> lo
                 missing.Add(parameter.Key);
         }
         if (missing.Count > 0)
-            throw new StackDeploymentException($"Stack {name} needs a value for {string.Join(", ", missing)}, which has no default: pass --stack-parameters {missing[0]}=<value> or add it to the stack parameters file.");
+            throw new StackParameterException($"Stack {name} needs a value for {string.Join(", ", missing)}, which has no default: pass --stack-parameters {missing[0]}=<value> or add it to the stack parameters file.");
         return parameters;
     }
 

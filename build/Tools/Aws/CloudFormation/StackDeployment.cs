@@ -13,6 +13,12 @@ public sealed record StackDeployment(string StackName, string TemplateBody, IRea
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(30);
 
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Where each of <see cref="Parameters"/> came from, as the user wrote it (<c>"Key" in infra/parameters.json</c>,
+    /// <c>--stack-parameters</c>), so a key the template does not declare is named where it can be fixed.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ParameterSources { get; init; } = new Dictionary<string, string>();
 }
 
 public enum DeploymentOutcome
@@ -25,6 +31,19 @@ public enum DeploymentOutcome
 
 /// <summary>How a deployment ended; <see cref="Stack"/> is the stack afterwards (null after a dry run of a new stack).</summary>
 public sealed record DeploymentResult(DeploymentOutcome Outcome, ChangeSetSummary? ChangeSet, StackSummary? Stack);
+
+/// <summary>
+/// The parameter values do not fit the template (a key it does not declare, a required one without a value): a bad
+/// input, exit code 2, found before anything is created.
+/// </summary>
+public sealed class StackParameterException : CloudAge.Common.Errors.InputException
+{
+    public StackParameterException() { }
+
+    public StackParameterException(string message) : base(message) { }
+
+    public StackParameterException(string message, Exception innerException) : base(message, innerException) { }
+}
 
 /// <summary>The stack failed or cannot be deployed; <see cref="FailedEvents"/> holds the events that say why, oldest first.</summary>
 public sealed class StackDeploymentException : CloudAge.Common.Errors.ToolException
