@@ -144,6 +144,18 @@ public sealed class StackDeployerFaultTests
         Assert.DoesNotContain(fake.Calls, c => c["Action"] == "CreateChangeSet");
     }
 
+    [Theory]
+    [InlineData("CreateChangeSet")]
+    [InlineData("ExecuteChangeSet")]
+    public async Task Another_deployment_that_starts_after_the_stack_was_read_is_named_as_such_not_blamed_on_the_template(string startsBefore)
+    {
+        var fake = new CloudFormationFake(Stack) { Status = "UPDATE_COMPLETE", SomeoneElseStartsBefore = startsBefore };
+
+        var e = await Assert.ThrowsAsync<StackDeploymentException>(() => DeployAsync(fake));
+
+        Assert.Equal($"Stack {Stack} is UPDATE_IN_PROGRESS: another deployment is running. Wait for it (aws cloudformation describe-stacks --stack-name {Stack}) and rerun.", e.Message);
+    }
+
     [Fact]
     public async Task The_change_set_and_the_stack_share_one_timeout()
     {

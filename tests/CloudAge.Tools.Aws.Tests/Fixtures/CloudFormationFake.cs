@@ -23,6 +23,7 @@ public sealed class CloudFormationFake(string stackName) : HttpMessageHandler
     private readonly HashSet<string> _timedOut = new(StringComparer.Ordinal);
     private string? _executedWith;
     private bool _executed;
+    private bool _someoneElseStarted;
     private int _changeSetPolls;
     private int _step;
 
@@ -40,6 +41,12 @@ public sealed class CloudFormationFake(string stackName) : HttpMessageHandler
 
     /// <summary>Actions whose first try is acted on and then never answered, as when the answer is lost to a timeout.</summary>
     public IReadOnlyCollection<string> AnswerLostOnFirstTry { get; init; } = [];
+
+    /// <summary>
+    /// An action before whose first call someone else's update starts on the stack (UPDATE_IN_PROGRESS, and it stays so):
+    /// the race between the deployer's DescribeStacks and its own calls.
+    /// </summary>
+    public string? SomeoneElseStartsBefore { get; init; }
 
     /// <summary>The clock to give the deployer: it moves only when CloudFormation is polled while it works.</summary>
     public FakeClock Clock { get; } = new();
@@ -62,6 +69,8 @@ public sealed class CloudFormationFake(string stackName) : HttpMessageHandler
         var form = QueryAnswers.Form(await request.Content!.ReadAsStringAsync(cancellationToken));
         _calls.Enqueue(form);
         var action = form["Action"];
+        if (action == SomeoneElseStartsBefore && !_someoneElseStarted)
+            (_someoneElseStarted, Status) = (true, "UPDATE_IN_PROGRESS");
         var answer = Answer(action, form);
         if (AnswerLostOnFirstTry.Contains(action) && _timedOut.Add(action))
             await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -101,6 +110,8 @@ public sealed class CloudFormationFake(string stackName) : HttpMessageHandler
 
     private HttpResponseMessage CreateChangeSet(Dictionary<string, string> form)
     {
+        if (HeldByAnotherOperation() is { } refused)
+            return refused;
         var name = form["ChangeSetName"];
         var token = form.GetValueOrDefault("ClientToken");
         if (_changeSetTokens.TryGetValue(name, out var madeWith) && (token is null || token != madeWith))
@@ -124,6 +135,8 @@ public sealed class CloudFormationFake(string stackName) : HttpMessageHandler
 
     private HttpResponseMessage ExecuteChangeSet(Dictionary<string, string> form)
     {
+        if (!_executed && HeldByAnotherOperation() is { } refused)
+            return refused;
         var token = form.GetValueOrDefault("ClientRequestToken");
         if (_executed)
         {
@@ -136,6 +149,15 @@ public sealed class CloudFormationFake(string stackName) : HttpMessageHandler
         _executedWith = token;
         return QueryAnswers.Result("ExecuteChangeSet", string.Empty);
     }
+
+    // CloudFormation refuses to make or run a change set while another operation holds the stack (REVIEW_IN_PROGRESS
+    // holds nothing: a stack made by CreateChangeSet takes more change sets), with the ValidationError text users see
+    // from aws cloudformation deploy (e.g. aws/aws-dotnet-deploy#689, "UPDATE_IN_PROGRESS state and can not be updated").
+    private HttpResponseMessage? HeldByAnotherOperation() =>
+        Status is { } status && status.EndsWith("_IN_PROGRESS", StringComparison.Ordinal) && status != "REVIEW_IN_PROGRESS"
+            ? QueryAnswers.Error(HttpStatusCode.BadRequest, "ValidationError",
+                $"Stack:arn:aws:cloudformation:us-east-1:123456789012:stack/{stackName}/x is in {status} state and can not be updated.")
+            : null;
 
     private HttpResponseMessage DescribeStackEvents(int start)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using CloudAge.Common.Text;
 
 namespace CloudAge.Tools.Aws.CloudFormation;
@@ -10,7 +11,7 @@ namespace CloudAge.Tools.Aws.CloudFormation;
 /// reported as they come, until it settles; a failed stack's FAILED events are in the exception, the root cause first.
 /// One <see cref="StackDeployment.Timeout"/> covers the change set and the stack together.
 /// </summary>
-public sealed class StackDeployer(CloudFormationClient client, Action<string> log, TimeProvider? timeProvider = null)
+public sealed partial class StackDeployer(CloudFormationClient client, Action<string> log, TimeProvider? timeProvider = null)
 {
     private static readonly string[] UnusableStates = ["ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "DELETE_FAILED", "UPDATE_ROLLBACK_FAILED", "IMPORT_ROLLBACK_FAILED"];
 
@@ -40,6 +41,10 @@ public sealed class StackDeployer(CloudFormationClient client, Action<string> lo
             // CloudFormation makes a FAILED change set for an identical update; some endpoints (moto) refuse it outright instead.
             return NoChanges(name, existing, null);
         }
+        catch (CloudFormationException e) when (HeldByAnother(e) is { } status)
+        {
+            throw Busy(name, status);
+        }
         var changeSet = await WaitForChangeSetAsync(name, changeSetName, deployment, deadline, cancellationToken).ConfigureAwait(false);
 
         if (changeSet.HasNoChanges)
@@ -66,6 +71,10 @@ public sealed class StackDeployer(CloudFormationClient client, Action<string> lo
         try
         {
             await client.ExecuteChangeSetAsync(name, changeSetName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CloudFormationException e) when (HeldByAnother(e) is { } status)
+        {
+            throw Busy(name, status);
         }
         catch (CloudFormationException e) when (e.Code == "ValidationError")
         {
@@ -97,10 +106,25 @@ public sealed class StackDeployer(CloudFormationClient client, Action<string> lo
         if (existing is null)
             return;
         if (existing.IsInProgress && existing.Status != "REVIEW_IN_PROGRESS")
-            throw new StackDeploymentException($"Stack {name} is {existing.Status}: another deployment is running. Wait for it (aws cloudformation describe-stacks --stack-name {name}) and rerun.");
+            throw Busy(name, existing.Status);
         if (UnusableStates.Contains(existing.Status))
             throw new StackDeploymentException($"Stack {name} is {existing.Status} and cannot be updated. {NextStep(name, existing.Status)}");
     }
+
+    private static StackDeploymentException Busy(string name, string status) =>
+        new($"Stack {name} is {status}: another deployment is running. Wait for it (aws cloudformation describe-stacks --stack-name {name}) and rerun.");
+
+    // Another operation can start between the DescribeStacks above and this run's CreateChangeSet or ExecuteChangeSet;
+    // CloudFormation then refuses the call with ValidationError "Stack:<stack id> is in UPDATE_IN_PROGRESS state and can
+    // not be updated." (the text aws cloudformation deploy passes through: awscli customizations/cloudformation/deployer.py
+    // reraises it as is). That is the other deployment's doing, not this template's.
+    private static string? HeldByAnother(CloudFormationException e) =>
+        e.Code == "ValidationError" && HeldStatus().Match(e.ServiceMessage) is { Success: true } match && match.Groups[1].Value != "REVIEW_IN_PROGRESS"
+            ? match.Groups[1].Value
+            : null;
+
+    [GeneratedRegex(@"is in ([A-Z_]+_IN_PROGRESS) state and can ?not be updated")]
+    private static partial Regex HeldStatus();
 
     // What to do about a stack that failed or cannot take an update, by its state (CloudFormation user guide: "Stack
     // status codes", "Continue rolling back an update"). Deleting a stack that has been live deletes its roles, so it is
