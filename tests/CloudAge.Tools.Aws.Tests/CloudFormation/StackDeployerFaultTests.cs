@@ -23,10 +23,10 @@ public sealed class StackDeployerFaultTests
             AttemptTimeout = TimeSpan.FromMilliseconds(500),
         }, fake);
 
-    private Task<DeploymentResult> DeployAsync(CloudFormationFake fake, TimeSpan? timeout = null)
+    private Task<DeploymentResult> DeployAsync(CloudFormationFake fake, TimeSpan? timeout = null, string template = "Resources: {}")
     {
         var client = Client(fake);
-        var deployment = new StackDeployment(Stack, "Resources: {}", new Dictionary<string, string>())
+        var deployment = new StackDeployment(Stack, template, new Dictionary<string, string>())
         {
             PollInterval = TimeSpan.FromMilliseconds(1),
             Timeout = timeout ?? TimeSpan.FromHours(1),
@@ -154,6 +154,18 @@ public sealed class StackDeployerFaultTests
         var e = await Assert.ThrowsAsync<StackDeploymentException>(() => DeployAsync(fake));
 
         Assert.Equal($"Stack {Stack} is UPDATE_IN_PROGRESS: another deployment is running. Wait for it (aws cloudformation describe-stacks --stack-name {Stack}) and rerun.", e.Message);
+    }
+
+    [Fact]
+    public async Task A_template_that_needs_a_capability_Provision_does_not_grant_says_which_and_what_to_do()
+    {
+        var fake = new CloudFormationFake(Stack) { Status = "UPDATE_COMPLETE" };
+
+        var e = await Assert.ThrowsAsync<StackDeploymentException>(() => DeployAsync(fake, template: "Transform: AWS::Serverless-2016-10-31\nResources: {}"));
+
+        Assert.StartsWith($"CloudFormation refused the template of stack {Stack}: Requires capabilities : [CAPABILITY_AUTO_EXPAND]. Provision acknowledges CAPABILITY_NAMED_IAM only", e.Message);
+        Assert.Contains("take it out of the template", e.Message);
+        Assert.Equal("CAPABILITY_NAMED_IAM", Assert.Single(fake.Calls, c => c["Action"] == "CreateChangeSet")["Capabilities.member.1"]);
     }
 
     [Fact]

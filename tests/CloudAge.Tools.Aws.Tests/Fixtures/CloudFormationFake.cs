@@ -112,6 +112,11 @@ public sealed class CloudFormationFake(string stackName) : HttpMessageHandler
     {
         if (HeldByAnotherOperation() is { } refused)
             return refused;
+        // A template with a Transform must be acknowledged with CAPABILITY_AUTO_EXPAND (CreateChangeSet API reference,
+        // Capabilities; InsufficientCapabilitiesException, HTTP 400, in botocore's cloudformation service model).
+        if (form.GetValueOrDefault("TemplateBody", string.Empty).Contains("Transform:", StringComparison.Ordinal)
+            && !form.Where(f => f.Key.StartsWith("Capabilities.member.", StringComparison.Ordinal)).Any(f => f.Value == "CAPABILITY_AUTO_EXPAND"))
+            return QueryAnswers.Error(HttpStatusCode.BadRequest, "InsufficientCapabilitiesException", "Requires capabilities : [CAPABILITY_AUTO_EXPAND]");
         var name = form["ChangeSetName"];
         var token = form.GetValueOrDefault("ClientToken");
         if (_changeSetTokens.TryGetValue(name, out var madeWith) && (token is null || token != madeWith))

@@ -76,7 +76,6 @@ public sealed partial class CloudFormationClient
                 " AWS did not accept the credentials: check which ones are in use (aws sts get-caller-identity) and that they are not expired.",
             "AccessDenied" or "AccessDeniedException" =>
                 " The credentials lack a CloudFormation permission (cloudformation:" + action + ") or iam:PassRole for the stack's roles.",
-            "InsufficientCapabilitiesException" => " The template creates named IAM resources; Provision passes CAPABILITY_NAMED_IAM.",
             _ => string.Empty,
         };
         return new CloudFormationException(code, message, response.StatusCode,

@@ -45,6 +45,15 @@ public sealed partial class StackDeployer(CloudFormationClient client, Action<st
         {
             throw Busy(name, status);
         }
+        catch (CloudFormationException e) when (e.Code == "InsufficientCapabilitiesException")
+        {
+            // CreateChangeSet's InsufficientCapabilitiesException ("Requires capabilities : [CAPABILITY_AUTO_EXPAND]"): the
+            // template needs an acknowledgement this deployment does not give (API reference, CreateChangeSet Capabilities:
+            // CAPABILITY_IAM / CAPABILITY_NAMED_IAM for IAM resources, CAPABILITY_AUTO_EXPAND for macros and nested transforms).
+            throw new StackDeploymentException($"CloudFormation refused the template of stack {name}: {e.ServiceMessage}. Provision acknowledges " +
+                $"{string.Join(" and ", deployment.Capabilities)} only (the named IAM roles need it); a Transform or macro needs CAPABILITY_AUTO_EXPAND, " +
+                "which Provision does not grant: take it out of the template, or deploy that template with aws cloudformation deploy --capabilities.");
+        }
         var changeSet = await WaitForChangeSetAsync(name, changeSetName, deployment, deadline, cancellationToken).ConfigureAwait(false);
 
         if (changeSet.HasNoChanges)
