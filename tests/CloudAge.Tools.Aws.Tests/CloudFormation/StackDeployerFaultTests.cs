@@ -23,13 +23,14 @@ public sealed class StackDeployerFaultTests
             AttemptTimeout = TimeSpan.FromMilliseconds(500),
         }, fake);
 
-    private Task<DeploymentResult> DeployAsync(CloudFormationFake fake, TimeSpan? timeout = null, string template = "Resources: {}")
+    private Task<DeploymentResult> DeployAsync(CloudFormationFake fake, TimeSpan? timeout = null, string template = "Resources: {}", bool dryRun = false)
     {
         var client = Client(fake);
         var deployment = new StackDeployment(Stack, template, new Dictionary<string, string>())
         {
             PollInterval = TimeSpan.FromMilliseconds(1),
             Timeout = timeout ?? TimeSpan.FromHours(1),
+            DryRun = dryRun,
         };
         return new StackDeployer(client, _log.Log, fake.Clock).DeployAsync(deployment);
     }
@@ -166,6 +167,21 @@ public sealed class StackDeployerFaultTests
         Assert.StartsWith($"CloudFormation refused the template of stack {Stack}: Requires capabilities : [CAPABILITY_AUTO_EXPAND]. Provision acknowledges CAPABILITY_NAMED_IAM only", e.Message);
         Assert.Contains("take it out of the template", e.Message);
         Assert.Equal("CAPABILITY_NAMED_IAM", Assert.Single(fake.Calls, c => c["Action"] == "CreateChangeSet")["Capabilities.member.1"]);
+    }
+
+    [Fact]
+    public async Task A_first_dry_run_deletes_the_empty_stack_it_made_but_not_one_another_run_is_creating_meanwhile()
+    {
+        var alone = new CloudFormationFake(Stack);
+        var raced = new CloudFormationFake(Stack) { SomeoneElseStartsBefore = "DeleteChangeSet", SomeoneElsesStatus = "CREATE_IN_PROGRESS" };
+
+        await DeployAsync(alone, dryRun: true);
+        var result = await DeployAsync(raced, dryRun: true);
+
+        Assert.Contains(alone.Calls, c => c["Action"] == "DeleteStack");
+        Assert.Equal(DeploymentOutcome.DryRun, result.Outcome);
+        Assert.DoesNotContain(raced.Calls, c => c["Action"] == "DeleteStack");
+        Assert.Contains(_log.Lines, l => l == $"Stack {Stack} is CREATE_IN_PROGRESS now: another deployment took it, so it is left alone.");
     }
 
     [Fact]

@@ -48,6 +48,9 @@ public sealed class CloudFormationFake(string stackName) : HttpMessageHandler
     /// </summary>
     public string? SomeoneElseStartsBefore { get; init; }
 
+    /// <summary>The status someone else's operation puts the stack in (their update, or their create of a stack still in review).</summary>
+    public string SomeoneElsesStatus { get; init; } = "UPDATE_IN_PROGRESS";
+
     /// <summary>The clock to give the deployer: it moves only when CloudFormation is polled while it works.</summary>
     public FakeClock Clock { get; } = new();
 
@@ -70,7 +73,7 @@ public sealed class CloudFormationFake(string stackName) : HttpMessageHandler
         _calls.Enqueue(form);
         var action = form["Action"];
         if (action == SomeoneElseStartsBefore && !_someoneElseStarted)
-            (_someoneElseStarted, Status) = (true, "UPDATE_IN_PROGRESS");
+            (_someoneElseStarted, Status) = (true, SomeoneElsesStatus);
         var answer = Answer(action, form);
         if (AnswerLostOnFirstTry.Contains(action) && _timedOut.Add(action))
             await Task.Delay(Timeout.Infinite, cancellationToken);

@@ -231,8 +231,16 @@ public sealed partial class StackDeployer(CloudFormationClient client, Action<st
     private async Task DiscardAsync(string name, string changeSetName, bool stackWasMadeForIt, CancellationToken cancellationToken)
     {
         await client.DeleteChangeSetAsync(name, changeSetName, cancellationToken).ConfigureAwait(false);
-        // A CREATE change set makes an empty stack (REVIEW_IN_PROGRESS); leave the account as it was.
+        // A CREATE change set makes an empty stack (REVIEW_IN_PROGRESS); leave the account as it was. But another run may
+        // have taken that stack meanwhile (a CREATE change set of its own, executed: CREATE_IN_PROGRESS), and DeleteStack
+        // would delete what it is creating: only a stack still in review, with no resources, is this run's to delete.
         if (stackWasMadeForIt)
-            await client.DeleteStackAsync(name, cancellationToken).ConfigureAwait(false);
+        {
+            var now = await client.DescribeStackAsync(name, cancellationToken).ConfigureAwait(false);
+            if (now?.Status == "REVIEW_IN_PROGRESS")
+                await client.DeleteStackAsync(name, cancellationToken).ConfigureAwait(false);
+            else if (now is not null)
+                log($"Stack {name} is {now.Status} now: another deployment took it, so it is left alone.");
+        }
     }
 }
