@@ -134,7 +134,7 @@ public sealed class ProductionRuleTests
     public void A_service_account_without_the_irsa_annotation_is_accepted_for_pod_identity()
     {
         using var repository = new RepositoryCopy().Replace("k8s/serviceaccount.yaml",
-            "  annotations:\n    # PLACEHOLDER: 123456789012 is your AWS account id, cloudage-pod-role the role eksctl creates\n    eks.amazonaws.com/role-arn: \"arn:aws:iam::123456789012:role/cloudage-pod-role\"\n", "");
+            "  annotations:\n    # PLACEHOLDER: 123456789012 is your AWS account id, cloudage-pod-role the role ./build.sh Provision creates\n    eks.amazonaws.com/role-arn: \"arn:aws:iam::123456789012:role/cloudage-pod-role\"\n", "");
 
         Assert.Empty(repository.Validate());
     }

@@ -18,7 +18,7 @@ internal static class AwsLoadBalancingChecks
         {
             ReadinessGate(context, service);
             var selector = SelectorChecks.ServiceSelector(service);
-            foreach (var workload in context.Workloads.Where(w => w.Document.Namespace == service.Namespace && SelectorChecks.ServiceSelects(selector, w)))
+            foreach (var workload in SelectorChecks.SelectedBy(context, service, selector))
                 GracefulStop(context, service, workload);
         }
         foreach (var workload in context.Workloads)
@@ -80,7 +80,7 @@ internal static class AwsLoadBalancingChecks
             foreach (var source in container.At("envFrom").Items())
             {
                 var (kind, reference) = source.At("configMapRef") is { } map ? ("ConfigMap", map) : ("Secret", source.At("secretRef"));
-                var referenced = context.OfKind(kind).FirstOrDefault(d => d.Name == reference.At("name").Text() && d.Namespace == workload.Document.Namespace);
+                var referenced = context.Find(kind, reference.At("name").Text(), workload.Document.Namespace);
                 var prefix = source.At("prefix").Text() ?? "";
                 var keys = referenced?.Root.At("data").Entries().Concat(referenced.Root.At("stringData").Entries()).Select(e => prefix + e.Key) ?? [];
                 foreach (var variable in keys.Where(k => RegionVariables.Contains(k, StringComparer.Ordinal) && !inEnv.Contains(k)))

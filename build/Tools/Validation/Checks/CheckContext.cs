@@ -17,4 +17,19 @@ internal sealed record CheckContext(string RepositoryRoot, IReadOnlyList<Manifes
     public IEnumerable<ManifestDocument> OfKind(string kind) => byKind[kind];
 
     public bool Defines(string kind, string? name, string? ns) => defined.Contains((kind, name, ns));
+
+    private Dictionary<(string Kind, string? Name, string? Namespace), ManifestDocument>? named;
+    private ILookup<(string? Namespace, string Key, string Value), Workload>? workloadsByLabel;
+
+    /// <summary>The first document of that kind, name and namespace, or null.</summary>
+    public ManifestDocument? Find(string kind, string? name, string? ns)
+    {
+        named ??= Documents.GroupBy(d => (d.Kind, d.Name, d.Namespace)).ToDictionary(g => g.Key, g => g.First());
+        return named.GetValueOrDefault((kind, name, ns));
+    }
+
+    /// <summary>Workloads by namespace and pod label, so a Service looks only at the pods its rarest label selects.</summary>
+    public ILookup<(string? Namespace, string Key, string Value), Workload> WorkloadsByLabel => workloadsByLabel ??= Workloads
+        .SelectMany(w => w.Labels.Select(l => (Key: (w.Document.Namespace, l.Key, l.Value), Workload: w)))
+        .ToLookup(p => p.Key, p => p.Workload);
 }

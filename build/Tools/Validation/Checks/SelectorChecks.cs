@@ -13,13 +13,9 @@ internal static class SelectorChecks
             CheckWorkloadSelector(workload, context.Findings);
         }
 
-        // Workloads by namespace and pod label, so each Service looks only at the pods its rarest label selects.
-        var index = context.Workloads
-            .SelectMany(w => w.Labels.Select(l => (Key: (w.Document.Namespace, l.Key, l.Value), Workload: w)))
-            .ToLookup(p => p.Key, p => p.Workload);
         foreach (var service in context.OfKind("Service"))
         {
-            CheckService(service, context, index);
+            CheckService(service, context);
         }
     }
 
@@ -44,7 +40,7 @@ internal static class SelectorChecks
         }
     }
 
-    private static void CheckService(ManifestDocument service, CheckContext context, ILookup<(string?, string, string), Workload> index)
+    private static void CheckService(ManifestDocument service, CheckContext context)
     {
         var selectorNode = service.Root.At("spec", "selector");
         var selector = ServiceSelector(service);
@@ -53,8 +49,7 @@ internal static class SelectorChecks
             return;
         }
 
-        var candidates = selector.Select(s => index[(service.Namespace, s.Key, s.Value)]).MinBy(c => c.Count())!;
-        var selected = candidates.Where(w => ServiceSelects(selector, w)).ToList();
+        var selected = SelectedBy(context, service, selector).ToList();
         if (selected.Count == 0)
         {
             var seen = context.Workloads.Where(w => w.Document.Namespace == service.Namespace).Take(5).Select(w => $"{w.Document.Describe()} has {Format(w.Labels)}");
@@ -74,6 +69,12 @@ internal static class SelectorChecks
             }
         }
     }
+
+    /// <summary>The workloads whose pods <paramref name="service"/>'s <paramref name="selector"/> selects, found through the
+    /// context's label index (only the pods its rarest label selects are matched); none for an empty selector.</summary>
+    internal static IEnumerable<Workload> SelectedBy(CheckContext context, ManifestDocument service, IReadOnlyDictionary<string, string> selector) =>
+        selector.Count == 0 ? []
+        : selector.Select(s => context.WorkloadsByLabel[(service.Namespace, s.Key, s.Value)]).MinBy(c => c.Count())!.Where(w => ServiceSelects(selector, w));
 
     /// <summary>A Service's spec.selector: a plain map, not a LabelSelector; empty when it has none (then it selects no pods).</summary>
     internal static Dictionary<string, string> ServiceSelector(ManifestDocument service) =>
