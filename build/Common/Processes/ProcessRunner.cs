@@ -149,7 +149,7 @@ public sealed class ProcessRunner(SecretMasker masker, Action<string> log)
             return;
         while (stopped.AnyAlive() && !graceOver.IsCancellationRequested)
             await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
-        stopped.KillRemaining();
+        stopped.KillRemaining(); // only those still running after the grace
     }
 
     /// <summary>

@@ -49,15 +49,19 @@ internal sealed partial class ProcessTree
             _ = Kill(_members[i], SigInt);
     }
 
-    /// <summary>SIGKILL to every member still there.</summary>
+    /// <summary>SIGKILL to every member still running. A member that has exited is not signalled: its process ID may
+    /// already belong to another process.</summary>
     public void KillRemaining()
     {
-        foreach (var pid in _members)
+        foreach (var pid in _members.Where(IsRunning))
             _ = Kill(pid, SigKill);
     }
 
-    /// <summary>Whether any member still exists (signal 0 checks without sending; a reaped zombie no longer counts).</summary>
-    public bool AnyAlive() => _members.Any(pid => Kill(pid, 0) == 0 && !IsZombie(pid));
+    /// <summary>Whether any member still runs.</summary>
+    public bool AnyAlive() => _members.Any(IsRunning);
+
+    // Signal 0 checks without sending; a zombie (exited, not yet reaped) no longer runs.
+    private static bool IsRunning(int pid) => Kill(pid, 0) == 0 && !IsZombie(pid);
 
     private static IEnumerable<int> ChildrenOf(int pid)
     {
