@@ -113,11 +113,11 @@ public sealed class RolloutWaitTests
         await k8s.Client.AppsV1.ReadNamespacedDeploymentAsync("cloudage", "cloudage");
 
         await Assert.ThrowsAsync<ClusterException>(() => k8s.Waiter.WaitForRolloutAsync("cloudage", "cloudage",
-            KubernetesHarness.Fast with { Timeout = TimeSpan.FromSeconds(1), ProgressInterval = TimeSpan.FromMilliseconds(200) }));
+            KubernetesHarness.Fast with { Timeout = TimeSpan.FromSeconds(3), ProgressInterval = TimeSpan.FromMilliseconds(200) }));
 
         Assert.True(k8s.Output.Count >= 3, string.Join("\n", k8s.Output));
         Assert.Contains(k8s.Output, l => l.StartsWith("Waiting for deployment \"cloudage\" rollout to finish: 0 of 2 updated replicas are available... (still waiting after ", StringComparison.Ordinal)
-            && l.EndsWith(" s of at most 1 s)", StringComparison.Ordinal));
+            && l.EndsWith(" s of at most 3 s)", StringComparison.Ordinal));
     }
 
     [Fact]
