@@ -1,6 +1,5 @@
 using System.Text;
 using CloudAge.Common.Processes;
-using CloudAge.Common.Secrets;
 
 namespace CloudAge.Tools.GitOps.Git;
 
@@ -14,39 +13,9 @@ public static class GitCredentials
     /// <summary>The user name paired with a token in Basic auth; GitHub accepts x-access-token.</summary>
     public const string DefaultTokenUser = "x-access-token";
 
-    public static Dictionary<string, string?> Environment(SecretMasker masker, string? token, string tokenUser = DefaultTokenUser)
-    {
-        ArgumentNullException.ThrowIfNull(masker);
-        var environment = new Dictionary<string, string?>
-        {
-            // A missing credential must fail, not wait for a prompt nobody answers.
-            ["GIT_TERMINAL_PROMPT"] = "0",
-        };
-        if (token is { Length: > 0 })
-        {
-            var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{tokenUser}:{token}"));
-            masker.Add(token);
-            masker.Add(basic);
-            // Config from the environment (git 2.31+) is neither echoed nor visible in the process list, unlike -c or a URL.
-            environment["GIT_CONFIG_COUNT"] = "3";
-            environment["GIT_CONFIG_KEY_0"] = "http.extraHeader";
-            environment["GIT_CONFIG_VALUE_0"] = "Authorization: Basic " + basic;
-            // git sends http.extraHeader to wherever a redirect leads (its default follows the first one), so a remote
-            // that redirects to another host would receive the token: redirects are not followed while it is set.
-            environment["GIT_CONFIG_KEY_1"] = "http.followRedirects";
-            environment["GIT_CONFIG_VALUE_1"] = "false";
-            // With a token the user's credential helpers stay out of it: on a 401 git would ask them (credential fill) and,
-            // when their answer failed too, tell them to erase it (credential reject, in http.c), deleting a laptop's saved
-            // login because GIT_TOKEN was wrong. An empty credential.helper clears the list (gitcredentials(7)).
-            environment["GIT_CONFIG_KEY_2"] = "credential.helper";
-            environment["GIT_CONFIG_VALUE_2"] = "";
-        }
-        return environment;
-    }
-
     /// <summary>
-    /// <see cref="Environment"/>, with the token also set under every URL-scoped <c>http.&lt;url&gt;.extraheader</c> of the
-    /// clone at <paramref name="directory"/>. actions/checkout persists its own token as
+    /// The environment, with the token (when given) also set under every URL-scoped <c>http.&lt;url&gt;.extraheader</c> of
+    /// the clone at <paramref name="directory"/>. actions/checkout persists its own token as
     /// <c>http.https://github.com/.extraheader</c> (src/git-auth-helper.ts), and git takes a URL-scoped value over the plain
     /// <c>http.extraHeader</c> (urlmatch.c: a less specific match is skipped once a more specific one was seen), so GIT_TOKEN
     /// was never sent and the push went out with the checkout's token. Under the same key an empty value clears what the
@@ -58,9 +27,16 @@ public static class GitCredentials
         CancellationToken cancellationToken, string tokenUser = DefaultTokenUser)
     {
         ArgumentNullException.ThrowIfNull(runner);
-        var environment = Environment(runner.Masker, token, tokenUser);
+        var environment = new Dictionary<string, string?>
+        {
+            // A missing credential must fail, not wait for a prompt nobody answers.
+            ["GIT_TERMINAL_PROMPT"] = "0",
+        };
         if (token is not { Length: > 0 })
             return environment;
+        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{tokenUser}:{token}"));
+        runner.Masker.Add(token);
+        runner.Masker.Add(basic);
         // The URLs git would use for the remote, after insteadOf rewrites: fetch (ls-remote --get-url) and push.
         var fetchUrl = await LocalGitAsync(runner, directory, ["ls-remote", "--get-url", remote], cancellationToken).ConfigureAwait(false);
         var pushUrls = await LocalGitAsync(runner, directory, ["remote", "get-url", "--push", "--all", remote], cancellationToken).ConfigureAwait(false);
@@ -71,18 +47,26 @@ public static class GitCredentials
                     "which would send GIT_TOKEN unencrypted; give the remote its https:// URL (git remote set-url), or leave GIT_TOKEN unset and let git's own credentials answer."));
         }
         var listed = await LocalGitAsync(runner, directory, ["config", "--get-regexp", "--name-only", @"^http\..+\.extraheader$"], cancellationToken).ConfigureAwait(false);
-        if (listed.ExitCode != 0)
-            return environment; // 1: no such key
-        var header = environment["GIT_CONFIG_VALUE_0"];
-        var count = int.Parse(environment["GIT_CONFIG_COUNT"]!, System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var key in Lines(listed).Distinct(StringComparer.Ordinal))
-        {
-            environment[$"GIT_CONFIG_KEY_{count}"] = key;
-            environment[$"GIT_CONFIG_VALUE_{count++}"] = "";
-            environment[$"GIT_CONFIG_KEY_{count}"] = key;
-            environment[$"GIT_CONFIG_VALUE_{count++}"] = header;
-        }
-        environment["GIT_CONFIG_COUNT"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var scopedKeys = listed.ExitCode == 0 ? Lines(listed).Distinct(StringComparer.Ordinal) : []; // exit 1: no such key
+
+        var header = "Authorization: Basic " + basic;
+        List<(string Key, string Value)> config =
+        [
+            ("http.extraHeader", header),
+            // git sends http.extraHeader to wherever a redirect leads (its default follows the first one), so a remote
+            // that redirects to another host would receive the token: redirects are not followed while it is set.
+            ("http.followRedirects", "false"),
+            // With a token the user's credential helpers stay out of it: on a 401 git would ask them (credential fill) and,
+            // when their answer failed too, tell them to erase it (credential reject, in http.c), deleting a laptop's saved
+            // login because GIT_TOKEN was wrong. An empty credential.helper clears the list (gitcredentials(7)).
+            ("credential.helper", ""),
+        ];
+        foreach (var key in scopedKeys)
+            config.AddRange([(key, ""), (key, header)]);
+        // Config from the environment (git 2.31+) is neither echoed nor visible in the process list, unlike -c or a URL.
+        for (var i = 0; i < config.Count; i++)
+            (environment[$"GIT_CONFIG_KEY_{i}"], environment[$"GIT_CONFIG_VALUE_{i}"]) = (config[i].Key, config[i].Value);
+        environment["GIT_CONFIG_COUNT"] = config.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return environment;
     }
 

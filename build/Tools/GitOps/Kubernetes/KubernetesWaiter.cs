@@ -123,24 +123,14 @@ public sealed class KubernetesWaiter(IKubernetes client, SecretMasker masker, Ac
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Timeout);
-        var clock = Stopwatch.StartNew();
-        var logged = TimeSpan.Zero;
+        var progress = new WaitProgress(line => log(masker.Redact(line)), options.ProgressInterval, options.Timeout, "still waiting");
         string? last = null;
         try
         {
             while (true)
             {
                 var (line, value) = await read(deadline.Token);
-                if (line != last)
-                {
-                    log(masker.Redact(line));
-                    logged = clock.Elapsed;
-                }
-                else if (clock.Elapsed - logged >= options.ProgressInterval)
-                {
-                    log(masker.Redact($"{line} (still waiting after {clock.Elapsed.TotalSeconds:0} s of at most {options.Timeout.TotalSeconds:0} s)"));
-                    logged = clock.Elapsed;
-                }
+                progress.Report(line);
                 last = line;
                 if (value is not null)
                     return value;

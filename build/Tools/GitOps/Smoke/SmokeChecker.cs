@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using CloudAge.Common.Text;
+using CloudAge.Tools.GitOps.Kubernetes;
 
 namespace CloudAge.Tools.GitOps.Smoke;
 
@@ -19,8 +20,8 @@ public sealed class SmokeChecker(Action<string> log, HttpMessageHandler? handler
     {
         ArgumentNullException.ThrowIfNull(request);
         var clock = Stopwatch.StartNew();
+        var progress = new WaitProgress(log, request.ProgressInterval, request.Timeout, "still trying");
         string? last = null;
-        var logged = TimeSpan.Zero;
         var delay = request.RetryInterval;
         for (var attempt = 1; ; attempt++)
         {
@@ -30,16 +31,7 @@ public sealed class SmokeChecker(Action<string> log, HttpMessageHandler? handler
             var floor = request.RequestTimeout < MinimumAttempt ? request.RequestTimeout : MinimumAttempt;
             var cap = left < request.RequestTimeout ? (left > floor ? left : floor) : request.RequestTimeout;
             var (ok, version, answer) = await TryOnceAsync(request, cap, cancellationToken);
-            if (answer != last)
-            {
-                log($"GET {request.Url} -> {answer}");
-                logged = clock.Elapsed;
-            }
-            else if (clock.Elapsed - logged >= request.ProgressInterval)
-            {
-                log($"GET {request.Url} -> {answer} (still trying after {clock.Elapsed.TotalSeconds:0} s of at most {request.Timeout.TotalSeconds:0} s)");
-                logged = clock.Elapsed;
-            }
+            progress.Report($"GET {request.Url} -> {answer}");
             // An attempt cut short by the overall deadline says less than the answer before it: keep that one for the error.
             if (!(cap < request.RequestTimeout && answer.StartsWith("no answer within", StringComparison.Ordinal) && last is not null))
                 last = answer;
