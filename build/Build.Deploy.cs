@@ -116,7 +116,7 @@ public sealed partial class Build
     }
 
     // Each git command that talks to the remote (WriteBackRequest's default).
-    static TimeSpan GitCommandTimeout => TimeSpan.FromMinutes(2);
+    static TimeSpan GitCommandTimeout => GitNetwork.CommandTimeout;
 
     string DeployTag => ImageTag ?? $"sha-{(Commit ?? CommitSha)[..7]}";
 

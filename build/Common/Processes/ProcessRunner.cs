@@ -122,7 +122,7 @@ public sealed class ProcessRunner(SecretMasker masker, Action<string> log)
         {
             await KillAfterGraceAsync(stopped, kill.Token).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            throw new TimeoutException($"'{commandLine}' did not finish within {spec.Timeout}.");
+            throw new TimeoutException($"'{commandLine}' did not finish within {Seconds(spec.Timeout!.Value)}.");
         }
 
         var processResult = new ProcessResult(result!.ExitCode, Masker.Redact(stdout.ToString()), Masker.Redact(stderr.ToString()), result.RunTime);
@@ -169,6 +169,10 @@ public sealed class ProcessRunner(SecretMasker masker, Action<string> log)
         }
         return environment;
     }
+
+    // "2 s", "120 s", "10 min": how long a program was given, in the words of the other messages.
+    private static string Seconds(TimeSpan timeout) =>
+        timeout.TotalSeconds < 600 || timeout.TotalMinutes % 1 != 0 ? $"{timeout.TotalSeconds:0.#} s" : $"{timeout.TotalMinutes:0} min";
 
     private static string Quote(string argument) =>
         argument.Length > 0 && !argument.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'' or '$' or '`' or '\\')

@@ -19,14 +19,15 @@ public sealed class AwsTransportTests(MotoServer moto) : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private CloudFormationClient Client(Uri endpoint, int attempts) =>
+    // The per-try timeout leaves moto room on a loaded machine (3 s was seen to run out on its cold first answer).
+    private CloudFormationClient Client(Uri endpoint, int attempts, double attemptSeconds = 8) =>
         new(MotoServer.Session(), _log.Masker, _log.Log, new CloudFormationClientOptions
         {
             Endpoint = endpoint,
             MaxAttempts = attempts,
             FirstRetryDelay = TimeSpan.FromMilliseconds(20),
             MaxRetryDelay = TimeSpan.FromMilliseconds(100),
-            AttemptTimeout = TimeSpan.FromSeconds(3),
+            AttemptTimeout = TimeSpan.FromSeconds(attemptSeconds),
         });
 
     [IntegrationFact(Needs.Moto)]
@@ -57,6 +58,23 @@ public sealed class AwsTransportTests(MotoServer moto) : IAsyncLifetime
         Assert.Equal($"CloudFormation DescribeStacks at {proxy.Endpoint} still failed after 2 tries; the last answer was HTTP 503 ServiceUnavailable: " +
             "<html><body>503 Service Temporarily Unavailable</body></html>", error.Message);
         Assert.Equal(2, proxy.Requests);
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public async Task An_endpoint_that_never_answers_is_said_to_give_no_answer_not_to_be_unreachable()
+    {
+        // A hung endpoint takes the connection and answers nothing: the message used to read "could not be reached after
+        // 2 tries (Timeout: The operation didn't complete within the allowed timeout of '00:00:03'. -> The operation was
+        // canceled. -> Unable to read data from the transport connection: Operation canceled. -> Operation canceled)".
+        await using var proxy = new FaultProxy(_moto, Fault.Hang, Fault.Hang);
+        using var client = Client(proxy.Endpoint, attempts: 2, attemptSeconds: 3);
+
+        var error = await Assert.ThrowsAsync<CloudFormationException>(() => client.DescribeStackAsync("cloudage-none"));
+
+        Assert.Equal($"CloudFormation DescribeStacks at {proxy.Endpoint} did not answer after 2 tries; each waited up to 3 s. " +
+            "Check the network, the region and any --aws-endpoint override.", error.Message);
+        Assert.Equal("Timeout", error.Code);
+        Assert.Contains(_log.Lines, l => l.StartsWith("CloudFormation DescribeStacks did not answer within 3 s; retrying in", StringComparison.Ordinal));
     }
 
     [IntegrationFact(Needs.Moto)]

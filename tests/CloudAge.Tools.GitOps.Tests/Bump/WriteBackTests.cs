@@ -159,6 +159,26 @@ public sealed class WriteBackTests
     }
 
     [Fact]
+    public async Task A_remote_that_takes_the_connection_and_never_answers_ends_the_write_back_at_the_command_timeout()
+    {
+        // A silent server where the remote should be (a proxy holding the request): git waits for ever on its own, so the
+        // command's timeout is what ends it, once, with a sentence about the remote (not a TimeSpan like 00:00:02).
+        await using var sandbox = await GitSandbox.CreateAsync(Files((DeploymentPath, Deployment("sha-0000000"))));
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}/cloudage.git";
+        await sandbox.GitAsync(sandbox.Clone, "remote", "set-url", "origin", url);
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<WriteBackException>(() => WriteBack().RunAsync(Request(sandbox, "1.4.2") with { CommandTimeout = TimeSpan.FromSeconds(2) }));
+
+        Assert.StartsWith("'git fetch", error.Message, StringComparison.Ordinal);
+        Assert.Contains("did not finish within 2 s. Check that the remote answers and that credentials do not wait for a prompt.", error.Message, StringComparison.Ordinal);
+        Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30)); // one try of 2 s (and git's stop), not four
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(_log.Text, "> git fetch"));
+    }
+
+    [Fact]
     public async Task Dry_run_prints_the_diff_and_changes_no_file_ref_or_remote()
     {
         await using var sandbox = await GitSandbox.CreateAsync(Files((DeploymentPath, Deployment("sha-0000000"))));

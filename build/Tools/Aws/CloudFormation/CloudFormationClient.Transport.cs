@@ -42,7 +42,7 @@ public sealed partial class CloudFormationClient
         var code = last is TimeoutRejectedException ? "Timeout" : "ConnectionFailed";
         var detail = AwsTransport.Describe(last);
         return new CloudFormationException(code, detail, null, _masker.Redact(
-            $"CloudFormation {action} at {Endpoint} could not be reached after {AwsTransport.Tries(attempts)} ({code}: {detail}). " +
+            $"CloudFormation {action} at {Endpoint} {AwsTransport.Unanswered(attempts, last)}. " +
             "Check the network, the region and any --aws-endpoint override."));
     }
 

@@ -30,8 +30,8 @@ internal static class EcrErrors
         }
         var type = last is Polly.Timeout.TimeoutRejectedException ? "Timeout" : "ConnectionFailed";
         var detail = masker.Redact(AwsTransport.Describe(last));
-        var message = $"ECR {operation} at {endpoint} could not be reached after {AwsTransport.Tries(attempts)} ({type}: {detail}). " +
-            "Check the network, the region and any ECR endpoint override (VPC endpoint, emulator).";
+        var message = masker.Redact($"ECR {operation} at {endpoint} {AwsTransport.Unanswered(attempts, last)}. " +
+            "Check the network, the region and any ECR endpoint override (VPC endpoint, emulator).");
         return new EcrException(type, detail, operation, endpoint, null, message) { Attempts = attempts };
     }
 

@@ -44,6 +44,9 @@ public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? ha
         public static readonly CallOptions Default = new(3, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(30), TimeProvider.System);
     }
 
+    /// <summary>How DescribeCluster is tried: tries, pauses and the time each try may take.</summary>
+    public static IAwsCallOptions Patience => CallOptions.Default;
+
     // A 5xx or throttling is EKS's trouble, not the caller's: retried, and after the last try an EksException naming the endpoint.
     private sealed class TransientAnswer(int status, string message) : Exception(message)
     {
@@ -65,7 +68,7 @@ public sealed class EksClusterClient(SecretMasker masker, HttpMessageHandler? ha
             },
             (response, text) => Read(response, text, clusterName, baseUri),
             (attempts, last) => new EksException(baseUri, last is TransientAnswer answer ? (System.Net.HttpStatusCode?)answer.Status : null,
-                $"EKS DescribeCluster at {baseUri} failed after {AwsTransport.Tries(attempts)}: {masker.Redact(last is TransientAnswer ? last.Message : AwsTransport.Describe(last))}. EKS or the network to it is failing; try again later, or check the region and any HTTPS proxy settings.", last),
+                masker.Redact(last is TransientAnswer ? $"EKS DescribeCluster at {baseUri} failed after {AwsTransport.Tries(attempts)}: {last.Message}" : $"EKS DescribeCluster at {baseUri} {AwsTransport.Unanswered(attempts, last)}") + ". EKS or the network to it is failing; try again later, or check the region and any HTTPS proxy settings.", last),
             cancellationToken).ConfigureAwait(false);
         return ReadCluster(body, clusterName, baseUri);
     }

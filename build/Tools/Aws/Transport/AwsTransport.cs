@@ -133,6 +133,15 @@ internal sealed class AwsTransport : IDisposable
         return CloudAge.Common.Text.PeerText.OneLine(string.Join(" -> ", parts.Distinct(StringComparer.Ordinal)), 600);
     }
 
+    /// <summary>
+    /// Why a call was given up on without an answer, for the clients' final messages: "did not answer after 5 tries;
+    /// each waited up to 30 s" when the last try timed out (not the runtime's chain of cancellation messages), else
+    /// "could not be reached after 3 tries (ConnectionFailed: Connection refused ...)".
+    /// </summary>
+    public static string Unanswered(int attempts, Exception last) => last is Polly.Timeout.TimeoutRejectedException timeout
+        ? $"did not answer after {Tries(attempts)}; each waited up to {timeout.Timeout.TotalSeconds:0.#} s"
+        : $"could not be reached after {Tries(attempts)} (ConnectionFailed: {Describe(last)})";
+
     /// <summary>"1 try", "3 tries": for the messages that say how often a call was tried.</summary>
     public static string Tries(int attempts) => attempts == 1 ? "1 try" : $"{attempts} tries";
 

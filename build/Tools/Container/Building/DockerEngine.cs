@@ -12,6 +12,9 @@ public static class DockerEngine
     /// <summary>The engine's default address; callers pass DOCKER_HOST instead when it is set.</summary>
     public static Uri DefaultEndpoint { get; } = new("unix:///var/run/docker.sock");
 
+    /// <summary>How long the engine's ping may take before the engine is reported as not answering.</summary>
+    public static TimeSpan PingTimeout { get; } = TimeSpan.FromSeconds(10);
+
     public static IDockerClient Connect(Uri endpoint) =>
         new DockerClientBuilder().WithEndpoint(endpoint).Build();
 
@@ -20,7 +23,7 @@ public static class DockerEngine
     {
         ArgumentNullException.ThrowIfNull(docker);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        timeout.CancelAfter(PingTimeout);
         try
         {
             await docker.System.PingAsync(timeout.Token).ConfigureAwait(false);

@@ -11,7 +11,6 @@ namespace CloudAge.Tools.GitOps.Git;
 /// </summary>
 internal sealed partial class GitCommand
 {
-    private const int NetworkAttempts = 4;
 
     private readonly ProcessRunner _runner;
     private readonly string _directory;
@@ -27,7 +26,7 @@ internal sealed partial class GitCommand
         _environment = environment;
         _timeout = timeout;
         _log = log;
-        _network = new RetryPolicy { MaxAttempts = NetworkAttempts }.Build(
+        _network = new RetryPolicy { MaxAttempts = GitNetwork.Attempts }.Build(
             e => e is TransientGitException,
             attempt => log($"git network error, retry {attempt.Failed} of {attempt.MaxRetries} in {attempt.Delay.TotalSeconds:0.0}s"));
     }
@@ -56,7 +55,7 @@ internal sealed partial class GitCommand
         }
         catch (TransientGitException e)
         {
-            throw new WriteBackException($"'git {arguments[0]}' could not reach the remote after {NetworkAttempts} tries; git said: {e.Message.Trim()}", e);
+            throw new WriteBackException($"'git {arguments[0]}' could not reach the remote after {GitNetwork.Attempts} tries; git said: {e.Message.Trim()}", e);
         }
         catch (TimeoutException e)
         {

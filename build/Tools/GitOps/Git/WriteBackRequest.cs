@@ -41,7 +41,7 @@ public sealed record WriteBackRequest(string WorkingDirectory, string Branch, Im
     /// <summary>The first back-off between attempts; it doubles, with jitter.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
-    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(2);
+    public TimeSpan CommandTimeout { get; init; } = GitNetwork.CommandTimeout;
 }
 
 public enum WriteBackOutcome
