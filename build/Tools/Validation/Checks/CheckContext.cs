@@ -19,6 +19,10 @@ internal sealed record CheckContext(string RepositoryRoot, IReadOnlyList<Manifes
     public bool Defines(string kind, string? name, string? ns) => defined.Contains((kind, name, ns));
 
     private Dictionary<(string Kind, string? Name, string? Namespace), ManifestDocument>? named;
+    private KustomizeGraph? kustomize;
+
+    /// <summary>Which kustomizations build which documents, and in what order.</summary>
+    public KustomizeGraph Kustomize => kustomize ??= new KustomizeGraph(Documents, RepositoryRoot);
     private ILookup<(string? Namespace, string Key, string Value), Workload>? workloadsByLabel;
 
     /// <summary>The first document of that kind, name and namespace, or null.</summary>
