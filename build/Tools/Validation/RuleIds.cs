@@ -145,13 +145,13 @@ public static class RuleIds
         [PssProcMount] = "a container sets procMount other than Default",
         [PssSysctls] = "a pod sets a sysctl outside the safe set",
         [PssVolumeTypes] = "a pod uses a volume type outside the restricted profile's list",
-        [IamJson] = "docs/iam-policy.json is missing or not valid JSON",
+        [IamJson] = "docs/iam-policy.json is missing, not valid JSON, or has a statement IAM refuses",
         [IamVersion] = "the IAM policy Version is not 2012-10-17",
         [IamSid] = "an IAM statement has no Sid or repeats one",
-        [IamWildcardAction] = "an IAM action contains *",
+        [IamWildcardAction] = "an Allow statement's IAM action contains a wildcard, or it uses NotAction",
         [IamAllowedActions] = "an IAM action is not one the app needs",
-        [IamWildcardResource] = "an IAM statement's Resource is * or missing",
-        [IamWildcardResourceName] = "an IAM Resource ARN uses * for a whole resource name (arn:aws:s3:::*, table/*)",
+        [IamWildcardResource] = "an Allow statement's Resource is *, or it uses NotResource",
+        [IamWildcardResourceName] = "an Allow statement's Resource ARN uses * for a whole resource name (arn:aws:s3:::*, table/*)",
         [Config] = "validate.config.yaml is malformed, names an unknown rule, or disables one without a reason",
     };
 }

@@ -88,11 +88,6 @@ internal static partial class IamPolicyCheck
             findings.Add(file, statement.Nearest("Sid"), RuleIds.IamSid, $"Sid {sid} is used by an earlier statement; each statement needs its own");
         }
 
-        if (statement.At("NotAction") is { } notAction)
-        {
-            findings.Add(file, statement.KeyOf("NotAction")!, RuleIds.IamWildcardAction, "NotAction grants every action except those listed; list the actions in Action instead");
-        }
-
         // IAM JSON policy reference, Effect: "Valid values for Effect are Allow and Deny. The Effect value is case
         // sensitive." IAM refuses any other value (MalformedPolicyDocument), so the role would never get the policy.
         var effect = statement.At("Effect").Text();
@@ -102,33 +97,48 @@ internal static partial class IamPolicyCheck
                 $"a statement's Effect is \"{effect ?? "(missing)"}\"; IAM takes only \"Allow\" or \"Deny\", spelt so (it is case sensitive)");
         }
 
-        if (statement.At("Action") is null && statement.At("NotAction") is null)
+        // IAM JSON policy reference, Action and Resource: "Statements must include either an Action or NotAction element"
+        // and "either a Resource or a NotResource element"; the policy elements page: a statement cannot use both of a pair.
+        CheckPair(statement, "Action", "NotAction", "a statement needs an Action listing what the app calls", file, findings);
+        CheckPair(statement, "Resource", "NotResource", "a statement needs a Resource naming the table, bucket or model ARN", file, findings);
+
+        // The breadth rules judge what a statement grants. A Deny takes access away whatever it names, so its wildcards
+        // and Not* elements only narrow the role. An Allow with NotAction or NotResource grants everything it does not
+        // list (IAM JSON policy reference, NotAction: "all of the applicable actions or services that are not listed are
+        // allowed if you use the Allow effect"; NotResource likewise).
+        if (effect == "Deny")
         {
-            findings.Add(file, statement, RuleIds.IamJson, "a statement needs an Action listing what the app calls; IAM refuses a statement without Action or NotAction");
+            return;
         }
 
-        var isAllow = effect != "Deny";
+        if (statement.KeyOf("NotAction") is { } notAction)
+        {
+            findings.Add(file, notAction, RuleIds.IamWildcardAction,
+                "an Allow with NotAction grants every action of every service except those listed; list the actions the app calls in Action instead");
+        }
+
+        if (statement.KeyOf("NotResource") is { } notResource)
+        {
+            findings.Add(file, notResource, RuleIds.IamWildcardResource,
+                "an Allow with NotResource grants the actions on every resource except those listed; name the ARNs in Resource instead");
+        }
+
         foreach (var action in OneOrMany(statement.At("Action")))
         {
             var name = action.Text() ?? "";
-            if (name.Contains('*', StringComparison.Ordinal))
+            // IAM JSON policy reference, Action: "You can use wildcards (* or ?) as part of the action name."
+            if (name.AsSpan().IndexOfAny('*', '?') >= 0)
             {
-                findings.Add(file, action, RuleIds.IamWildcardAction, $"action \"{name}\" contains *; name each action the app calls");
+                findings.Add(file, action, RuleIds.IamWildcardAction, $"action \"{name}\" contains a wildcard; name each action the app calls");
             }
-            else if (isAllow && !allowed.Contains(name))
+            else if (!allowed.Contains(name))
             {
                 findings.Add(file, action, RuleIds.IamAllowedActions,
                     $"action \"{name}\" is not one the app needs ({string.Join(", ", allowed)}); if it now needs it, add it to iamExtraActions in validate.config.yaml");
             }
         }
 
-        var resources = OneOrMany(statement.At("Resource")).ToList();
-        if (resources.Count == 0)
-        {
-            findings.Add(file, statement.Nearest("Resource"), RuleIds.IamWildcardResource, "a statement needs a Resource naming the table, bucket or model ARN");
-        }
-
-        foreach (var resource in resources)
+        foreach (var resource in OneOrMany(statement.At("Resource")))
         {
             if (resource.Text() == "*")
             {
@@ -139,6 +149,19 @@ internal static partial class IamPolicyCheck
                 findings.Add(file, resource, RuleIds.IamWildcardResourceName,
                     $"Resource \"{resource.Text()}\" uses a wildcard for {what}, so the actions apply to every one in the account; name it");
             }
+        }
+    }
+
+    /// <summary>IAM refuses a statement with neither element of a pair (<c>Action</c>/<c>NotAction</c>, <c>Resource</c>/<c>NotResource</c>) or with both.</summary>
+    private static void CheckPair(YamlNode statement, string element, string not, string need, string file, FindingList findings)
+    {
+        if (statement.At(element) is null && statement.At(not) is null)
+        {
+            findings.Add(file, statement, RuleIds.IamJson, $"{need}; IAM refuses a statement without {element} or {not}");
+        }
+        else if (statement.KeyOf(element) is not null && statement.KeyOf(not) is { } second)
+        {
+            findings.Add(file, second, RuleIds.IamJson, $"a statement has both {element} and {not}, which IAM refuses; keep {element}");
         }
     }
 
