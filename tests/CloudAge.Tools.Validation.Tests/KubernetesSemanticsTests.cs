@@ -160,4 +160,18 @@ public sealed class KubernetesSemanticsTests
 
         Assert.DoesNotContain(repository.Validate(), f => f.RuleId == RuleIds.RollingUpdateValid);
     }
+
+    [Fact]
+    public void A_single_unnamed_service_port_and_the_same_port_over_udp_are_accepted()
+    {
+        // validateServicePort requires names only with more than one port; duplicates are (port, protocol) pairs.
+        using var repository = new RepositoryCopy().Replace("k8s/service.yaml", "    - name: http\n      port: 80", "    - port: 80");
+
+        Assert.DoesNotContain(repository.Validate(), f => f.RuleId == RuleIds.ServicePortsValid);
+
+        repository.Replace("k8s/service.yaml", "    - port: 80", "    - name: http\n      port: 80")
+            .Replace("k8s/service.yaml", "      protocol: TCP", "      protocol: TCP\n    - name: quic\n      port: 80\n      targetPort: http\n      protocol: UDP");
+
+        Assert.DoesNotContain(repository.Validate(), f => f.RuleId == RuleIds.ServicePortsValid);
+    }
 }

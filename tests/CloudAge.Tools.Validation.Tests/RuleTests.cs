@@ -31,6 +31,10 @@ public sealed class RuleTests
         new(RuleIds.WorkloadSelector, Deployment, "  selector:\n    matchLabels:\n      app.kubernetes.io/name: cloudage\n  strategy", "  selector: {}\n  strategy", "selector: {}"),
         new(RuleIds.ServiceSelector, Service, "  selector:\n    app.kubernetes.io/name: cloudage", "  selector:\n    app.kubernetes.io/name: cloudage-web", "app.kubernetes.io/name: cloudage-web"),
         new(RuleIds.ServiceTargetPort, Service, "targetPort: 80", "targetPort: 8080", "targetPort"),
+        // More than one port: the API server requires every port to be named (validateServicePort).
+        new(RuleIds.ServicePortsValid, Service, "      protocol: TCP", "      protocol: TCP\n    - port: 8080\n      targetPort: http", "- port: 8080"),
+        new(RuleIds.ServicePortsValid, Service, "    - name: http\n", "    - name: HTTP\n", "name: HTTP"),
+        new(RuleIds.ServicePortsValid, Service, "      protocol: TCP", "      protocol: TCP\n    - name: web\n      port: 80\n      targetPort: http", "- name: web"),
         new(RuleIds.ProbePort, Deployment, "port: 80\n            initialDelaySeconds: 15", "port: 8080\n            initialDelaySeconds: 15", "port: 8080"),
         new(RuleIds.ConfigMapRef, Deployment, "name: cloudage-config", "name: cloudage-settings", "cloudage-settings"),
         new(RuleIds.SecretRef, Deployment, "name: cloudage-secrets\n                optional: true", "name: cloudage-credentials", "cloudage-credentials"),

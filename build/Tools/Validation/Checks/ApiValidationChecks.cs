@@ -50,6 +50,9 @@ internal static partial class ApiValidationChecks
                 case "PodDisruptionBudget":
                     CheckBudgetBounds(document, context.Findings);
                     break;
+                case "Service" when document.ApiVersion == "v1":
+                    CheckServicePorts(document, context.Findings);
+                    break;
             }
         }
 
@@ -194,6 +197,56 @@ internal static partial class ApiValidationChecks
             findings.Add(budget.File, spec.KeyOf("maxUnavailable")!, RuleIds.PdbMinOrMax,
                 $"{budget.Describe()} sets both minAvailable and maxUnavailable, which the API server refuses; keep one (minAvailable: 1)");
         }
+    }
+
+    /// <summary>
+    /// pkg/apis/core/validation ValidateService and validateServicePort: with more than one port every port needs a name
+    /// ("spec.ports[1].name: Required value"), a name is a DNS label (ValidateDNS1123Label) used once, and no two ports
+    /// share port and protocol (protocol defaults to TCP first, pkg/apis/core/v1/defaults.go SetDefaults_Service).
+    /// </summary>
+    private static void CheckServicePorts(ManifestDocument service, FindingList findings)
+    {
+        var ports = service.Root.At("spec", "ports").Items().ToList();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var pairs = new HashSet<(string?, string)>();
+        for (var i = 0; i < ports.Count; i++)
+        {
+            var port = ports[i];
+            var name = port.At("name").Text();
+            if (string.IsNullOrEmpty(name))
+            {
+                if (ports.Count > 1)
+                {
+                    findings.Add(service.File, port, RuleIds.ServicePortsValid,
+                        $"spec.ports[{i}] of {service.Describe()} has no name; with more than one port the API server requires a name on every port (\"spec.ports[{i}].name: Required value\"); add one, such as name: {Suggest(port)}");
+                }
+            }
+            else if (name.Length > LabelMaxLength || !Dns1123Label().IsMatch(name))
+            {
+                findings.Add(service.File, port.At("name")!, RuleIds.ServicePortsValid,
+                    $"port name \"{name}\" of {service.Describe()} is not an RFC 1123 label (at most {LabelMaxLength} lowercase letters, digits and '-', starting and ending with a letter or digit), so the API server refuses it");
+            }
+            else if (!names.Add(name))
+            {
+                findings.Add(service.File, port.At("name")!, RuleIds.ServicePortsValid,
+                    $"port name \"{name}\" is used twice in {service.Describe()}, which the API server refuses (\"Duplicate value\"); give each port its own name");
+            }
+
+            var protocol = port.At("protocol").Text() is { Length: > 0 } set ? set : "TCP";
+            if (port.At("port").Text() is { } number && !pairs.Add((number, protocol)))
+            {
+                findings.Add(service.File, port, RuleIds.ServicePortsValid,
+                    $"{service.Describe()} lists port {number}/{protocol} twice, which the API server refuses (\"Duplicate value\"); remove one");
+            }
+        }
+
+        static string Suggest(YamlNode port) => port.At("port").Text() switch
+        {
+            "80" => "http",
+            "443" => "https",
+            { } number => $"port-{number}",
+            null => "http",
+        };
     }
 
     /// <summary>
