@@ -174,4 +174,40 @@ public sealed class KubernetesSemanticsTests
 
         Assert.DoesNotContain(repository.Validate(), f => f.RuleId == RuleIds.ServicePortsValid);
     }
+
+    [Theory]
+    // A Job's name becomes the value of its pods' job-name and batch.kubernetes.io/job-name labels (at most 63).
+    [InlineData("Job", 64, "", true)]
+    [InlineData("Job", 63, "", false)]
+    // With manualSelector: true the API server adds no such label.
+    [InlineData("Job", 64, "  manualSelector: true\n  selector:\n    matchLabels:\n      app: cleanup\n", false)]
+    // An Indexed Job's pods are named <job>-<index>, a DNS label: 61 characters and index 10 make 64.
+    [InlineData("Job", 61, "  completionMode: Indexed\n  completions: 11\n", true)]
+    [InlineData("Job", 61, "  completionMode: Indexed\n  completions: 10\n", false)]
+    // The CronJob controller appends an 11-character suffix to name each Job: at most 52.
+    [InlineData("CronJob", 53, "", true)]
+    [InlineData("CronJob", 52, "", false)]
+    public void Batch_names_are_limited_as_the_api_server_limits_them(string kind, int length, string spec, bool refused)
+    {
+        var name = new string('a', length);
+        var template = "template:\n  metadata:\n    labels:\n      app: cleanup\n  spec:\n    restartPolicy: OnFailure\n    containers:\n      - name: cleanup\n        image: busybox:1.36\n";
+        var body = kind == "Job"
+            ? $"apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {name}\n  namespace: cloudage\nspec:\n{spec}" + Indent(template, "  ")
+            : $"apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: {name}\n  namespace: cloudage\nspec:\n  schedule: \"0 3 * * *\"\n  jobTemplate:\n    spec:\n" + Indent(template, "      ");
+        using var repository = new RepositoryCopy().Write("k8s/batch.yaml", body);
+
+        var findings = repository.Validate().Where(f => f.RuleId == RuleIds.ObjectName).ToList();
+
+        if (refused)
+        {
+            var finding = Assert.Single(findings);
+            Assert.Equal(("k8s/batch.yaml", 4), (finding.File, finding.Line));
+        }
+        else
+        {
+            Assert.Empty(findings);
+        }
+
+        static string Indent(string text, string by) => string.Concat(text.Split('\n').Where(l => l.Length > 0).Select(l => by + l + "\n"));
+    }
 }

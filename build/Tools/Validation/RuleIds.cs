@@ -92,7 +92,7 @@ public static class RuleIds
         [ApiVersionKind] = "a document lacks apiVersion or kind",
         [UnknownKind] = "no schema is known for the apiVersion/kind pair",
         [KubernetesSchema] = "unknown field or wrong type for a Kubernetes kind (strict, KubernetesClient models)",
-        [ObjectName] = "metadata.name is not what the API server accepts for the kind (DNS subdomain; Service: RFC 1035 label; Namespace: RFC 1123 label)",
+        [ObjectName] = "metadata.name is not what the API server accepts for the kind (DNS subdomain; Service: RFC 1035 label; Namespace: RFC 1123 label; Job: at most 63, CronJob: at most 52)",
         [LabelsValid] = "a label key or value, a selector label or an annotation key is not what the API server accepts",
         [ArgoCdSchema] = "unknown field, wrong type or missing field in an Argo CD Application",
         [KustomizeSchema] = "unknown field or wrong type in a kustomization.yaml",

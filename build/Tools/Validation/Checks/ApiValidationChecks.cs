@@ -81,6 +81,7 @@ internal static partial class ApiValidationChecks
                 $"an RFC 1123 label (at most {LabelMaxLength} lowercase letters, digits and '-', starting and ending with a letter or digit)",
             _ when SubdomainKinds.Contains(document.Kind) && (name.Length > SubdomainMaxLength || !Dns1123Subdomain().IsMatch(name)) =>
                 $"an RFC 1123 subdomain (at most {SubdomainMaxLength} lowercase letters, digits, '-' and '.', starting and ending with a letter or digit)",
+            "Job" or "CronJob" when document.ApiVersion == "batch/v1" => BatchNameProblem(document, name),
             _ => null,
         };
         if (problem is not null)
@@ -88,6 +89,39 @@ internal static partial class ApiValidationChecks
             findings.Add(document.File, document.Root.At("metadata", "name")!, RuleIds.ObjectName,
                 $"{document.Describe()} has a name that is not {problem}, so the API server refuses it; rename it");
         }
+    }
+
+    /// <summary>
+    /// The batch limits on a name that is already a valid subdomain. A Job's name becomes the value of the job-name and
+    /// batch.kubernetes.io/job-name labels the API server puts on its pod template (pkg/registry/batch/job/strategy.go
+    /// generateSelector, unless spec.manualSelector is true), and a label value is at most 63 characters; an Indexed Job's
+    /// pods are named &lt;job&gt;-&lt;index&gt;, which must be a DNS label (pkg/apis/batch/validation ValidateJob: "will not able to
+    /// create pod with invalid DNS label"). A CronJob's is at most 52: the controller appends an 11-character suffix to
+    /// name each Job (ValidateCronJobCreate: "must be no more than 52 characters").
+    /// </summary>
+    private static string? BatchNameProblem(ManifestDocument document, string name)
+    {
+        const int CronJobMaxLength = LabelMaxLength - 11;
+        var spec = document.Root.At("spec");
+        if (document.Kind == "CronJob")
+        {
+            return name.Length > CronJobMaxLength
+                ? $"at most {CronJobMaxLength} characters ({name.Length} here): the CronJob controller appends an 11-character suffix to name each Job, and the API server refuses a longer name"
+                : null;
+        }
+
+        if (!spec.At("manualSelector").IsTrue() && name.Length > LabelMaxLength)
+        {
+            return $"at most {LabelMaxLength} characters ({name.Length} here): it becomes the value of the job-name and batch.kubernetes.io/job-name labels of its pods, and the API server refuses a longer label value";
+        }
+
+        if (spec.At("completionMode").Text() == "Indexed" && spec.At("completions").Integer() is > 0 and var completions
+            && $"{name}-{completions - 1}" is var lastPod && (lastPod.Length > LabelMaxLength || !Dns1123Label().IsMatch(lastPod)))
+        {
+            return $"short enough, and free of '.', for its last pod's name {lastPod} to be an RFC 1123 label (at most {LabelMaxLength}): the API server refuses the Indexed Job";
+        }
+
+        return null;
     }
 
     /// <summary>
