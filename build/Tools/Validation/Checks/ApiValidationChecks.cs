@@ -60,6 +60,7 @@ internal static partial class ApiValidationChecks
         {
             foreach (var container in workload.AllContainers)
                 CheckRequestsWithinLimits(workload.Document, container, context.Findings);
+            CheckPodResources(workload, context.Findings);
         }
     }
 
@@ -297,6 +298,128 @@ internal static partial class ApiValidationChecks
                 findings.Add(document.File, request, RuleIds.RequestWithinLimit,
                     $"container {container.At("name").Text()} in {document.Describe()} requests {request.Text()} {resource} but limits it to {limit.Text()}, which the API server refuses; lower resources.requests.{resource} to at most the limit or raise resources.limits.{resource}");
             }
+        }
+    }
+
+    /// <summary>
+    /// Pod-level resources as pkg/apis/core/validation validatePodResources checks them: only cpu, memory and hugepages-*
+    /// (component-helpers resource IsSupportedPodLevelResource), each request at most its limit, no container limit above
+    /// the pod's ("must be less than or equal to pod limits"), and the containers' requests together at most the pod's
+    /// ("must be greater than or equal to aggregate container requests", summed as component-helpers
+    /// AggregateContainerRequests does: containers and sidecars add up, a plain init container counts alone with the
+    /// sidecars before it). A container without a request gets its limit (pkg/apis/core/v1/defaults.go SetDefaults_Pod),
+    /// and a pod without a request its limit (defaultPodRequests), against which the sum is then held.
+    /// </summary>
+    private static void CheckPodResources(Workload workload, FindingList findings)
+    {
+        var document = workload.Document;
+        var podResources = workload.PodSpec.At("resources");
+        if (podResources is null)
+        {
+            return;
+        }
+
+        var podRequests = podResources.At("requests");
+        var podLimits = podResources.At("limits");
+        foreach (var (key, _) in podRequests.Entries().Concat(podLimits.Entries()))
+        {
+            if (key is not ("cpu" or "memory") && !key.StartsWith("hugepages-", StringComparison.Ordinal))
+            {
+                var section = podRequests.KeyOf(key) is not null ? podRequests : podLimits;
+                findings.Add(document.File, section.KeyOf(key)!, RuleIds.RequestWithinLimit,
+                    $"{document.Describe()} sets {key} in its pod-level spec.resources, which the API server refuses (\"Unsupported value\": only cpu, memory and hugepages-*); set it on the containers");
+            }
+        }
+
+        foreach (var (resource, request) in podRequests.Entries())
+        {
+            if (podLimits.At(resource) is { } limit && Quantity(request) is { } requested && Quantity(limit) is { } limited && requested > limited)
+            {
+                findings.Add(document.File, request, RuleIds.RequestWithinLimit,
+                    $"{document.Describe()} requests {request.Text()} {resource} for the pod but limits the pod to {limit.Text()}, which the API server refuses; lower spec.resources.requests.{resource} or raise spec.resources.limits.{resource}");
+            }
+        }
+
+        foreach (var container in workload.Containers)
+        {
+            foreach (var (resource, containerLimit) in container.At("resources", "limits").Entries())
+            {
+                if (podLimits.At(resource) is { } podLimit && Quantity(containerLimit) is { } limit && Quantity(podLimit) is { } podValue && limit > podValue)
+                {
+                    findings.Add(document.File, podLimit, RuleIds.RequestWithinLimit,
+                        $"container {container.At("name").Text()} in {document.Describe()} limits {resource} to {containerLimit.Text()}, above the pod's limit of {podLimit.Text()}, which the API server refuses; raise spec.resources.limits.{resource} or lower the container's");
+                }
+            }
+        }
+
+        foreach (var (resource, total) in AggregateRequests(workload))
+        {
+            if ((podRequests.At(resource) ?? podLimits.At(resource)) is { } bound && Quantity(bound) is { } podValue && total > podValue)
+            {
+                var which = podRequests.At(resource) is null ? "limit (its request when none is set)" : "request";
+                findings.Add(document.File, bound, RuleIds.RequestWithinLimit,
+                    $"the containers of {document.Describe()} request {Format(total, resource)} {resource} together, more than the pod's {which} of {bound.Text()}, which the API server refuses; raise the pod's or lower the containers' requests");
+            }
+        }
+    }
+
+    /// <summary>A quantity as Kubernetes prints it: memory in binary units (512Mi), the rest in decimal ones (250m).</summary>
+    private static string Format(decimal value, string resource) =>
+        new ResourceQuantity(value, 0, resource == "memory" || resource.StartsWith("hugepages-", StringComparison.Ordinal)
+            ? ResourceQuantity.SuffixFormat.BinarySI : ResourceQuantity.SuffixFormat.DecimalSI).ToString();
+
+    /// <summary>component-helpers resource AggregateContainerRequests over the containers' requests, each defaulted to its limit.</summary>
+    private static Dictionary<string, decimal> AggregateRequests(Workload workload)
+    {
+        var total = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var sidecars = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var initPeak = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var container in workload.Containers)
+            Add(total, Requests(container));
+        foreach (var init in workload.PodSpec.At("initContainers").Items())
+        {
+            var requests = Requests(init);
+            if (init.At("restartPolicy").Text() == "Always")
+            {
+                Add(total, requests);
+                Add(sidecars, requests);
+                requests = new Dictionary<string, decimal>(sidecars, StringComparer.Ordinal);
+            }
+            else
+            {
+                Add(requests, sidecars);
+            }
+
+            foreach (var (resource, value) in requests)
+                initPeak[resource] = Math.Max(initPeak.GetValueOrDefault(resource), value);
+        }
+
+        foreach (var (resource, value) in initPeak)
+            total[resource] = Math.Max(total.GetValueOrDefault(resource), value);
+        return total;
+
+        static Dictionary<string, decimal> Requests(YamlNode container)
+        {
+            var requests = new Dictionary<string, decimal>(StringComparer.Ordinal);
+            foreach (var (resource, limit) in container.At("resources", "limits").Entries())
+            {
+                if (Quantity(limit) is { } value)
+                    requests[resource] = value;
+            }
+
+            foreach (var (resource, request) in container.At("resources", "requests").Entries())
+            {
+                if (Quantity(request) is { } value)
+                    requests[resource] = value;
+            }
+
+            return requests;
+        }
+
+        static void Add(Dictionary<string, decimal> into, Dictionary<string, decimal> values)
+        {
+            foreach (var (resource, value) in values)
+                into[resource] = into.GetValueOrDefault(resource) + value;
         }
     }
 

@@ -17,12 +17,16 @@ internal static class ContainerPolicyChecks
             {
                 var name = container.At("name").Text();
                 var file = workload.Document.File;
-                var missing = RequiredResources.Where(r => container.At("resources", r.Section, r.Resource) is null)
+                // A pod-level value (spec.resources, KEP-2837: beta and on by default since Kubernetes 1.34) is what the
+                // scheduler and the pod's cgroup use for every container that sets none (kubernetes.io/docs/tasks/
+                // configure-pod-container/assign-pod-level-resources), so it stands for the container's.
+                var missing = RequiredResources
+                    .Where(r => container.At("resources", r.Section, r.Resource) is null && workload.PodSpec.At("resources", r.Section, r.Resource) is null)
                     .Select(r => $"{r.Section}.{r.Resource}").ToList();
                 if (missing.Count > 0)
                 {
                     context.Findings.Add(file, container.Nearest("resources"), RuleIds.ContainerResources,
-                        $"container {name} in {workload.Document.Describe()} sets no resources.{string.Join(", resources.", missing)}; the scheduler and the node need both requests and limits");
+                        $"container {name} in {workload.Document.Describe()} sets no resources.{string.Join(", resources.", missing)}; the scheduler and the node need both requests and limits (set them on the container, or for the whole pod in spec.resources)");
                 }
 
                 if (container.At("image") is null)
