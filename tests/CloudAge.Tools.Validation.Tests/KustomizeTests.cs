@@ -78,4 +78,17 @@ public sealed class KustomizeTests
         Assert.Equal((Kustomization, repository.LineOf(Kustomization, "namespace: staging")), (finding.File, finding.Line));
         Assert.Contains("set namespace: cloudage", finding.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_overlays_namespace_wins_over_its_bases_however_deep_the_folders()
+    {
+        // kustomize build k8s/overlays/prod builds the base first, then sets the overlay's namespace over it
+        // (api/internal/target/kusttarget.go): everything lands in cloudage, as Argo CD's destination expects.
+        using var repository = new RepositoryCopy()
+            .Replace(Kustomization, "resources:", "namespace: staging\nresources:")
+            .Replace("argocd/application.yaml", "path: k8s", "path: k8s/overlays/prod")
+            .Write("k8s/overlays/prod/kustomization.yaml", "namespace: cloudage\nresources:\n  - ../..\n");
+
+        Assert.DoesNotContain(repository.Validate(), f => f.RuleId == RuleIds.NamespaceConsistent);
+    }
 }
