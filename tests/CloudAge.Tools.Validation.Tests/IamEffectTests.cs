@@ -63,6 +63,8 @@ public sealed class IamEffectTests
     [InlineData("\"Action\": \"s3:GetObject\",\n      \"NotAction\": \"s3:PutObject\",\n      \"Resource\": \"arn:aws:s3:::cloudage-assets-123456789012/*\"", "\"NotAction\"")]
     [InlineData("\"Action\": \"s3:GetObject\",\n      \"Resource\": \"arn:aws:s3:::cloudage-assets-123456789012/*\",\n      \"NotResource\": \"arn:aws:s3:::other/*\"", "\"NotResource\"")]
     [InlineData("\"Action\": \"s3:GetObject\"", "\"Action\": \"s3:GetObject\"")]
+    // The policy is the role's permissions policy, an identity-based policy: IAM refuses a Principal there.
+    [InlineData("\"Principal\": {\"AWS\": \"arn:aws:iam::123456789012:root\"},\n      \"Action\": \"s3:GetObject\",\n      \"Resource\": \"arn:aws:s3:::cloudage-assets-123456789012/*\"", "\"Principal\"")]
     public void A_statement_iam_refuses_is_reported_as_iam_json(string body, string marker)
     {
         using var repository = new RepositoryCopy().Replace(Policy, LastStatementEnd, LastStatementEnd + Statement("Deny", body));

@@ -102,6 +102,18 @@ internal static partial class IamPolicyCheck
         CheckPair(statement, "Action", "NotAction", "a statement needs an Action listing what the app calls", file, findings);
         CheckPair(statement, "Resource", "NotResource", "a statement needs a Resource naming the table, bucket or model ARN", file, findings);
 
+        // IAM JSON policy reference, Principal and NotPrincipal: "You cannot use the Principal element in an identity-based
+        // policy"; the file is the role's permissions policy, and IAM refuses it (MalformedPolicyDocument: "Has prohibited
+        // field Principal", AWS re:Post knowledge-center/iam-principal-policy).
+        foreach (var key in new[] { "Principal", "NotPrincipal" })
+        {
+            if (statement.KeyOf(key) is { } principal)
+            {
+                findings.Add(file, principal, RuleIds.IamJson,
+                    $"a statement has a {key}, which IAM refuses in a role's permissions policy (\"Has prohibited field {key}\"); remove it (who may assume the role belongs in its trust policy)");
+            }
+        }
+
         // The breadth rules judge what a statement grants. A Deny takes access away whatever it names, so its wildcards
         // and Not* elements only narrow the role. An Allow with NotAction or NotResource grants everything it does not
         // list (IAM JSON policy reference, NotAction: "all of the applicable actions or services that are not listed are
