@@ -2,6 +2,7 @@ using CloudAge.Engine;
 using CloudAge.Tools.Aws.Credentials;
 using CloudAge.Tools.Aws.Ecr;
 using CloudAge.Tools.Aws.Regions;
+using CloudAge.Tools.Aws.Transport;
 
 namespace CloudAge.Build;
 
@@ -15,8 +16,12 @@ public sealed partial class Build
     [UriSchemes("https://api.ecr.us-east-1.amazonaws.com", "https", "http")]
     public Uri? EcrEndpoint { get; init; }
 
+    /// <summary>Where one AWS service is called: --aws-endpoint (or its alias --ecr-endpoint) for every service, else the AWS CLI's endpoint variables.</summary>
+    Uri? AwsApiEndpointFor(string service) =>
+        ConfiguredEndpoint.Resolve(service, AwsEndpoint ?? EcrEndpoint, name => EnvironmentVariables.GetValueOrDefault(name));
+
     async Task<EcrClient> ConnectEcr(CancellationToken cancellationToken) =>
-        new(await ResolveAws(cancellationToken), Secrets, Log.Information, new EcrClientOptions { Endpoint = AwsApiEndpoint });
+        new(await ResolveAws(cancellationToken), Secrets, Log.Information, new EcrClientOptions { Endpoint = AwsApiEndpointFor(ConfiguredEndpoint.Ecr) });
 
     /// <summary>AWS credentials and region as AWS tools find them; the keys are added to the secrets on the way.</summary>
     Task<AwsSession> ResolveAws(CancellationToken cancellationToken) =>

@@ -2,6 +2,7 @@ using CloudAge.Build.Support;
 using CloudAge.Engine;
 using CloudAge.Tools.Aws.Ecr;
 using CloudAge.Tools.Aws.Eks;
+using CloudAge.Tools.Aws.Transport;
 using CloudAge.Tools.Container.Registry;
 using CloudAge.Tools.GitOps.ArgoCd;
 using CloudAge.Tools.GitOps.Git;
@@ -227,11 +228,11 @@ public sealed partial class Build
                 : KubernetesClients.FromKubeconfig(Kubeconfig);
         }
         var session = await ResolveAws(cancellationToken);
-        var cluster = await new EksClusterClient(Secrets).DescribeAsync(session, EksClusterName, AwsApiEndpoint, cancellationToken);
+        var cluster = await new EksClusterClient(Secrets).DescribeAsync(session, EksClusterName, AwsApiEndpointFor(ConfiguredEndpoint.Eks), cancellationToken);
         if (cluster.ReachabilityNote is { } note)
             Log.Information(note);
         var tokens = new EksTokenGenerator(Secrets);
         return KubernetesClients.FromEndpoint(new ClusterEndpoint(cluster.Endpoint, cluster.CertificateAuthorityData),
-            async _ => (await tokens.GenerateAsync(session, EksClusterName, AwsApiEndpoint)).Token, Secrets);
+            async _ => (await tokens.GenerateAsync(session, EksClusterName, AwsApiEndpointFor(ConfiguredEndpoint.Sts))).Token, Secrets);
     }
 }

@@ -1,6 +1,7 @@
 using CloudAge.Engine;
 using CloudAge.Engine.Cli;
 using CloudAge.Tools.Aws.CloudFormation;
+using CloudAge.Tools.Aws.Transport;
 
 namespace CloudAge.Build;
 
@@ -28,9 +29,6 @@ public sealed partial class Build
     [Parameter("How long Provision waits in all: the change set, then the stack to settle")]
     public TimeSpan ProvisionTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
-    // --ecr-endpoint predates --aws-endpoint and stays as its alias.
-    Uri? AwsApiEndpoint => AwsEndpoint ?? EcrEndpoint;
-
     Target Provision => _ => _
         .Description("Creates or updates the AWS resources of infra/ (CloudFormation change set); --dry-run prints the change set only")
         .SupportsDryRun()
@@ -39,7 +37,7 @@ public sealed partial class Build
         {
             var (template, parameters, sources) = _stackInputs!.Value;
             var session = await ResolveAws(cancellationToken);
-            using var client = new CloudFormationClient(session, Secrets, Log.Information, new CloudFormationClientOptions { Endpoint = AwsApiEndpoint });
+            using var client = new CloudFormationClient(session, Secrets, Log.Information, new CloudFormationClientOptions { Endpoint = AwsApiEndpointFor(ConfiguredEndpoint.CloudFormation) });
             var deployment = new StackDeployment(StackName, template, parameters) { DryRun = IsDryRun, Timeout = ProvisionTimeout, ParameterSources = sources };
             var result = await new StackDeployer(client, Log.Information).DeployAsync(deployment, cancellationToken);
             foreach (var (key, value) in result.Stack?.Outputs ?? new Dictionary<string, string>())

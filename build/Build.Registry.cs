@@ -1,6 +1,7 @@
 using CloudAge.Build.Support;
 using CloudAge.Engine;
 using CloudAge.Tools.Aws.Ecr;
+using CloudAge.Tools.Aws.Transport;
 using CloudAge.Tools.Container.Building;
 using CloudAge.Tools.Container.Pushing;
 using CloudAge.Tools.Container.Registry;
@@ -29,11 +30,11 @@ public sealed partial class Build
 
     AbsolutePath ImageArtifactFile => ArtifactsDirectory / "image.json";
 
-    // An AWS API endpoint override (--aws-endpoint or its alias --ecr-endpoint: emulator, VPC endpoint) means ECR even
-    // when the registry host is given explicitly. One rule for every target that logs in to a registry.
+    // An ECR endpoint override (--aws-endpoint or its alias --ecr-endpoint, AWS_ENDPOINT_URL_ECR or AWS_ENDPOINT_URL:
+    // emulator, VPC endpoint) means ECR even when the registry host is given explicitly. One rule for every target that logs in to a registry.
     bool RegistryIsEcr => Registry is null || IsEcrRegistry(Registry);
 
-    bool IsEcrRegistry(string host) => EcrRegistryHost.IsEcr(host) || AwsApiEndpoint is not null;
+    bool IsEcrRegistry(string host) => EcrRegistryHost.IsEcr(host) || AwsApiEndpointFor(ConfiguredEndpoint.Ecr) is not null;
 
     /// <summary>The one place that knows kinds of registry; everything after it sees a <see cref="RegistryLogin"/>.</summary>
     IRegistryProvider RegistryProvider() =>
