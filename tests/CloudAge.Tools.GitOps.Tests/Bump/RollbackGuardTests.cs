@@ -98,11 +98,26 @@ public sealed class RollbackGuardTests
         var error = await Assert.ThrowsAsync<WriteBackException>(() => WriteBack().RunAsync(Request(sandbox, "sha-fedcba9")));
 
         Assert.Contains("cannot be ordered", error.Message);
-        Assert.Contains("fedcba9", error.Message);
-        Assert.Contains("--allow-rollback", error.Message);
+        Assert.Contains("fedcba9, which is not on main of origin. Push that commit to the branch first, or pass --allow-rollback", error.Message);
+        Assert.DoesNotContain("--unshallow", error.Message); // git refuses it on a complete clone
         Assert.Equal(before, await sandbox.RemoteHeadAsync());
 
         var allowed = await WriteBack().RunAsync(Request(sandbox, "sha-fedcba9") with { AllowRollback = true });
         Assert.Equal(WriteBackOutcome.Pushed, allowed.Outcome);
+    }
+
+    [Fact]
+    public async Task In_a_shallow_clone_an_older_image_commit_it_lacks_is_refused_with_the_way_to_fetch_it()
+    {
+        var (sandbox, older, _) = await DeployedAsync();
+        await using var __ = sandbox;
+        // As actions/checkout leaves it by default: only the branch's tip (file:// so that --depth is honoured).
+        var shallow = Path.Combine(sandbox.Root, "shallow");
+        await sandbox.GitAsync(sandbox.Root, "clone", "--quiet", "--depth", "1", "file://" + sandbox.Remote, shallow);
+
+        var error = await Assert.ThrowsAsync<WriteBackException>(() =>
+            WriteBack().RunAsync(new WriteBackRequest(shallow, GitSandbox.Branch, new ImageTarget(Repository, "sha-" + older[..7])) { RetryDelay = TimeSpan.FromMilliseconds(20) }));
+
+        Assert.Contains($"which this shallow clone does not have. Fetch the full history (git fetch --unshallow; on GitHub Actions, actions/checkout with fetch-depth: 0), or pass --allow-rollback", error.Message);
     }
 }

@@ -18,10 +18,18 @@ internal static class RollbackGuard
         {
             // A commit the repository does not know cannot be ordered against the deployed one: it may be older, or from a
             // fork or a rewritten branch. Deploying it is a decision, not a default.
-            var what = $"{image.Reference} was built from commit {named}, which this repository does not know (not on {request.Branch} of {request.Remote}, or the clone is shallow)";
+            // A shallow clone (actions/checkout's default fetch-depth: 1) lacks older commits; a full one that lacks the
+            // commit does not have it on the branch, where --unshallow would only fail ("on a complete repository").
+            var shallow = (await git.TryAsync(cancellationToken, "rev-parse", "--is-shallow-repository")).StandardOutput.Trim() == "true";
+            var what = shallow
+                ? $"{image.Reference} was built from commit {named}, which this shallow clone does not have"
+                : $"{image.Reference} was built from commit {named}, which is not on {request.Branch} of {request.Remote}";
+            var remedy = shallow
+                ? "Fetch the full history (git fetch --unshallow; on GitHub Actions, actions/checkout with fetch-depth: 0)"
+                : "Push that commit to the branch first";
             if (!request.AllowRollback)
                 throw new WriteBackException($"Refusing to deploy an image that cannot be ordered against the deployed one: {what}. " +
-                    "Push that commit first (or fetch the full history: git fetch --unshallow), or pass --allow-rollback to deploy it anyway.");
+                    $"{remedy}, or pass --allow-rollback to deploy it anyway.");
             log($"warning: deploying on request although {what}.");
             return;
         }
