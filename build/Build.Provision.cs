@@ -55,6 +55,10 @@ public sealed partial class Build
         var templatePath = RootDirectory / StackTemplate;
         if (!File.Exists(templatePath))
             throw new UsageException($"--stack-template {StackTemplate}: no such file; pass the template's path relative to the repository, e.g. --stack-template infra/cloudage.yaml.");
+        var template = File.ReadAllText(templatePath);
+        // The template names IAM roles <stack>-...; a stack name that makes one too long would fail mid-create and roll back.
+        if (StackNameLimits.Problem(template, StackName) is { } tooLong)
+            throw new UsageException($"{ParameterSourceOf(nameof(StackName))} {StackName}: {tooLong}; pass a shorter one, e.g. --stack-name cloudage-prod.");
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         var file = RootDirectory / StackParametersFile;
         // The default file is optional; a file the user named must be there, or the stack would go out without its parameters.
@@ -82,7 +86,7 @@ public sealed partial class Build
         {
             throw new UsageException($"--stack-parameters: {e.Message}; pass Key=Value pairs, e.g. --stack-parameters GitHubOwner=your-org GitHubRepo=cloudage.");
         }
-        _stackInputs = (File.ReadAllText(templatePath), parameters, sources);
+        _stackInputs = (template, parameters, sources);
         return true;
     }
 }

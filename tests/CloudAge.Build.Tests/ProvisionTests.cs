@@ -167,5 +167,45 @@ public sealed class ProvisionTests(MotoAlone moto) : IClassFixture<MotoAlone>, I
         Assert.DoesNotContain("Creating change set", result.Output);
     }
 
+    [IntegrationFact(Needs.Moto)]
+    public void A_stack_name_too_long_for_the_role_names_exits_2_naming_its_flag_and_the_longest_allowed_even_in_a_dry_run()
+    {
+        // IAM role names are at most 64 characters and the template names a role <stack>-aws-load-balancer-controller:
+        // CloudFormation would start creating, fail that role and roll the stack back minutes later.
+        var stack = "cloudage-production-" + _id + "-12345678";
+
+        var result = Provision(stack, ["--dry-run", "--stack-parameters", .. Parameters]);
+        var left = moto.Query($$"""
+            out([s["StackStatus"] for s in cfn.list_stacks()["StackSummaries"] if s["StackName"] == "{{stack}}"])
+            """);
+
+        Assert.True(result.ExitCode == 2, result.Output);
+        var message = result.Output.Split('\n').First(l => l.Contains("--stack-name", StringComparison.Ordinal)).Trim();
+        Assert.Contains($"--stack-name {stack}: is 37 characters, and the IAM role name {stack}-aws-load-balancer-controller the template builds from it", message);
+        Assert.Contains("the stack name may have at most 35 characters; pass a shorter one, e.g. --stack-name cloudage-prod.", message);
+        Assert.DoesNotContain("Creating change set", result.Output);
+        Assert.DoesNotContain("Exception", result.Output);
+        Assert.Empty(left.EnumerateArray());
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public void A_stack_name_from_the_environment_is_named_by_its_variable()
+    {
+        var stack = "cloudage-production-" + _id + "-12345678";
+
+        var result = ProcessHelper.Run("dotnet", string.Join(' ', [BuildProgram.Dll(), "Provision", "--root", _repository.Root, "--no-logo",
+            "--aws-endpoint", moto.Endpoint, "--aws-region", "us-east-1", "--dry-run"]), _repository.Root, new Dictionary<string, string>
+        {
+            ["AWS_ACCESS_KEY_ID"] = "AKIAIOSFODNN7EXAMPLE",
+            ["AWS_SECRET_ACCESS_KEY"] = SecretKey,
+            ["STACK_NAME"] = stack,
+            ["NO_COLOR"] = "1",
+        }, timeoutSeconds: 120);
+
+        Assert.True(result.ExitCode == 2, result.Output);
+        Assert.Contains($"STACK_NAME {stack}: is 37 characters", result.Output);
+        Assert.DoesNotContain("Creating change set", result.Output);
+    }
+
     public void Dispose() => _repository.Dispose();
 }
