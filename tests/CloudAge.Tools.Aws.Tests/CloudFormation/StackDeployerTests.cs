@@ -99,6 +99,77 @@ public sealed class StackDeployerTests(MotoServer moto) : IAsyncLifetime
         Assert.Contains("pods.eks.amazonaws.com", text);
     }
 
+    // The Bedrock statements of the pod role's policies as moto's IAM holds them after the stack was created: Sid -> (resources, condition).
+    private async Task<Dictionary<string, (string[] Resources, string Condition)>> BedrockStatementsFor(string modelId)
+    {
+        using var client = Client();
+        var parameters = Owner;
+        parameters["BedrockModelId"] = modelId;
+        var result = await new StackDeployer(client, _log.Log).DeployAsync(Deployment(_stack, Template, parameters));
+        Assert.Equal("CREATE_COMPLETE", result.Stack!.Status);
+        var found = await MotoInspector.QueryAsync(_endpoint, $$"""
+            # moto does not attach a role's ManagedPolicyArns (the pod policy), so the policies are read by name; the
+            # profile's model policy attaches itself (Roles), and that attachment is checked.
+            statements = []
+            attached = [a["PolicyName"] for a in iam.list_attached_role_policies(RoleName="{{_stack}}-pod-role")["AttachedPolicies"]]
+            for p in iam.list_policies(Scope="Local")["Policies"]:
+                if not p["PolicyName"].startswith("{{_stack}}-PodPolicy-") and not p["PolicyName"].startswith("{{_stack}}-BedrockProfileModelPolicy-"):
+                    continue
+                assert "PodPolicy" in p["PolicyName"] or p["PolicyName"] in attached, p["PolicyName"] + " is not attached to the pod role"
+                doc = iam.get_policy_version(PolicyArn=p["Arn"], VersionId=p["DefaultVersionId"])["PolicyVersion"]["Document"]
+                doc = json.loads(doc) if isinstance(doc, str) else doc
+                statements += [s for s in doc["Statement"] if s.get("Sid", "").startswith("Bedrock")]
+            out(statements)
+            """);
+        return found.EnumerateArray().ToDictionary(s => s.GetProperty("Sid").GetString()!, s =>
+        {
+            var resource = s.GetProperty("Resource");
+            string[] resources = resource.ValueKind == System.Text.Json.JsonValueKind.Array ? [.. resource.EnumerateArray().Select(r => r.GetString()!)] : [resource.GetString()!];
+            return (resources, s.TryGetProperty("Condition", out var condition) ? condition.GetRawText().Replace(" ", "", StringComparison.Ordinal) : "");
+        });
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public async Task A_model_id_is_granted_on_the_foundation_model_in_the_stacks_region_only()
+    {
+        var statements = await BedrockStatementsFor("anthropic.claude-3-haiku-20240307-v1:0");
+
+        var model = Assert.Single(statements);
+        Assert.Equal("BedrockModel", model.Key);
+        Assert.Equal(["arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"], model.Value.Resources);
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public async Task A_geographic_inference_profile_is_granted_on_the_profile_and_through_it_on_the_model_in_every_region()
+    {
+        // Bedrock user guide, "Geographic cross-Region inference": the profile, and the model in the source Region and in
+        // every destination Region; a grant on foundation-model/us.anthropic... (what the template gave before) matches nothing.
+        var statements = await BedrockStatementsFor("us.anthropic.claude-haiku-4-5-20251001-v1:0");
+
+        const string profile = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0";
+        Assert.Equal(["BedrockInferenceProfile", "BedrockProfileModel"], statements.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([profile], statements["BedrockInferenceProfile"].Resources);
+        Assert.Equal("", statements["BedrockInferenceProfile"].Condition);
+        Assert.Equal(["arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0"], statements["BedrockProfileModel"].Resources);
+        Assert.Equal("{\"StringEquals\":{\"bedrock:InferenceProfileArn\":\"" + profile + "\"}}", statements["BedrockProfileModel"].Condition);
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public async Task A_global_inference_profile_is_also_granted_on_the_region_less_model_for_unspecified_regions()
+    {
+        // Bedrock user guide, "Global cross-Region inference", IAM policy requirements: the profile, the model in the source
+        // Region and the Region-less arn:aws:bedrock:::foundation-model/<model>. A model id with a dot of its own
+        // (openai.gpt-5.6-terra) keeps it.
+        var statements = await BedrockStatementsFor("global.openai.gpt-5.6-terra");
+
+        const string profile = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/global.openai.gpt-5.6-terra";
+        Assert.Equal(["BedrockInferenceProfile", "BedrockProfileModel"], statements.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([profile], statements["BedrockInferenceProfile"].Resources);
+        Assert.Equal(["arn:aws:bedrock:*::foundation-model/openai.gpt-5.6-terra", "arn:aws:bedrock:::foundation-model/openai.gpt-5.6-terra"],
+            statements["BedrockProfileModel"].Resources);
+        Assert.Equal("{\"StringEquals\":{\"bedrock:InferenceProfileArn\":\"" + profile + "\"}}", statements["BedrockProfileModel"].Condition);
+    }
+
     [IntegrationFact(Needs.Moto)]
     public async Task A_second_run_with_nothing_changed_says_no_changes_and_changes_nothing()
     {

@@ -181,7 +181,8 @@ internal static partial class IamPolicyCheck
     /// What a wildcard stands for when it replaces a whole resource name in an ARN (arn:partition:service:region:account:resource):
     /// the bucket in <c>arn:aws:s3:::*</c>, the table in <c>table/*</c>, the model in <c>foundation-model/*</c>. Null when the
     /// name is given: objects under a named bucket (<c>arn:aws:s3:::bucket/*</c>), a table's indexes (<c>table/t/index/*</c>),
-    /// and a wildcard region, which cross-region inference profiles need (<c>arn:aws:bedrock:*::foundation-model/m</c>).
+    /// and a wildcard or empty region, which cross-region inference profiles need (<c>arn:aws:bedrock:*::foundation-model/m</c>,
+    /// and for a global profile the Region-less <c>arn:aws:bedrock:::foundation-model/m</c>: Bedrock user guide, "Global cross-Region inference").
     /// A partial wildcard (<c>cloudage-*</c>) names a family the author chose, and passes.
     /// </summary>
     internal static string? WildcardResourceName(string arn)
