@@ -1,13 +1,16 @@
+using CloudAge.Common.Errors;
 using CloudAge.Engine;
 using CloudAge.Engine.Cli;
 using CloudAge.Tools.Aws.CloudFormation;
+using CloudAge.Tools.Aws.Credentials;
+using CloudAge.Tools.Aws.Iam;
 using CloudAge.Tools.Aws.Transport;
 
 namespace CloudAge.Build;
 
 public sealed partial class Build
 {
-    [Parameter("AWS API endpoint override for every AWS client (ECR, EKS, STS, CloudFormation): VPC endpoints, emulators (e.g. http://127.0.0.1:5000)")]
+    [Parameter("AWS API endpoint override for every AWS client (ECR, EKS, STS, CloudFormation, IAM): VPC endpoints, emulators (e.g. http://127.0.0.1:5000)")]
     [UriSchemes("https://cloudformation.us-east-1.amazonaws.com", "https", "http")]
     public Uri? AwsEndpoint { get; init; }
 
@@ -38,6 +41,7 @@ public sealed partial class Build
             var (template, parameters, sources) = _stackInputs!.Value;
             var session = await ResolveAws(cancellationToken);
             using var client = new CloudFormationClient(session, Secrets, Log.Information, new CloudFormationClientOptions { Endpoint = AwsApiEndpointFor(ConfiguredEndpoint.CloudFormation) });
+            await CheckOidcProviders(session, await client.DescribeStackAsync(StackName, cancellationToken), parameters, sources, cancellationToken);
             var deployment = new StackDeployment(StackName, template, parameters) { DryRun = IsDryRun, Timeout = ProvisionTimeout, ParameterSources = sources };
             var result = await new StackDeployer(client, Log.Information).DeployAsync(deployment, cancellationToken);
             foreach (var (key, value) in result.Stack?.Outputs ?? new Dictionary<string, string>())
@@ -46,6 +50,52 @@ public sealed partial class Build
         });
 
     (string Template, Dictionary<string, string> Parameters, Dictionary<string, string> Sources)? _stackInputs;
+
+    const string GitHubProviderArn = "GitHubOidcProviderArn";
+    const string ClusterIssuer = "ClusterOidcIssuer";
+
+    // The OIDC providers infra/cloudage.yaml's roles trust, checked against the account before the change set: CloudFormation
+    // finds a conflict only when it creates that resource, and rolls the whole stack back. IAM keeps one provider per URL
+    // (IAM API Reference, CreateOpenIDConnectProvider: EntityAlreadyExists), and refuses a role whose trust policy names a
+    // provider that does not exist ("Invalid principal in policy"). eksctl (--with-oidc, utils associate-iam-oidc-provider)
+    // and the console make the cluster's; a GitHub provider is often there from another stack.
+    async Task CheckOidcProviders(AwsSession session, StackSummary? existing, Dictionary<string, string> parameters, Dictionary<string, string> sources, CancellationToken cancellationToken)
+    {
+        var deployed = existing is { Status: not "REVIEW_IN_PROGRESS" } ? existing.Parameters : new Dictionary<string, string>();
+        // A key not given keeps the stack's value (StackDeployer, like aws cloudformation deploy); both default to "".
+        string Value(string key) => parameters.TryGetValue(key, out var value) ? value : deployed.GetValueOrDefault(key, string.Empty);
+        string Source(string key) => sources.GetValueOrDefault(key, "the stack's current value");
+        var (gitHubArn, issuer) = (Value(GitHubProviderArn), Value(ClusterIssuer));
+        // A stack deployed with an empty GitHubOidcProviderArn made the provider itself: it is the stack's own.
+        var stackOwnsGitHubProvider = deployed.TryGetValue(GitHubProviderArn, out var deployedArn) && deployedArn.Length == 0;
+        if (gitHubArn.Length == 0 && stackOwnsGitHubProvider && issuer.Length == 0)
+            return;
+        IReadOnlyList<string> providers;
+        using (var iam = new IamClient(session, Secrets, Log.Information, new IamClientOptions { Endpoint = AwsApiEndpointFor(ConfiguredEndpoint.Iam) }))
+        {
+            try
+            {
+                providers = await iam.ListOpenIdConnectProviderArnsAsync(cancellationToken);
+            }
+            catch (IamException e)
+            {
+                Log.Warning($"Could not list the account's IAM OIDC providers, so CloudFormation will be the first to find a missing or duplicate one: {e.Message}");
+                return;
+            }
+        }
+        var gitHub = providers.FirstOrDefault(arn => arn.EndsWith(":oidc-provider/token.actions.githubusercontent.com", StringComparison.Ordinal));
+        if (gitHubArn.Length == 0 && !stackOwnsGitHubProvider && gitHub is not null)
+            throw new StackParameterException($"The account already has the GitHub OIDC provider {gitHub}, and IAM allows one per URL, so stack {StackName} " +
+                $"cannot create its own: pass that one as the stack parameter {GitHubProviderArn}, e.g. --stack-parameters {GitHubProviderArn}={gitHub}.");
+        if (gitHubArn.Length > 0 && !providers.Contains(gitHubArn, StringComparer.Ordinal))
+            throw new StackParameterException($"{GitHubProviderArn} {gitHubArn} ({Source(GitHubProviderArn)}): the account has no such OIDC provider, and IAM " +
+                $"refuses a role that trusts one it does not have; pass the ARN aws iam list-open-id-connect-providers lists for token.actions.githubusercontent.com" +
+                $"{(gitHub is null ? ", or an empty value to let the stack create it" : $", e.g. {GitHubProviderArn}={gitHub}")}.");
+        if (issuer.Length > 0 && !providers.Any(arn => arn.EndsWith(":oidc-provider/" + issuer, StringComparison.Ordinal)))
+            throw new ToolException($"The account has no IAM OIDC provider for the cluster's issuer {issuer} ({ClusterIssuer}, {Source(ClusterIssuer)}), " +
+                $"and IAM refuses a role that trusts one it does not have: create it (eksctl utils associate-iam-oidc-provider --cluster " +
+                $"{Value("ClusterName") switch { "" => "cloudage", var name => name }} --approve), or leave {ClusterIssuer} empty to use EKS Pod Identity only, and rerun.");
+    }
 
     // Runs with the requirements, before any target: bad input is a usage error (exit 2), not a failed deployment.
     bool StackInputsAreValid()

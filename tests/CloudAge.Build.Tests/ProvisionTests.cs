@@ -207,5 +207,86 @@ public sealed class ProvisionTests(MotoAlone moto) : IClassFixture<MotoAlone>, I
         Assert.DoesNotContain("Creating change set", result.Output);
     }
 
+    [IntegrationFact(Needs.Moto)]
+    public void An_account_that_has_the_GitHub_OIDC_provider_gets_one_sentence_to_pass_its_ARN_before_any_change_set()
+    {
+        // IAM keeps one OIDC provider per URL (CreateOpenIDConnectProvider: EntityAlreadyExists); CloudFormation would find
+        // out when it creates GitHubOidcProvider and roll the whole stack back. moto's CloudFormation skips that resource,
+        // so only the check before the change set can show it here.
+        var provider = moto.Query("""
+            out(iam.create_open_id_connect_provider(Url="https://token.actions.githubusercontent.com", ClientIDList=["sts.amazonaws.com"], ThumbprintList=["a" * 40])["OpenIDConnectProviderArn"])
+            """).GetString()!;
+        try
+        {
+            var refused = Provision(Stack, ["--dry-run", "--stack-parameters", .. Parameters]);
+            var withArn = Provision(Stack, ["--stack-parameters", .. Parameters, $"GitHubOidcProviderArn={provider}"]);
+
+            Assert.True(refused.ExitCode == 2, refused.Output);
+            var message = refused.Output.Split('\n').First(l => l.Contains("already has", StringComparison.Ordinal)).Trim();
+            Assert.EndsWith($"The account already has the GitHub OIDC provider {provider}, and IAM allows one per URL, so stack {Stack} cannot create " +
+                $"its own: pass that one as the stack parameter GitHubOidcProviderArn, e.g. --stack-parameters GitHubOidcProviderArn={provider}.", message);
+            Assert.DoesNotContain("Creating change set", refused.Output);
+            Assert.True(withArn.ExitCode == 0, withArn.Output);
+            Assert.Contains($"Stack {Stack}: CREATE_COMPLETE.", withArn.Output);
+        }
+        finally
+        {
+            moto.Query($$"""
+                iam.delete_open_id_connect_provider(OpenIDConnectProviderArn="{{provider}}")
+                out(True)
+                """);
+        }
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public void A_stack_that_made_the_GitHub_provider_itself_is_updated_without_the_check_refusing_it()
+    {
+        var created = Provision(Stack, ["--stack-parameters", .. Parameters]);
+        // What CloudFormation's GitHubOidcProvider made (moto skips that resource, so it is made here as it would be).
+        var provider = moto.Query("""
+            out(iam.create_open_id_connect_provider(Url="https://token.actions.githubusercontent.com", ClientIDList=["sts.amazonaws.com"], ThumbprintList=["a" * 40])["OpenIDConnectProviderArn"])
+            """).GetString()!;
+        try
+        {
+            var updated = Provision(Stack, ["--stack-parameters", "KeepShaImages=20"]);
+
+            Assert.True(created.ExitCode == 0, created.Output);
+            Assert.True(updated.ExitCode == 0, updated.Output);
+            Assert.Contains($"Stack {Stack}: UPDATE_COMPLETE.", updated.Output);
+        }
+        finally
+        {
+            moto.Query($$"""
+                iam.delete_open_id_connect_provider(OpenIDConnectProviderArn="{{provider}}")
+                out(True)
+                """);
+        }
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public void A_GitHub_provider_ARN_the_account_does_not_have_exits_2_naming_where_it_was_given()
+    {
+        // IAM refuses a role whose trust policy names an OIDC provider that does not exist.
+        var result = Provision(Stack, ["--stack-parameters", .. Parameters, "GitHubOidcProviderArn=arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"]);
+
+        Assert.True(result.ExitCode == 2, result.Output);
+        Assert.Contains("GitHubOidcProviderArn arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com (--stack-parameters): the account has no such OIDC provider", result.Output);
+        Assert.DoesNotContain("Creating change set", result.Output);
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public void A_cluster_issuer_without_its_IAM_OIDC_provider_fails_before_any_change_set_saying_how_to_create_it()
+    {
+        const string issuer = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+
+        var result = Provision(Stack, ["--stack-parameters", .. Parameters, $"ClusterOidcIssuer={issuer}"]);
+
+        Assert.True(result.ExitCode == 1, result.Output);
+        Assert.Contains($"The account has no IAM OIDC provider for the cluster's issuer {issuer} (ClusterOidcIssuer, --stack-parameters)", result.Output);
+        Assert.Contains("eksctl utils associate-iam-oidc-provider --cluster cloudage --approve", result.Output);
+        Assert.DoesNotContain("Creating change set", result.Output);
+        Assert.Empty(Resources().GetProperty("stacks").EnumerateArray());
+    }
+
     public void Dispose() => _repository.Dispose();
 }

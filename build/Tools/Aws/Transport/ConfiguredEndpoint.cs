@@ -16,6 +16,7 @@ public static class ConfiguredEndpoint
     public const string Eks = "EKS";
     public const string Sts = "STS";
     public const string CloudFormation = "CLOUDFORMATION";
+    public const string Iam = "IAM";
 
     /// <param name="service">One of the identifiers above.</param>
     /// <param name="given">The endpoint the user gave the caller itself (a flag), or null.</param>
