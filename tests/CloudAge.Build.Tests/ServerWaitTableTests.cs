@@ -2,6 +2,7 @@ using CloudAge.Build.Tests.Fixtures;
 using CloudAge.Tools.Aws.CloudFormation;
 using CloudAge.Tools.Aws.Ecr;
 using CloudAge.Tools.Aws.Eks;
+using CloudAge.Tools.Aws.Iam;
 using CloudAge.Tools.Container;
 using CloudAge.Tools.Container.Building;
 using CloudAge.Tools.Container.Pushing;
@@ -29,8 +30,10 @@ public sealed class ServerWaitTableTests
     {
         var ecr = new EcrClientOptions();
         var cloudFormation = new CloudFormationClientOptions();
+        var iam = new IamClientOptions();
         Assert.Equal((ecr.AttemptTimeout, ecr.MaxAttempts, ecr.FirstRetryDelay),
-            (cloudFormation.AttemptTimeout, cloudFormation.MaxAttempts, cloudFormation.FirstRetryDelay)); // one row for both
+            (cloudFormation.AttemptTimeout, cloudFormation.MaxAttempts, cloudFormation.FirstRetryDelay)); // one row for the three
+        Assert.Equal((ecr.AttemptTimeout, ecr.MaxAttempts, ecr.FirstRetryDelay), (iam.AttemptTimeout, iam.MaxAttempts, iam.FirstRetryDelay));
         var eks = EksClusterClient.Patience;
         var container = ContainerRetry.Default;
         var push = $"{Seconds(container.AttemptTimeout * 10)}, and {Seconds(new RegistryClientOptions().StallTimeout)} without progress";
@@ -40,7 +43,7 @@ public sealed class ServerWaitTableTests
             { "Docker engine (ping)", Seconds(DockerEngine.PingTimeout), 1, "" },
             { "Container registry (one request)", Seconds(container.AttemptTimeout), container.MaxAttempts, Seconds(container.BaseDelay) },
             { "Image push through the engine", push, container.MaxAttempts, Seconds(container.BaseDelay) },
-            { "ECR and CloudFormation APIs", Seconds(ecr.AttemptTimeout), ecr.MaxAttempts, Seconds(ecr.FirstRetryDelay) },
+            { "ECR, CloudFormation and IAM APIs", Seconds(ecr.AttemptTimeout), ecr.MaxAttempts, Seconds(ecr.FirstRetryDelay) },
             { "EKS DescribeCluster", Seconds(eks.AttemptTimeout), eks.MaxAttempts, Seconds(eks.FirstRetryDelay) },
             { "Kubernetes API and Argo CD (one request)", Seconds(kubernetes.AttemptTimeout), kubernetes.MaxAttempts, Seconds(kubernetes.BaseDelay) },
             { "git remote (fetch, push, ls-remote; one command)", Seconds(GitNetwork.CommandTimeout), GitNetwork.Attempts, Seconds(CloudAge.Common.Resilience.RetryPolicy.Default.BaseDelay) },

@@ -87,7 +87,7 @@ public sealed class IamClient : IDisposable
     {
         IamException e => new IamException(e.Code, e.StatusCode, $"{e.Message} (after {AwsTransport.Tries(attempts)})"),
         _ => new IamException(last is TimeoutRejectedException ? "Timeout" : "ConnectionFailed", null, _masker.Redact(
-            $"IAM {action} at {Endpoint} could not be reached after {AwsTransport.Tries(attempts)} ({AwsTransport.Describe(last)}). Check the network and any --aws-endpoint override.")),
+            $"IAM {action} at {Endpoint} {AwsTransport.Unanswered(attempts, last)}. Check the network and any --aws-endpoint override.")),
     };
 
     public void Dispose() => _transport.Dispose();
