@@ -291,6 +291,52 @@ public sealed class StackDeployerTests(MotoServer moto) : IAsyncLifetime
     }
 
     [IntegrationFact(Needs.Moto)]
+    public async Task Values_the_templates_constraints_refuse_are_input_errors_naming_where_each_was_written_before_anything_is_created()
+    {
+        // CloudFormation refuses them at CreateChangeSet ("Parameter 'BedrockModelId' must match pattern ..."), which read as
+        // a failed deployment (exit 1); moto checks no constraint at all, so without this the stack would be created.
+        using var client = Client();
+        var parameters = Owner;
+        parameters["BedrockModelId"] = "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0";
+        parameters["KeepShaImages"] = "5000";
+        var deployment = Deployment(_stack, Template, parameters) with { ParameterSources = new Dictionary<string, string> { ["BedrockModelId"] = "\"BedrockModelId\" in infra/parameters.json" } };
+
+        var e = await Assert.ThrowsAsync<StackParameterException>(() => new StackDeployer(client, _log.Log).DeployAsync(deployment));
+
+        Assert.IsAssignableFrom<CloudAge.Common.Errors.InputException>(e); // exit code 2
+        Assert.StartsWith($"The template of stack {_stack} does not accept these values: KeepShaImages", e.Message, StringComparison.Ordinal); // the template's order
+        Assert.Contains("; BedrockModelId (\"BedrockModelId\" in infra/parameters.json): " +
+            "the value does not match the AllowedPattern [a-z0-9-]+\\.[A-Za-z0-9.:-]+ (must be a Bedrock model id", e.Message, StringComparison.Ordinal);
+        Assert.Contains("e.g. anthropic.claude-3-haiku-20240307-v1:0, the template's default", e.Message, StringComparison.Ordinal);
+        Assert.Contains("KeepShaImages (--stack-parameters): the value is outside MinValue 1 and MaxValue 1000; e.g. 30, the template's default", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("arn:aws:bedrock:us-east-1::", e.Message, StringComparison.Ordinal); // values are never repeated (a NoEcho one may be a secret)
+        Assert.Null(await client.DescribeStackAsync(_stack));
+    }
+
+    [IntegrationFact(Needs.Moto)]
+    public async Task A_value_the_stack_keeps_that_a_new_template_refuses_is_named_as_the_stacks_own_before_the_update()
+    {
+        using var client = Client();
+        const string before = """
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              Mode:
+                Type: String
+            Resources:
+              Handle:
+                Type: AWS::CloudFormation::WaitConditionHandle
+            """;
+        await new StackDeployer(client, _log.Log).DeployAsync(Deployment(_stack, before, new() { ["Mode"] = "Fast" }));
+        var after = before.Replace("    Type: String", "    Type: String\n    AllowedValues: [fast, slow]", StringComparison.Ordinal);
+
+        var e = await Assert.ThrowsAsync<StackParameterException>(() => new StackDeployer(client, _log.Log).DeployAsync(Deployment(_stack, after, [])));
+
+        Assert.Equal($"The template of stack {_stack} does not accept this value: Mode (the value stack {_stack} has now, kept because none is given): " +
+            "the value is not one of the AllowedValues fast, slow; pass a new one with --stack-parameters Mode=<value>.", e.Message);
+        Assert.Equal("Fast", (await client.DescribeStackAsync(_stack))!.Parameters["Mode"]);
+    }
+
+    [IntegrationFact(Needs.Moto)]
     public async Task A_NoEcho_parameter_value_becomes_a_secret_of_the_run_and_an_ordinary_one_does_not()
     {
         using var client = Client();

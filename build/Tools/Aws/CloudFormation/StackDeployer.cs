@@ -173,19 +173,38 @@ public sealed partial class StackDeployer(CloudFormationClient client, Action<st
         }
         var parameters = new List<StackParameter>();
         var missing = new List<string>();
+        var rules = TemplateParameterRules.Read(deployment.TemplateBody);
+        var unfit = new List<string>();
         foreach (var parameter in template)
         {
+            var rule = rules.GetValueOrDefault(parameter.Key);
             if (given.TryGetValue(parameter.Key, out var value))
+            {
                 parameters.Add(new StackParameter(parameter.Key, value, NoEcho: parameter.NoEcho));
-            else if (existing?.Parameters.ContainsKey(parameter.Key) == true)
+                if (rule?.Violation(value) is { } violation)
+                    unfit.Add($"{parameter.Key} ({deployment.ParameterSources.GetValueOrDefault(parameter.Key, "--stack-parameters")}): {violation}{Example(rule, parameter.NoEcho)}");
+            }
+            else if (existing?.Parameters.TryGetValue(parameter.Key, out var previous) == true)
+            {
                 parameters.Add(new StackParameter(parameter.Key, null, UsePreviousValue: true));
+                // The value the stack keeps must fit the new template too; a NoEcho one comes back masked and is not judged.
+                if (!parameter.NoEcho && rule?.Violation(previous!) is { } violation)
+                    unfit.Add($"{parameter.Key} (the value stack {name} has now, kept because none is given): {violation}{Example(rule, parameter.NoEcho)}; pass a new one with --stack-parameters {parameter.Key}=<value>");
+            }
             else if (!parameter.HasDefault)
                 missing.Add(parameter.Key);
         }
+        // CloudFormation refuses these at CreateChangeSet ("Parameter 'X' must match pattern ..."): said here, where each was written.
+        if (unfit.Count > 0)
+            throw new StackParameterException($"The template of stack {name} does not accept {(unfit.Count == 1 ? "this value" : "these values")}: {string.Join("; ", unfit)}.");
         if (missing.Count > 0)
             throw new StackParameterException($"Stack {name} needs a value for {string.Join(", ", missing)}, which has no default: pass --stack-parameters {missing[0]}=<value> or add it to the stack parameters file.");
         return parameters;
     }
+
+    // The template's default as the example of a good value, unless the parameter is a NoEcho one.
+    private static string Example(ParameterRule rule, bool noEcho) =>
+        !noEcho && rule.Default is { Length: > 0 } example && rule.Violation(example) is null ? $"; e.g. {example}, the template's default" : string.Empty;
 
     private async Task<ChangeSetSummary> WaitForChangeSetAsync(string name, string changeSetName, StackDeployment deployment, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
