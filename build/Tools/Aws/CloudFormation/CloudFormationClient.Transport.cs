@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Xml;
 using System.Xml.Linq;
 using CloudAge.Tools.Aws.Transport;
@@ -20,15 +19,8 @@ public sealed partial class CloudFormationClient
     /// <summary>Sends one Query call and returns its <c>&lt;Action&gt;Result</c> element, namespaces removed.</summary>
     private Task<XElement> SendAsync(string action, IReadOnlyList<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
     {
-        var fields = new List<KeyValuePair<string, string>> { new("Action", action), new("Version", ApiVersion) };
-        fields.AddRange(form);
-        var body = string.Join('&', fields.Select(f => Uri.EscapeDataString(f.Key) + "=" + Uri.EscapeDataString(f.Value)));
-        return _transport.CallAsync(action, () =>
-            {
-                var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new StringContent(body) };
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded") { CharSet = "utf-8" };
-                return request;
-            },
+        var body = AwsQuery.Body(action, ApiVersion, form);
+        return _transport.CallAsync(action, () => AwsQuery.Request(Endpoint, body),
             (response, text) => Read(action, response, text),
             (attempts, last) => GaveUp(action, attempts, last),
             cancellationToken);

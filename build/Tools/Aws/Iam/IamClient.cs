@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Xml;
 using System.Xml.Linq;
 using CloudAge.Common.Secrets;
@@ -42,13 +41,8 @@ public sealed class IamClient : IDisposable
     {
         // ListOpenIDConnectProviders takes no input and is not paginated (IAM API Reference).
         const string action = "ListOpenIDConnectProviders";
-        var body = $"Action={action}&Version={ApiVersion}";
-        var result = await _transport.CallAsync(action, () =>
-            {
-                var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new StringContent(body) };
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded") { CharSet = "utf-8" };
-                return request;
-            },
+        var body = AwsQuery.Body(action, ApiVersion);
+        var result = await _transport.CallAsync(action, () => AwsQuery.Request(Endpoint, body),
             (response, text) => Read(action, response, text),
             (attempts, last) => GaveUp(action, attempts, last),
             cancellationToken).ConfigureAwait(false);
