@@ -210,4 +210,30 @@ public sealed class KubernetesSemanticsTests
 
         static string Indent(string text, string by) => string.Concat(text.Split('\n').Where(l => l.Length > 0).Select(l => by + l + "\n"));
     }
+
+    [Theory]
+    [InlineData("Job", "    restartPolicy: OnFailure\n", "", false)]
+    [InlineData("Job", "    restartPolicy: Never\n", "", false)]
+    [InlineData("Job", "", "", true)] // unset defaults to Always, which a Job may not have
+    [InlineData("Job", "    restartPolicy: Always\n", "", true)]
+    [InlineData("Job", "    restartPolicy: OnFailure\n", "podFailurePolicy:\n  rules:\n    - action: FailJob\n      onExitCodes: {operator: In, values: [42]}\n", true)]
+    [InlineData("Job", "    restartPolicy: Never\n", "podFailurePolicy:\n  rules:\n    - action: FailJob\n      onExitCodes: {operator: In, values: [42]}\n", false)]
+    [InlineData("CronJob", "", "", true)]
+    [InlineData("CronJob", "    restartPolicy: Never\n", "", false)]
+    public void A_batch_pods_restart_policy_is_judged_as_the_api_server_judges_it(string kind, string policy, string jobSpec, bool refused)
+    {
+        var template = "template:\n  metadata:\n    labels:\n      app: cleanup\n  spec:\n" + policy + "    containers:\n      - name: cleanup\n        image: busybox:1.36\n";
+        var body = kind == "Job"
+            ? "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: cleanup\n  namespace: cloudage\nspec:\n" + Indent(jobSpec + template, "  ")
+            : "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: cleanup\n  namespace: cloudage\nspec:\n  schedule: \"0 3 * * *\"\n  jobTemplate:\n    spec:\n" + Indent(jobSpec + template, "      ");
+        using var repository = new RepositoryCopy().Write("k8s/batch.yaml", body);
+
+        var findings = repository.Validate().Where(f => f.RuleId == RuleIds.RestartPolicyValid).ToList();
+
+        Assert.Equal(refused ? 1 : 0, findings.Count);
+        if (refused)
+            Assert.Equal("k8s/batch.yaml", findings[0].File);
+
+        static string Indent(string text, string by) => string.Concat(text.Split('\n').Where(l => l.Length > 0).Select(l => by + l + "\n"));
+    }
 }

@@ -31,6 +31,8 @@ public sealed class RuleTests
         new(RuleIds.WorkloadSelector, Deployment, "  selector:\n    matchLabels:\n      app.kubernetes.io/name: cloudage\n  strategy", "  selector: {}\n  strategy", "selector: {}"),
         new(RuleIds.ServiceSelector, Service, "  selector:\n    app.kubernetes.io/name: cloudage", "  selector:\n    app.kubernetes.io/name: cloudage-web", "app.kubernetes.io/name: cloudage-web"),
         new(RuleIds.ServiceTargetPort, Service, "targetPort: 80", "targetPort: 8080", "targetPort"),
+        // A Deployment's pods restart Always, the only policy apps validation accepts for them.
+        new(RuleIds.RestartPolicyValid, Deployment, "      containers:", "      restartPolicy: OnFailure\n      containers:", "restartPolicy: OnFailure"),
         // More than one port: the API server requires every port to be named (validateServicePort).
         new(RuleIds.ServicePortsValid, Service, "      protocol: TCP", "      protocol: TCP\n    - port: 8080\n      targetPort: http", "- port: 8080"),
         new(RuleIds.ServicePortsValid, Service, "    - name: http\n", "    - name: HTTP\n", "name: HTTP"),

@@ -40,6 +40,7 @@ public static class RuleIds
     public const string PodDisruptionBudget = "pdb-covers-workload";
     public const string PdbMinOrMax = "pdb-min-or-max";
     public const string ServicePortsValid = "service-ports-valid";
+    public const string RestartPolicyValid = "restart-policy-valid";
     public const string NlbReadinessGate = "nlb-readiness-gate";
     public const string NlbGracefulStop = "nlb-graceful-stop";
     public const string AwsRegionEnv = "aws-region-env";
@@ -120,6 +121,7 @@ public static class RuleIds
         [IrsaRoleArn] = "a ServiceAccount's eks.amazonaws.com/role-arn is not an IAM role ARN (aws, aws-cn, aws-us-gov); none at all is the Pod Identity path",
         [PodDisruptionBudget] = "a Deployment with 2+ replicas has no PodDisruptionBudget, or one that blocks every eviction",
         [PdbMinOrMax] = "a PodDisruptionBudget sets both minAvailable and maxUnavailable (the API server refuses it)",
+        [RestartPolicyValid] = "a Job's or CronJob's pods are not restartPolicy OnFailure or Never (unset means Always), not Never with a podFailurePolicy, or a Deployment's, ReplicaSet's, StatefulSet's or DaemonSet's are not Always (the API server refuses it)",
         [ServicePortsValid] = "a Service port is unnamed while there are several, has a name that is not a DNS label or is repeated, or repeats a port and protocol (the API server refuses it)",
         [TopologySpread] = "a Deployment with 2+ replicas does not spread its pods across zones and nodes",
         [Autoscaler] = "a HorizontalPodAutoscaler targets no Deployment here, scales below 2 replicas or not on CPU",

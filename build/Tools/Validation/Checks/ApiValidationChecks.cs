@@ -61,6 +61,37 @@ internal static partial class ApiValidationChecks
             foreach (var container in workload.AllContainers)
                 CheckRequestsWithinLimits(workload.Document, container, context.Findings);
             CheckPodResources(workload, context.Findings);
+            CheckRestartPolicy(workload, context.Findings);
+        }
+    }
+
+    /// <summary>
+    /// The restart policy the pod template may have, by kind. pkg/apis/batch/validation validateJobSpec: a Job's (and a
+    /// CronJob's jobTemplate's) must be OnFailure or Never, and an unset one counts as Always (SetDefaults_PodSpec) and is
+    /// refused ("spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never""); with a
+    /// podFailurePolicy only Never. pkg/apis/apps/validation (ValidatePodTemplateSpecForReplicaSet, ...ForStatefulSet,
+    /// DaemonSet's): Deployment, ReplicaSet, StatefulSet and DaemonSet pods must be Always ("Unsupported value").
+    /// </summary>
+    private static void CheckRestartPolicy(Workload workload, FindingList findings)
+    {
+        var document = workload.Document;
+        var policy = workload.PodSpec.At("restartPolicy").Text();
+        var at = workload.PodSpec.KeyOf("restartPolicy") ?? workload.Containers.FirstOrDefault() ?? document.Root;
+        switch (document.Kind)
+        {
+            case "Job" or "CronJob" when document.ApiVersion == "batch/v1":
+                var jobSpec = document.Kind == "Job" ? document.Root.At("spec") : document.Root.At("spec", "jobTemplate", "spec");
+                if (jobSpec.At("podFailurePolicy") is not null && policy != "Never")
+                    findings.Add(document.File, at, RuleIds.RestartPolicyValid,
+                        $"{document.Describe()} has a podFailurePolicy, so its pods must set restartPolicy: Never ({(policy is null ? "unset" : policy)} here), or the API server refuses it");
+                else if (policy is not ("OnFailure" or "Never"))
+                    findings.Add(document.File, at, RuleIds.RestartPolicyValid,
+                        $"{document.Describe()} runs pods with restartPolicy {(policy is null ? "unset, which defaults to Always" : policy)}; the API server refuses a {document.Kind} whose pods are not OnFailure or Never: set restartPolicy: Never (or OnFailure) in the pod template");
+                break;
+            case "Deployment" or "ReplicaSet" or "StatefulSet" or "DaemonSet" when policy is not null and not "Always":
+                findings.Add(document.File, at, RuleIds.RestartPolicyValid,
+                    $"{document.Describe()} sets restartPolicy: {policy}, but the API server accepts only Always for a {document.Kind}'s pods; remove it (Always is the default)");
+                break;
         }
     }
 
