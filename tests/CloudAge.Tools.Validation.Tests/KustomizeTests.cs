@@ -91,4 +91,23 @@ public sealed class KustomizeTests
 
         Assert.DoesNotContain(repository.Validate(), f => f.RuleId == RuleIds.NamespaceConsistent);
     }
+
+    [Fact]
+    public void Bases_components_and_patch_files_that_do_not_exist_are_reported_and_remote_resources_are_not()
+    {
+        // kustomize build stops at a missing base, component or patch file as it does at a missing resource; a remote
+        // resource it fetches itself (api/internal/git/repospec.go) is nothing to find in this repository.
+        var fields = "bases:\n  - ../base-gone\ncomponents:\n  - ../component-gone\npatches:\n  - path: patch-gone.yaml\n" +
+            "patchesStrategicMerge:\n  - merge-gone.yaml\n  - |-\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: cloudage-config\n";
+        using var repository = new RepositoryCopy().Replace(Kustomization, "resources:\n", fields + "resources:\n  - https://github.com/acme/platform//policies?ref=v1.2.0\n" +
+            "  - github.com/acme/platform/quotas?ref=v1.2.0\n");
+
+        var findings = repository.Validate().Where(f => f.RuleId == RuleIds.KustomizeResources).Select(f => f.Message).ToList();
+
+        Assert.Equal(4, findings.Count);
+        Assert.Contains(findings, m => m.StartsWith("base \"../base-gone\" does not exist next to k8s/kustomization.yaml, so kustomize build (and Argo CD) fails", StringComparison.Ordinal));
+        Assert.Contains(findings, m => m.StartsWith("component \"../component-gone\"", StringComparison.Ordinal));
+        Assert.Contains(findings, m => m.StartsWith("patch \"patch-gone.yaml\"", StringComparison.Ordinal));
+        Assert.Contains(findings, m => m.StartsWith("patch \"merge-gone.yaml\"", StringComparison.Ordinal));
+    }
 }

@@ -109,7 +109,7 @@ public static class RuleIds
         [ServiceAccountRef] = "a referenced ServiceAccount is not defined",
         [NamespaceConsistent] = "a resource is outside the namespace Argo CD deploys to",
         [ArgoCdPath] = "an Argo CD Application's source path is not a folder of this repository",
-        [KustomizeResources] = "a kustomization resource is missing, or a manifest is not listed",
+        [KustomizeResources] = "a kustomization resource, base, component or patch file is missing, or a manifest is not listed",
         [KustomizeSecret] = "a kustomization lists a Secret (secret.yaml), which every sync would apply over the real one",
         [ContainerResources] = "a container lacks CPU/memory requests or limits, and the pod sets none for it in spec.resources",
         [RequestWithinLimit] = "a container requests more of a resource than its limit, or pod-level resources the API server refuses",

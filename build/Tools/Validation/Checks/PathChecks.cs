@@ -32,10 +32,32 @@ internal static class PathChecks
     {
         var folder = Path.GetDirectoryName(kustomization.File) ?? "";
         var listed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var resource in kustomization.Root.At("resources").Items())
+        // kustomize build reads these too, and stops at one that is missing ("accumulating resources ... no such file or
+        // directory"): the deprecated bases, components, and the files of patches and patchesStrategicMerge
+        // (api/types/kustomization.go; api/internal/target/kusttarget.go).
+        var root = kustomization.Root;
+        var read = root.At("bases").Items().Select(n => ("base", n))
+            .Concat(root.At("components").Items().Select(n => ("component", n)))
+            .Concat(root.At("patches").Items().Select(p => p.At("path")).OfType<YamlDotNet.RepresentationModel.YamlNode>().Select(n => ("patch", n)))
+            .Concat(root.At("patchesStrategicMerge").Items().Where(n => n.Text() is { } t && !t.Contains('\n', StringComparison.Ordinal)).Select(n => ("patch", n)));
+        foreach (var (what, entry) in read)
+        {
+            var relative = Path.Join(folder, entry.Text() ?? "").Replace('\\', '/');
+            if (!IsRemote(entry.Text()) && (!IsInside(context.RepositoryRoot, relative, out var full) || !(File.Exists(full) || Directory.Exists(full))))
+            {
+                context.Findings.Add(kustomization.File, entry, RuleIds.KustomizeResources,
+                    $"{what} \"{entry.Text()}\" does not exist next to {kustomization.File}, so kustomize build (and Argo CD) fails");
+            }
+        }
+
+        foreach (var resource in root.At("resources").Items())
         {
             var relative = Path.Join(folder, resource.Text() ?? "").Replace('\\', '/');
             listed.Add(Path.GetFullPath(Path.Join(context.RepositoryRoot, relative)));
+            if (IsRemote(resource.Text()))
+            {
+                continue; // fetched by kustomize at build time; nothing to find here
+            }
             if (!IsInside(context.RepositoryRoot, relative, out var full) || !(File.Exists(full) || Directory.Exists(full)))
             {
                 context.Findings.Add(kustomization.File, resource, RuleIds.KustomizeResources,
@@ -61,6 +83,16 @@ internal static class PathChecks
                 $"{document.Describe()} is not listed in {kustomization.File} resources, so Argo CD and kubectl apply -k will not deploy it");
         }
     }
+
+    /// <summary>
+    /// A remote target kustomize fetches itself: a URL (https://, ssh://, file://), git's scp form (git@host:org/repo),
+    /// or a host-led repository path with a ref (github.com/org/repo//path?ref=v1) (kustomize api/internal/git/repospec.go).
+    /// </summary>
+    private static bool IsRemote(string? entry) =>
+        entry is not null && (entry.Contains("://", StringComparison.Ordinal) || entry.StartsWith("git@", StringComparison.Ordinal)
+            || entry.Contains("?ref=", StringComparison.Ordinal) || entry.Contains("?version=", StringComparison.Ordinal)
+            || entry.StartsWith("github.com/", StringComparison.Ordinal) || entry.StartsWith("gitlab.com/", StringComparison.Ordinal)
+            || entry.StartsWith("bitbucket.org/", StringComparison.Ordinal));
 
     /// <summary>Why a listed resource deploys a Secret, or null: it defines one, or its file name says it is the Secret template.</summary>
     private static string? SecretIn(string relative, CheckContext context)
