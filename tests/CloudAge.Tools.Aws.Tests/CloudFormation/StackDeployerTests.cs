@@ -337,6 +337,25 @@ public sealed class StackDeployerTests(MotoServer moto) : IAsyncLifetime
     }
 
     [IntegrationFact(Needs.Moto)]
+    public async Task Stopped_after_the_change_set_is_made_and_before_it_runs_the_change_set_and_the_empty_new_stack_are_removed()
+    {
+        using var client = Client();
+        using var stop = new CancellationTokenSource();
+        // Ctrl+C (or the runner's SIGTERM) arrives as the change set is printed: the deployment's next call is cancelled.
+        var deployer = new StackDeployer(client, line =>
+        {
+            _log.Log(line);
+            if (line.Contains("AWS::DynamoDB::Table", StringComparison.Ordinal))
+                stop.Cancel();
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => deployer.DeployAsync(Deployment(_stack, Template, Owner), stop.Token));
+
+        Assert.Contains(_log.Lines, l => l.StartsWith("Stopped before the change set ran: change set cloudage-", StringComparison.Ordinal) && l.EndsWith($"deleted; stack {_stack} was not changed.", StringComparison.Ordinal));
+        Assert.Null(await client.DescribeStackAsync(_stack)); // not left in REVIEW_IN_PROGRESS for the next run
+    }
+
+    [IntegrationFact(Needs.Moto)]
     public async Task A_NoEcho_parameter_value_becomes_a_secret_of_the_run_and_an_ordinary_one_does_not()
     {
         using var client = Client();

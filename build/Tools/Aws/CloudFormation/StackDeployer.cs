@@ -54,8 +54,63 @@ public sealed partial class StackDeployer(CloudFormationClient client, Action<st
                 $"{string.Join(" and ", deployment.Capabilities)} only (the named IAM roles need it); a Transform or macro needs CAPABILITY_AUTO_EXPAND, " +
                 "which Provision does not grant: take it out of the template, or deploy that template with aws cloudformation deploy --capabilities.");
         }
-        var changeSet = await WaitForChangeSetAsync(name, changeSetName, deployment, deadline, cancellationToken).ConfigureAwait(false);
+        ChangeSetSummary changeSet;
+        HashSet<string> seen;
+        try
+        {
+            changeSet = await WaitForChangeSetAsync(name, changeSetName, deployment, deadline, cancellationToken).ConfigureAwait(false);
+            if (await ReviewAsync(name, changeSetName, changeSet, deployment, create, existing, cancellationToken).ConfigureAwait(false) is { } done)
+                return done;
+            // The newest page is enough to know where this run's events begin: they are the ones above any of these.
+            seen = (await client.DescribeStackEventsAsync(name, _ => true, cancellationToken).ConfigureAwait(false)).Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped (Ctrl+C, the CI runner's SIGTERM) before the change set ran: it, and the empty stack a first one
+            // made, would stay behind in the account, and the stack would show "REVIEW_IN_PROGRESS" to the next run.
+            await AbandonAsync(name, changeSetName, create && existing is null).ConfigureAwait(false);
+            throw;
+        }
+        try
+        {
+            await client.ExecuteChangeSetAsync(name, changeSetName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CloudFormationException e) when (HeldByAnother(e) is { } status)
+        {
+            throw Busy(name, status);
+        }
+        catch (CloudFormationException e) when (e.Code == "ValidationError")
+        {
+            var events = await NewEventsAsync(name, seen, cancellationToken).ConfigureAwait(false);
+            throw new StackDeploymentException($"CloudFormation refused to run change set {changeSetName} on stack {name}: {e.ServiceMessage}. " +
+                "Fix the template and rerun.", events);
+        }
+        StackSummary stack;
+        try
+        {
+            stack = await WaitForStackAsync(name, seen, deployment, deadline, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            log($"Stopped watching stack {name}: CloudFormation carries on with change set {changeSetName}; follow it with aws cloudformation describe-stack-events --stack-name {name}.");
+            throw;
+        }
+        if (stack.Status is "CREATE_COMPLETE" or "UPDATE_COMPLETE")
+        {
+            log($"Stack {name}: {stack.Status}.");
+            return new DeploymentResult(create ? DeploymentOutcome.Created : DeploymentOutcome.Updated, changeSet, stack);
+        }
+        // Oldest first, so the root cause leads; the resources CloudFormation cancelled because of it add nothing.
+        var failed = (await NewEventsAsync(name, seen, cancellationToken).ConfigureAwait(false)).Where(e => e.IsFailure && !e.IsCancellation).ToList();
+        throw new StackDeploymentException($"Stack {name} failed: {stack.Status}{(stack.StatusReason is null ? string.Empty : " (" + stack.StatusReason + ")")}. " +
+            (failed.Count == 0 ? string.Empty : "Failed: " + string.Join("; ", failed.Select(e => $"{e.LogicalId} ({e.ResourceType}) {e.Status}: {e.StatusReason}")) + ". ") +
+            NextStep(name, stack.Status), failed);
+    }
 
+    /// <summary>The change set made: no changes, refused or a dry run end the deployment here (the result), else null.</summary>
+    private async Task<DeploymentResult?> ReviewAsync(string name, string changeSetName, ChangeSetSummary changeSet, StackDeployment deployment, bool create,
+        StackSummary? existing, CancellationToken cancellationToken)
+    {
         if (changeSet.HasNoChanges)
         {
             await client.DeleteChangeSetAsync(name, changeSetName, cancellationToken).ConfigureAwait(false);
@@ -75,33 +130,23 @@ public sealed partial class StackDeployer(CloudFormationClient client, Action<st
             return new DeploymentResult(DeploymentOutcome.DryRun, changeSet, existing);
         }
 
-        // The newest page is enough to know where this run's events begin: they are the ones above any of these.
-        var seen = (await client.DescribeStackEventsAsync(name, _ => true, cancellationToken).ConfigureAwait(false)).Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
+        return null;
+    }
+
+    // A change set this run made but did not run, deleted with time of its own (the run's token is cancelled).
+    private async Task AbandonAsync(string name, string changeSetName, bool stackWasMadeForIt)
+    {
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         try
         {
-            await client.ExecuteChangeSetAsync(name, changeSetName, cancellationToken).ConfigureAwait(false);
+            await DiscardAsync(name, changeSetName, stackWasMadeForIt, grace.Token).ConfigureAwait(false);
+            log($"Stopped before the change set ran: change set {changeSetName} deleted; stack {name} was not changed.");
         }
-        catch (CloudFormationException e) when (HeldByAnother(e) is { } status)
+        catch (Exception e) when (e is CloudFormationException or OperationCanceledException or HttpRequestException)
         {
-            throw Busy(name, status);
+            log($"Stopped before the change set ran, and change set {changeSetName} could not be deleted ({e.Message}); delete it with " +
+                $"aws cloudformation delete-change-set --stack-name {name} --change-set-name {changeSetName}.");
         }
-        catch (CloudFormationException e) when (e.Code == "ValidationError")
-        {
-            var events = await NewEventsAsync(name, seen, cancellationToken).ConfigureAwait(false);
-            throw new StackDeploymentException($"CloudFormation refused to run change set {changeSetName} on stack {name}: {e.ServiceMessage}. " +
-                "Fix the template and rerun.", events);
-        }
-        var stack = await WaitForStackAsync(name, seen, deployment, deadline, cancellationToken).ConfigureAwait(false);
-        if (stack.Status is "CREATE_COMPLETE" or "UPDATE_COMPLETE")
-        {
-            log($"Stack {name}: {stack.Status}.");
-            return new DeploymentResult(create ? DeploymentOutcome.Created : DeploymentOutcome.Updated, changeSet, stack);
-        }
-        // Oldest first, so the root cause leads; the resources CloudFormation cancelled because of it add nothing.
-        var failed = (await NewEventsAsync(name, seen, cancellationToken).ConfigureAwait(false)).Where(e => e.IsFailure && !e.IsCancellation).ToList();
-        throw new StackDeploymentException($"Stack {name} failed: {stack.Status}{(stack.StatusReason is null ? string.Empty : " (" + stack.StatusReason + ")")}. " +
-            (failed.Count == 0 ? string.Empty : "Failed: " + string.Join("; ", failed.Select(e => $"{e.LogicalId} ({e.ResourceType}) {e.Status}: {e.StatusReason}")) + ". ") +
-            NextStep(name, stack.Status), failed);
     }
 
     private DeploymentResult NoChanges(string name, StackSummary? existing, ChangeSetSummary? changeSet)
