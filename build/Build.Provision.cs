@@ -41,7 +41,10 @@ public sealed partial class Build
             var (template, parameters, sources) = _stackInputs!.Value;
             var session = await ResolveAws(cancellationToken);
             using var client = new CloudFormationClient(session, Secrets, Log.Information, new CloudFormationClientOptions { Endpoint = AwsApiEndpointFor(ConfiguredEndpoint.CloudFormation) });
-            await CheckOidcProviders(session, await client.DescribeStackAsync(StackName, cancellationToken), parameters, sources, cancellationToken);
+            var existing = await client.DescribeStackAsync(StackName, cancellationToken);
+            await CheckOidcProviders(session, existing, parameters, sources, cancellationToken);
+            if (existing is null or { Status: "REVIEW_IN_PROGRESS" })
+                await CheckRoleNamesAreFree(session, template, cancellationToken);
             var deployment = new StackDeployment(StackName, template, parameters) { DryRun = IsDryRun, Timeout = ProvisionTimeout, ParameterSources = sources };
             var result = await new StackDeployer(client, Log.Information).DeployAsync(deployment, cancellationToken);
             foreach (var (key, value) in result.Stack?.Outputs ?? new Dictionary<string, string>())
@@ -95,6 +98,35 @@ public sealed partial class Build
             throw new ToolException($"The account has no IAM OIDC provider for the cluster's issuer {issuer} ({ClusterIssuer}, {Source(ClusterIssuer)}), " +
                 $"and IAM refuses a role that trusts one it does not have: create it (eksctl utils associate-iam-oidc-provider --cluster " +
                 $"{Value("ClusterName") switch { "" => "cloudage", var name => name }} --approve), or leave {ClusterIssuer} empty to use EKS Pod Identity only, and rerun.");
+    }
+
+    // IAM role names are global to the account, across Regions: a stack of the same name in another Region (or a role made
+    // by hand) already holds <stack>-pod-role, and a new stack here would fail on it mid-create ("... already exists") and
+    // roll back. Checked before a first create only; an existing stack's roles are its own.
+    async Task CheckRoleNamesAreFree(AwsSession session, string template, CancellationToken cancellationToken)
+    {
+        var roles = StackNameLimits.Read(template).Where(n => n.What == "IAM role").Select(n => n.With(StackName))
+            .Where(name => !name.Contains("${", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
+        if (roles.Count == 0)
+            return;
+        using var iam = new IamClient(session, Secrets, Log.Information, new IamClientOptions { Endpoint = AwsApiEndpointFor(ConfiguredEndpoint.Iam) });
+        foreach (var role in roles)
+        {
+            bool taken;
+            try
+            {
+                taken = await iam.RoleExistsAsync(role, cancellationToken);
+            }
+            catch (IamException e)
+            {
+                Log.Warning($"Could not check whether IAM role {role} is free, so CloudFormation will be the first to find a clash: {e.Message}");
+                return;
+            }
+            if (taken)
+                throw new UsageException($"{ParameterSourceOf(nameof(StackName))} {StackName}: the account already has IAM role {role}, which a new stack of this name " +
+                    "would create (IAM role names hold across all Regions: a stack of the same name in another Region, or a role made by hand); " +
+                    $"pass another stack name for this Region, e.g. --stack-name {StackName}-{session.Region}, or delete the role if nothing uses it.");
+        }
     }
 
     // Runs with the requirements, before any target: bad input is a usage error (exit 2), not a failed deployment.

@@ -208,6 +208,34 @@ public sealed class ProvisionTests(MotoAlone moto) : IClassFixture<MotoAlone>, I
     }
 
     [IntegrationFact(Needs.Moto)]
+    public void A_new_stack_whose_role_name_the_account_already_has_exits_2_naming_the_role_before_any_change_set()
+    {
+        // IAM role names hold across Regions: the same stack name deployed in a second Region would fail on <stack>-pod-role
+        // ("already exists") mid-create and roll back. Here the role is made as another Region's stack would have made it.
+        moto.Query($$"""
+            iam.create_role(RoleName="{{Stack}}-pod-role", AssumeRolePolicyDocument='{"Version":"2012-10-17","Statement":[]}')
+            out(True)
+            """);
+        try
+        {
+            var refused = Provision(Stack, ["--dry-run", "--stack-parameters", .. Parameters]);
+
+            Assert.True(refused.ExitCode == 2, refused.Output);
+            Assert.Contains($"--stack-name {Stack}: the account already has IAM role {Stack}-pod-role, which a new stack of this name would create " +
+                "(IAM role names hold across all Regions", refused.Output);
+            Assert.Contains($"e.g. --stack-name {Stack}-us-east-1", refused.Output);
+            Assert.DoesNotContain("Creating change set", refused.Output);
+        }
+        finally
+        {
+            moto.Query($$"""
+                iam.delete_role(RoleName="{{Stack}}-pod-role")
+                out(True)
+                """);
+        }
+    }
+
+    [IntegrationFact(Needs.Moto)]
     public void An_account_that_has_the_GitHub_OIDC_provider_gets_one_sentence_to_pass_its_ARN_before_any_change_set()
     {
         // IAM keeps one OIDC provider per URL (CreateOpenIDConnectProvider: EntityAlreadyExists); CloudFormation would find

@@ -49,6 +49,23 @@ public sealed class IamClient : IDisposable
         return result.Descendants().Where(e => e.Name.LocalName == "Arn").Select(e => e.Value.Trim()).ToList();
     }
 
+    /// <summary>Whether the account has a role of this name (<c>GetRole</c>; <c>NoSuchEntity</c>, HTTP 404, means no).</summary>
+    public async Task<bool> RoleExistsAsync(string roleName, CancellationToken cancellationToken = default)
+    {
+        const string action = "GetRole";
+        var body = AwsQuery.Body(action, ApiVersion, [KeyValuePair.Create("RoleName", roleName)]);
+        try
+        {
+            await _transport.CallAsync(action, () => AwsQuery.Request(Endpoint, body), (response, text) => Read(action, response, text),
+                (attempts, last) => GaveUp(action, attempts, last), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (IamException e) when (e.Code == "NoSuchEntity")
+        {
+            return false;
+        }
+    }
+
     private static (Uri Endpoint, string SigningRegion) GlobalEndpoint(string region) => region switch
     {
         _ when region.StartsWith("cn-", StringComparison.Ordinal) => (new Uri("https://iam.cn-north-1.amazonaws.com.cn/"), "cn-north-1"),
