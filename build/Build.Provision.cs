@@ -2,7 +2,6 @@ using CloudAge.Common.Errors;
 using CloudAge.Engine;
 using CloudAge.Engine.Cli;
 using CloudAge.Tools.Aws.CloudFormation;
-using CloudAge.Tools.Aws.Credentials;
 using CloudAge.Tools.Aws.Iam;
 using CloudAge.Tools.Aws.Transport;
 
@@ -42,9 +41,12 @@ public sealed partial class Build
             var session = await ResolveAws(cancellationToken);
             using var client = new CloudFormationClient(session, Secrets, Log.Information, new CloudFormationClientOptions { Endpoint = AwsApiEndpointFor(ConfiguredEndpoint.CloudFormation) });
             var existing = await client.DescribeStackAsync(StackName, cancellationToken);
-            await CheckOidcProviders(session, existing, parameters, sources, cancellationToken);
-            if (existing is null or { Status: "REVIEW_IN_PROGRESS" })
-                await CheckRoleNamesAreFree(session, template, cancellationToken);
+            using (var iam = new IamClient(session, Secrets, Log.Information, new IamClientOptions { Endpoint = AwsApiEndpointFor(ConfiguredEndpoint.Iam) }))
+            {
+                await CheckOidcProviders(iam, existing, parameters, sources, cancellationToken);
+                if (existing is null or { Status: "REVIEW_IN_PROGRESS" })
+                    await CheckRoleNamesAreFree(iam, session.Region, template, cancellationToken);
+            }
             var deployment = new StackDeployment(StackName, template, parameters) { DryRun = IsDryRun, Timeout = ProvisionTimeout, ParameterSources = sources };
             var result = await new StackDeployer(client, Log.Information).DeployAsync(deployment, cancellationToken);
             foreach (var (key, value) in result.Stack?.Outputs ?? new Dictionary<string, string>())
@@ -62,7 +64,7 @@ public sealed partial class Build
     // (IAM API Reference, CreateOpenIDConnectProvider: EntityAlreadyExists), and refuses a role whose trust policy names a
     // provider that does not exist ("Invalid principal in policy"). eksctl (--with-oidc, utils associate-iam-oidc-provider)
     // and the console make the cluster's; a GitHub provider is often there from another stack.
-    async Task CheckOidcProviders(AwsSession session, StackSummary? existing, Dictionary<string, string> parameters, Dictionary<string, string> sources, CancellationToken cancellationToken)
+    async Task CheckOidcProviders(IamClient iam, StackSummary? existing, Dictionary<string, string> parameters, Dictionary<string, string> sources, CancellationToken cancellationToken)
     {
         var deployed = existing is { Status: not "REVIEW_IN_PROGRESS" } ? existing.Parameters : new Dictionary<string, string>();
         // A key not given keeps the stack's value (StackDeployer, like aws cloudformation deploy); both default to "".
@@ -74,17 +76,14 @@ public sealed partial class Build
         if (gitHubArn.Length == 0 && stackOwnsGitHubProvider && issuer.Length == 0)
             return;
         IReadOnlyList<string> providers;
-        using (var iam = new IamClient(session, Secrets, Log.Information, new IamClientOptions { Endpoint = AwsApiEndpointFor(ConfiguredEndpoint.Iam) }))
+        try
         {
-            try
-            {
-                providers = await iam.ListOpenIdConnectProviderArnsAsync(cancellationToken);
-            }
-            catch (IamException e)
-            {
-                Log.Warning($"Could not list the account's IAM OIDC providers, so CloudFormation will be the first to find a missing or duplicate one: {e.Message}");
-                return;
-            }
+            providers = await iam.ListOpenIdConnectProviderArnsAsync(cancellationToken);
+        }
+        catch (IamException e)
+        {
+            Log.Warning($"Could not list the account's IAM OIDC providers, so CloudFormation will be the first to find a missing or duplicate one: {e.Message}");
+            return;
         }
         var gitHub = providers.FirstOrDefault(arn => arn.EndsWith(":oidc-provider/token.actions.githubusercontent.com", StringComparison.Ordinal));
         if (gitHubArn.Length == 0 && !stackOwnsGitHubProvider && gitHub is not null)
@@ -103,13 +102,12 @@ public sealed partial class Build
     // IAM role names are global to the account, across Regions: a stack of the same name in another Region (or a role made
     // by hand) already holds <stack>-pod-role, and a new stack here would fail on it mid-create ("... already exists") and
     // roll back. Checked before a first create only; an existing stack's roles are its own.
-    async Task CheckRoleNamesAreFree(AwsSession session, string template, CancellationToken cancellationToken)
+    async Task CheckRoleNamesAreFree(IamClient iam, string region, string template, CancellationToken cancellationToken)
     {
         var roles = StackNameLimits.Read(template).Where(n => n.What == "IAM role").Select(n => n.With(StackName))
             .Where(name => !name.Contains("${", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
         if (roles.Count == 0)
             return;
-        using var iam = new IamClient(session, Secrets, Log.Information, new IamClientOptions { Endpoint = AwsApiEndpointFor(ConfiguredEndpoint.Iam) });
         foreach (var role in roles)
         {
             bool taken;
@@ -125,7 +123,7 @@ public sealed partial class Build
             if (taken)
                 throw new UsageException($"{ParameterSourceOf(nameof(StackName))} {StackName}: the account already has IAM role {role}, which a new stack of this name " +
                     "would create (IAM role names hold across all Regions: a stack of the same name in another Region, or a role made by hand); " +
-                    $"pass another stack name for this Region, e.g. --stack-name {StackName}-{session.Region}, or delete the role if nothing uses it.");
+                    $"pass another stack name for this Region, e.g. --stack-name {StackName}-{region}, or delete the role if nothing uses it.");
         }
     }
 

@@ -10,7 +10,7 @@ namespace CloudAge.Build.Tests;
 /// deployment flow's corner cases are StackDeployerTests' (tools level); these prove the target's wiring: inputs,
 /// credentials, the endpoint override, the exit codes and what the user reads.
 /// </summary>
-public sealed class ProvisionTests(MotoAlone moto) : IClassFixture<MotoAlone>, IDisposable
+public sealed partial class ProvisionTests(MotoAlone moto) : IClassFixture<MotoAlone>, IDisposable
 {
     private const string SecretKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzPROVISIONzz";
     private static readonly string Root = Prerequisites.RepositoryRoot();
@@ -34,10 +34,13 @@ public sealed class ProvisionTests(MotoAlone moto) : IClassFixture<MotoAlone>, I
         return repository;
     }
 
-    private (int ExitCode, string Output) Provision(string stack, params string[] extra)
+    private (int ExitCode, string Output) Provision(string stack, params string[] extra) =>
+        Run(stack, new Dictionary<string, string>(), ["--aws-endpoint", moto.Endpoint, .. extra]);
+
+    /// <param name="variables">Added to the environment of static keys (the AWS CLI's endpoint variables, say).</param>
+    private (int ExitCode, string Output) Run(string stack, Dictionary<string, string> variables, string[] extra)
     {
-        var result = ProcessHelper.Run("dotnet", string.Join(' ', [BuildProgram.Dll(), "Provision", "--root", _repository.Root, "--no-logo",
-            "--aws-endpoint", moto.Endpoint, "--aws-region", "us-east-1", "--stack-name", stack, .. extra]), _repository.Root, new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["AWS_ACCESS_KEY_ID"] = "AKIAIOSFODNN7EXAMPLE",
             ["AWS_SECRET_ACCESS_KEY"] = SecretKey,
@@ -47,7 +50,11 @@ public sealed class ProvisionTests(MotoAlone moto) : IClassFixture<MotoAlone>, I
             ["AWS_PROFILE"] = "",
             ["AWS_EC2_METADATA_DISABLED"] = "true",
             ["NO_COLOR"] = "1",
-        }, timeoutSeconds: 300);
+        };
+        foreach (var (name, value) in variables)
+            environment[name] = value;
+        var result = ProcessHelper.Run("dotnet", string.Join(' ', [BuildProgram.Dll(), "Provision", "--root", _repository.Root, "--no-logo",
+            "--aws-region", "us-east-1", "--stack-name", stack, .. extra]), _repository.Root, environment, timeoutSeconds: 300);
         Assert.DoesNotContain(SecretKey, result.Output);
         Assert.DoesNotContain("wJalrXUtnFEMI", result.Output);
         return result;
@@ -58,6 +65,16 @@ public sealed class ProvisionTests(MotoAlone moto) : IClassFixture<MotoAlone>, I
         out(dict(stacks=stacks, tables=[t for t in ddb.list_tables()["TableNames"] if t == "{{Table}}"],
                  buckets=[b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"] == "{{Bucket}}"],
                  repos=[r["repositoryName"] for r in ecr.describe_repositories()["repositories"] if r["repositoryName"] == "{{Repository}}"]))
+        """);
+
+    // The GitHub OIDC provider as another stack (or CloudFormation's GitHubOidcProvider, which moto skips) makes it.
+    private string CreateGitHubProvider() => moto.Query("""
+        out(iam.create_open_id_connect_provider(Url="https://token.actions.githubusercontent.com", ClientIDList=["sts.amazonaws.com"], ThumbprintList=["a" * 40])["OpenIDConnectProviderArn"])
+        """).GetString()!;
+
+    private void DeleteGitHubProvider(string arn) => moto.Query($$"""
+        iam.delete_open_id_connect_provider(OpenIDConnectProviderArn="{{arn}}")
+        out(True)
         """);
 
     private JsonElement Events() => moto.Query($$"""
@@ -241,9 +258,7 @@ public sealed class ProvisionTests(MotoAlone moto) : IClassFixture<MotoAlone>, I
         // IAM keeps one OIDC provider per URL (CreateOpenIDConnectProvider: EntityAlreadyExists); CloudFormation would find
         // out when it creates GitHubOidcProvider and roll the whole stack back. moto's CloudFormation skips that resource,
         // so only the check before the change set can show it here.
-        var provider = moto.Query("""
-            out(iam.create_open_id_connect_provider(Url="https://token.actions.githubusercontent.com", ClientIDList=["sts.amazonaws.com"], ThumbprintList=["a" * 40])["OpenIDConnectProviderArn"])
-            """).GetString()!;
+        var provider = CreateGitHubProvider();
         try
         {
             var refused = Provision(Stack, ["--dry-run", "--stack-parameters", .. Parameters]);
@@ -259,10 +274,7 @@ public sealed class ProvisionTests(MotoAlone moto) : IClassFixture<MotoAlone>, I
         }
         finally
         {
-            moto.Query($$"""
-                iam.delete_open_id_connect_provider(OpenIDConnectProviderArn="{{provider}}")
-                out(True)
-                """);
+            DeleteGitHubProvider(provider);
         }
     }
 
@@ -271,9 +283,7 @@ public sealed class ProvisionTests(MotoAlone moto) : IClassFixture<MotoAlone>, I
     {
         var created = Provision(Stack, ["--stack-parameters", .. Parameters]);
         // What CloudFormation's GitHubOidcProvider made (moto skips that resource, so it is made here as it would be).
-        var provider = moto.Query("""
-            out(iam.create_open_id_connect_provider(Url="https://token.actions.githubusercontent.com", ClientIDList=["sts.amazonaws.com"], ThumbprintList=["a" * 40])["OpenIDConnectProviderArn"])
-            """).GetString()!;
+        var provider = CreateGitHubProvider();
         try
         {
             var updated = Provision(Stack, ["--stack-parameters", "KeepShaImages=20"]);
@@ -284,10 +294,7 @@ public sealed class ProvisionTests(MotoAlone moto) : IClassFixture<MotoAlone>, I
         }
         finally
         {
-            moto.Query($$"""
-                iam.delete_open_id_connect_provider(OpenIDConnectProviderArn="{{provider}}")
-                out(True)
-                """);
+            DeleteGitHubProvider(provider);
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace CloudAge.Tools.Aws.CloudFormation;
@@ -40,20 +39,8 @@ public static partial class StackNameLimits
     /// <summary>Every name in <paramref name="templateBody"/> built from the stack name, with its service's limit.</summary>
     public static IReadOnlyList<DerivedName> Read(string templateBody)
     {
-        YamlMappingNode? resources;
-        try
-        {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(templateBody));
-            resources = stream.Documents.Count == 0 ? null : (stream.Documents[0].RootNode as YamlMappingNode)?.Child("Resources") as YamlMappingNode;
-        }
-        catch (YamlException)
-        {
-            // Not readable here: CloudFormation's own answer to the template says what is wrong with it.
-            return [];
-        }
         var names = new List<DerivedName>();
-        foreach (var (id, node) in resources?.Children ?? Enumerable.Empty<KeyValuePair<YamlNode, YamlNode>>())
+        foreach (var (id, node) in TemplateYaml.Section(templateBody, "Resources").Entries())
         {
             if (node is not YamlMappingNode resource || resource.Child("Type") is not YamlScalarNode { Value: { } type }
                 || resource.Child("Properties") is not YamlMappingNode properties)
@@ -135,9 +122,6 @@ public static partial class StackNameLimits
             _ => [],
         };
     }
-
-    private static YamlNode? Child(this YamlMappingNode map, string key) =>
-        map.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : null;
 
     private sealed record NameRule(string ResourceType, string[] Path, string What, int MaxLength, bool LowerCaseOnly);
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace CloudAge.Tools.Aws.CloudFormation;
@@ -19,19 +18,8 @@ public static class TemplateParameterRules
     /// <summary>Each declared parameter's constraints; empty when the template cannot be read here (CloudFormation then says why).</summary>
     public static IReadOnlyDictionary<string, ParameterRule> Read(string templateBody)
     {
-        YamlMappingNode? parameters;
-        try
-        {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(templateBody));
-            parameters = stream.Documents.Count == 0 ? null : (stream.Documents[0].RootNode as YamlMappingNode)?.Child("Parameters") as YamlMappingNode;
-        }
-        catch (YamlException)
-        {
-            return new Dictionary<string, ParameterRule>();
-        }
         var rules = new Dictionary<string, ParameterRule>(StringComparer.Ordinal);
-        foreach (var (key, node) in parameters?.Children ?? Enumerable.Empty<KeyValuePair<YamlNode, YamlNode>>())
+        foreach (var (key, node) in TemplateYaml.Section(templateBody, "Parameters").Entries())
         {
             if (key is not YamlScalarNode { Value: { } name } || node is not YamlMappingNode declaration)
                 continue;
@@ -51,9 +39,6 @@ public static class TemplateParameterRules
 
     private static decimal? Number(YamlMappingNode map, string key) =>
         decimal.TryParse(Text(map, key), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : null;
-
-    private static YamlNode? Child(this YamlMappingNode map, string key) =>
-        map.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : null;
 }
 
 /// <summary>One parameter's declaration: its type and the constraints CloudFormation checks its value against.</summary>
