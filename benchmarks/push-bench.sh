@@ -3,19 +3,21 @@
 # against the same local registry and the same kind of context: cold (no build cache, layers new to the registry)
 # and warm (build cache, layers already in the registry), plus what the warm push uploaded.
 #
-# Usage: benchmarks/push-bench.sh [--ours 'COMMAND'] [--raw 'COMMAND'] [--context DIR] [--base-image IMAGE] [--runs N] [--composite | --aot]
+# Usage: benchmarks/push-bench.sh [--ours 'COMMAND'] [--raw 'COMMAND'] [--context DIR] [--base-image IMAGE] [--runs N] [--composite | --aot | --floor]
 #   COMMAND templates take {context} {registry} {repo} {tag} {nocache} ({nocache} is --no-cache on cold runs, else empty).
 #   --ours defaults to the small entry point benchmarks/push-bench/container-push.cs (DockerBuilder + ImagePusher);
 #          later: --ours './build.sh DockerBuild PushEcr --registry {registry} ...'.
 #   --composite  publishes the default entry point self-contained, its code and the .NET runtime compiled together
 #          ahead of time (composite ReadyToRun; about a minute to publish), so almost nothing is JIT-compiled; not a ./build.sh mode.
 #   --aot  publishes the default entry point with Native AOT instead (same code, no JIT at run time; not a ./build.sh mode).
+#   --floor  publishes benchmarks/push-bench/floor-push.cs (ReadyToRun) as ours instead: only the raw CLI's two engine
+#          requests over .NET's own HttpClient, no Docker.DotNet and none of the push path's checks; a floor, not a way to push.
 #   --context defaults to a generated one (local base image + two 8 MiB random files, new content for every cold run,
 #          so no cold run finds its layers already in the registry). A given context is used as is.
 # Needs: a Docker engine, docker-registry (Debian package), dotnet. Everything it starts or makes is removed at exit.
 set -euo pipefail
 
-ours='' raw='' context='' base_image='' runs=1 aot= composite=
+ours='' raw='' context='' base_image='' runs=1 aot= composite= floor=
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --ours) ours="$2"; shift 2 ;;
@@ -25,12 +27,13 @@ while [[ $# -gt 0 ]]; do
     --runs) runs="$2"; shift 2 ;;
     --aot) aot=1; shift ;;
     --composite) composite=1; shift ;;
+    --floor) floor=1; shift ;;
     -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "Unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
-[[ -n "$aot" && -n "$composite" ]] && { echo "--composite and --aot are two ways to publish the entry point; pass one (see --help)" >&2; exit 2; }
+[[ $(( ${aot:-0} + ${composite:-0} + ${floor:-0} )) -gt 1 ]] && { echo "--composite, --aot and --floor each choose what ours is; pass one (see --help)" >&2; exit 2; }
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 registry_pid=''
@@ -78,7 +81,12 @@ if [[ -z "$raw" ]]; then
 fi
 if [[ -z "$ours" ]]; then
   # Published ReadyToRun as ./build.sh publishes the build program, and run directly.
-  if [[ -n "$aot" ]]; then
+  entry=container-push
+  if [[ -n "$floor" ]]; then
+    entry=floor-push
+    echo "Publishing the floor entry point (benchmarks/push-bench/floor-push.cs, ReadyToRun)..."
+    flags=(-c ReleaseFloor --self-contained false -p:PublishAot=false -p:PublishReadyToRun=true)
+  elif [[ -n "$aot" ]]; then
     # Trim-analysis warnings (Polly's generic retry options) are reported, not fatal: this is a measurement build.
     echo "Publishing the benchmark entry point (benchmarks/push-bench/container-push.cs, Native AOT)..."
     flags=(-c ReleaseAot -p:PublishAot=true -p:TreatWarningsAsErrors=false)
@@ -92,12 +100,12 @@ if [[ -z "$ours" ]]; then
   # A configuration per mode: an incremental ReadyToRun step would otherwise keep assemblies compiled for another
   # mode (a composite's component assemblies cannot run without their composite image). Only Release optimizes by
   # default, so every mode says so.
-  dotnet publish "$root/benchmarks/push-bench/container-push.cs" -r linux-x64 -p:Optimize=true "${flags[@]}" -o "$work/ours" >"$work/publish.log" 2>&1 \
-    || { tail -20 "$work/publish.log" >&2; echo "Could not publish benchmarks/push-bench/container-push.cs" >&2; exit 1; }
+  dotnet publish "$root/benchmarks/push-bench/$entry.cs" -r linux-x64 -p:Optimize=true "${flags[@]}" -o "$work/ours" >"$work/publish.log" 2>&1 \
+    || { tail -20 "$work/publish.log" >&2; echo "Could not publish benchmarks/push-bench/$entry.cs" >&2; exit 1; }
   base_option=''
   [[ -n "$base_image" ]] && base_option="--base-image $base_image"
   # --records: the build records DockerBuild keeps, so the warm run reuses the cold run's image as ./build.sh would.
-  ours="$work/ours/container-push {context} {registry} {repo} {tag} {nocache} $base_option --records $work/records"
+  ours="$work/ours/$entry {context} {registry} {repo} {tag} {nocache} $base_option --records $work/records"
 fi
 
 # Runs a command template; prints "seconds bytes" (bytes: what the run reported uploading, '-' when it cannot tell).
