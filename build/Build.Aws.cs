@@ -16,9 +16,19 @@ public sealed partial class Build
     [UriSchemes("https://api.ecr.us-east-1.amazonaws.com", "https", "http")]
     public Uri? EcrEndpoint { get; init; }
 
-    /// <summary>Where one AWS service is called: --aws-endpoint (or its alias --ecr-endpoint) for every service, else the AWS CLI's endpoint variables.</summary>
-    Uri? AwsApiEndpointFor(string service) =>
-        ConfiguredEndpoint.Resolve(service, AwsEndpoint ?? EcrEndpoint, name => EnvironmentVariables.GetValueOrDefault(name));
+    /// <summary>
+    /// Where one AWS service is called: --aws-endpoint (or its alias --ecr-endpoint) for every service, else the AWS
+    /// CLI's endpoint variables, else the profile's endpoint settings in the shared config file (read once).
+    /// </summary>
+    Uri? AwsApiEndpointFor(string service)
+    {
+        var given = AwsEndpoint ?? EcrEndpoint;
+        return ConfiguredEndpoint.Resolve(service, given, name => EnvironmentVariables.GetValueOrDefault(name),
+            given is null ? _sharedConfigEndpoints ??= SharedConfigEndpoints.Read(
+                Amazon.Runtime.Credentials.DefaultAWSCredentialsIdentityResolver.GetProfileName(), name => EnvironmentVariables.GetValueOrDefault(name)) : null);
+    }
+
+    SharedConfigEndpoints? _sharedConfigEndpoints;
 
     async Task<EcrClient> ConnectEcr(CancellationToken cancellationToken) =>
         new(await ResolveAws(cancellationToken), Secrets, Log.Information, new EcrClientOptions { Endpoint = AwsApiEndpointFor(ConfiguredEndpoint.Ecr) });

@@ -66,11 +66,39 @@ public sealed class AwsEnvironment : IDisposable
 
         """;
 
+    /// <summary>
+    /// Endpoint settings as the reference guide's "Service-specific endpoints" writes them: a profile's own endpoint_url
+    /// and a services section with nested per-service settings; one profile that ignores them all, one with a bad URL.
+    /// </summary>
+    private const string EndpointProfiles = """
+
+        [profile endpoints]
+        region = us-east-1
+        endpoint_url = http://localhost:4566
+        services = endpoints-local
+
+        [services endpoints-local]
+        ecr =
+          endpoint_url = http://localhost:4567
+        cloudformation =
+          endpoint_url = https://cloudformation.vpce.example
+
+        [profile endpoints-ignored]
+        region = us-east-1
+        endpoint_url = http://localhost:4566
+        ignore_configured_endpoint_urls = true
+
+        [profile endpoints-bad]
+        region = us-east-1
+        endpoint_url = localhost:4566
+
+        """;
+
     private static string CreateProfiles()
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("cloudage-aws-").FullName;
         File.WriteAllText(Path.Combine(directory, "credentials"), $"[ci]\naws_access_key_id = AKIAPROFILE000000001\naws_secret_access_key = {ProfileSecret}\n");
-        File.WriteAllText(Path.Combine(directory, "config"), "[profile ci]\nregion = ap-southeast-2\n" + SsoProfiles);
+        File.WriteAllText(Path.Combine(directory, "config"), "[profile ci]\nregion = ap-southeast-2\n" + SsoProfiles + EndpointProfiles);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => System.IO.Directory.Delete(directory, recursive: true);
         return directory;
     }
