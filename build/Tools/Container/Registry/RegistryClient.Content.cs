@@ -190,18 +190,8 @@ public sealed partial class RegistryClient
     public const int MaxReferrerPages = 100;
 
     // RFC 8288: Link: <uri-reference>; rel="next", possibly among other links; the reference is resolved against the request.
-    private static Uri? NextPage(HttpResponseMessage response, Uri requested)
-    {
-        if (!response.Headers.TryGetValues("Link", out var values))
-            return null;
-        foreach (var link in values.SelectMany(v => v.Split(',')))
-        {
-            var parts = link.Split(';', StringSplitOptions.TrimEntries);
-            if (parts[0] is ['<', .., '>'] target && parts.Skip(1).Any(p => p.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant() is "rel=\"next\"" or "rel=next"))
-                return Uri.TryCreate(requested, target[1..^1], out var next) ? next : null;
-        }
-        return null;
-    }
+    private static Uri? NextPage(HttpResponseMessage response, Uri requested) =>
+        response.Headers.TryGetValues("Link", out var values) ? LinkHeader.Next(values, requested) : null;
 
     private Uri UploadLocation(HttpResponseMessage response, Uri requested)
     {
