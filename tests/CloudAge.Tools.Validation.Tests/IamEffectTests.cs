@@ -75,6 +75,36 @@ public sealed class IamEffectTests
         Assert.True(finding.Line >= repository.LineOf(Policy, "\"DenyExtra\"") - 1 && finding.Line <= repository.LineOf(Policy, marker), finding.ToString());
     }
 
+    [Theory]
+    [InlineData("{\"StringEquals\": {\"aws:ResourceTag/app\": \"cloudage\"}}")]
+    [InlineData("{\"ForAnyValue:StringLike\": {\"dynamodb:Attributes\": [\"id\", \"name\"]}, \"BoolIfExists\": {\"aws:SecureTransport\": \"true\"}}")]
+    [InlineData("{\"Null\": {\"aws:ResourceTag/app\": \"false\"}, \"ArnLike\": {\"bedrock:InferenceProfileArn\": \"arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.x\"}}")]
+    [InlineData("{\"stringequals\": {\"aws:ResourceTag/app\": \"cloudage\"}}")]
+    public void A_condition_iam_reads_is_not_reported(string condition)
+    {
+        using var repository = new RepositoryCopy().Replace(Policy, LastStatementEnd, LastStatementEnd + Statement("Deny",
+            $"\"Action\": \"s3:DeleteObject\",\n      \"Resource\": \"arn:aws:s3:::cloudage-assets-123456789012/*\",\n      \"Condition\": {condition}"));
+
+        Assert.Empty(repository.Validate().Select(f => f.ToString()));
+    }
+
+    [Theory]
+    [InlineData("{\"StringEqual\": {\"aws:ResourceTag/app\": \"cloudage\"}}", "\"StringEqual\"", "is not one IAM knows")] // a typo
+    [InlineData("{\"NullIfExists\": {\"aws:ResourceTag/app\": \"true\"}}", "\"NullIfExists\"", "is not one IAM knows")] // Null takes no IfExists
+    [InlineData("{\"ForEachValue:StringLike\": {\"dynamodb:Attributes\": \"id\"}}", "\"ForEachValue:StringLike\"", "is not one IAM knows")]
+    [InlineData("{\"StringEquals\": \"cloudage\"}", "\"StringEquals\"", "must map condition keys")]
+    [InlineData("[\"StringEquals\"]", "\"Condition\"", "must map operators to keys")]
+    public void A_condition_iam_refuses_is_reported_as_iam_json_at_its_operator(string condition, string marker, string words)
+    {
+        using var repository = new RepositoryCopy().Replace(Policy, LastStatementEnd, LastStatementEnd + Statement("Allow",
+            $"\"Action\": \"s3:GetObject\",\n      \"Resource\": \"arn:aws:s3:::cloudage-assets-123456789012/*\",\n      \"Condition\": {condition}"));
+
+        var finding = Assert.Single(repository.Validate());
+
+        Assert.Equal((RuleIds.IamJson, repository.LineOf(Policy, marker)), (finding.RuleId, finding.Line));
+        Assert.Contains(words, finding.Message, StringComparison.Ordinal);
+    }
+
     private static string Statement(string effect, string body) =>
         $",\n    {{\n      \"Sid\": \"{effect}Extra\",\n      \"Effect\": \"{effect}\",\n      {body}\n    }}";
 }

@@ -114,6 +114,8 @@ internal static partial class IamPolicyCheck
             }
         }
 
+        CheckCondition(statement, file, findings);
+
         // The breadth rules judge what a statement grants. A Deny takes access away whatever it names, so its wildcards
         // and Not* elements only narrow the role. An Allow with NotAction or NotResource grants everything it does not
         // list (IAM JSON policy reference, NotAction: "all of the applicable actions or services that are not listed are
@@ -162,6 +164,74 @@ internal static partial class IamPolicyCheck
                     $"Resource \"{resource.Text()}\" uses a wildcard for {what}, so the actions apply to every one in the account; name it");
             }
         }
+    }
+
+    // IAM JSON policy reference, "Condition operators": the string, numeric, date, Bool, BinaryEquals, IP address and
+    // ARN operators, each also with ...IfExists, and Null (which takes no IfExists); "Multivalued context keys": the
+    // ForAllValues: and ForAnyValue: set operators go before an operator. The grammar ("IAM JSON policy grammar") makes
+    // a Condition a map of operators to maps of condition keys to a value or a list of values. IAM refuses anything
+    // else at CreatePolicy or PutRolePolicy (MalformedPolicyDocument, "Invalid Condition type"), so the role never
+    // gets the policy. Operator names are compared ignoring case, so only a name IAM could not read is reported.
+    private static readonly HashSet<string> ConditionOperators = new(
+    [
+        "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike",
+        "NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals",
+        "DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals",
+        "Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike",
+    ], StringComparer.OrdinalIgnoreCase);
+
+    private static void CheckCondition(YamlNode statement, string file, FindingList findings)
+    {
+        if (statement.KeyOf("Condition") is not { } key)
+        {
+            return;
+        }
+
+        if (statement.At("Condition") is not YamlMappingNode condition)
+        {
+            findings.Add(file, key, RuleIds.IamJson,
+                "a statement's Condition must map operators to keys and values, such as {\"StringEquals\": {\"aws:ResourceTag/app\": \"cloudage\"}}; IAM refuses it otherwise");
+            return;
+        }
+
+        foreach (var (operatorNode, keys) in condition.Children)
+        {
+            var name = (operatorNode as YamlScalarNode)?.Value ?? "";
+            if (!IsConditionOperator(name))
+            {
+                findings.Add(file, operatorNode, RuleIds.IamJson,
+                    $"condition operator \"{name}\" is not one IAM knows (\"Invalid Condition type\"); use one such as StringEquals, ArnLike, Bool or Null, with ...IfExists or a ForAllValues:/ForAnyValue: prefix where needed");
+            }
+            else if (keys is not YamlMappingNode map || map.Children.Count == 0
+                || map.Children.Values.Any(v => v is not YamlScalarNode && (v is not YamlSequenceNode list || list.Children.Any(c => c is not YamlScalarNode))))
+            {
+                findings.Add(file, operatorNode, RuleIds.IamJson,
+                    $"condition operator \"{name}\" must map condition keys to a value or a list of values, such as {{\"aws:ResourceTag/app\": \"cloudage\"}}; IAM refuses it otherwise");
+            }
+        }
+    }
+
+    internal static bool IsConditionOperator(string name)
+    {
+        var colon = name.IndexOf(':', StringComparison.Ordinal);
+        if (colon >= 0)
+        {
+            var set = name[..colon];
+            if (!set.Equals("ForAllValues", StringComparison.OrdinalIgnoreCase) && !set.Equals("ForAnyValue", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
+            name = name[(colon + 1)..];
+        }
+
+        if (name.Equals("Null", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        const string IfExists = "IfExists";
+        return ConditionOperators.Contains(name.EndsWith(IfExists, StringComparison.OrdinalIgnoreCase) ? name[..^IfExists.Length] : name);
     }
 
     /// <summary>IAM refuses a statement with neither element of a pair (<c>Action</c>/<c>NotAction</c>, <c>Resource</c>/<c>NotResource</c>) or with both.</summary>
