@@ -50,9 +50,20 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, RequestLog log)
         }
         finally
         {
-            log.Write(context.Request.Method, LoggedTarget(context), status, Stopwatch.GetElapsedTime(started));
+            if (!IsPassedHealthCheck(context, status))
+                log.Write(context.Request.Method, LoggedTarget(context), status, Stopwatch.GetElapsedTime(started));
         }
     }
+
+    /// <summary>
+    /// A health check that passed says nothing, and they come often: per pod, the kubelet's readiness probe every 10 s
+    /// and liveness probe every 20 s (k8s/deployment.yaml), and the NLB's check every 10 s from each of its nodes, one per
+    /// zone ("Each load balancer node checks the health of each target", AWS ELB guide, "Health checks for Network Load
+    /// Balancer target groups"; interval default 10 in kubernetes-sigs/aws-load-balancer-controller
+    /// docs/guide/service/annotations.md). Matched by path, not by a spoofable User-Agent; one that fails is logged.
+    /// </summary>
+    private static bool IsPassedHealthCheck(HttpContext context, int status) =>
+        status is >= 200 and < 300 && context.Request.Path.Equals(ServiceApp.HealthPath, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// The path only: a query string can carry values that must not reach the log. Kestrel leaves the path empty for

@@ -5,6 +5,9 @@ public static class ServiceApp
 {
     public const string DefaultUrls = "http://+:80";
 
+    /// <summary>What the kubelet's probes and the load balancer's health checks ask; it answers without calling AWS.</summary>
+    public const string HealthPath = "/healthz";
+
     /// <param name="args">Command line (<c>--urls</c> and any configuration key).</param>
     /// <param name="customize">Runs after the defaults are in place; tests use it to swap the server or the configuration.</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)
@@ -36,7 +39,7 @@ public static class ServiceApp
         app.UseMiddleware<RequestLogMiddleware>();
         app.MapGet("/", (IConfiguration configuration) =>
             TypedResults.Json(ServiceInfo.Describe(build, configuration), AppJsonContext.Default.ServiceInfo));
-        app.MapGet("/healthz", () => TypedResults.Text("ok"));
+        app.MapGet(HealthPath, () => TypedResults.Text("ok"));
         return app;
     }
 }

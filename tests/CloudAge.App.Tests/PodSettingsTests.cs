@@ -57,5 +57,13 @@ public sealed class PodSettingsTests : IDisposable
         Assert.Equal(["--user", "2000", "--env", "LITERAL=yes"], flags);
     }
 
+    [Fact]
+    public void The_probes_and_the_load_balancer_ask_the_health_path_the_access_log_leaves_out_when_it_passes()
+    {
+        var paths = PodSettings.HealthCheckPaths();
+
+        Assert.All(paths, path => Assert.True(path.Value == ServiceApp.HealthPath, $"{path.Key} asks {path.Value ?? "nothing"}"));
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }

@@ -18,14 +18,31 @@ public sealed partial class RequestLogTests
         await using var app = await InProcessApp.StartAsync();
 
         (await app.Client.GetAsync("/")).Dispose();
-        (await app.Client.GetAsync("/healthz")).Dispose();
-        (await app.Client.DeleteAsync("/healthz")).Dispose();
+        (await app.Client.GetAsync("/no-such-page")).Dispose();
+        (await app.Client.DeleteAsync("/")).Dispose();
 
         var lines = app.LogLines.Select(line => LogLine().Match(line)).ToArray();
         Assert.Equal(3, lines.Length);
         Assert.All(lines, match => Assert.True(match.Success, string.Join('\n', app.LogLines)));
-        Assert.Equal(["GET / 200", "GET /healthz 200", "DELETE /healthz 405"],
+        Assert.Equal(["GET / 200", "GET /no-such-page 404", "DELETE / 405"],
             lines.Select(m => $"{m.Groups["method"]} {m.Groups["path"]} {m.Groups["status"]}"));
+    }
+
+    [Fact]
+    public async Task A_passed_health_check_writes_no_line_and_a_failed_one_does()
+    {
+        await using var app = await InProcessApp.StartAsync();
+
+        // Per pod, the probes and the NLB's checks make a few dozen of these a minute.
+        for (var i = 0; i < 3; i++)
+            (await app.Client.GetAsync("/healthz")).Dispose();
+        (await app.Client.GetAsync("/HEALTHZ")).Dispose();
+        (await app.Client.PostAsync("/healthz", content: null)).Dispose();
+        (await app.Client.GetAsync("/healthz-not")).Dispose();
+
+        Assert.Equal(2, app.LogLines.Length);
+        Assert.Contains("Z POST /healthz 405 ", app.LogLines[0], StringComparison.Ordinal);
+        Assert.Contains("Z GET /healthz-not 404 ", app.LogLines[1], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -46,10 +63,10 @@ public sealed partial class RequestLogTests
     {
         await using var app = await InProcessApp.StartAsync();
 
-        (await app.Client.GetAsync("/healthz?token=hunter2-secret")).Dispose();
+        (await app.Client.GetAsync("/?token=hunter2-secret")).Dispose();
 
         var line = Assert.Single(app.LogLines);
-        Assert.Contains("GET /healthz 200", line, StringComparison.Ordinal);
+        Assert.Contains("GET / 200", line, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", line, StringComparison.Ordinal);
     }
 

@@ -61,7 +61,8 @@ public sealed class ProductionRuleTests
         new(RuleIds.ArgoCdProject, Project, "      kind: Namespace\n      name: cloudage\n", "      kind: Namespace\n      name: cloudage-staging\n", "clusterResourceWhitelist"),
         new(RuleIds.ArgoCdProject, Project, "  namespaceResourceWhitelist:\n", "  namespaceResourceBlacklist:\n    - group: \"\"\n      kind: Config*\n  namespaceResourceWhitelist:\n", "namespaceResourceBlacklist"),
         new(RuleIds.ArgoCdSchema, Project, "  sourceRepos:", "  sourceRepo:", "sourceRepo:"),
-        new(RuleIds.LivenessHealthz, Deployment, "path: /healthz", "path: /live", "path: /live"),
+        // The liveness probe's path (the readiness probe asks /healthz too, and comes first).
+        new(RuleIds.LivenessHealthz, Deployment, "path: /healthz\n              port: 80\n            initialDelaySeconds: 15", "path: /live\n              port: 80\n            initialDelaySeconds: 15", "path: /live"),
     ];
 
     [Theory]

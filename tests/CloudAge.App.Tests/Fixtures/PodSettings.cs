@@ -47,6 +47,27 @@ public static class PodSettings
         return flags;
     }
 
+    /// <summary>The paths the container's probes and the Service's load balancer health check ask, by where they are set.</summary>
+    public static IReadOnlyDictionary<string, string?> HealthCheckPaths()
+    {
+        var container = (YamlMappingNode)Sequence(Map(Map(Map(Load("deployment.yaml"), "spec"), "template"), "spec"), "containers")[0];
+        return new Dictionary<string, string?>
+        {
+            ["deployment.yaml livenessProbe"] = Scalar(Map(Map(container, "livenessProbe"), "httpGet"), "path"),
+            ["deployment.yaml readinessProbe"] = Scalar(Map(Map(container, "readinessProbe"), "httpGet"), "path"),
+            ["service.yaml healthcheck-path"] = Scalar(Map(Map(Load("service.yaml"), "metadata"), "annotations"),
+                "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path"),
+        };
+
+        static YamlNode Load(string file)
+        {
+            var stream = new YamlStream();
+            using (var reader = new StreamReader(Path.Combine(Prerequisites.RepositoryRoot(), "k8s", file)))
+                stream.Load(reader);
+            return stream.Documents[0].RootNode;
+        }
+    }
+
     private static YamlMappingNode Map(YamlNode node, string key) =>
         node is YamlMappingNode map && map.Children.TryGetValue(key, out var child) && child is YamlMappingNode found ? found : new YamlMappingNode();
 
