@@ -94,7 +94,7 @@ public sealed partial class Build
 
     async Task Gate(string scanner, string image, List<VulnerabilityFinding> findings, CancellationToken cancellationToken)
     {
-        var risks = AcceptedRisks.Load(RootDirectory / AcceptedRisksFile);
+        var risks = AcceptedRisks.Load(AcceptedRisksPath(), $"{AcceptedRisksFile} ({ParameterSourceOf(nameof(AcceptedRisksFile))})");
         var gate = ScanGate.Evaluate(findings, VulnerabilitySeverities.ParseThreshold(FailOn), risks, DateOnly.FromDateTime(DateTime.UtcNow));
         if (findings.Count > 0)
             Log.Information(ScanReport.RenderTable(findings));
@@ -104,6 +104,17 @@ public sealed partial class Build
         SetOutput("scan-result", $"{scanner}: {gate.Summary}");
         if (!gate.Passed)
             throw new InvalidOperationException(gate.Summary + $" Fix or upgrade the packages, take any secret out of the image and rotate it, or accept a finding with a reason and an expiry in {AcceptedRisksFile}.");
+    }
+
+    // No file at the default path means no accepted risks; a file the user named that is not there is a mistake in the
+    // name, which would otherwise fail the gate on the very findings the file was meant to accept.
+    AbsolutePath AcceptedRisksPath()
+    {
+        var path = RootDirectory / AcceptedRisksFile;
+        if (!File.Exists(path) && (Directory.Exists(path) || ParameterSourceOf(nameof(AcceptedRisksFile)).Origin != ParameterOrigin.Default))
+            throw new UsageException($"{ParameterSourceOf(nameof(AcceptedRisksFile))} {AcceptedRisksFile}: {(Directory.Exists(path) ? "is a folder, not a file" : "no such file")}; " +
+                "give the YAML file of accepted findings relative to the repository root, such as --accepted-risks-file .scan-ignore.yaml.");
+        return path;
     }
 }
 

@@ -45,9 +45,11 @@ public sealed class ScanTests : IDisposable
             File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
-    private (int ExitCode, string Output) Scan(params string[] platforms) =>
+    private (int ExitCode, string Output) Scan(params string[] platforms) => Scan(platforms, []);
+
+    private (int ExitCode, string Output) Scan(string[] platforms, string[] arguments) =>
         ProcessHelper.Run("dotnet", string.Join(' ', [BuildProgram.Dll(), "Scan", "--root", _repository.Root, "--no-logo",
-            "--skip", "Restore Compile Publish DockerBuild", "--scanner", "trivy", "--platforms", string.Join(',', platforms)]), _repository.Root, new Dictionary<string, string>
+            "--skip", "Restore Compile Publish DockerBuild", "--scanner", "trivy", "--platforms", string.Join(',', platforms), .. arguments]), _repository.Root, new Dictionary<string, string>
         {
             ["PATH"] = _bin.Path + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
             ["NO_COLOR"] = "1",
@@ -74,6 +76,30 @@ public sealed class ScanTests : IDisposable
         Assert.Contains("CVE-2099-0001", File.ReadAllText(Path.Combine(scan, $"trivy-{other}.json")));
         Assert.DoesNotContain("CVE-2099-0001", File.ReadAllText(Path.Combine(scan, $"trivy-{(other == "arm64" ? "amd64" : "arm64")}.json")));
         Assert.Contains("CVE-2099-0001", File.ReadAllText(Path.Combine(scan, "trivy-report.json")));
+    }
+
+    [Fact]
+    public void A_malformed_accepted_risks_file_is_exit_2_naming_the_file_the_line_and_the_key()
+    {
+        FakeTrivy("-amd64");
+        File.WriteAllText(Path.Combine(_repository.Root, ".scan-ignore.yaml"), "accepted:\n  - id: CVE-2099-0001\n    reason: not reachable\n");
+
+        var (exitCode, output) = Scan("linux/amd64");
+
+        Assert.True(exitCode == 2, output);
+        Assert.Contains(".scan-ignore.yaml (--accepted-risks-file) line 2: 'CVE-2099-0001' has no 'expires' date", output);
+        Assert.Contains("'expires: 2026-12-31'", output);
+    }
+
+    [Fact]
+    public void An_accepted_risks_file_given_by_flag_that_is_not_there_is_exit_2()
+    {
+        FakeTrivy("-amd64");
+
+        var (exitCode, output) = Scan(["linux/amd64"], ["--accepted-risks-file", "security/risks.yaml"]);
+
+        Assert.True(exitCode == 2, output);
+        Assert.Contains("--accepted-risks-file security/risks.yaml: no such file", output);
     }
 
     public void Dispose()

@@ -101,14 +101,21 @@ public class ScanningTests
     }
 
     [Theory]
-    [InlineData("accepted:\n  - id: CVE-1\n    expires: 2027-01-01\n", "'CVE-1' has no 'reason'")]
-    [InlineData("accepted:\n  - id: CVE-1\n    reason: because\n", "'CVE-1' has no 'expires'")]
-    [InlineData("accepted:\n  - id: CVE-1\n    reason: because\n    expires: soon\n", "not a date")]
-    [InlineData("accepted:\n  - reason: because\n", "has no 'id'")]
+    [InlineData("accepted:\n  - id: CVE-1\n    expires: 2027-01-01\n", "line 2: 'CVE-1' has no 'reason'")]
+    [InlineData("accepted:\n  - id: CVE-1\n    reason: because\n", "line 2: 'CVE-1' has no 'expires' date; accepted risks must be reviewed, so give one such as 'expires: 2026-12-31'")]
+    [InlineData("accepted:\n  - id: CVE-1\n    reason: because\n    expires: soon\n", "line 2: 'CVE-1' expires 'soon', which is not a date (YYYY-MM-DD); give one such as 'expires: 2026-12-31'")]
+    [InlineData("accepted:\n  - reason: because\n", "line 2: an entry has no 'id'")]
     [InlineData("ignore: [CVE-1]\n", "top-level 'accepted:'")]
+    [InlineData("accepted: CVE-1\n", "line 1: 'accepted' must be a list of entries")]
     [InlineData("accepted: [\n", "not valid YAML")]
-    public void An_incomplete_accepted_risk_is_an_error(string text, string message) =>
-        Assert.Contains(message, Assert.Throws<ContainerException>(() => AcceptedRisks.Parse(text, ".scan-ignore.yaml")).Message);
+    public void An_incomplete_accepted_risk_is_bad_input_naming_the_file_the_line_and_the_key(string text, string message)
+    {
+        // A bad value in a file the user owns, as a bad flag is: exit 2 (InputException), never a failed run.
+        var error = Assert.Throws<CloudAge.Common.Errors.InputException>(() => AcceptedRisks.Parse(text, ".scan-ignore.yaml (--accepted-risks-file)"));
+
+        Assert.StartsWith(".scan-ignore.yaml (--accepted-risks-file)", error.Message, StringComparison.Ordinal);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Accepted_risks_can_be_written_as_json_and_a_missing_file_means_none()

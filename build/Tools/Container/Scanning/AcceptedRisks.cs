@@ -1,4 +1,5 @@
 using System.Globalization;
+using CloudAge.Common.Errors;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -15,12 +16,17 @@ public sealed record AcceptedRisk(string Id, string Reason, DateOnly Expires);
 ///     reason: not reachable, we do not parse untrusted TIFF
 ///     expires: 2026-12-31
 /// </code>
-/// Every entry needs all three; a missing reason or expiry is an error, so nothing is ignored forever by accident.
+/// Every entry needs all three; a missing reason or expiry is an error, so nothing is ignored forever by accident. The
+/// file is the user's input as much as a flag is: what is wrong with it is an <see cref="InputException"/> (exit 2) that
+/// names the file, the line and the key, with an example of a good entry.
 /// </summary>
 public static class AcceptedRisks
 {
-    public static IReadOnlyList<AcceptedRisk> Load(string path) =>
-        File.Exists(path) ? Parse(File.ReadAllText(path), path) : [];
+    private const string Example = "such as '- id: CVE-2024-12345' with 'reason: not reachable' and 'expires: 2026-12-31'";
+
+    /// <param name="source">How messages name the file, for example <c>.scan-ignore.yaml (--accepted-risks-file)</c>; the path when null.</param>
+    public static IReadOnlyList<AcceptedRisk> Load(string path, string? source = null) =>
+        File.Exists(path) ? Parse(File.ReadAllText(path), source ?? path) : [];
 
     public static IReadOnlyList<AcceptedRisk> Parse(string text, string source = "accepted risks file")
     {
@@ -31,31 +37,31 @@ public static class AcceptedRisks
         }
         catch (YamlException e)
         {
-            throw new ContainerException($"{source} is not valid YAML (line {e.Start.Line}): {e.Message}", e);
+            throw new InputException($"{source} is not valid YAML (line {e.Start.Line}): {e.Message} Fix the file; it holds a list 'accepted:' of entries {Example}.", e);
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
             return [];
         if (stream.Documents[0].RootNode is not YamlMappingNode root || !root.Children.TryGetValue(new YamlScalarNode("accepted"), out var list))
-            throw new ContainerException($"{source} needs a top-level 'accepted:' list of entries with id, reason and expires.");
+            throw new InputException($"{source} needs a top-level 'accepted:' list of entries with id, reason and expires, {Example}.");
         if (list is not YamlSequenceNode entries)
-            throw new ContainerException($"{source}: 'accepted' must be a list.");
+            throw new InputException($"{source} line {list.Start.Line}: 'accepted' must be a list of entries, {Example}.");
         var risks = new List<AcceptedRisk>();
         foreach (var node in entries)
         {
             var line = node.Start.Line;
             if (node is not YamlMappingNode entry)
-                throw new ContainerException($"{source} line {line}: each accepted risk is a mapping with id, reason and expires.");
+                throw new InputException($"{source} line {line}: each accepted risk is a mapping with id, reason and expires, {Example}.");
             var id = Value(entry, "id");
             var reason = Value(entry, "reason");
             var expires = Value(entry, "expires");
             if (id is null)
-                throw new ContainerException($"{source} line {line}: an entry has no 'id'.");
+                throw new InputException($"{source} line {line}: an entry has no 'id'; give the finding's id as the scan report names it, such as 'id: CVE-2024-12345'.");
             if (reason is null)
-                throw new ContainerException($"{source} line {line}: '{id}' has no 'reason'; say why the risk is accepted.");
+                throw new InputException($"{source} line {line}: '{id}' has no 'reason'; say why the risk is accepted, such as 'reason: not reachable, we parse no untrusted TIFF'.");
             if (expires is null)
-                throw new ContainerException($"{source} line {line}: '{id}' has no 'expires' date (YYYY-MM-DD); accepted risks must be reviewed.");
+                throw new InputException($"{source} line {line}: '{id}' has no 'expires' date; accepted risks must be reviewed, so give one such as 'expires: 2026-12-31'.");
             if (!DateOnly.TryParseExact(expires, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-                throw new ContainerException($"{source} line {line}: '{id}' expires '{expires}', which is not a date like 2026-12-31.");
+                throw new InputException($"{source} line {line}: '{id}' expires '{expires}', which is not a date (YYYY-MM-DD); give one such as 'expires: 2026-12-31'.");
             risks.Add(new AcceptedRisk(id, reason, date));
         }
         return risks;
