@@ -65,6 +65,15 @@ public sealed partial class Build
                 {
                     Log.Information("ECR already scanned this image in the last 24 hours (or scan-on-push did); reading those findings.");
                 }
+                catch (EcrException e) when (e.Type is "ValidationException")
+                {
+                    // A manual scan is basic scanning's (ECR API reference, StartImageScan: "Starts a basic image vulnerability
+                    // scan"; PutRegistryScanningConfiguration: "you can do manual scans of images with basic scanning"). A
+                    // registry on enhanced scanning (Amazon Inspector) scans on push or continuously and refuses it with
+                    // ValidationException "This feature is disabled" (alexjurkiewicz/ecr-scan-image#44); its findings come
+                    // from DescribeImageScanFindings all the same (status ACTIVE, enhancedFindings).
+                    Log.Information($"ECR refused a manual scan ({e.ServiceMessage}): the registry uses enhanced scanning (Amazon Inspector), which scans on its own; waiting for its findings.");
+                }
                 var scan = await ecr.WaitForScanAsync(Repository, image, ScanTimeout, status => Log.Information($"ECR scan of {digest[..19]}: {status.Status}"), cancellationToken);
                 findings.AddRange(scan.Findings.Select(f => new VulnerabilityFinding(f.Name, f.PackageName ?? "?", f.PackageVersion ?? "?", VulnerabilitySeverities.Parse(f.Severity), f.FixedInVersion, f.Description)));
             }
