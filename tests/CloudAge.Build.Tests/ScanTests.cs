@@ -45,6 +45,23 @@ public sealed class ScanTests : IDisposable
             File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
+    /// <summary>
+    /// Writes a trivy that fails as Trivy does when neither of its database repositories answers: the FATAL line of
+    /// cmd/trivy/main.go (log.Fatal, formatted by pkg/log/handler.go) with the error chain of pkg/commands/artifact/run.go,
+    /// pkg/commands/operation/operation.go, pkg/db/db.go and pkg/oci/artifact.go, and exit code 1.
+    /// </summary>
+    private void TrivyWithoutItsDatabase()
+    {
+        var script = Path.Combine(_bin.Path, "trivy");
+        File.WriteAllText(script, """
+            #!/bin/sh
+            printf '2026-12-02T10:00:00Z\tFATAL\tFatal error\trun error: init error: DB error: failed to download vulnerability DB: OCI artifact error: failed to download vulnerability DB: failed to download artifact from any source: 2 errors occurred:\n\t* failed to download artifact from mirror.gcr.io/aquasec/trivy-db:2: OCI repository error: dial tcp: lookup mirror.gcr.io: no such host\n\t* failed to download artifact from ghcr.io/aquasecurity/trivy-db:2: OCI repository error: dial tcp: lookup ghcr.io: no such host\n\n' >&2
+            exit 1
+            """.Replace("\r\n", "\n", StringComparison.Ordinal));
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
     private (int ExitCode, string Output) Scan(params string[] platforms) => Scan(platforms, []);
 
     private (int ExitCode, string Output) Scan(string[] platforms, string[] arguments) =>
@@ -100,6 +117,19 @@ public sealed class ScanTests : IDisposable
 
         Assert.True(exitCode == 2, output);
         Assert.Contains("--accepted-risks-file security/risks.yaml: no such file", output);
+    }
+
+    [Fact]
+    public void When_Trivy_cannot_download_its_database_the_failure_says_so_and_what_to_do()
+    {
+        TrivyWithoutItsDatabase();
+
+        var (exitCode, output) = Scan("linux/amd64");
+
+        Assert.True(exitCode == 1, output);
+        Assert.Matches(@"Target 'Scan' failed: Trivy could not download its vulnerability database to scan cloudage:sha-[0-9a-f]{7}-amd64: run error: init error: DB error: failed to download vulnerability DB", output);
+        Assert.Contains("lookup ghcr.io: no such host", output);
+        Assert.Contains("Let the runner reach mirror.gcr.io and ghcr.io (where Trivy pulls it from), set TRIVY_DB_REPOSITORY", output);
     }
 
     public void Dispose()

@@ -35,6 +35,36 @@ public sealed class TrivyScanner(ProcessRunner runner)
         {
             throw new ContainerException("Trivy is not installed or not on PATH; install it (https://trivy.dev) or choose the ECR scanner.", e);
         }
+        catch (ProcessException e)
+        {
+            throw Failed(image, e);
+        }
         return TrivyReport.Parse(await File.ReadAllTextAsync(reportFile, cancellationToken).ConfigureAwait(false));
+    }
+
+    // Trivy stops on an error with one FATAL log line, "<time>\tFATAL\tFatal error\t<the chain of errors>", the chain
+    // going on over further lines when several sources failed, and exit code 1 (cmd/trivy/main.go log.Fatal,
+    // pkg/log/handler.go). Its vulnerability database is an OCI artifact pulled from mirror.gcr.io/aquasec/trivy-db and
+    // then ghcr.io/aquasecurity/trivy-db (pkg/db/db.go, --db-repository / TRIVY_DB_REPOSITORY); when neither answers
+    // the chain holds "failed to download vulnerability DB" (pkg/db/db.go downloadDB, pkg/commands/operation DownloadDB),
+    // and for Java packages "Java DB error" (pkg/commands/artifact/run.go).
+    private static ContainerException Failed(string image, ProcessException e)
+    {
+        var error = e.Result.StandardError;
+        var at = error.LastIndexOf("FATAL", StringComparison.Ordinal);
+        var reason = at < 0 ? null : error[(at + "FATAL".Length)..].Trim().Replace("Fatal error\t", string.Empty, StringComparison.Ordinal).Replace('\t', ' ');
+        if (reason is not null && reason.Length > 2000)
+            reason = reason[..2000] + "...";
+        var what = (reason ?? $"exit code {e.Result.ExitCode}").TrimEnd('.') + ".";
+        if (what.Contains("failed to download vulnerability DB", StringComparison.Ordinal) || what.Contains("Java DB error", StringComparison.Ordinal))
+            return new ContainerException($"Trivy could not download its vulnerability database to scan {image}: {what}", e)
+            {
+                Hint = "Let the runner reach mirror.gcr.io and ghcr.io (where Trivy pulls it from), set TRIVY_DB_REPOSITORY " +
+                       "(and TRIVY_JAVA_DB_REPOSITORY) to a mirror of aquasec/trivy-db, or choose --scanner ecr.",
+            };
+        return new ContainerException($"Trivy could not scan {image}: {what}", e)
+        {
+            Hint = "Trivy's output above says more; fix what it names, or choose --scanner ecr.",
+        };
     }
 }
