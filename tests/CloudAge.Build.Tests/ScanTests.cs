@@ -25,11 +25,13 @@ public sealed class ScanTests : IDisposable
         var script = Path.Combine(_bin.Path, "trivy");
         File.WriteAllText(script, $$"""
             #!/bin/sh
-            # trivy image --format json --output FILE --quiet IMAGE
+            # trivy image --format json --output FILE --quiet --timeout 15m IMAGE
+            echo "$*" >> '{{ScannedLog}}.arguments'
             out=""; image=""
             while [ $# -gt 0 ]; do
               case "$1" in
                 --output) out="$2"; shift 2 ;;
+                --timeout) shift 2 ;;
                 *) image="$1"; shift ;;
               esac
             done
@@ -93,6 +95,8 @@ public sealed class ScanTests : IDisposable
         Assert.Contains("CVE-2099-0001", File.ReadAllText(Path.Combine(scan, $"trivy-{other}.json")));
         Assert.DoesNotContain("CVE-2099-0001", File.ReadAllText(Path.Combine(scan, $"trivy-{(other == "arm64" ? "amd64" : "arm64")}.json")));
         Assert.Contains("CVE-2099-0001", File.ReadAllText(Path.Combine(scan, "trivy-report.json")));
+        // Trivy's own --timeout is 5 minutes unless given (pkg/flag/global_flags.go); the scan is allowed 15.
+        Assert.All(File.ReadAllLines(ScannedLog + ".arguments"), arguments => Assert.Contains(" --timeout 15m ", arguments));
     }
 
     [Fact]

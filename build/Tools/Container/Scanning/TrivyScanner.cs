@@ -5,6 +5,9 @@ namespace CloudAge.Tools.Container.Scanning;
 /// <summary>Runs Trivy on a local image and reads its JSON report.</summary>
 public sealed class TrivyScanner(ProcessRunner runner)
 {
+    /// <summary>How long one image's scan may take.</summary>
+    public static readonly TimeSpan ScanLimit = TimeSpan.FromMinutes(15);
+
     /// <summary>Whether <c>trivy</c> can be started (it answers <c>trivy --version</c>).</summary>
     public async Task<bool> IsAvailableAsync(CancellationToken cancellationToken = default)
     {
@@ -26,9 +29,12 @@ public sealed class TrivyScanner(ProcessRunner runner)
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(reportFile))!);
         try
         {
-            await runner.RunAsync(new ProcessSpec("trivy", ["image", "--format", "json", "--output", reportFile, "--quiet", image])
+            // Trivy gives up after its own --timeout, 5 minutes unless told (pkg/flag/global_flags.go TimeoutFlag), a
+            // database download included (pkg/commands/artifact/run.go Run): it gets the time this scan allows, and the
+            // process a minute more to write its error.
+            await runner.RunAsync(new ProcessSpec("trivy", ["image", "--format", "json", "--output", reportFile, "--quiet", "--timeout", $"{(int)ScanLimit.TotalMinutes}m", image])
             {
-                Timeout = TimeSpan.FromMinutes(15),
+                Timeout = ScanLimit + TimeSpan.FromMinutes(1),
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException e)
