@@ -145,6 +145,27 @@ public class ScanningTests
     }
 
     [Fact]
+    public void Text_from_the_image_keeps_each_finding_on_one_line_and_starts_no_line_of_its_own()
+    {
+        // Package names, versions and secret file paths are read from the image: a hostile package.json or file name can
+        // hold line breaks, a would-be workflow command (FACTS section 7) or a terminal escape that rewrites the line.
+        VulnerabilityFinding[] findings =
+        [
+            new("CVE-2099-0001", "evil\n::add-mask::hidden\r\u001b[2K", "1.0\r::warning::v", VulnerabilitySeverity.Critical, "1.1", "t"),
+            new("aws-access-key-id\n::error::x", "app/x\n::notice::y:1", "", VulnerabilitySeverity.High, null, "t"),
+        ];
+
+        var lines = ScanReport.RenderTable(findings).Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        var summary = ScanGate.Evaluate(findings, VulnerabilitySeverity.High, [], Today).Summary;
+
+        Assert.Equal(3, lines.Length);
+        Assert.Matches(@"^CVE-2099-0001 +evil\\n::add-mask::hidden\\r\\u001b\[2K +1\.0\\r::warning::v +CRITICAL +1\.1$", lines[1]);
+        Assert.All(lines, line => Assert.DoesNotContain('\u001b', line));
+        Assert.DoesNotContain('\n', summary);
+        Assert.Contains("(CVE-2099-0001, aws-access-key-id\\n::error::x)", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Report_is_written_whole_with_the_verdict_and_leaves_no_temp_file()
     {
         using var directory = new TempDirectory();

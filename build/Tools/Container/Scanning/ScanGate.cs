@@ -15,7 +15,7 @@ public sealed record GateResult(VulnerabilitySeverity Threshold, IReadOnlyList<V
         {
             var parts = new List<string>();
             if (Blocking.Count > 0)
-                parts.Add($"{Blocking.Count} finding(s) at or above {Threshold.Name()} ({string.Join(", ", Blocking.Select(f => f.Id).Distinct().Take(10))}); " +
+                parts.Add($"{Blocking.Count} finding(s) at or above {Threshold.Name()} ({string.Join(", ", Blocking.Select(f => ScanReport.Cell(f.Id)).Distinct().Take(10))}); " +
                           "upgrade the packages (a secret: take it out of the image and rotate it), or accept each risk with a reason and an expiry in the accepted-risks file");
             if (ExpiredRisks.Count > 0)
                 parts.Add($"accepted risk(s) expired: {string.Join(", ", ExpiredRisks.Select(r => $"{r.Id} (expired {r.Expires:yyyy-MM-dd})"))}; review them and renew or remove the entries");
