@@ -104,7 +104,7 @@ public sealed partial class Build
     async Task Gate(string scanner, string image, List<VulnerabilityFinding> findings, CancellationToken cancellationToken)
     {
         var risks = AcceptedRisks.Load(AcceptedRisksPath(), $"{AcceptedRisksFile} ({ParameterSourceOf(nameof(AcceptedRisksFile))})");
-        var gate = ScanGate.Evaluate(findings, VulnerabilitySeverities.ParseThreshold(FailOn), risks, DateOnly.FromDateTime(DateTime.UtcNow));
+        var gate = ScanGate.Evaluate(findings, VulnerabilitySeverities.ParseThreshold(FailOn), risks, DateOnly.FromDateTime(DateTime.UtcNow)) with { AcceptedRisksFile = AcceptedRisksFile };
         if (findings.Count > 0)
             Log.Information(ScanReport.RenderTable(findings));
         await ScanReport.WriteAsync(ArtifactsDirectory / "scan" / $"{scanner}-report.json", image, scanner, gate, findings, cancellationToken);
@@ -112,7 +112,7 @@ public sealed partial class Build
         // Shown in the step summary next to the image and its digest.
         SetOutput("scan-result", $"{scanner}: {gate.Summary}");
         if (!gate.Passed)
-            throw new InvalidOperationException(gate.Summary + $" Fix or upgrade the packages, take any secret out of the image and rotate it, or accept a finding with a reason and an expiry in {AcceptedRisksFile}.");
+            throw new InvalidOperationException(gate.Summary);
     }
 
     // No file at the default path means no accepted risks; a file the user named that is not there is a mistake in the

@@ -91,6 +91,10 @@ public sealed class ScanTests : IDisposable
         Assert.True(exitCode == 1, output);
         Assert.Matches(@"(?m)^Scan\s+Failed", output);
         Assert.Contains("Scan gate failed: 1 finding(s) at or above HIGH (CVE-2099-0001)", output);
+        // The failure says once what to do, naming the accepted-risks file the run reads.
+        var failure = Assert.Single(output.Split('\n'), l => l.StartsWith("Target 'Scan' failed: ", StringComparison.Ordinal));
+        Assert.EndsWith("or accept each risk with a reason and an expiry in .scan-ignore.yaml.", failure.TrimEnd());
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(failure, "rotate it"));
         var scan = Path.Combine(_repository.Root, "artifacts", "scan");
         Assert.Contains("CVE-2099-0001", File.ReadAllText(Path.Combine(scan, $"trivy-{other}.json")));
         Assert.DoesNotContain("CVE-2099-0001", File.ReadAllText(Path.Combine(scan, $"trivy-{(other == "arm64" ? "amd64" : "arm64")}.json")));

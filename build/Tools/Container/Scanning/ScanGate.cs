@@ -8,6 +8,9 @@ public sealed record GateResult(VulnerabilitySeverity Threshold, IReadOnlyList<V
 {
     public bool Passed => Blocking.Count == 0 && ExpiredRisks.Count == 0;
 
+    /// <summary>How the summary names the accepted-risks file, such as <c>.scan-ignore.yaml</c>.</summary>
+    public string AcceptedRisksFile { get; init; } = "the accepted-risks file";
+
     /// <summary>One sentence for the build log saying what passed or failed and what to do.</summary>
     public string Summary
     {
@@ -16,9 +19,9 @@ public sealed record GateResult(VulnerabilitySeverity Threshold, IReadOnlyList<V
             var parts = new List<string>();
             if (Blocking.Count > 0)
                 parts.Add($"{Blocking.Count} finding(s) at or above {Threshold.Name()} ({string.Join(", ", Blocking.Select(f => ScanReport.Cell(f.Id)).Distinct().Take(10))}); " +
-                          "upgrade the packages (a secret: take it out of the image and rotate it), or accept each risk with a reason and an expiry in the accepted-risks file");
+                          $"upgrade the packages (a secret: take it out of the image and rotate it), or accept each risk with a reason and an expiry in {AcceptedRisksFile}");
             if (ExpiredRisks.Count > 0)
-                parts.Add($"accepted risk(s) expired: {string.Join(", ", ExpiredRisks.Select(r => $"{r.Id} (expired {r.Expires:yyyy-MM-dd})"))}; review them and renew or remove the entries");
+                parts.Add($"accepted risk(s) expired: {string.Join(", ", ExpiredRisks.Select(r => $"{r.Id} (expired {r.Expires:yyyy-MM-dd})"))}; review them and renew or remove the entries in {AcceptedRisksFile}");
             return parts.Count == 0
                 ? $"Scan gate passed: no finding at or above {Threshold.Name()} ({Accepted.Count} accepted)."
                 : "Scan gate failed: " + string.Join("; ", parts) + ".";
