@@ -89,7 +89,11 @@ public sealed partial class ProvisionTests(MotoAlone moto) : IClassFixture<MotoA
         var table = moto.Query($$"""
             t = ddb.describe_table(TableName="{{Table}}")["Table"]
             r = ecr.describe_repositories(repositoryNames=["{{Repository}}"])["repositories"][0]
-            out(dict(billing=t["BillingModeSummary"]["BillingMode"], mutability=r["imageTagMutability"]))
+            p = iam.get_role_policy(RoleName="{{Stack}}-github-push", PolicyName="ecr-push")["PolicyDocument"]
+            # moto keeps an inline policy CloudFormation gave it as the template's mapping, printed as Python.
+            p = __import__("ast").literal_eval(p) if isinstance(p, str) else p
+            out(dict(billing=t["BillingModeSummary"]["BillingMode"], mutability=r["imageTagMutability"],
+                     pushSids=[s.get("Sid") for s in p["Statement"]]))
             """);
         var eventsBefore = Events();
         // No parameters: like `aws cloudformation deploy`, an update keeps the values the stack has.
@@ -110,6 +114,9 @@ public sealed partial class ProvisionTests(MotoAlone moto) : IClassFixture<MotoA
         Assert.Equal([Repository], created.GetProperty("repos").EnumerateArray().Select(s => s.GetString()));
         Assert.Equal("PAY_PER_REQUEST", table.GetProperty("billing").GetString());
         Assert.Equal("IMMUTABLE_WITH_EXCLUSION", table.GetProperty("mutability").GetString());
+        // ConfigureRegistryScanning=false: another owner may have set enhanced scanning, whose findings ScanEcr reads
+        // only with Inspector's list permissions.
+        Assert.Equal(["Login", "PushAndScan", "EnhancedScanFindings"], table.GetProperty("pushSids").EnumerateArray().Select(s => s.GetString()));
 
         Assert.True(second.ExitCode == 0, second.Output);
         Assert.Contains($"Stack {Stack}: no changes", second.Output);
