@@ -74,7 +74,8 @@ public sealed partial class Build
                     // from DescribeImageScanFindings all the same (status ACTIVE, enhancedFindings).
                     Log.Information($"ECR refused a manual scan ({e.ServiceMessage}): the registry uses enhanced scanning (Amazon Inspector), which scans on its own; waiting for its findings.");
                 }
-                var scan = await ecr.WaitForScanAsync(Repository, image, ScanTimeout, status => Log.Information($"ECR scan of {digest[..19]}: {status.Status}"), cancellationToken);
+                // The client says each status change once, with the repository, digest and ECR's description.
+                var scan = await ecr.WaitForScanAsync(Repository, image, ScanTimeout, cancellationToken: cancellationToken);
                 findings.AddRange(scan.Findings.Select(f => new VulnerabilityFinding(f.Name, f.PackageName ?? "?", f.PackageVersion ?? "?", VulnerabilitySeverities.Parse(f.Severity), f.FixedInVersion, f.Description)));
             }
             await Gate("ecr", pushed.Reference(pushed.Tags[0]), findings.Distinct().ToList(), cancellationToken);

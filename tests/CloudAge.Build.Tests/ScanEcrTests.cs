@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using CloudAge.Build.Tests.Fixtures;
 using Microsoft.AspNetCore.Http;
@@ -71,6 +72,8 @@ public sealed class ScanEcrTests : IDisposable
         Assert.True(exitCode == 1, output);
         Assert.Equal(["StartImageScan", "DescribeImageScanFindings"], targets);
         Assert.Contains("enhanced scanning", output);
+        // Each status change is said once (the client's line names the repository and the digest).
+        Assert.Single(Regex.Matches(output, @"ECR scan of .*: ACTIVE"));
         Assert.Contains("Scan gate failed: 1 finding(s) at or above HIGH (CVE-2026-0001)", output);
         Assert.Matches(@"CVE-2026-0001\s+openssl\s+3\.0\.1\s+HIGH\s+3\.0\.2", output);
     }
