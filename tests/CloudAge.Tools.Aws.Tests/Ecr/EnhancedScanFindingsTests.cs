@@ -45,4 +45,29 @@ public sealed class EnhancedScanFindingsTests
             (finding.Name, finding.Severity, finding.PackageName, finding.PackageVersion, finding.FixedInVersion));
         Assert.True(findings.Status.IsComplete);
     }
+
+    // End states of the ECR API reference's ImageScanStatus, each with its own next step.
+    [Theory]
+    [InlineData("UNSUPPORTED_IMAGE", "The operating system and/or package manager are not supported.", "--scanner trivy")]
+    [InlineData("LIMIT_EXCEEDED", "The image was already scanned in the last 24 hours.", "one basic scan of an image per 24 hours")]
+    [InlineData("SCAN_ELIGIBILITY_EXPIRED", "The configured scan duration has lapsed for this image.", "push the image again")]
+    [InlineData("FINDINGS_UNAVAILABLE", "Findings are not available.", "Inspector console")]
+    [InlineData("IMAGE_ARCHIVED", "The image is archived.", "restore it to standard storage")]
+    public async Task A_scan_that_ends_without_findings_says_what_to_do_for_its_state(string status, string description, string advice)
+    {
+        await using var server = LoopbackWebApp.Create(async context =>
+        {
+            context.Response.ContentType = "application/x-amz-json-1.1";
+            await context.Response.WriteAsync($$$"""
+                {"registryId":"123456789012","repositoryName":"cloudage","imageId":{"imageTag":"v1"},"imageScanStatus":{"status":"{{{status}}}","description":"{{{description}}}"}}
+                """);
+        });
+        await server.StartAsync();
+        using var client = new EcrClient(MotoServer.Session(), new SecretMasker(), new LogCapture().Log, new EcrClientOptions { Endpoint = new Uri(server.Urls.First() + "/") });
+
+        var error = await Assert.ThrowsAsync<EcrException>(() => client.WaitForScanAsync("cloudage", EcrImageId.ByTag("v1"), TimeSpan.FromSeconds(30)));
+
+        Assert.Contains($"ended with {status}: {description}", error.Message, StringComparison.Ordinal);
+        Assert.Contains(advice, error.Message, StringComparison.Ordinal);
+    }
 }

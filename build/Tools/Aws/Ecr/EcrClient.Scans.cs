@@ -66,8 +66,7 @@ public sealed partial class EcrClient
                 return findings!;
             if (!status.IsInProgress && status.Status != "UNKNOWN")
                 throw new EcrException(status.Status, status.Description ?? string.Empty, "DescribeImageScanFindings", Endpoint, null,
-                    $"ECR scan of {repository}@{image} ended with {status.Status}: {status.Description ?? "no description"}. " +
-                    "Check the image's platform and the repository's scanning configuration, or scan with another scanner.");
+                    $"ECR scan of {repository}@{image} ended with {status.Status}: {status.Description ?? "no description"}. " + NextStep(status.Status));
             if (time.GetUtcNow() + _options.ScanPollInterval > deadline)
                 throw new TimeoutException(
                     $"ECR scan of {repository}@{image} did not complete within {timeout.TotalSeconds:0}s (last status {status.Status}). " +
@@ -75,6 +74,18 @@ public sealed partial class EcrClient
             await Task.Delay(_options.ScanPollInterval, time, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    // What to do about each end state ECR names (API reference, ImageScanStatus; Amazon Inspector API reference,
+    // ScanStatus reasons, for the enhanced-scanning ones).
+    private static string NextStep(string status) => status switch
+    {
+        "UNSUPPORTED_IMAGE" => "ECR cannot scan this image's operating system or platform; scan it with another scanner (for example --scanner trivy).",
+        "LIMIT_EXCEEDED" => "ECR allows one basic scan of an image per 24 hours and this one was used; wait, or scan with another scanner.",
+        "SCAN_ELIGIBILITY_EXPIRED" => "The registry's enhanced-scanning duration for this image has lapsed; push the image again, or lengthen the scan duration in Amazon Inspector's ECR settings.",
+        "FINDINGS_UNAVAILABLE" => "Amazon Inspector has no findings for this image (it may be cleaning up after a deletion); push the image again, or look at the image in the Inspector console.",
+        "IMAGE_ARCHIVED" => "The image is in ECR's archive storage class, which is not scanned; restore it to standard storage first.",
+        _ => "Check the image's platform and the repository's scanning configuration, or scan with another scanner.",
+    };
 
     private async Task<EcrScanFindings?> TryDescribeFindingsAsync(string repository, EcrImageId image, CancellationToken cancellationToken)
     {
