@@ -36,6 +36,12 @@ public sealed class ScanTests : IDisposable
               esac
             done
             echo "$image" >> '{{ScannedLog}}'
+            # Trivy reads .trivyignore and trivy.yaml from its working directory unless told otherwise (pkg/flag/report_flags.go
+            # IgnoreFileFlag, default result.DefaultIgnoreFile; pkg/flag/global_flags.go ConfigFileFlag, default trivy.yaml),
+            # and leaves out every finding an ignore file lists (pkg/result/filter.go).
+            if grep -qs CVE-2099-0001 .trivyignore || grep -qs CVE-2099-0001 trivy.yaml; then
+              echo '{"SchemaVersion":2,"Results":[]}' > "$out"; exit 0
+            fi
             case "$image" in
               *{{vulnerableSuffix}})
                 echo '{"SchemaVersion":2,"Results":[{"Target":"app","Vulnerabilities":[{"VulnerabilityID":"CVE-2099-0001","PkgName":"libdemo","InstalledVersion":"1.0","FixedVersion":"1.1","Severity":"CRITICAL","Title":"demo"}]}]}' > "$out" ;;
@@ -101,6 +107,21 @@ public sealed class ScanTests : IDisposable
         Assert.Contains("CVE-2099-0001", File.ReadAllText(Path.Combine(scan, "trivy-report.json")));
         // Trivy's own --timeout is 5 minutes unless given (pkg/flag/global_flags.go); the scan is allowed 15.
         Assert.All(File.ReadAllLines(ScannedLog + ".arguments"), arguments => Assert.Contains(" --timeout 15m ", arguments));
+    }
+
+    [Fact]
+    public void A_trivyignore_in_the_repository_does_not_hide_findings_from_the_gate()
+    {
+        // Risks are accepted in .scan-ignore.yaml, each with a reason and an expiry; a .trivyignore (or trivy.yaml) in the
+        // folder Trivy runs in would drop findings before the gate saw them, with neither.
+        FakeTrivy("-amd64");
+        File.WriteAllText(Path.Combine(_repository.Root, ".trivyignore"), "CVE-2099-0001\n");
+        File.WriteAllText(Path.Combine(_repository.Root, "trivy.yaml"), "vulnerability:\n  ignore: [CVE-2099-0001]\n");
+
+        var (exitCode, output) = Scan("linux/amd64");
+
+        Assert.True(exitCode == 1, output);
+        Assert.Contains("Scan gate failed: 1 finding(s) at or above HIGH (CVE-2099-0001)", output);
     }
 
     [Fact]

@@ -26,7 +26,13 @@ public sealed class TrivyScanner(ProcessRunner runner)
     /// <summary>Scans <paramref name="image"/>, keeping Trivy's raw report at <paramref name="reportFile"/>.</summary>
     public async Task<IReadOnlyList<VulnerabilityFinding>> ScanAsync(string image, string reportFile, CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(reportFile))!);
+        reportFile = Path.GetFullPath(reportFile);
+        Directory.CreateDirectory(Path.GetDirectoryName(reportFile)!);
+        // Trivy reads .trivyignore and trivy.yaml from its working directory (pkg/flag/report_flags.go IgnoreFileFlag,
+        // pkg/flag/global_flags.go ConfigFileFlag) and drops what they list before reporting: run in the repository, a
+        // .trivyignore would hide findings from the gate, where a risk is accepted only with a reason and an expiry.
+        // It runs in an empty folder of its own instead.
+        var folder = Directory.CreateTempSubdirectory("cloudage-trivy-");
         try
         {
             // Trivy gives up after its own --timeout, 5 minutes unless told (pkg/flag/global_flags.go TimeoutFlag), a
@@ -35,6 +41,7 @@ public sealed class TrivyScanner(ProcessRunner runner)
             await runner.RunAsync(new ProcessSpec("trivy", ["image", "--format", "json", "--output", reportFile, "--quiet", "--timeout", $"{(int)ScanLimit.TotalMinutes}m", image])
             {
                 Timeout = ScanLimit + TimeSpan.FromMinutes(1),
+                WorkingDirectory = folder.FullName,
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException e)
@@ -44,6 +51,17 @@ public sealed class TrivyScanner(ProcessRunner runner)
         catch (ProcessException e)
         {
             throw Failed(image, e);
+        }
+        finally
+        {
+            try
+            {
+                folder.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover empty temporary folder is not worth failing a finished scan for.
+            }
         }
         return TrivyReport.Parse(await File.ReadAllTextAsync(reportFile, cancellationToken).ConfigureAwait(false));
     }
