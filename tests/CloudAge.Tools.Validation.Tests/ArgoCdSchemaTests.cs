@@ -8,6 +8,7 @@ public sealed class ArgoCdSchemaTests
     private const string Application = "argocd/application.yaml";
     private const string Project = "argocd/appproject.yaml";
     private const string KustomizeSource = "    path: k8s\n    kustomize:\n      ignoreMissingComponents: true\n      labelIncludeTemplates: true\n";
+    private const string DirectorySource = "    path: k8s\n    directory:\n      include: '*.yaml.sealed'\n      disableExtensionFilter: true\n";
     private const string NamedWhitelistEntry = "    - group: \"\"\n      kind: Namespace\n      name: cloudage\n";
     private const string NamedBlacklistEntry = "    - group: \"\"\n      kind: PersistentVolume\n      name: scratch\n";
     private const string SourceIntegrity = "  sourceIntegrity:\n    git:\n      policies:\n        - repos:\n            - url: https://github.com/your-org/*\n          gpg:\n            mode: head\n            keys:\n              - D56C4FCA57A46444\n";
@@ -20,6 +21,8 @@ public sealed class ArgoCdSchemaTests
         { Application, "    path: k8s\n", KustomizeSource, KustomizeSource.Replace("labelIncludeTemplates", "labelsIncludeTemplates", StringComparison.Ordinal), "labelsIncludeTemplates" },
         // ApplicationSource.TagPrefix, argo-cd v3.5.0
         { Application, "    path: k8s\n", "    path: k8s\n    tagPrefix: cloudage/\n", "    path: k8s\n    tagPrefx: cloudage/\n", "tagPrefx" },
+        // ApplicationSourceDirectory.DisableExtensionFilter, argo-cd 3.6 (69afa575, argoproj/argo-cd#28571)
+        { Application, "    path: k8s\n", DirectorySource, DirectorySource.Replace("disableExtensionFilter", "disableExtensionFiltr", StringComparison.Ordinal), "disableExtensionFiltr" },
         // ClusterResourceRestrictionItem.Name, argo-cd v3.3.0 (whitelist and blacklist)
         // (the repository's project names its namespace already: the row keeps it and misspells it)
         { Project, NamedWhitelistEntry, NamedWhitelistEntry, NamedWhitelistEntry.Replace("name:", "names:", StringComparison.Ordinal), "names:" },

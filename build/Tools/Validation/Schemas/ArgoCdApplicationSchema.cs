@@ -19,7 +19,9 @@ internal static class ArgoCdApplicationSchema
         ("repoURL", Text), ("targetRevision", Text), ("path", Text), ("chart", Text), ("ref", Text), ("name", Text),
         // ApplicationSource.TagPrefix, argo-cd v3.5.0 pkg/apis/application/v1alpha1/types.go.
         ("tagPrefix", Text),
-        ("directory", Object(("recurse", Flag), ("include", Text), ("exclude", Text), ("jsonnet", Any))),
+        // ApplicationSourceDirectory.DisableExtensionFilter: argo-cd commit 69afa575 (argoproj/argo-cd#28571, on master
+        // after release-3.5 was cut, so in 3.6, the release docs/argocd-setup.md pins).
+        ("directory", Object(("recurse", Flag), ("include", Text), ("exclude", Text), ("jsonnet", Any), ("disableExtensionFilter", Flag))),
         ("kustomize", Object(
             ("namePrefix", Text), ("nameSuffix", Text), ("images", ListOf(Text)), ("commonLabels", StringMap),
             ("commonAnnotations", StringMap), ("commonAnnotationsEnvsubst", Flag), ("labelWithoutSelector", Flag),
