@@ -90,7 +90,7 @@ public sealed partial class RepositoryConsistencyTests
         });
     }
 
-    private static string PrintHelp()
+    internal static string PrintHelp()
     {
         var temp = Directory.CreateTempSubdirectory("cloudage-help-").FullName;
         try
