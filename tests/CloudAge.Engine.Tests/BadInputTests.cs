@@ -178,6 +178,25 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void A_folder_in_place_of_parameters_json_is_a_usage_error_not_ignored()
+    {
+        // Found by the bad-input sweep: File.Exists is false for a folder, so the run went on without a word.
+        Directory.CreateDirectory(Path.Combine(_harness.Root, ".nuke", "parameters.json"));
+
+        AssertBadValue(Run(), "parameters.json: is a folder, not a file; make it a readable JSON file such as { \"Configuration\": \"Release\" }, or remove it.");
+    }
+
+    [Fact]
+    public void A_parameters_file_that_cannot_be_read_is_a_usage_error_saying_what_to_do()
+    {
+        // Found by the bad-input sweep: a link to nothing (as a chmod 000 file for a user other than root) was exit 1 with
+        // the runtime's "Could not find file '...'" ("Access to the path '...' is denied.") and nothing to do.
+        File.CreateSymbolicLink(Path.Combine(_harness.Root, ".nuke", "parameters.json"), Path.Combine(_harness.Root, "gone.json"));
+
+        AssertBadValue(Run(), "parameters.json: cannot be read (it is a link to a file that does not exist); make it a readable JSON file");
+    }
+
+    [Fact]
     public void A_key_that_is_no_parameter_in_parameters_json_is_a_usage_error_with_the_closest_name()
     {
         // A misspelled key would otherwise be ignored, its value never used, and the default taken without a word.

@@ -206,16 +206,19 @@ public static class BuildRunner
         {
             var path = root / ".nuke" / $"parameters.{profile}.json";
             // --profile takes every word up to the next option (as NUKE's does), so `--profile ci Deploy` reads Deploy as a profile.
-            if (!File.Exists(path) && targets.FirstOrDefault(t => DidYouMean.Normalize(t) == DidYouMean.Normalize(profile)) is { } target)
+            if (!Exists(path) && targets.FirstOrDefault(t => DidYouMean.Normalize(t) == DidYouMean.Normalize(profile)) is { } target)
                 throw new UsageException($"Profile '{UserText.Printable(profile)}' has no file {UserText.Printable(path.RelativeTo(root), 260)}, and {target} is a target: --profile takes every word up to the next option, so name the targets before it, e.g. ./build.sh {target} --profile ci.");
-            if (!File.Exists(path))
+            if (!Exists(path))
                 throw new UsageException($"Profile '{UserText.Printable(profile)}' has no file {UserText.Printable(path.RelativeTo(root), 260)}. Create it, or drop --profile {UserText.Printable(profile)}.");
             files.Add(ParameterFile.Load(path));
         }
         var main = root / ".nuke" / "parameters.json";
-        if (File.Exists(main))
+        if (Exists(main))
             files.Add(ParameterFile.Load(main));
         return files;
+
+        // A folder in the file's place is there (and refused when loaded), not silently skipped.
+        static bool Exists(string path) => File.Exists(path) || Directory.Exists(path);
     }
 
     private static void WritePlan(ExecutionPlan plan, PlanFormat format, AbsolutePath root, BuildConsole console)

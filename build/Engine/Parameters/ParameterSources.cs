@@ -24,7 +24,7 @@ public sealed record ParameterFile(string Path, IReadOnlyDictionary<string, IRea
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            document = JsonDocument.Parse(Read(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
         catch (JsonException e)
         {
@@ -57,6 +57,30 @@ public sealed record ParameterFile(string Path, IReadOnlyDictionary<string, IRea
                     : [Scalar(name, key, property.Value)];
             }
             return new ParameterFile(path, values);
+        }
+    }
+
+    // A parameters file is the user's input like a flag: one that is there but cannot be read (a folder, a link to nothing,
+    // no read permission) is a usage error naming the file, not the runtime's "Access to the path ... is denied." (exit 1).
+    private static string Read(string path)
+    {
+        var shown = UserText.Printable(path, 260);
+        const string Fix = "make it a readable JSON file such as { \"Configuration\": \"Release\" }, or remove it";
+        if (Directory.Exists(path))
+            throw new UsageException($"{shown}: is a folder, not a file; {Fix}.");
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var why = e switch
+            {
+                UnauthorizedAccessException => "no permission to read it",
+                FileNotFoundException or DirectoryNotFoundException => "it is a link to a file that does not exist",
+                _ => UserText.Printable(e.Message, 260),
+            };
+            throw new UsageException($"{shown}: cannot be read ({why}); {Fix}.");
         }
     }
 
