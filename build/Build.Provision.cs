@@ -133,8 +133,10 @@ public sealed partial class Build
         if (AwsEndpoint is not null && EcrEndpoint is not null && AwsEndpoint != EcrEndpoint)
             throw new UsageException($"--aws-endpoint ({AwsEndpoint}) and its alias --ecr-endpoint ({EcrEndpoint}) differ; pass one of them, e.g. --aws-endpoint http://127.0.0.1:5000.");
         var templatePath = RootDirectory / StackTemplate;
+        // Values are named as given (flag, variable or parameters-file key) and echoed escaped: a path is the user's text,
+        // and an ESC or a line break in it must not recolour the terminal or start a line of its own.
         if (!File.Exists(templatePath))
-            throw new UsageException($"--stack-template {StackTemplate}: no such file; pass the template's path relative to the repository, e.g. --stack-template infra/cloudage.yaml.");
+            throw new UsageException($"{ParameterSourceOf(nameof(StackTemplate))} {UserText.Printable(StackTemplate, 260)}: {(Directory.Exists(templatePath) ? "is a folder, not a file" : "no such file")}; pass the template's path relative to the repository, e.g. --stack-template infra/cloudage.yaml.");
         var template = File.ReadAllText(templatePath);
         // The template names IAM roles <stack>-...; a stack name that makes one too long would fail mid-create and roll back.
         if (StackNameLimits.Problem(template, StackName) is { } tooLong)
@@ -143,7 +145,7 @@ public sealed partial class Build
         var file = RootDirectory / StackParametersFile;
         // The default file is optional; a file the user named must be there, or the stack would go out without its parameters.
         if (!File.Exists(file) && StackParametersFile != DefaultStackParametersFile)
-            throw new UsageException($"{ParameterSourceOf(nameof(StackParametersFile))} {StackParametersFile}: {(Directory.Exists(file) ? "is a folder, not a file" : "no such file")}; " +
+            throw new UsageException($"{ParameterSourceOf(nameof(StackParametersFile))} {UserText.Printable(StackParametersFile, 260)}: {(Directory.Exists(file) ? "is a folder, not a file" : "no such file")}; " +
                 $"pass a JSON file relative to the repository, e.g. --stack-parameters-file {DefaultStackParametersFile} (infra/parameters.example.json shows its shape).");
         if (File.Exists(file))
         {
@@ -153,7 +155,7 @@ public sealed partial class Build
             }
             catch (FormatException e)
             {
-                throw new UsageException($"--stack-parameters-file {StackParametersFile}: {e.Message}; write e.g. {{\"Parameters\": {{\"GitHubOwner\": \"your-org\"}}}}.");
+                throw new UsageException($"{ParameterSourceOf(nameof(StackParametersFile))} {UserText.Printable(StackParametersFile, 260)}: {e.Message}; write e.g. {{\"Parameters\": {{\"GitHubOwner\": \"your-org\"}}}}.");
             }
         }
         var sources = parameters.Keys.ToDictionary(key => key, key => $"\"{key}\" in {StackParametersFile}", StringComparer.Ordinal);
@@ -164,7 +166,7 @@ public sealed partial class Build
         }
         catch (FormatException e)
         {
-            throw new UsageException($"--stack-parameters: {e.Message}; pass Key=Value pairs, e.g. --stack-parameters GitHubOwner=your-org GitHubRepo=cloudage.");
+            throw new UsageException($"{ParameterSourceOf(nameof(StackParameters))}: {e.Message}; pass Key=Value pairs, e.g. --stack-parameters GitHubOwner=your-org GitHubRepo=cloudage.");
         }
         _stackInputs = (template, parameters, sources);
         return true;

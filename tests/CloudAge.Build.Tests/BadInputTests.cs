@@ -303,6 +303,31 @@ public sealed partial class BadInputTests : IDisposable
         Assert.DoesNotContain("ghs_flagTokenSecret0123", result.Output);
     }
 
+    // Found by the bad-input sweep: Provision's own checks named --stack-template and --stack-parameters whatever the value
+    // came from, echoed the value raw (an ESC recoloured the terminal, a 10,000-character value came back whole) and passed
+    // on System.Text.Json's "... when isFinalBlock is true. LineNumber: 0 | BytePositionInLine: 0.".
+    [Fact]
+    public void Provision_names_a_bad_stack_input_as_given_and_echoes_it_escaped()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "infra"));
+        File.Copy(Path.Combine(Prerequisites.RepositoryRoot(), "infra", "cloudage.yaml"), Path.Combine(_root, "infra", "cloudage.yaml"));
+        File.WriteAllText(Path.Combine(_root, "empty.json"), string.Empty);
+
+        (int ExitCode, string Output) template = RunWith("STACK_TEMPLATE", "\u001b[31mred", "Provision", "--dry-run");
+        _environment.Remove("STACK_TEMPLATE");
+        (int ExitCode, string Output) pairs = RunWith("STACK_PARAMETERS", "\u001b[2J" + new string('a', 10_000), "Provision", "--dry-run");
+        _environment.Remove("STACK_PARAMETERS");
+        (int ExitCode, string Output) file = RunWith("STACK_PARAMETERS_FILE", "empty.json", "Provision", "--dry-run");
+
+        AssertClean(template, 2, "STACK_TEMPLATE \\u001b[31mred: no such file; pass the template's path relative to the repository, e.g. --stack-template infra/cloudage.yaml.");
+        AssertClean(pairs, 2, "STACK_PARAMETERS: '\\u001b[2Jaaaa");
+        Assert.Contains("...' is not Key=Value; pass Key=Value pairs, e.g. --stack-parameters GitHubOwner=your-org", pairs.Output);
+        Assert.True(pairs.Output.Length < 1_000, pairs.Output.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        AssertClean(file, 2, "STACK_PARAMETERS_FILE empty.json: it is not JSON (line 1, column 1: look there for a missing comma, quote or brace); write e.g.");
+        Assert.DoesNotContain("isFinalBlock", file.Output);
+        Assert.DoesNotContain('\u001b', template.Output + pairs.Output);
+    }
+
     [Fact]
     public void The_build_program_prints_the_runtimes_messages_not_resource_keys()
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CloudAge.Common.Text;
 
 namespace CloudAge.Tools.Aws.CloudFormation;
 
@@ -18,7 +19,7 @@ public static class StackParameterInput
         {
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0)
-                throw new FormatException($"'{pair}' is not Key=Value");
+                throw new FormatException($"'{PeerText.OneLine(pair, 80)}' is not Key=Value");
             result[pair[..equals].Trim()] = pair[(equals + 1)..];
         }
         return result;
@@ -35,7 +36,8 @@ public static class StackParameterInput
         }
         catch (JsonException e)
         {
-            throw new FormatException($"it is not JSON ({e.Message})", e);
+            // The reader's own wording ("... when isFinalBlock is true. LineNumber: 0 | BytePositionInLine: 0.") speaks of its API.
+            throw new FormatException($"it is not JSON (line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}: look there for a missing comma, quote or brace)", e);
         }
         using (document)
         {
