@@ -42,12 +42,18 @@ public sealed partial class Build
         foreach (var name in Platforms)
         {
             var platform = SupportedPlatforms.FirstOrDefault(p => string.Equals(p.Platform.ToString(), name.Trim(), StringComparison.OrdinalIgnoreCase))
-                ?? throw new UsageException($"Parameter 'Platforms' (--platforms): '{name}' is not a platform CloudAge builds. Expected linux/amd64, linux/arm64 or both, for example --platforms linux/amd64,linux/arm64.");
+                ?? throw new UsageException($"{Given()}: '{UserText.Printable(name)}' is not a platform CloudAge builds. Expected linux/amd64, linux/arm64 or both, for example --platforms linux/amd64,linux/arm64.");
             if (!chosen.Contains(platform))
                 chosen.Add(platform);
         }
         return chosen.Count > 0 ? chosen
-            : throw new UsageException("Parameter 'Platforms' (--platforms) is empty. Pass linux/amd64, linux/arm64 or both, for example --platforms linux/amd64,linux/arm64.");
+            : throw new UsageException($"{Given()} is empty. Pass linux/amd64, linux/arm64 or both, for example --platforms linux/amd64,linux/arm64.");
+
+        // Named as the user gave it (--platforms, PLATFORMS or the parameters-file key), and the value echoed escaped, as
+        // the engine words its own conversion errors.
+        string Given() => ParameterSourceOf(nameof(Platforms)) is { Origin: ParameterOrigin.CommandLine or ParameterOrigin.Default } source
+            ? $"Parameter 'Platforms' ({source})"
+            : $"Parameter 'Platforms' (--platforms) from {ParameterSourceOf(nameof(Platforms))}";
     }
 
     AbsolutePath PublishDirectory(BuildPlatform platform) => ArtifactsDirectory / "publish" / platform.RuntimeIdentifier;

@@ -328,6 +328,21 @@ public sealed partial class BadInputTests : IDisposable
         Assert.DoesNotContain('\u001b', template.Output + pairs.Output);
     }
 
+    // Found by the bad-input sweep: the platform check said "(--platforms)" whatever the value came from and echoed the
+    // platform raw, so an ESC in PLATFORMS recoloured the terminal.
+    [Fact]
+    public void A_bad_platform_is_named_as_given_and_echoed_escaped()
+    {
+        (int ExitCode, string Output) environment = RunWith("PLATFORMS", "linux/amd64,\u001b[31mred", "DockerBuild", "--dry-run");
+        _environment.Remove("PLATFORMS");
+        File.WriteAllText(Path.Combine(_root, ".nuke", "parameters.json"), """{ "platforms": " " }""");
+        var file = Run("DockerBuild", "--dry-run");
+
+        AssertClean(environment, 2, "Parameter 'Platforms' (--platforms) from PLATFORMS: '\\u001b[31mred' is not a platform CloudAge builds. Expected linux/amd64, linux/arm64 or both, for example --platforms linux/amd64,linux/arm64.");
+        Assert.DoesNotContain('\u001b', environment.Output);
+        AssertClean(file, 2, "Parameter 'Platforms' (--platforms) from \"platforms\" in parameters.json is empty.");
+    }
+
     [Fact]
     public void The_build_program_prints_the_runtimes_messages_not_resource_keys()
     {
