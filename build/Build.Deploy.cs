@@ -95,7 +95,7 @@ public sealed partial class Build
         // Its InputException is a bad value as a UsageException is: exit 2, the sentence as it stands.
         new ArgoServerOptions(ArgocdServer, ArgocdAuthToken ?? "") { Plaintext = ArgocdPlaintext }.Validate();
         if (ArgocdAuthToken is not { Length: > 0 })
-            throw new UsageException("--argocd-server is given but no Argo CD token: set ARGOCD_AUTH_TOKEN (for example from 'argocd account generate-token --account cloudage-ci'), or leave --argocd-server out to sync through the Kubernetes API.");
+            throw new UsageException($"{ParameterSourceOf(nameof(ArgocdServer))} is given but no Argo CD token: set ARGOCD_AUTH_TOKEN (for example from 'argocd account generate-token --account cloudage-ci'), or leave it out to sync through the Kubernetes API.");
         return true;
     }
 

@@ -343,6 +343,20 @@ public sealed partial class BadInputTests : IDisposable
         AssertClean(file, 2, "Parameter 'Platforms' (--platforms) from \"platforms\" in parameters.json is empty.");
     }
 
+    // Found by the bad-input sweep: the missing-token check said "--argocd-server is given" also when the server came
+    // from ARGOCD_SERVER or a parameters-file key, naming a flag the user never typed.
+    [Fact]
+    public void A_server_without_a_token_names_the_server_as_given()
+    {
+        File.WriteAllText(Path.Combine(_root, ".nuke", "parameters.json"), """{ "argocd_server": "argocd.example.com" }""");
+        var file = Run("ArgoSync", "--dry-run");
+        File.Delete(Path.Combine(_root, ".nuke", "parameters.json"));
+        (int ExitCode, string Output) environment = RunWith("ARGOCD_SERVER", "argocd.example.com", "ArgoSync", "--dry-run");
+
+        AssertClean(file, 2, "\"argocd_server\" in parameters.json is given but no Argo CD token: set ARGOCD_AUTH_TOKEN");
+        AssertClean(environment, 2, "ARGOCD_SERVER is given but no Argo CD token: set ARGOCD_AUTH_TOKEN (for example from 'argocd account generate-token --account cloudage-ci'), or leave it out");
+    }
+
     [Fact]
     public void The_build_program_prints_the_runtimes_messages_not_resource_keys()
     {
