@@ -104,21 +104,11 @@ public sealed class IamClient : IDisposable
     public void Dispose() => _transport.Dispose();
 }
 
-/// <summary>How the IAM client reaches the API and how patiently it retries.</summary>
-public sealed record IamClientOptions : IAwsCallOptions
+/// <summary>How the IAM client reaches the API and how patiently it retries (<see cref="AwsCallOptions"/>).</summary>
+public sealed record IamClientOptions : AwsCallOptions
 {
     /// <summary>Overrides the partition's IAM endpoint (VPC endpoint, emulator such as moto).</summary>
     public Uri? Endpoint { get; init; }
-
-    public int MaxAttempts { get; init; } = 5;
-
-    public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
-
-    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(20);
-
-    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
-
-    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }
 
 /// <summary>IAM refused a call or could not be reached; <see cref="Code"/> is the AWS error code (AccessDenied, Throttling, ...).</summary>

@@ -41,12 +41,14 @@ public sealed record SharedConfigEndpoints(string Profile, string File, string? 
         ArgumentNullException.ThrowIfNull(environment);
         var file = environment("AWS_CONFIG_FILE") is { Length: > 0 } configured ? configured
             : Path.Combine(environment("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".aws", "config");
-        if (!System.IO.File.Exists(file) || ProfileSection(file, profileName) is not { } profile)
+        if (!System.IO.File.Exists(file))
+            return None(profileName);
+        var config = new ProfileIniFile(file, profileMarkerRequired: true);
+        if (ProfileSection(config, file, profileName) is not { } profile)
             return None(profileName);
         var servicesSection = Setting(profile, "services");
         var endpoints = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (servicesSection is not null
-            && new ProfileIniFile(file, profileMarkerRequired: true).TryGetSection(servicesSection, false, true, out _, out var services) && services is not null)
+        if (servicesSection is not null && config.TryGetSection(servicesSection, false, true, out _, out var services) && services is not null)
         {
             foreach (var (service, settings) in services)
             {
@@ -59,8 +61,8 @@ public sealed record SharedConfigEndpoints(string Profile, string File, string? 
     }
 
     // [profile NAME] in the config file; the default profile is [default] there (and [profile default] is read too).
-    private static Dictionary<string, string>? ProfileSection(string file, string name) =>
-        new ProfileIniFile(file, profileMarkerRequired: true).TryGetSection(name, false, false, out var marked, out _) ? marked
+    private static Dictionary<string, string>? ProfileSection(ProfileIniFile config, string file, string name) =>
+        config.TryGetSection(name, false, false, out var marked, out _) ? marked
         : name == "default" && new ProfileIniFile(file, profileMarkerRequired: false).TryGetSection(name, false, false, out var plain, out _) ? plain
         : null;
 
